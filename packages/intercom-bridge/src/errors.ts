@@ -1,0 +1,99 @@
+/**
+ * The error hierarchy of intercom-bridge. Every error has a stable UPPER_SNAKE `code`, an HTTP
+ * `status` where one applies, and a message that says what to do about it.
+ *
+ * @example
+ * try { await store.setSetting(site, "region", "mars") }
+ * catch (err) { if (err instanceof ValidationError) console.error(err.message) }
+ */
+
+/** Every code an {@link IntercomBridgeError} can carry, with the HTTP status it maps to. */
+export const ERROR_CODES = {
+	CONFIG_INVALID: 500,
+	VALIDATION_FAILED: 400,
+	NOT_FOUND: 404,
+	CONFLICT: 409,
+	STORE_UNAVAILABLE: 503,
+	DATA_DIR_LOCKED: 503,
+	SECRET_KEY_MISMATCH: 500,
+	MIGRATION_FAILED: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+const PREFIX = "[intercom-bridge]";
+
+/** Base class of every error this package throws on purpose. */
+export class IntercomBridgeError extends Error {
+	readonly code: ErrorCode;
+	readonly status: number;
+
+	constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+		super(message.startsWith(PREFIX) ? message : `${PREFIX} ${message}`, options);
+		this.name = "IntercomBridgeError";
+		this.code = code;
+		this.status = ERROR_CODES[code];
+	}
+}
+
+/** Options or environment are wrong; the message names the option and the fix. */
+export class ConfigError extends IntercomBridgeError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("CONFIG_INVALID", message, options);
+		this.name = "ConfigError";
+	}
+}
+
+/** Input from a user, a CLI argument or a request is not acceptable. */
+export class ValidationError extends IntercomBridgeError {
+	/** The field, setting key or argument that is wrong, when there is one. */
+	readonly field: string | undefined;
+
+	constructor(message: string, field?: string) {
+		super("VALIDATION_FAILED", message);
+		this.name = "ValidationError";
+		this.field = field;
+	}
+}
+
+/** The thing asked for does not exist. */
+export class NotFoundError extends IntercomBridgeError {
+	constructor(message: string) {
+		super("NOT_FOUND", message);
+		this.name = "NotFoundError";
+	}
+}
+
+/** The change would break a uniqueness rule (an email, a code name, a host name). */
+export class ConflictError extends IntercomBridgeError {
+	readonly field: string | undefined;
+
+	constructor(message: string, field?: string) {
+		super("CONFLICT", message);
+		this.name = "ConflictError";
+		this.field = field;
+	}
+}
+
+/**
+ * The database could not be reached or failed mid-operation. Nothing was half-written (every
+ * store method runs in one transaction); callers answering HTTP should send 503 so the sender
+ * retries.
+ */
+export class StoreUnavailableError extends IntercomBridgeError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("STORE_UNAVAILABLE", message, options);
+		this.name = "StoreUnavailableError";
+	}
+}
+
+/** An embedded (PGlite) data directory is held by another running process. */
+export class DataDirLockedError extends IntercomBridgeError {
+	readonly pid: number;
+
+	constructor(message: string, pid: number) {
+		super("DATA_DIR_LOCKED", message);
+		this.name = "DataDirLockedError";
+		this.pid = pid;
+	}
+}

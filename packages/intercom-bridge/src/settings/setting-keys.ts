@@ -1,0 +1,228 @@
+/**
+ * The per-site settings: their names (shared by the CLI, the admin console and the store), how a
+ * text value is checked and normalised, and which ones are secrets (encrypted at rest, masked
+ * when shown, never logged).
+ */
+
+import { ValidationError } from "../errors.ts";
+import { hasControlCharacters } from "../text/has-control-characters.ts";
+
+export const SEND_CONTACT_DATA = ["always", "never", "consent"] as const;
+export const REGIONS = ["us", "eu", "au"] as const;
+export const IDENTITY_MODES = ["hash", "jwt"] as const;
+
+export type SendContactData = (typeof SEND_CONTACT_DATA)[number];
+export type Region = (typeof REGIONS)[number];
+export type IdentityMode = (typeof IDENTITY_MODES)[number];
+
+interface SettingDefinition {
+	readonly secret: boolean;
+	readonly description: string;
+	/** Allowed values, for enumerations; named in error messages. */
+	readonly allowed?: readonly string[];
+	/** Returns the normalised value or throws a ValidationError that says what is allowed. */
+	readonly parse: (raw: string) => string;
+}
+
+const text =
+	(label: string, max: number, min = 1) =>
+	(raw: string) => {
+		const value = raw.trim();
+		if (value.length < min || value.length > max) {
+			throw new ValidationError(`${label} must be ${min} to ${max} characters long.`);
+		}
+		if (hasControlCharacters(value)) {
+			throw new ValidationError(`${label} must not contain control characters.`);
+		}
+		return value;
+	};
+
+const oneOf =
+	(key: string, allowed: readonly string[]) =>
+	(raw: string): string => {
+		const value = raw.trim().toLowerCase();
+		if (!allowed.includes(value)) {
+			throw new ValidationError(
+				`"${raw}" is not a valid value for ${key}. Allowed values: ${allowed.join(", ")}.`,
+				key,
+			);
+		}
+		return value;
+	};
+
+const BOOLEAN_WORDS: Record<string, string> = {
+	true: "true",
+	false: "false",
+	yes: "true",
+	no: "false",
+	on: "true",
+	off: "false",
+	"1": "true",
+	"0": "false",
+};
+
+/** Every setting a site has. */
+export const SETTING_DEFINITIONS = {
+	enabled: {
+		secret: false,
+		description: "Master switch: when false the Messenger script is empty and the webhooks answer 404.",
+		allowed: ["true", "false"],
+		parse: (raw: string) => {
+			const value = BOOLEAN_WORDS[raw.trim().toLowerCase()];
+			if (!value) {
+				throw new ValidationError(
+					`"${raw}" is not a valid value for enabled. Allowed values: true, false.`,
+					"enabled",
+				);
+			}
+			return value;
+		},
+	},
+	appId: {
+		secret: false,
+		description:
+			"Intercom workspace (app) id, as in the Messenger install code: lowercase letters and digits.",
+		parse: (raw: string) => {
+			const value = raw.trim();
+			// The app id is interpolated into the widget URL, so it is allow-listed (reliability.md S2).
+			if (!/^[a-z0-9]{1,32}$/.test(value)) {
+				throw new ValidationError(
+					`"${raw}" is not a valid appId: use the 1 to 32 lowercase letters and digits of your Intercom workspace id.`,
+					"appId",
+				);
+			}
+			return value;
+		},
+	},
+	clientId: {
+		secret: false,
+		description: "Client id of your Intercom app (Developer Hub > Basic information), for OAuth.",
+		parse: text("clientId", 200),
+	},
+	clientSecret: {
+		secret: true,
+		description: "Client secret of your Intercom app: OAuth and the X-Hub-Signature of signed webhooks.",
+		parse: text("clientSecret", 500),
+	},
+	identityVerificationSecret: {
+		secret: true,
+		description: "Messenger identity verification secret: keys user_hash and the Messenger JWT.",
+		parse: text("identityVerificationSecret", 500, 8),
+	},
+	sendContactData: {
+		secret: false,
+		description: "When the visitor's name and email go to Intercom: always, never, or consent.",
+		allowed: SEND_CONTACT_DATA,
+		parse: oneOf("sendContactData", SEND_CONTACT_DATA),
+	},
+	sendContactDataConsent: {
+		secret: false,
+		description: "Code name of the consent that allows sending contact data (with sendContactData=consent).",
+		parse: text("sendContactDataConsent", 100),
+	},
+	region: {
+		secret: false,
+		description: "Where your Intercom workspace is hosted: us, eu or au.",
+		allowed: REGIONS,
+		parse: oneOf("region", REGIONS),
+	},
+	identityMode: {
+		secret: false,
+		description:
+			"How the Messenger proves the visitor's identity: hash (user_hash) or jwt (intercom_user_jwt).",
+		allowed: IDENTITY_MODES,
+		parse: oneOf("identityMode", IDENTITY_MODES),
+	},
+	accessToken: {
+		secret: true,
+		description: 'Intercom REST API access token (from OAuth "Get token", or a private app\'s token).',
+		parse: text("accessToken", 2000, 8),
+	},
+	webhookApiKey: {
+		secret: true,
+		description: "Key that Intercom Series webhooks send in X-Api-Key; generated at start-up when missing.",
+		parse: text("webhookApiKey", 200, 16),
+	},
+} as const satisfies Record<string, SettingDefinition>;
+
+export type SettingKey = keyof typeof SETTING_DEFINITIONS;
+export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
+
+/** Internal keys the store keeps beside the public ones (API key rotation grace period). */
+export const INTERNAL_KEYS = { previousWebhookApiKey: "webhookApiKey.previous" } as const;
+
+/** True when `key` names a setting. */
+export function isSettingKey(key: string): key is SettingKey {
+	return Object.hasOwn(SETTING_DEFINITIONS, key);
+}
+
+/**
+ * Checks a key and a value typed by a person and returns the normalised value.
+ * @throws ValidationError naming the allowed keys or values.
+ */
+export function parseSetting(key: string, raw: string): { key: SettingKey; value: string } {
+	if (!isSettingKey(key)) {
+		throw new ValidationError(`Unknown setting "${key}". Settings: ${SETTING_KEYS.join(", ")}.`, "key");
+	}
+	const definition: SettingDefinition = SETTING_DEFINITIONS[key];
+	try {
+		return { key, value: definition.parse(raw) };
+	} catch (err) {
+		if (err instanceof ValidationError && !err.field) throw new ValidationError(err.message, key);
+		throw err;
+	}
+}
+
+/** True for settings kept encrypted and never shown. */
+export function isSecretSetting(key: string): boolean {
+	return isSettingKey(key) && SETTING_DEFINITIONS[key].secret;
+}
+
+/** The settings of one site, typed, with defaults applied and secrets decrypted. */
+export interface SiteSettings {
+	enabled: boolean;
+	appId: string | null;
+	clientId: string | null;
+	clientSecret: string | null;
+	identityVerificationSecret: string | null;
+	sendContactData: SendContactData;
+	sendContactDataConsent: string | null;
+	region: Region;
+	identityMode: IdentityMode;
+	accessToken: string | null;
+	webhookApiKey: string | null;
+	/** The key replaced by the last rotation, and when; valid for a grace period. */
+	previousWebhookApiKey: { key: string; rotatedAt: Date } | null;
+}
+
+/** Builds {@link SiteSettings} from stored text values (already decrypted). Unknown values fall back to defaults. */
+export function toSiteSettings(
+	values: ReadonlyMap<string, { value: string; updatedAt: Date }>,
+): SiteSettings {
+	const get = (key: string) => values.get(key)?.value ?? null;
+	const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+		const v = get(key);
+		return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+	};
+	const previous = values.get(INTERNAL_KEYS.previousWebhookApiKey);
+	return {
+		enabled: get("enabled") === "true",
+		appId: get("appId"),
+		clientId: get("clientId"),
+		clientSecret: get("clientSecret"),
+		identityVerificationSecret: get("identityVerificationSecret"),
+		sendContactData: pick("sendContactData", SEND_CONTACT_DATA, "never"),
+		sendContactDataConsent: get("sendContactDataConsent"),
+		region: pick("region", REGIONS, "us"),
+		identityMode: pick("identityMode", IDENTITY_MODES, "hash"),
+		accessToken: get("accessToken"),
+		webhookApiKey: get("webhookApiKey"),
+		previousWebhookApiKey: previous ? { key: previous.value, rotatedAt: previous.updatedAt } : null,
+	};
+}
+
+/** Shows a secret without revealing it: "set, ends with …4f2a" (only the end of long values). */
+export function maskSecret(value: string | null): string {
+	if (value === null || value === "") return "not set";
+	return value.length >= 16 ? `set, ends with …${value.slice(-4)}` : "set";
+}

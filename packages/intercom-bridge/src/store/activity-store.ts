@@ -1,0 +1,147 @@
+/** Activity types (what can be logged) and activities (what a contact did). */
+import { createHash } from "node:crypto";
+import { asc, desc, eq } from "drizzle-orm";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { checkCodeName, checkDisplayName } from "./code-name.ts";
+import { truncate } from "./contact-fields.ts";
+import { findContact, isGuid } from "./contact-store.ts";
+import { activities, activityTypes } from "./schema.ts";
+import { guard, type StoreContext } from "./store-context.ts";
+
+export type ActivityType = typeof activityTypes.$inferSelect;
+export type Activity = typeof activities.$inferSelect;
+
+/** Title of an activity: the type's display name, then the value when there is one (max 250). */
+export function activityTitle(typeDisplayName: string, value: string | null | undefined): string {
+	return truncate(value ? `${typeDisplayName} - ${value}` : typeDisplayName, 250);
+}
+
+export function createActivityStore(ctx: StoreContext) {
+	const { db } = ctx;
+
+	async function setEnabled(codeName: string, enabled: boolean) {
+		const rows = await guard(() =>
+			db.update(activityTypes).set({ enabled }).where(eq(activityTypes.codeName, codeName)).returning(),
+		);
+		if (!rows[0]) throw new NotFoundError(`No activity type "${codeName}".`);
+		return rows[0];
+	}
+
+	return {
+		/**
+		 * Adds an activity type (enabled unless said otherwise).
+		 * @throws ConflictError when the code name exists.
+		 */
+		async addActivityType(input: {
+			codeName: string;
+			displayName: string;
+			enabled?: boolean;
+		}): Promise<ActivityType> {
+			const codeName = checkCodeName(input.codeName, "activity type");
+			const displayName = checkDisplayName(input.displayName, "activity type");
+			return guard(async () => {
+				const [row] = await db
+					.insert(activityTypes)
+					.values({ codeName, displayName, enabled: input.enabled ?? true })
+					.returning();
+				if (!row) throw new Error("insert returned no row");
+				return row;
+			}, `An activity type with code name "${codeName}" already exists.`);
+		},
+
+		/** Every activity type, by code name. */
+		async listActivityTypes(): Promise<ActivityType[]> {
+			return guard(() => db.select().from(activityTypes).orderBy(asc(activityTypes.codeName)));
+		},
+
+		/** An activity type by code name, or null. */
+		async getActivityType(codeName: string): Promise<ActivityType | null> {
+			const [row] = await guard(() =>
+				db.select().from(activityTypes).where(eq(activityTypes.codeName, codeName)),
+			);
+			return row ?? null;
+		},
+
+		/** @throws NotFoundError for an unknown code name. */
+		enableActivityType: (codeName: string) => setEnabled(codeName, true),
+		/** @throws NotFoundError for an unknown code name. */
+		disableActivityType: (codeName: string) => setEnabled(codeName, false),
+
+		/**
+		 * Records an activity of an enabled type for a contact (GUID or merged GUID). The title is
+		 * built from the type's display name and the value unless given.
+		 * @throws ValidationError when the type is unknown or disabled; NotFoundError for an unknown contact.
+		 */
+		async recordActivity(input: {
+			contactGuid: string;
+			siteId: number;
+			typeCodeName: string;
+			value?: string | null;
+			url?: string | null;
+			comment?: string | null;
+			title?: string;
+		}): Promise<Activity> {
+			if (!isGuid(input.contactGuid)) {
+				throw new ValidationError(`"${input.contactGuid}" is not a valid contact GUID.`, "contactGuid");
+			}
+			return guard(() =>
+				db.transaction(async (tx) => {
+					const [type] = await tx
+						.select()
+						.from(activityTypes)
+						.where(eq(activityTypes.codeName, input.typeCodeName));
+					if (!type?.enabled)
+						throw new ValidationError("Activity type is incorrect or disabled.", "activityType");
+					const contact = await findContact(tx, input.contactGuid.toLowerCase());
+					if (!contact) throw new NotFoundError(`Contact ${input.contactGuid} not found.`);
+					const url = input.url || null;
+					const [row] = await tx
+						.insert(activities)
+						.values({
+							contactGuid: contact.guid,
+							siteId: input.siteId,
+							typeId: type.id,
+							title: input.title ? truncate(input.title, 250) : activityTitle(type.displayName, input.value),
+							value: input.value || null,
+							url,
+							urlHash: url ? createHash("sha256").update(url).digest("hex") : null,
+							comment: input.comment ?? null,
+						})
+						.returning();
+					if (!row) throw new Error("insert returned no row");
+					return row;
+				}),
+			);
+		},
+
+		/** A contact's activities with their type, newest first. */
+		async listActivities(contactGuid: string, options: { limit?: number } = {}) {
+			if (!isGuid(contactGuid)) return [];
+			const contact = await guard(() => findContact(db, contactGuid.toLowerCase()));
+			if (!contact) return [];
+			return guard(() =>
+				db
+					.select({ activity: activities, type: activityTypes })
+					.from(activities)
+					.innerJoin(activityTypes, eq(activityTypes.id, activities.typeId))
+					.where(eq(activities.contactGuid, contact.guid))
+					.orderBy(desc(activities.createdAt), desc(activities.id))
+					.limit(Math.min(Math.max(options.limit ?? 100, 1), 1000)),
+			);
+		},
+
+		/** Sets the comment of an activity (the conversation links). */
+		async setActivityComment(activityId: number, comment: string): Promise<void> {
+			const rows = await guard(() =>
+				db
+					.update(activities)
+					.set({ comment })
+					.where(eq(activities.id, activityId))
+					.returning({ id: activities.id }),
+			);
+			if (!rows[0]) throw new NotFoundError(`Activity ${activityId} not found.`);
+		},
+	};
+}
+
+export type ActivityStore = ReturnType<typeof createActivityStore>;

@@ -1,0 +1,259 @@
+/**
+ * Contacts: the people who visit the site. A contact is known by its GUID; a GUID that was merged
+ * into another contact keeps resolving to the surviving contact.
+ */
+import { randomUUID } from "node:crypto";
+import { and, asc, count, desc, eq, gt, ilike, inArray, ne, or, sql } from "drizzle-orm";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { CONTACT_FIELD_NAMES, type ContactFields, checkContactFields } from "./contact-fields.ts";
+import type { Queryable } from "./database.ts";
+import { activities, consentAgreements, contactMerges, contacts } from "./schema.ts";
+import { guard, type StoreContext } from "./store-context.ts";
+
+export type Contact = typeof contacts.$inferSelect;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a GUID in the 8-4-4-4-12 hex form (any version, either case). */
+export function isGuid(value: unknown): value is string {
+	return typeof value === "string" && UUID_RE.test(value);
+}
+
+function requireGuid(value: string, what = "contact GUID"): string {
+	if (!isGuid(value))
+		throw new ValidationError(`"${value}" is not a valid ${what} (expected 8-4-4-4-12 hex).`, "guid");
+	return value.toLowerCase();
+}
+
+const emailTaken = (email: string) => `The email ${email} is already used by another contact.`;
+
+/** Looks a contact up by GUID or by a merged (old) GUID, in one indexed query. */
+export async function findContact(q: Queryable, guid: string): Promise<Contact | null> {
+	const [row] = await q
+		.select()
+		.from(contacts)
+		.where(
+			or(
+				eq(contacts.guid, guid),
+				inArray(
+					contacts.guid,
+					q
+						.select({ into: contactMerges.intoGuid })
+						.from(contactMerges)
+						.where(eq(contactMerges.oldGuid, guid)),
+				),
+			),
+		)
+		.limit(1);
+	return row ?? null;
+}
+
+/** Fills a contact's empty fields from another's; the target's values win. */
+function fillBlanks(target: Contact, source: Contact): ContactFields {
+	const patch: ContactFields = {};
+	for (const name of CONTACT_FIELD_NAMES) {
+		if ((target[name] === null || target[name] === "") && source[name]) patch[name] = source[name];
+	}
+	patch.customFields = { ...source.customFields, ...target.customFields };
+	return patch;
+}
+
+export function createContactStore(ctx: StoreContext) {
+	const { db } = ctx;
+
+	return {
+		/**
+		 * Creates a contact. `guid` is generated unless given.
+		 * @throws ValidationError for bad fields; ConflictError when the email or GUID is taken.
+		 */
+		async createContact(input: ContactFields & { guid?: string } = {}): Promise<Contact> {
+			const guid = input.guid ? requireGuid(input.guid) : randomUUID();
+			const fields = checkContactFields(input);
+			return guard(
+				async () => {
+					const [row] = await db
+						.insert(contacts)
+						.values({ guid, ...fields, customFields: fields.customFields ?? {} })
+						.returning();
+					if (!row) throw new Error("insert returned no row");
+					return row;
+				},
+				fields.email ? emailTaken(fields.email) : `A contact with GUID ${guid} already exists.`,
+			);
+		},
+
+		/** A contact by GUID, following merges; null when there is none or the GUID is malformed. */
+		async getContact(guid: string): Promise<Contact | null> {
+			if (!isGuid(guid)) return null;
+			return guard(() => findContact(db, guid.toLowerCase()));
+		},
+
+		/** A contact by email, case-insensitively, or null. */
+		async findContactByEmail(email: string): Promise<Contact | null> {
+			const [row] = await guard(() =>
+				db.select().from(contacts).where(sql`lower(${contacts.email}) = lower(${email.trim()})`).limit(1),
+			);
+			return row ?? null;
+		},
+
+		/** True when another contact than `exceptGuid` has this email (case-insensitively). */
+		async isEmailTaken(email: string, exceptGuid?: string): Promise<boolean> {
+			const conditions = [sql`lower(${contacts.email}) = lower(${email.trim()})`];
+			if (exceptGuid && isGuid(exceptGuid)) conditions.push(ne(contacts.guid, exceptGuid.toLowerCase()));
+			const [row] = await guard(() =>
+				db
+					.select({ guid: contacts.guid })
+					.from(contacts)
+					.where(and(...conditions))
+					.limit(1),
+			);
+			return row !== undefined;
+		},
+
+		/**
+		 * Updates fields of a contact (found by GUID or merged GUID). Fields not given are kept;
+		 * `null` clears one. Custom fields are merged key by key unless `replaceCustomFields`.
+		 * @throws NotFoundError, ValidationError, ConflictError (email taken).
+		 */
+		async updateContact(
+			guid: string,
+			input: ContactFields,
+			options: { replaceCustomFields?: boolean } = {},
+		): Promise<Contact> {
+			const id = requireGuid(guid);
+			const { customFields, ...fields } = checkContactFields(input);
+			return guard(
+				() =>
+					db.transaction(async (tx) => {
+						const current = await findContact(tx, id);
+						if (!current) throw new NotFoundError(`Contact ${id} not found.`);
+						const set: Record<string, unknown> = { ...fields, updatedAt: sql`now()` };
+						if (customFields !== undefined) {
+							set.customFields = options.replaceCustomFields
+								? customFields
+								: sql`${contacts.customFields} || ${JSON.stringify(customFields)}::jsonb`;
+						}
+						const [row] = await tx
+							.update(contacts)
+							.set(set)
+							.where(eq(contacts.guid, current.guid))
+							.returning();
+						if (!row) throw new NotFoundError(`Contact ${id} not found.`);
+						return row;
+					}),
+				fields.email ? emailTaken(fields.email) : undefined,
+			);
+		},
+
+		/**
+		 * Merges contact `fromGuid` into `intoGuid` in one transaction: activities and consent
+		 * agreements move, blank fields of the survivor are filled from the other, the other contact
+		 * is deleted, and its GUID (and every GUID merged into it before) resolves to the survivor.
+		 * @returns the surviving contact.
+		 * @throws NotFoundError when either contact is missing; ValidationError when both are the same.
+		 */
+		async mergeContacts(fromGuid: string, intoGuid: string): Promise<Contact> {
+			const fromId = requireGuid(fromGuid);
+			const intoId = requireGuid(intoGuid);
+			return guard(() =>
+				db.transaction(async (tx) => {
+					const from = await findContact(tx, fromId);
+					const into = await findContact(tx, intoId);
+					if (!from) throw new NotFoundError(`Contact ${fromId} not found.`);
+					if (!into) throw new NotFoundError(`Contact ${intoId} not found.`);
+					if (from.guid === into.guid) {
+						throw new ValidationError(`Contacts ${fromId} and ${intoId} are already the same contact.`);
+					}
+					// Lock both rows in a fixed order so two opposite merges cannot deadlock.
+					const ordered = [from.guid, into.guid].sort();
+					await tx
+						.select({ g: contacts.guid })
+						.from(contacts)
+						.where(inArray(contacts.guid, ordered))
+						.orderBy(asc(contacts.guid))
+						.for("update");
+
+					await tx
+						.update(activities)
+						.set({ contactGuid: into.guid })
+						.where(eq(activities.contactGuid, from.guid));
+					await tx
+						.update(consentAgreements)
+						.set({ contactGuid: into.guid })
+						.where(eq(consentAgreements.contactGuid, from.guid));
+					await tx
+						.update(contactMerges)
+						.set({ intoGuid: into.guid })
+						.where(eq(contactMerges.intoGuid, from.guid));
+					await tx.insert(contactMerges).values({ oldGuid: from.guid, intoGuid: into.guid });
+					await tx.delete(contacts).where(eq(contacts.guid, from.guid));
+					const { customFields, ...patch } = fillBlanks(into, from);
+					const [row] = await tx
+						.update(contacts)
+						.set({ ...patch, customFields, updatedAt: sql`now()` })
+						.where(eq(contacts.guid, into.guid))
+						.returning();
+					if (!row) throw new NotFoundError(`Contact ${intoId} not found.`);
+					return row;
+				}),
+			);
+		},
+
+		/** The surviving GUID for a GUID (itself when not merged), or null when unknown. */
+		async resolveContactGuid(guid: string): Promise<string | null> {
+			if (!isGuid(guid)) return null;
+			return (await guard(() => findContact(db, guid.toLowerCase())))?.guid ?? null;
+		},
+
+		/**
+		 * A page of contacts, newest first, optionally filtered by a search over email, names and
+		 * company (case-insensitive substring).
+		 */
+		async listContacts(options: { search?: string; limit?: number; offset?: number } = {}) {
+			const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+			const offset = Math.max(options.offset ?? 0, 0);
+			const term = options.search?.trim();
+			const where = term
+				? or(
+						...[contacts.email, contacts.firstName, contacts.lastName, contacts.companyName].map((c) =>
+							ilike(c, `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`),
+						),
+						...(isGuid(term) ? [eq(contacts.guid, term.toLowerCase())] : []),
+					)
+				: undefined;
+			return guard(async () => {
+				const [items, [total]] = await Promise.all([
+					db
+						.select()
+						.from(contacts)
+						.where(where)
+						.orderBy(desc(contacts.createdAt), asc(contacts.guid))
+						.limit(limit)
+						.offset(offset),
+					db.select({ n: count() }).from(contacts).where(where),
+				]);
+				return { items, total: total?.n ?? 0, limit, offset };
+			});
+		},
+
+		/** Every contact, in GUID order, read in batches (for exports of any size). */
+		async *exportContacts(batchSize = 500): AsyncGenerator<Contact> {
+			let after: string | undefined;
+			for (;;) {
+				const batch = await guard(() =>
+					db
+						.select()
+						.from(contacts)
+						.where(after ? gt(contacts.guid, after) : undefined)
+						.orderBy(asc(contacts.guid))
+						.limit(batchSize),
+				);
+				yield* batch;
+				if (batch.length < batchSize) return;
+				after = batch[batch.length - 1]?.guid;
+			}
+		},
+	};
+}
+
+export type ContactStore = ReturnType<typeof createContactStore>;

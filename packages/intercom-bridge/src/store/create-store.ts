@@ -1,0 +1,88 @@
+/**
+ * The contact store: one object with domain methods over one database (PGlite or PostgreSQL).
+ *
+ * @example
+ * const store = await pgliteStore({ dataDir: "./.data" });   // or postgresStore({ connectionString })
+ * await store.prepare();                                    // migrate, default site, API keys
+ * const contact = await store.createContact({ email: "ada@example.com" });
+ */
+import { createSecretBox } from "../crypto/secret-box.ts";
+import { createActivityStore } from "./activity-store.ts";
+import { createAdminUserStore } from "./admin-user-store.ts";
+import { createConsentStore } from "./consent-store.ts";
+import { createContactStore } from "./contact-store.ts";
+import type { Database, Tx } from "./database.ts";
+import { createDeliveryStore } from "./delivery-store.ts";
+import { migrate } from "./migrate.ts";
+import { createSettingsStore } from "./settings-store.ts";
+import { createSiteStore } from "./site-store.ts";
+import { guard, type StoreContext } from "./store-context.ts";
+
+export interface StoreOptions {
+	/** The open database (see `pgliteStore` and `postgresStore`, which build it for you). */
+	database: Database;
+	/** 32-byte key for secrets at rest. */
+	secretKey: Uint8Array;
+	/**
+	 * How long settings and host names are cached before re-reading, in ms. Changes made by another
+	 * process take effect within this time. Default 2000; at most 5000.
+	 */
+	cacheMaxAgeMs?: number;
+	/** Clock, for tests. Default `Date.now`. */
+	now?: () => number;
+}
+
+/** Builds the store over an open database. Call {@link Store.prepare} before use. */
+export function createStore(options: StoreOptions) {
+	const ctx: StoreContext = {
+		db: options.database.db,
+		secretBox: createSecretBox(options.secretKey),
+		now: options.now ?? Date.now,
+		cacheMaxAgeMs: Math.min(Math.max(options.cacheMaxAgeMs ?? 2000, 0), 5000),
+	};
+	const sites = createSiteStore(ctx);
+	const settings = createSettingsStore(ctx);
+	return {
+		/** `pglite` or `postgres`. */
+		kind: options.database.kind,
+		/** Where the data lives, safe to print. */
+		location: options.database.location,
+		/** The Drizzle database, for modules of this package that need several tables in one transaction. */
+		db: ctx.db,
+		/** Id of the secret key (not secret), to tell which key encrypted the data. */
+		secretKeyId: ctx.secretBox.keyId,
+
+		/** Runs `fn` in one transaction: all of it is written, or nothing. */
+		transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+			return guard(() => ctx.db.transaction(fn));
+		},
+
+		/** Brings the schema up to date. Idempotent; safe when several instances start at once. */
+		migrate: () => migrate(ctx.db),
+
+		/**
+		 * Start-up work: migrate, create the `default` site when missing, give every site a webhook
+		 * API key. Idempotent.
+		 */
+		async prepare() {
+			const migrations = await migrate(ctx.db);
+			await sites.ensureDefaultSite();
+			const webhookKeysGenerated = await settings.ensureWebhookApiKeys();
+			return { migrations, webhookKeysGenerated };
+		},
+
+		...sites,
+		...settings,
+		...createContactStore(ctx),
+		...createConsentStore(ctx),
+		...createActivityStore(ctx),
+		...createAdminUserStore(ctx),
+		...createDeliveryStore(ctx),
+
+		/** Closes the database (and releases an embedded data directory). */
+		close: () => options.database.close(),
+	};
+}
+
+/** The contact store. See {@link createStore}. */
+export type Store = ReturnType<typeof createStore>;

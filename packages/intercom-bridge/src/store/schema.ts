@@ -1,0 +1,230 @@
+/**
+ * The database schema, one for PGlite and PostgreSQL. The SQL migrations in `../../migrations/`
+ * are generated from this file with `npm run db:generate` and then committed; the store runs
+ * those files, never this schema, so the two must be kept in step (the store conformance suite
+ * touches every table through these definitions and fails when they drift).
+ *
+ * Column lengths of contacts follow the reference (Kentico's contact columns): see
+ * ../shared/docs/reference-behaviour.md, "Webhook: update contact".
+ */
+import { sql } from "drizzle-orm";
+import {
+	bigserial,
+	boolean,
+	customType,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	serial,
+	text,
+	timestamp,
+	unique,
+	uniqueIndex,
+	uuid,
+	varchar,
+} from "drizzle-orm/pg-core";
+
+/** bytea as a Uint8Array on both drivers. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+	dataType: () => "bytea",
+	fromDriver: (value) => new Uint8Array(value),
+});
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const sites = pgTable("sites", {
+	id: serial("id").primaryKey(),
+	codeName: varchar("code_name", { length: 100 }).notNull().unique(),
+	displayName: varchar("display_name", { length: 200 }).notNull(),
+	createdAt: createdAt(),
+});
+
+/** Host names a site answers to; a host belongs to one site at most. */
+export const siteHosts = pgTable("site_hosts", {
+	host: varchar("host", { length: 253 }).primaryKey(),
+	siteId: integer("site_id")
+		.notNull()
+		.references(() => sites.id, { onDelete: "cascade" }),
+});
+
+/**
+ * One row per (site, key). Plain values live in `value`; secrets only in `secret`, encrypted with
+ * AES-256-GCM (see crypto/secret-box.ts), never both.
+ */
+export const siteSettings = pgTable(
+	"site_settings",
+	{
+		siteId: integer("site_id")
+			.notNull()
+			.references(() => sites.id, { onDelete: "cascade" }),
+		key: varchar("key", { length: 100 }).notNull(),
+		value: text("value"),
+		secret: bytea("secret"),
+		updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: varchar("updated_by", { length: 254 }),
+	},
+	(t) => [primaryKey({ columns: [t.siteId, t.key] })],
+);
+
+/** Who changed which setting and when; never the value. */
+export const settingsAudit = pgTable(
+	"settings_audit",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		siteId: integer("site_id")
+			.notNull()
+			.references(() => sites.id, { onDelete: "cascade" }),
+		key: varchar("key", { length: 100 }).notNull(),
+		action: varchar("action", { length: 20 }).notNull(),
+		actor: varchar("actor", { length: 254 }).notNull(),
+		at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [index("settings_audit_site_at_idx").on(t.siteId, t.at)],
+);
+
+export const contacts = pgTable(
+	"contacts",
+	{
+		guid: uuid("guid").primaryKey(),
+		email: varchar("email", { length: 254 }),
+		firstName: varchar("first_name", { length: 100 }),
+		middleName: varchar("middle_name", { length: 100 }),
+		lastName: varchar("last_name", { length: 100 }),
+		jobTitle: varchar("job_title", { length: 50 }),
+		address1: varchar("address1", { length: 100 }),
+		city: varchar("city", { length: 100 }),
+		zip: varchar("zip", { length: 100 }),
+		mobilePhone: varchar("mobile_phone", { length: 26 }),
+		businessPhone: varchar("business_phone", { length: 26 }),
+		notes: text("notes"),
+		companyName: varchar("company_name", { length: 100 }),
+		customFields: jsonb("custom_fields").$type<Record<string, unknown>>().notNull().default({}),
+		createdAt: createdAt(),
+		updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [
+		uniqueIndex("contacts_email_lower_uq").on(sql`lower(${t.email})`),
+		index("contacts_created_at_idx").on(t.createdAt),
+	],
+);
+
+/** An old contact GUID that was merged into a surviving contact keeps resolving through here. */
+export const contactMerges = pgTable(
+	"contact_merges",
+	{
+		oldGuid: uuid("old_guid").primaryKey(),
+		intoGuid: uuid("into_guid")
+			.notNull()
+			.references(() => contacts.guid, { onDelete: "cascade" }),
+		mergedAt: timestamp("merged_at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [index("contact_merges_into_idx").on(t.intoGuid)],
+);
+
+export const activityTypes = pgTable("activity_types", {
+	id: serial("id").primaryKey(),
+	codeName: varchar("code_name", { length: 100 }).notNull().unique(),
+	displayName: varchar("display_name", { length: 200 }).notNull(),
+	enabled: boolean("enabled").notNull().default(true),
+	createdAt: createdAt(),
+});
+
+export const activities = pgTable(
+	"activities",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		contactGuid: uuid("contact_guid")
+			.notNull()
+			.references(() => contacts.guid, { onDelete: "cascade" }),
+		siteId: integer("site_id")
+			.notNull()
+			.references(() => sites.id, { onDelete: "cascade" }),
+		typeId: integer("type_id")
+			.notNull()
+			.references(() => activityTypes.id),
+		title: varchar("title", { length: 250 }).notNull(),
+		value: text("value"),
+		url: text("url"),
+		/** SHA-256 (hex) of the URL, for indexed look-ups of long URLs. */
+		urlHash: varchar("url_hash", { length: 64 }),
+		comment: text("comment"),
+		createdAt: createdAt(),
+	},
+	(t) => [
+		index("activities_contact_created_idx").on(t.contactGuid, t.createdAt),
+		index("activities_url_hash_idx").on(t.urlHash),
+	],
+);
+
+export const consents = pgTable("consents", {
+	id: serial("id").primaryKey(),
+	codeName: varchar("code_name", { length: 100 }).notNull().unique(),
+	displayName: varchar("display_name", { length: 200 }).notNull(),
+	text: text("text").notNull().default(""),
+	createdAt: createdAt(),
+});
+
+/** Append-only history; a contact has agreed when its latest action for the consent is `agree`. */
+export const consentAgreements = pgTable(
+	"consent_agreements",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		contactGuid: uuid("contact_guid")
+			.notNull()
+			.references(() => contacts.guid, { onDelete: "cascade" }),
+		consentId: integer("consent_id")
+			.notNull()
+			.references(() => consents.id, { onDelete: "cascade" }),
+		action: varchar("action", { length: 10 }).$type<"agree" | "revoke">().notNull(),
+		at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [index("consent_agreements_contact_idx").on(t.contactGuid, t.consentId, t.id)],
+);
+
+export const adminUsers = pgTable(
+	"admin_users",
+	{
+		id: serial("id").primaryKey(),
+		email: varchar("email", { length: 254 }).notNull(),
+		passwordHash: text("password_hash").notNull(),
+		createdAt: createdAt(),
+	},
+	(t) => [uniqueIndex("admin_users_email_lower_uq").on(sql`lower(${t.email})`)],
+);
+
+/** A role on one site, or on every site when `site_id` is null. */
+export const adminUserRoles = pgTable(
+	"admin_user_roles",
+	{
+		id: serial("id").primaryKey(),
+		userId: integer("user_id")
+			.notNull()
+			.references(() => adminUsers.id, { onDelete: "cascade" }),
+		siteId: integer("site_id").references(() => sites.id, { onDelete: "cascade" }),
+		role: varchar("role", { length: 10 }).$type<"read" | "modify">().notNull(),
+	},
+	(t) => [unique("admin_user_roles_user_site_uq").on(t.userId, t.siteId).nullsNotDistinct()],
+);
+
+/** Webhook deliveries, for idempotency (one row per delivery key) and audit. */
+export const webhookDeliveries = pgTable(
+	"webhook_deliveries",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		siteId: integer("site_id")
+			.notNull()
+			.references(() => sites.id, { onDelete: "cascade" }),
+		endpoint: varchar("endpoint", { length: 40 }).notNull(),
+		deliveryKey: varchar("delivery_key", { length: 200 }).notNull(),
+		status: varchar("status", { length: 20 }).notNull(),
+		responseStatus: integer("response_status"),
+		detail: text("detail"),
+		receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [
+		uniqueIndex("webhook_deliveries_key_uq").on(t.siteId, t.endpoint, t.deliveryKey),
+		index("webhook_deliveries_received_idx").on(t.receivedAt),
+	],
+);

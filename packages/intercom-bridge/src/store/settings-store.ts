@@ -1,0 +1,235 @@
+/**
+ * Per-site settings. Secrets are encrypted before they reach the database and decrypted only in
+ * memory. Reads are cached per site for `cacheMaxAgeMs` (default 2 s), so a change made by another
+ * process (the CLI, another instance on the same PostgreSQL) takes effect within that time, and a
+ * page view costs no query.
+ */
+import { randomBytes } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { ValidationError } from "../errors.ts";
+import {
+	INTERNAL_KEYS,
+	isSecretSetting,
+	maskSecret,
+	parseSetting,
+	SETTING_DEFINITIONS,
+	SETTING_KEYS,
+	type SettingKey,
+	type SiteSettings,
+	toSiteSettings,
+} from "../settings/setting-keys.ts";
+import type { Tx } from "./database.ts";
+import { consents, settingsAudit, siteSettings, sites } from "./schema.ts";
+import { guard, type StoreContext } from "./store-context.ts";
+
+/** What `describeSettings` shows for one key: secrets masked. */
+export interface SettingView {
+	key: SettingKey;
+	secret: boolean;
+	isSet: boolean;
+	/** The value, or for secrets a mask such as "set, ends with …4f2a". */
+	display: string;
+	description: string;
+	updatedAt: Date | null;
+	updatedBy: string | null;
+}
+
+/** Generates a webhook API key: 24 random bytes, base64url (32 characters). */
+export function generateWebhookApiKey(): string {
+	return randomBytes(24).toString("base64url");
+}
+
+export function createSettingsStore(ctx: StoreContext) {
+	const { db, secretBox } = ctx;
+	const cache = new Map<number, { at: number; settings: SiteSettings }>();
+	const context = (siteId: number, key: string) => `site:${siteId}/${key}`;
+
+	async function loadRaw(siteId: number) {
+		const rows = await db.select().from(siteSettings).where(eq(siteSettings.siteId, siteId));
+		const values = new Map<string, { value: string; updatedAt: Date; updatedBy: string | null }>();
+		for (const row of rows) {
+			const value = row.secret ? secretBox.open(row.secret, context(siteId, row.key)) : row.value;
+			if (value !== null) values.set(row.key, { value, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
+		}
+		return values;
+	}
+
+	async function writeValue(
+		tx: Tx,
+		siteId: number,
+		key: string,
+		value: string,
+		actor: string,
+		action: string,
+	) {
+		const secret = isSecretSetting(key) || key === INTERNAL_KEYS.previousWebhookApiKey;
+		const columns = secret
+			? { value: null, secret: secretBox.seal(value, context(siteId, key)) }
+			: { value, secret: null };
+		await tx
+			.insert(siteSettings)
+			.values({ siteId, key, ...columns, updatedBy: actor })
+			.onConflictDoUpdate({
+				target: [siteSettings.siteId, siteSettings.key],
+				set: { ...columns, updatedBy: actor, updatedAt: sql`now()` },
+			});
+		await tx.insert(settingsAudit).values({ siteId, key, action, actor });
+	}
+
+	return {
+		/**
+		 * The typed settings of a site, decrypted, with defaults. Cached for `cacheMaxAgeMs`.
+		 * @throws IntercomBridgeError SECRET_KEY_MISMATCH when a secret was stored under another key.
+		 */
+		async getSettings(siteId: number): Promise<SiteSettings> {
+			const hit = cache.get(siteId);
+			if (hit && ctx.now() - hit.at <= ctx.cacheMaxAgeMs) return hit.settings;
+			const settings = toSiteSettings(await guard(() => loadRaw(siteId)));
+			cache.set(siteId, { at: ctx.now(), settings });
+			return settings;
+		},
+
+		/** Every setting of a site for display, secrets masked. Never cached. */
+		async describeSettings(siteId: number): Promise<SettingView[]> {
+			const values = await guard(() => loadRaw(siteId));
+			return SETTING_KEYS.map((key) => {
+				const stored = values.get(key);
+				const secret = SETTING_DEFINITIONS[key].secret;
+				const value = stored?.value ?? null;
+				return {
+					key,
+					secret,
+					isSet: value !== null,
+					display: secret ? maskSecret(value) : (value ?? "not set"),
+					description: SETTING_DEFINITIONS[key].description,
+					updatedAt: stored?.updatedAt ?? null,
+					updatedBy: stored?.updatedBy ?? null,
+				};
+			});
+		},
+
+		/**
+		 * Validates and saves one setting; writes an audit row (key and actor, never the value).
+		 * @throws ValidationError for an unknown key or a bad value, naming what is allowed.
+		 */
+		async setSetting(siteId: number, key: string, rawValue: string, options: { actor?: string } = {}) {
+			const parsed = parseSetting(key, rawValue);
+			const actor = options.actor ?? "system";
+			await guard(() =>
+				db.transaction(async (tx) => {
+					if (parsed.key === "sendContactDataConsent") {
+						const [found] = await tx
+							.select({ id: consents.id })
+							.from(consents)
+							.where(eq(consents.codeName, parsed.value));
+						if (!found) {
+							const names = (await tx.select({ codeName: consents.codeName }).from(consents)).map(
+								(c) => c.codeName,
+							);
+							throw new ValidationError(
+								`No consent "${parsed.value}". ${names.length ? `Consents: ${names.join(", ")}.` : "Add one first (intercom-bridge consents add)."}`,
+								"sendContactDataConsent",
+							);
+						}
+					}
+					await writeValue(tx, siteId, parsed.key, parsed.value, actor, "set");
+				}),
+			);
+			cache.delete(siteId);
+		},
+
+		/** Removes a setting (it falls back to its default). Audited. */
+		async clearSetting(siteId: number, key: string, options: { actor?: string } = {}) {
+			if (!SETTING_KEYS.includes(key as SettingKey)) parseSetting(key, "");
+			await guard(() =>
+				db.transaction(async (tx) => {
+					await tx
+						.delete(siteSettings)
+						.where(and(eq(siteSettings.siteId, siteId), eq(siteSettings.key, key)));
+					await tx
+						.insert(settingsAudit)
+						.values({ siteId, key, action: "clear", actor: options.actor ?? "system" });
+				}),
+			);
+			cache.delete(siteId);
+		},
+
+		/**
+		 * Replaces the webhook API key with a new random one and returns it (show it once). The old
+		 * key is kept as the previous key, valid for the webhooks' grace period.
+		 */
+		async rotateWebhookApiKey(siteId: number, options: { actor?: string } = {}): Promise<string> {
+			const actor = options.actor ?? "system";
+			const next = generateWebhookApiKey();
+			await guard(() =>
+				db.transaction(async (tx) => {
+					// Lock the site row so two rotations cannot both keep the same "previous" key.
+					await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId)).for("update");
+					const [current] = await tx
+						.select()
+						.from(siteSettings)
+						.where(and(eq(siteSettings.siteId, siteId), eq(siteSettings.key, "webhookApiKey")));
+					if (current?.secret) {
+						const old = secretBox.open(current.secret, context(siteId, "webhookApiKey"));
+						await writeValue(tx, siteId, INTERNAL_KEYS.previousWebhookApiKey, old, actor, "rotate");
+					}
+					await writeValue(tx, siteId, "webhookApiKey", next, actor, "rotate");
+				}),
+			);
+			cache.delete(siteId);
+			return next;
+		},
+
+		/** Gives every site that lacks one a webhook API key. Safe to race. Returns how many were made. */
+		async ensureWebhookApiKeys(): Promise<number> {
+			const missing = await guard(() =>
+				db
+					.select({ id: sites.id })
+					.from(sites)
+					.where(
+						sql`not exists (select 1 from ${siteSettings} s where s.site_id = ${sites.id} and s.key = 'webhookApiKey')`,
+					),
+			);
+			let made = 0;
+			for (const { id } of missing) {
+				const inserted = await guard(() =>
+					db.transaction(async (tx) => {
+						const rows = await tx
+							.insert(siteSettings)
+							.values({
+								siteId: id,
+								key: "webhookApiKey",
+								secret: secretBox.seal(generateWebhookApiKey(), context(id, "webhookApiKey")),
+								updatedBy: "system",
+							})
+							.onConflictDoNothing()
+							.returning({ key: siteSettings.key });
+						if (rows.length > 0) {
+							await tx
+								.insert(settingsAudit)
+								.values({ siteId: id, key: "webhookApiKey", action: "generate", actor: "system" });
+						}
+						return rows.length;
+					}),
+				);
+				made += inserted;
+				cache.delete(id);
+			}
+			return made;
+		},
+
+		/** Audit rows of a site, newest first. */
+		async listSettingsAudit(siteId: number, limit = 100) {
+			return guard(() =>
+				db
+					.select()
+					.from(settingsAudit)
+					.where(eq(settingsAudit.siteId, siteId))
+					.orderBy(sql`${settingsAudit.id} desc`)
+					.limit(limit),
+			);
+		},
+	};
+}
+
+export type SettingsStore = ReturnType<typeof createSettingsStore>;
