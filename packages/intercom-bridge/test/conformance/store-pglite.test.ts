@@ -1,0 +1,4 @@
+import { pgliteFactory } from "../harness/databases.ts";
+import { storeSuite } from "./store.suite.ts";
+
+storeSuite(pgliteFactory);

@@ -1,0 +1,435 @@
+/**
+ * The store conformance suite: the same cases on every database the store runs on (PGlite and
+ * PostgreSQL). Each `*.test.ts` beside it calls {@link storeSuite} with a factory.
+ */
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { createStore, type Store } from "../../src/store/create-store.ts";
+import { rowsOf } from "../../src/store/database.ts";
+import { migrate, readMigrations } from "../../src/store/migrate.ts";
+import type { StoreFactory } from "../harness/databases.ts";
+
+export function storeSuite(factory: StoreFactory) {
+	const open: Store[] = [];
+	const track = <T extends Store | null>(s: T): T => {
+		if (s) open.push(s);
+		return s;
+	};
+	const ready = async (options?: { now?: () => number }) => track(await factory.ready(options));
+	const empty = async () => track(await factory.empty());
+
+	afterEach(async () => {
+		await Promise.all(open.splice(0).map((s) => s.close()));
+	});
+
+	describe(`store on ${factory.kind}: migrations`, () => {
+		it("migrates an empty database, then does nothing the second time", async () => {
+			const store = await empty();
+			const first = await store.migrate();
+			expect(first.applied).toContain("0000_initial.sql");
+			const second = await store.migrate();
+			expect(second.applied).toEqual([]);
+			expect(second.total).toBe(first.total);
+		});
+
+		it("survives two migrations racing on the same database", async () => {
+			const a = await empty();
+			const b = track(await factory.second(a)) ?? a;
+			const [r1, r2, p1, p2] = await Promise.all([a.migrate(), b.migrate(), a.prepare(), b.prepare()]);
+			// Every migration file was applied exactly once between the four racers.
+			const applied = [r1.applied, r2.applied, p1.migrations.applied, p2.migrations.applied].flat().sort();
+			expect(applied).toEqual((await readMigrations()).map((f) => f.name));
+			const rows = rowsOf<{ n: number }>(
+				await a.db.execute(sql`select count(*)::int as n from intercom_bridge_migrations`),
+			);
+			expect(rows[0]?.n).toBe(applied.length);
+			expect((await a.listSites()).filter((s) => s.codeName === "default")).toHaveLength(1);
+		});
+
+		it("refuses to start when an applied migration file was edited", async () => {
+			const store = await empty();
+			await store.migrate();
+			await store.db.execute(sql`update intercom_bridge_migrations set checksum = 'edited'`);
+			await expect(migrate(store.db)).rejects.toMatchObject({ code: "MIGRATION_FAILED" });
+		});
+	});
+
+	describe(`store on ${factory.kind}: sites and settings`, () => {
+		it("creates the default site and a webhook API key at start-up", async () => {
+			const store = await ready();
+			const site = await store.requireSite("default");
+			const settings = await store.getSettings(site.id);
+			expect(settings.webhookApiKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
+			expect(settings.enabled).toBe(false);
+			expect(settings.region).toBe("us");
+			expect((await store.prepare()).webhookKeysGenerated).toBe(0);
+		});
+
+		it("resolves sites by Host, falling back to the default site", async () => {
+			const store = await ready();
+			const shop = await store.createSite({
+				codeName: "shop",
+				displayName: "Shop",
+				hostNames: ["Shop.Example.com"],
+			});
+			expect(shop.hostNames).toEqual(["shop.example.com"]);
+			expect((await store.resolveSiteByHost("shop.example.com:8443"))?.codeName).toBe("shop");
+			expect((await store.resolveSiteByHost("SHOP.EXAMPLE.COM."))?.codeName).toBe("shop");
+			expect((await store.resolveSiteByHost("other.example.com"))?.codeName).toBe("default");
+			expect((await store.resolveSiteByHost("bad host\n"))?.codeName).toBe("default");
+			expect((await store.resolveSiteByHost(null))?.codeName).toBe("default");
+			await expect(
+				store.createSite({ codeName: "shop2", displayName: "Shop 2", hostNames: ["shop.example.com"] }),
+			).rejects.toMatchObject({ code: "CONFLICT" });
+			await expect(store.createSite({ codeName: "shop", displayName: "Again" })).rejects.toMatchObject({
+				code: "CONFLICT",
+			});
+			await expect(store.createSite({ codeName: "1bad", displayName: "x" })).rejects.toMatchObject({
+				code: "VALIDATION_FAILED",
+			});
+		});
+
+		it("validates settings and names the allowed values", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			await expect(store.setSetting(id, "colour", "red")).rejects.toThrow(
+				/Unknown setting "colour".*enabled, appId/,
+			);
+			await expect(store.setSetting(id, "region", "mars")).rejects.toThrow(/Allowed values: us, eu, au/);
+			await expect(store.setSetting(id, "sendContactData", "sometimes")).rejects.toThrow(
+				/always, never, consent/,
+			);
+			await expect(store.setSetting(id, "appId", "x'+alert(1)+'")).rejects.toMatchObject({ field: "appId" });
+			await expect(store.setSetting(id, "sendContactDataConsent", "nope")).rejects.toThrow(
+				/No consent "nope"/,
+			);
+			await store.setSetting(id, "region", " EU ");
+			await store.setSetting(id, "enabled", "yes");
+			await store.setSetting(id, "appId", "abc123");
+			const settings = await store.getSettings(id);
+			expect(settings).toMatchObject({ region: "eu", enabled: true, appId: "abc123" });
+			await store.clearSetting(id, "region");
+			expect((await store.getSettings(id)).region).toBe("us");
+		});
+
+		it("masks secrets when described and audits changes without values", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			const secret = `cs_${randomBytes(12).toString("hex")}`;
+			await store.setSetting(id, "clientSecret", secret, { actor: "ada@example.com" });
+			const view = (await store.describeSettings(id)).find((v) => v.key === "clientSecret");
+			expect(view?.display).toBe(`set, ends with …${secret.slice(-4)}`);
+			expect(JSON.stringify(await store.describeSettings(id))).not.toContain(secret);
+			const audit = await store.listSettingsAudit(id);
+			expect(audit[0]).toMatchObject({ key: "clientSecret", action: "set", actor: "ada@example.com" });
+			expect(JSON.stringify(audit)).not.toContain(secret);
+		});
+
+		it("rotates the webhook API key and keeps the previous one for the grace period", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			const before = (await store.getSettings(id)).webhookApiKey;
+			const next = await store.rotateWebhookApiKey(id, { actor: "cli" });
+			const after = await store.getSettings(id);
+			expect(after.webhookApiKey).toBe(next);
+			expect(next).not.toBe(before);
+			expect(after.previousWebhookApiKey?.key).toBe(before);
+			expect(after.previousWebhookApiKey?.rotatedAt).toBeInstanceOf(Date);
+		});
+
+		// PGlite allows one process per database, so there is no other process to see.
+		it.skipIf(factory.kind === "pglite")(
+			"sees a change made by another process within the cache time",
+			async () => {
+				let now = 1_000_000;
+				const a = await ready();
+				const b = track(await factory.second(a, { now: () => now }));
+				if (!b) throw new Error("this factory cannot open a second store");
+				const { id } = await a.requireSite("default");
+				expect((await b.getSettings(id)).region).toBe("us");
+				await a.setSetting(id, "region", "au");
+				expect((await b.getSettings(id)).region).toBe("us"); // still cached
+				now += 2001;
+				expect((await b.getSettings(id)).region).toBe("au");
+				await a.createSite({ codeName: "late", displayName: "Late", hostNames: ["late.example.com"] });
+				now += 2001;
+				expect((await b.resolveSiteByHost("late.example.com"))?.codeName).toBe("late");
+			},
+		);
+	});
+
+	describe(`store on ${factory.kind}: secrets at rest`, () => {
+		it("round-trips secrets and never stores their plain bytes", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			const values = {
+				clientSecret: `client-${randomBytes(10).toString("hex")}`,
+				identityVerificationSecret: `ivs-${randomBytes(10).toString("hex")}`,
+				accessToken: `tok-${randomBytes(10).toString("hex")}`,
+			};
+			for (const [key, value] of Object.entries(values)) await store.setSetting(id, key, value);
+			const settings = await store.getSettings(id);
+			expect(settings).toMatchObject(values);
+			const rows = rowsOf<{ key: string; value: string | null; secret: Uint8Array | null }>(
+				await store.db.execute(sql`select key, value, secret from site_settings where site_id = ${id}`),
+			);
+			const dump =
+				JSON.stringify(rows) + rows.map((r) => Buffer.from(r.secret ?? []).toString("latin1")).join("");
+			for (const value of [...Object.values(values), settings.webhookApiKey ?? "none"]) {
+				expect(dump).not.toContain(value);
+			}
+			for (const key of [...Object.keys(values), "webhookApiKey"]) {
+				const row = rows.find((r) => r.key === key);
+				expect(row?.value).toBeNull();
+				expect(row?.secret?.length).toBeGreaterThan(28);
+			}
+		});
+
+		it("says so when the secret key is not the one the data was encrypted with", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			await store.setSetting(id, "clientSecret", "a-long-enough-client-secret");
+			const other = createStore({
+				database: { db: store.db, kind: store.kind, location: store.location, close: async () => {} },
+				secretKey: randomBytes(32),
+			});
+			await expect(other.getSettings(id)).rejects.toMatchObject({ code: "SECRET_KEY_MISMATCH" });
+		});
+
+		it("detects a secret copied from another row", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			await store.setSetting(id, "clientSecret", "a-long-enough-client-secret");
+			await store.setSetting(id, "accessToken", "a-long-enough-access-token");
+			await store.db.execute(
+				sql`update site_settings set secret = (select secret from site_settings where site_id = ${id} and key = 'accessToken') where site_id = ${id} and key = 'clientSecret'`,
+			);
+			const fresh = createStore({
+				database: { db: store.db, kind: store.kind, location: store.location, close: async () => {} },
+				secretKey: (await import("../harness/databases.ts")).TEST_SECRET_KEY,
+			});
+			await expect(fresh.getSettings(id)).rejects.toThrow(/integrity check/);
+		});
+	});
+
+	describe(`store on ${factory.kind}: contacts`, () => {
+		it("keeps emails unique case-insensitively", async () => {
+			const store = await ready();
+			const ada = await store.createContact({ email: "Ada@Example.com", firstName: "Ada" });
+			await expect(store.createContact({ email: "ada@example.COM" })).rejects.toMatchObject({
+				code: "CONFLICT",
+			});
+			const bob = await store.createContact({ firstName: "Bob" });
+			await expect(store.updateContact(bob.guid, { email: "ADA@example.com" })).rejects.toThrow(
+				/already used/,
+			);
+			expect(await store.isEmailTaken("ada@EXAMPLE.com")).toBe(true);
+			expect(await store.isEmailTaken("ada@example.com", ada.guid)).toBe(false);
+			expect((await store.findContactByEmail("ADA@EXAMPLE.COM"))?.guid).toBe(ada.guid);
+		});
+
+		it("validates fields, updates them and merges custom fields", async () => {
+			const store = await ready();
+			const c = await store.createContact({ firstName: "Ada", customFields: { a: 1 } });
+			await expect(store.updateContact(c.guid, { jobTitle: "x".repeat(51) })).rejects.toThrow(/limit is 50/);
+			await expect(store.updateContact(c.guid, { email: "not-an-email" })).rejects.toMatchObject({
+				field: "email",
+			});
+			const updated = await store.updateContact(c.guid, { lastName: "Lovelace", customFields: { b: "two" } });
+			expect(updated).toMatchObject({
+				firstName: "Ada",
+				lastName: "Lovelace",
+				customFields: { a: 1, b: "two" },
+			});
+			const cleared = await store.updateContact(c.guid, { firstName: null });
+			expect(cleared.firstName).toBeNull();
+			await expect(
+				store.updateContact("00000000-0000-4000-8000-000000000000", { city: "x" }),
+			).rejects.toMatchObject({
+				code: "NOT_FOUND",
+			});
+			await expect(store.updateContact("not-a-guid", { city: "x" })).rejects.toMatchObject({
+				code: "VALIDATION_FAILED",
+			});
+			expect(await store.getContact("not-a-guid")).toBeNull();
+		});
+
+		it("lists, searches and exports contacts", async () => {
+			const store = await ready();
+			for (let i = 0; i < 7; i++)
+				await store.createContact({ email: `p${i}@example.com`, companyName: i % 2 ? "Odd_Co" : "Even" });
+			const page = await store.listContacts({ limit: 3 });
+			expect(page.items).toHaveLength(3);
+			expect(page.total).toBe(7);
+			expect((await store.listContacts({ search: "odd_" })).total).toBe(3);
+			expect((await store.listContacts({ search: "%" })).total).toBe(0);
+			const all = [];
+			for await (const c of store.exportContacts(2)) all.push(c);
+			expect(all).toHaveLength(7);
+		});
+
+		it("merges contacts: activities and agreements move, the old GUID keeps resolving", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "chat", displayName: "Chat" });
+			await store.addConsent({ codeName: "data", displayName: "Data sharing" });
+			const visitor = await store.createContact({ city: "Leeds", customFields: { seen: true } });
+			const known = await store.createContact({ email: "ada@example.com", firstName: "Ada" });
+			await store.recordActivity({ contactGuid: visitor.guid, siteId, typeCodeName: "chat", value: "hi" });
+			await store.recordActivity({ contactGuid: known.guid, siteId, typeCodeName: "chat" });
+			await store.agree(visitor.guid, "data");
+
+			const survivor = await store.mergeContacts(visitor.guid, known.guid);
+			expect(survivor).toMatchObject({
+				guid: known.guid,
+				email: "ada@example.com",
+				city: "Leeds",
+				customFields: { seen: true },
+			});
+			expect((await store.getContact(visitor.guid))?.guid).toBe(known.guid);
+			expect(await store.resolveContactGuid(visitor.guid.toUpperCase())).toBe(known.guid);
+			expect(await store.listActivities(known.guid)).toHaveLength(2);
+			expect(await store.listActivities(visitor.guid)).toHaveLength(2);
+			expect(await store.isAgreed(known.guid, "data")).toBe(true);
+			expect(await store.isAgreed(visitor.guid, "data")).toBe(true);
+
+			// A chain: the survivor is merged again; both older GUIDs follow.
+			const third = await store.createContact({ firstName: "Third" });
+			await store.mergeContacts(known.guid, third.guid);
+			expect((await store.getContact(visitor.guid))?.guid).toBe(third.guid);
+			expect((await store.getContact(known.guid))?.guid).toBe(third.guid);
+			await expect(store.mergeContacts(visitor.guid, third.guid)).rejects.toThrow(/already the same contact/);
+		});
+	});
+
+	describe(`store on ${factory.kind}: consents, activities, admin users, deliveries`, () => {
+		it("keeps consent history; agreed is the latest action", async () => {
+			const store = await ready();
+			await store.addConsent({ codeName: "data", displayName: "Data sharing", text: "We share your name." });
+			await store.addConsent({ codeName: "other", displayName: "Other" });
+			await expect(store.addConsent({ codeName: "data", displayName: "Again" })).rejects.toMatchObject({
+				code: "CONFLICT",
+			});
+			const c = await store.createContact();
+			expect(await store.isAgreed(c.guid, "data")).toBe(false);
+			expect((await store.agree(c.guid, "data")).changed).toBe(true);
+			expect((await store.agree(c.guid, "data")).changed).toBe(false);
+			expect(await store.isAgreed(c.guid, "data")).toBe(true);
+			await store.revoke(c.guid, "data");
+			expect(await store.isAgreed(c.guid, "data")).toBe(false);
+			await store.agree(c.guid, "data");
+			const history = await store.consentHistory(c.guid);
+			expect(history.map((h) => h.action)).toEqual(["agree", "revoke", "agree"]);
+			const states = await store.consentStates(c.guid);
+			expect(states.map((s) => [s.consent.codeName, s.agreed])).toEqual([
+				["data", true],
+				["other", false],
+			]);
+			await expect(store.agree(c.guid, "missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+			expect(await store.isAgreed("garbage", "data")).toBe(false);
+		});
+
+		it("records activities of enabled types only, with value and URL in their own columns", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "demo_booked", displayName: "Demo booked" });
+			const c = await store.createContact();
+			const a = await store.recordActivity({
+				contactGuid: c.guid,
+				siteId,
+				typeCodeName: "demo_booked",
+				value: "Tuesday",
+				url: "https://example.com/book",
+			});
+			expect(a).toMatchObject({
+				title: "Demo booked - Tuesday",
+				value: "Tuesday",
+				url: "https://example.com/book",
+			});
+			expect(a.urlHash).toMatch(/^[0-9a-f]{64}$/);
+			await store.setActivityComment(a.id, "https://app.intercom.com/a/apps/x/inbox/inbox/conversation/1");
+			expect((await store.listActivities(c.guid))[0]?.activity.comment).toContain("conversation/1");
+			await store.disableActivityType("demo_booked");
+			await expect(
+				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "demo_booked" }),
+			).rejects.toThrow("Activity type is incorrect or disabled.");
+			await expect(
+				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "nope" }),
+			).rejects.toThrow("Activity type is incorrect or disabled.");
+			await store.enableActivityType("demo_booked");
+			expect((await store.listActivityTypes())[0]?.enabled).toBe(true);
+			await expect(store.enableActivityType("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+		});
+
+		it("adds admin users with scrypt hashes and per-site roles", async () => {
+			const store = await ready();
+			const shop = await store.createSite({ codeName: "shop", displayName: "Shop" });
+			const { user, generatedPassword } = await store.addAdminUser({ email: "admin@example.com" });
+			expect(generatedPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
+			expect(user.roles).toEqual([{ siteId: null, role: "modify" }]);
+			expect(await store.verifyAdminPassword("ADMIN@example.com", generatedPassword ?? "")).not.toBeNull();
+			expect(await store.verifyAdminPassword("admin@example.com", "wrong password!")).toBeNull();
+			expect(await store.verifyAdminPassword("nobody@example.com", "wrong password!")).toBeNull();
+			const reader = await store.addAdminUser({
+				email: "reader@example.com",
+				password: "long enough pw",
+				siteId: shop.id,
+				role: "read",
+			});
+			expect(reader.generatedPassword).toBeNull();
+			expect(reader.user.roles).toEqual([{ siteId: shop.id, role: "read" }]);
+			await expect(store.addAdminUser({ email: "Admin@Example.com" })).rejects.toMatchObject({
+				code: "CONFLICT",
+			});
+			await expect(store.addAdminUser({ email: "x@example.com", password: "short" })).rejects.toMatchObject({
+				field: "password",
+			});
+			const rows = rowsOf<{ password_hash: string }>(
+				await store.db.execute(sql`select password_hash from admin_users`),
+			);
+			for (const r of rows) expect(r.password_hash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
+			expect(await store.countAdminUsers()).toBe(2);
+		});
+
+		it("claims a delivery key once, even with 20 concurrent claims", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			const claims = await Promise.all(
+				Array.from({ length: 20 }, () =>
+					store.recordDelivery({ siteId, endpoint: "webhooks", deliveryKey: "notif_1", status: "accepted" }),
+				),
+			);
+			expect(claims.filter(Boolean)).toHaveLength(1);
+			expect(await store.getDelivery(siteId, "webhooks", "notif_1")).toMatchObject({ status: "accepted" });
+			expect(await store.listDeliveries(siteId)).toHaveLength(1);
+		});
+	});
+
+	describe(`store on ${factory.kind}: failures`, () => {
+		it("answers a closed database with StoreUnavailableError and writes nothing", async () => {
+			const store = await factory.ready();
+			await store.close();
+			await expect(store.createContact({ email: "late@example.com" })).rejects.toMatchObject({
+				code: "STORE_UNAVAILABLE",
+				status: 503,
+			});
+		});
+
+		it("rolls back a transaction that fails half-way", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "t", displayName: "T" });
+			const c = await store.createContact();
+			await expect(
+				store.transaction(async (tx) => {
+					await tx.execute(sql`update contacts set city = 'Half' where guid = ${c.guid}`);
+					throw new Error("boom");
+				}),
+			).rejects.toThrow("boom");
+			expect((await store.getContact(c.guid))?.city).toBeNull();
+			expect(await store.listActivities(c.guid)).toHaveLength(0);
+			expect(siteId).toBeGreaterThan(0);
+		});
+	});
+}

@@ -1,0 +1,95 @@
+/** Fresh databases for tests: a new PostgreSQL database per call, or a clone of a migrated PGlite. */
+import { randomBytes } from "node:crypto";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle } from "drizzle-orm/pglite";
+import pg from "pg";
+import { inject } from "vitest";
+import { pgliteStore } from "../../src/db/pglite.ts";
+import { postgresStore } from "../../src/db/postgres.ts";
+import type { Store } from "../../src/store/create-store.ts";
+import type { Db } from "../../src/store/database.ts";
+import { migrate } from "../../src/store/migrate.ts";
+
+export const TEST_SECRET_KEY = randomBytes(32);
+
+/** Creates an empty PostgreSQL database on the test server and returns its URL. */
+export async function createPostgresDatabase(): Promise<string> {
+	const base = inject("postgresUrl");
+	const name = `t_${randomBytes(6).toString("hex")}`;
+	const client = new pg.Client({ connectionString: base });
+	await client.connect();
+	try {
+		await client.query(`create database ${name}`);
+	} finally {
+		await client.end();
+	}
+	const url = new URL(base);
+	url.pathname = `/${name}`;
+	return url.toString();
+}
+
+let template: PGlite | undefined;
+
+/** A migrated PGlite instance in memory, cloned from a template migrated once per file. */
+export async function migratedPglite(): Promise<PGlite> {
+	if (!template) {
+		template = new PGlite();
+		await migrate(drizzle(template) as unknown as Db);
+	}
+	return template.clone();
+}
+
+export interface StoreFactory {
+	/** `pglite` or `postgres`. */
+	kind: "pglite" | "postgres";
+	/** A store on a fresh, empty (not migrated) database. */
+	empty(options?: { now?: () => number }): Promise<Store>;
+	/** A store on a fresh migrated database with `prepare()` done. */
+	ready(options?: { now?: () => number }): Promise<Store>;
+	/** A second store on the same database as `store` (another process would do the same); null where impossible. */
+	second(store: Store, options?: { now?: () => number }): Promise<Store | null>;
+}
+
+const urls = new WeakMap<Store, string>();
+
+export const pgliteFactory: StoreFactory = {
+	kind: "pglite",
+	async empty(options) {
+		return pgliteStore({ dataDir: null, secretKey: TEST_SECRET_KEY, now: options?.now });
+	},
+	async ready(options) {
+		const store = await pgliteStore({
+			dataDir: null,
+			pglite: await migratedPglite(),
+			secretKey: TEST_SECRET_KEY,
+			now: options?.now,
+		});
+		await store.prepare();
+		return store;
+	},
+	async second() {
+		return null; // PGlite allows one process per database.
+	},
+};
+
+export const postgresFactory: StoreFactory = {
+	kind: "postgres",
+	async empty(options) {
+		const url = await createPostgresDatabase();
+		const store = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, now: options?.now });
+		urls.set(store, url);
+		return store;
+	},
+	async ready(options) {
+		const store = await postgresFactory.empty(options);
+		await store.prepare();
+		return store;
+	},
+	async second(store, options) {
+		const url = urls.get(store);
+		if (!url) return null;
+		const other = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, now: options?.now });
+		urls.set(other, url);
+		return other;
+	},
+};
