@@ -32,11 +32,12 @@ let template: PGlite | undefined;
 
 /** A migrated PGlite instance in memory, cloned from a template migrated once per file. */
 export async function migratedPglite(): Promise<PGlite> {
+	// clone() is typed as the interface; it returns a full PGlite instance.
 	if (!template) {
 		template = new PGlite();
 		await migrate(drizzle(template) as unknown as Db);
 	}
-	return template.clone();
+	return (await template.clone()) as PGlite;
 }
 
 export interface StoreFactory {
