@@ -157,16 +157,25 @@ export function isSettingKey(key: string): key is SettingKey {
 }
 
 /**
+ * Checks that `key` names a setting.
+ * @throws ValidationError listing the settings.
+ */
+export function checkSettingKey(key: string): SettingKey {
+	if (!isSettingKey(key)) {
+		throw new ValidationError(`Unknown setting "${key}". Settings: ${SETTING_KEYS.join(", ")}.`, "key");
+	}
+	return key;
+}
+
+/**
  * Checks a key and a value typed by a person and returns the normalised value.
  * @throws ValidationError naming the allowed keys or values.
  */
 export function parseSetting(key: string, raw: string): { key: SettingKey; value: string } {
-	if (!isSettingKey(key)) {
-		throw new ValidationError(`Unknown setting "${key}". Settings: ${SETTING_KEYS.join(", ")}.`, "key");
-	}
-	const definition: SettingDefinition = SETTING_DEFINITIONS[key];
+	checkSettingKey(key);
+	const definition: SettingDefinition = SETTING_DEFINITIONS[key as SettingKey];
 	try {
-		return { key, value: definition.parse(raw) };
+		return { key: key as SettingKey, value: definition.parse(raw) };
 	} catch (err) {
 		if (err instanceof ValidationError && !err.field) throw new ValidationError(err.message, key);
 		throw err;

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { ValidationError } from "../errors.ts";
 import {
+	checkSettingKey,
 	INTERNAL_KEYS,
 	isSecretSetting,
 	maskSecret,
@@ -140,7 +141,7 @@ export function createSettingsStore(ctx: StoreContext) {
 
 		/** Removes a setting (it falls back to its default). Audited. */
 		async clearSetting(siteId: number, key: string, options: { actor?: string } = {}) {
-			if (!SETTING_KEYS.includes(key as SettingKey)) parseSetting(key, "");
+			checkSettingKey(key);
 			await guard(() =>
 				db.transaction(async (tx) => {
 					await tx

@@ -1,0 +1,75 @@
+/**
+ * The `intercom-bridge` command line. Every command opens the store that the environment names
+ * (DATABASE_URL, else the embedded database in INTERCOM_BRIDGE_DATA_DIR or ./.data), brings its
+ * schema up to date, does its work and closes it.
+ *
+ * @example
+ * npx intercom-bridge settings set default appId abc123
+ * npx intercom-bridge settings get default --json
+ */
+import { Command, CommanderError } from "commander";
+import { openStoreFromEnv } from "../config/open-store-from-env.ts";
+import { IntercomBridgeError } from "../errors.ts";
+import { runService } from "../server/run-service.ts";
+import type { Store } from "../store/create-store.ts";
+import { type CliIo, processIo } from "./output.ts";
+import { registerStoreCommands } from "./store-commands.ts";
+
+/** Opens the store for one command and always closes it. */
+export type WithStore = <T>(fn: (store: Store) => Promise<T>) => Promise<T>;
+
+/** Builds the command tree. `withStore` is injectable for tests. */
+export function buildProgram(io: CliIo, withStore: WithStore): Command {
+	const program = new Command("intercom-bridge")
+		.description(
+			"Connects a website's contacts, activities and consents with Intercom.\n\n" +
+				"Database: DATABASE_URL (PostgreSQL) when set, otherwise the embedded database in\n" +
+				"INTERCOM_BRIDGE_DATA_DIR (default ./.data). Secrets at rest use INTERCOM_BRIDGE_SECRET_KEY\n" +
+				"(required with PostgreSQL; the embedded database keeps a key file in its data directory).",
+		)
+		.configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+		.exitOverride()
+		.showHelpAfterError("(run with --help for usage)");
+	registerStoreCommands(program, io, withStore);
+	program
+		.command("serve")
+		.description("run the service (PORT, default 3000; HOST, default 127.0.0.1) until Ctrl-C")
+		.action(async () => {
+			await runService(io.env, io.stdout);
+			// Keep running: the server holds the event loop open until a signal stops it.
+			await new Promise(() => {});
+		});
+	return program;
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code:
+ * 0 success, 1 the command failed (bad value, not found, database error), 2 bad usage.
+ */
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
+	const withStore: WithStore = async (fn) => {
+		const store = await openStoreFromEnv(io.env);
+		try {
+			await store.prepare();
+			return await fn(store);
+		} finally {
+			await store.close();
+		}
+	};
+	const program = buildProgram(io, withStore);
+	try {
+		await program.parseAsync(argv, { from: "user" });
+		return 0;
+	} catch (err) {
+		if (err instanceof CommanderError) {
+			// help and version exit with 0; usage errors were already printed by commander.
+			return err.exitCode === 0 ? 0 : 2;
+		}
+		if (err instanceof IntercomBridgeError) {
+			io.stderr(`error: ${err.message.replace(/^\[intercom-bridge\] /, "")}`);
+			return 1;
+		}
+		io.stderr(`error: ${(err as Error)?.message ?? String(err)}`);
+		return 1;
+	}
+}

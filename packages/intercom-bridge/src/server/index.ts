@@ -1,0 +1,9 @@
+/** `intercom-bridge/server`: run the service on node:http. */
+
+export { parsePort, runService, type ServiceEnv } from "./run-service.ts";
+export {
+	createServiceApp,
+	type RunningServer,
+	type StartServerOptions,
+	startServer,
+} from "./start-server.ts";

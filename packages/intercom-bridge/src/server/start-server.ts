@@ -1,0 +1,93 @@
+/**
+ * The intercom-bridge HTTP service on node:http (through @hono/node-server): what `npm start` and
+ * `intercom-bridge serve` run. It serves the routes of the service app and shuts down cleanly.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/create-store.ts";
+
+export interface StartServerOptions {
+	store: Store;
+	logger: Logger;
+	/** Port; 0 picks a free one. Default 3000. */
+	port?: number;
+	/** Interface to listen on. Default 127.0.0.1 (set 0.0.0.0 in containers). */
+	host?: string;
+	/** Extra routes to mount (the demo, the admin console and the webhooks do so). */
+	app?: Hono;
+}
+
+export interface RunningServer {
+	/** `http://host:port` */
+	url: string;
+	port: number;
+	/** Stops accepting connections, waits for open requests (at most 10 s), then closes the store. */
+	close(): Promise<void>;
+}
+
+/** Builds the service's own routes: `GET /healthz`. */
+export function createServiceApp(store: Store): Hono {
+	const app = new Hono();
+	app.get("/healthz", async (c) => {
+		try {
+			await store.db.execute(sql`select 1`);
+			c.header("Cache-Control", "no-store");
+			return c.json({ status: "ok", database: store.kind });
+		} catch {
+			return c.json({ status: "unavailable", database: store.kind }, 503, { "Retry-After": "5" });
+		}
+	});
+	return app;
+}
+
+/** Starts listening. Resolves once the port is bound. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+	const app = new Hono();
+	app.route("/", createServiceApp(options.store));
+	if (options.app) app.route("/", options.app);
+	app.notFound((c) =>
+		c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
+	);
+	app.onError((err, c) => {
+		options.logger.error({ err: { message: err.message, name: err.name } }, "unhandled error");
+		return c.json({ error: { code: "INTERNAL", message: "Internal error; see the server log." } }, 500);
+	});
+	const host = options.host ?? "127.0.0.1";
+	const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+		const s = serve({ fetch: app.fetch, port: options.port ?? 3000, hostname: host }, () => resolve(s));
+		s.once("error", reject);
+	});
+	// Slow-loris guards: a request must arrive within 15 s.
+	if ("headersTimeout" in server) {
+		server.headersTimeout = 15_000;
+		server.requestTimeout = 15_000;
+	}
+	const { port } = server.address() as AddressInfo;
+	const shownHost =
+		host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+	let closing: Promise<void> | undefined;
+	return {
+		url: `http://${shownHost}:${port}`,
+		port,
+		close() {
+			closing ??= (async () => {
+				await new Promise<void>((resolve) => {
+					const timer = setTimeout(() => {
+						if ("closeAllConnections" in server) server.closeAllConnections();
+						resolve();
+					}, 10_000);
+					server.close(() => {
+						clearTimeout(timer);
+						resolve();
+					});
+					if ("closeIdleConnections" in server) server.closeIdleConnections();
+				});
+				await options.store.close();
+			})();
+			return closing;
+		},
+	};
+}
