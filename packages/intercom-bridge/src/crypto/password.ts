@@ -17,7 +17,10 @@ export const SCRYPT_PARAMS = { ln: 17, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 
 /** Hashes a password as `$scrypt$ln=17,r=8,p=1$<salt b64>$<hash b64>`. */
-export async function hashPassword(password: string, params = SCRYPT_PARAMS): Promise<string> {
+export async function hashPassword(
+	password: string,
+	params: { ln: number; r: number; p: number } = SCRYPT_PARAMS,
+): Promise<string> {
 	const salt = randomBytes(16);
 	const hash = await derive(password, salt, params);
 	return `$scrypt$ln=${params.ln},r=${params.r},p=${params.p}$${salt.toString("base64")}$${hash.toString("base64")}`;

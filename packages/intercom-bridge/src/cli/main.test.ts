@@ -1,0 +1,203 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgliteStore } from "../db/pglite.ts";
+import { runCli } from "./main.ts";
+import type { CliIo } from "./output.ts";
+
+const run = promisify(execFile);
+const BIN = new URL("../../bin/intercom-bridge.js", import.meta.url).pathname;
+
+/** Runs the CLI in this process against `dataDir`, collecting its output. */
+async function cli(dataDir: string, args: string[], stdin = "") {
+	const out: string[] = [];
+	const err: string[] = [];
+	const io: CliIo = {
+		stdout: (t) => out.push(t),
+		stderr: (t) => err.push(t),
+		readStdin: async () => stdin,
+		env: { INTERCOM_BRIDGE_DATA_DIR: dataDir, USER: "tester" },
+	};
+	const code = await runCli(args, io);
+	return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+async function allFiles(dir: string): Promise<string[]> {
+	const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+	return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe("intercom-bridge CLI", () => {
+	let dir: string;
+	let dataDir: string;
+	beforeAll(async () => {
+		dir = await mkdtemp(join(tmpdir(), "ib-cli-"));
+		dataDir = join(dir, ".data");
+	});
+	afterAll(async () => {
+		await rm(dir, { recursive: true, force: true });
+	});
+
+	it("runs migrate twice as a real process through the bin", async () => {
+		const env = { ...process.env, INTERCOM_BRIDGE_DATA_DIR: dataDir };
+		for (let i = 0; i < 2; i++) {
+			const { stdout } = await run(process.execPath, [BIN, "migrate"], { env });
+			expect(stdout).toMatch(/is up to date: \d+ migration\(s\)/);
+		}
+		expect((await stat(join(dataDir, "secret.key"))).mode & 0o777).toBe(0o600);
+		const help = await run(process.execPath, [BIN, "--help"], { env });
+		expect(help.stdout).toContain("settings");
+	});
+
+	it("sets and gets settings; secrets are masked; bad keys and values fail with the allowed names", async () => {
+		const secret = "shhh-0123456789-identity";
+		expect(
+			(await cli(dataDir, ["settings", "set", "default", "identityVerificationSecret", "-"], `${secret}\n`))
+				.code,
+		).toBe(0);
+		expect((await cli(dataDir, ["settings", "set", "default", "appId", "abc123"])).code).toBe(0);
+		const got = await cli(dataDir, ["settings", "get", "default", "--json"]);
+		expect(got.code).toBe(0);
+		const views = JSON.parse(got.stdout) as { key: string; value: string }[];
+		expect(views.find((v) => v.key === "appId")?.value).toBe("abc123");
+		expect(views.find((v) => v.key === "identityVerificationSecret")?.value).toBe("set, ends with …tity");
+		expect(got.stdout).not.toContain(secret);
+
+		const badValue = await cli(dataDir, ["settings", "set", "default", "sendContactData", "maybe"]);
+		expect(badValue.code).toBe(1);
+		expect(badValue.stderr).toContain("Allowed values: always, never, consent");
+		const badKey = await cli(dataDir, ["settings", "get", "default", "colour"]);
+		expect(badKey.code).toBe(1);
+		expect(badKey.stderr).toContain("Unknown setting");
+		const badSite = await cli(dataDir, ["settings", "get", "nosuch"]);
+		expect(badSite.code).toBe(1);
+		expect(badSite.stderr).toContain('No site "nosuch"');
+		const usage = await cli(dataDir, ["settings", "set", "default"]);
+		expect(usage.code).toBe(2);
+	});
+
+	it("rotates the API key, printing it once", async () => {
+		const before = JSON.parse(
+			(await cli(dataDir, ["settings", "get", "default", "webhookApiKey", "--json"])).stdout,
+		);
+		const rotated = await cli(dataDir, ["api-key", "rotate", "default"]);
+		expect(rotated.code).toBe(0);
+		expect(rotated.stdout).toMatch(/^[A-Za-z0-9_-]{32}$/);
+		const after = JSON.parse(
+			(await cli(dataDir, ["settings", "get", "default", "webhookApiKey", "--json"])).stdout,
+		);
+		expect(after.value).toBe(`set, ends with …${rotated.stdout.slice(-4)}`);
+		expect(after.value).not.toBe(before.value);
+	});
+
+	it("manages sites, activity types, consents, contacts and admin users", async () => {
+		expect(
+			(await cli(dataDir, ["sites", "add", "shop", "Coffee shop", "--host", "shop.example.com"])).code,
+		).toBe(0);
+		const sites = JSON.parse((await cli(dataDir, ["sites", "list", "--json"])).stdout);
+		expect(sites.map((s: { codeName: string }) => s.codeName)).toEqual(["default", "shop"]);
+
+		expect(
+			(await cli(dataDir, ["activity-types", "add", "intercom_chat_started", "Chat started"])).code,
+		).toBe(0);
+		expect((await cli(dataDir, ["activity-types", "disable", "intercom_chat_started"])).code).toBe(0);
+		const types = JSON.parse((await cli(dataDir, ["activity-types", "list", "--json"])).stdout);
+		expect(types[0]).toMatchObject({ codeName: "intercom_chat_started", enabled: false });
+		expect((await cli(dataDir, ["activity-types", "enable", "missing"])).stderr).toContain(
+			'No activity type "missing"',
+		);
+
+		expect(
+			(
+				await cli(dataDir, [
+					"consents",
+					"add",
+					"intercom-data-sharing",
+					"Data sharing",
+					"We share your name.",
+				])
+			).code,
+		).toBe(0);
+		expect(JSON.parse((await cli(dataDir, ["consents", "list", "--json"])).stdout)[0].text).toBe(
+			"We share your name.",
+		);
+		expect(
+			(await cli(dataDir, ["settings", "set", "default", "sendContactDataConsent", "intercom-data-sharing"]))
+				.code,
+		).toBe(0);
+
+		const store = await pgliteStore({ dataDir });
+		const contact = await store.createContact({
+			email: "ada@example.com",
+			firstName: "Ada",
+			notes: "=cmd|' /C calc'!A0",
+		});
+		await store.close();
+		const list = JSON.parse((await cli(dataDir, ["contacts", "list", "--json"])).stdout);
+		expect(list.total).toBe(1);
+		const shown = JSON.parse((await cli(dataDir, ["contacts", "show", contact.guid, "--json"])).stdout);
+		expect(shown.contact.email).toBe("ada@example.com");
+		expect(shown.consents).toEqual([{ consent: "intercom-data-sharing", agreed: false, since: null }]);
+		expect((await cli(dataDir, ["contacts", "show", "nope"])).code).toBe(1);
+		const csv = (await cli(dataDir, ["contacts", "export"])).stdout.split("\n");
+		expect(csv[0]).toContain("guid,email");
+		expect(csv[1]).toContain(`"'=cmd|' /C calc'!A0"`);
+		const jsonl = (await cli(dataDir, ["contacts", "export", "--json"])).stdout.split("\n");
+		expect(JSON.parse(jsonl[0] ?? "{}").guid).toBe(contact.guid);
+
+		const added = await cli(dataDir, [
+			"admin-users",
+			"add",
+			"admin@example.com",
+			"--site",
+			"shop",
+			"--role",
+			"read",
+		]);
+		expect(added.code).toBe(0);
+		expect(added.stdout).toMatch(/Password \(shown once\): \S{24}/);
+		const admins = JSON.parse((await cli(dataDir, ["admin-users", "list", "--json"])).stdout);
+		expect(admins[0].roles).toEqual([{ siteId: sites[1].id, role: "read" }]);
+		expect((await cli(dataDir, ["admin-users", "add", "x@example.com", "--role", "owner"])).code).toBe(2);
+	});
+
+	it("never writes a secret in plain text to the data directory", async () => {
+		const secret = `plain-${Date.now()}-client-secret`;
+		expect((await cli(dataDir, ["settings", "set", "default", "clientSecret", secret])).code).toBe(0);
+		const apiKey = (await cli(dataDir, ["api-key", "rotate", "default"])).stdout;
+		const needles = [secret, apiKey, "shhh-0123456789-identity"].map((s) => Buffer.from(s));
+		let plainDataSeen = false; // a control: the scan does see what is stored in clear
+		for (const file of await allFiles(dataDir)) {
+			const bytes = await readFile(file);
+			for (const needle of needles) expect(bytes.includes(needle), `${file} holds a secret`).toBe(false);
+			if (bytes.includes(Buffer.from("ada@example.com"))) plainDataSeen = true;
+		}
+		expect(plainDataSeen).toBe(true);
+	});
+
+	it("stops with a clear message when a running process holds the data directory", async () => {
+		const store = await pgliteStore({ dataDir });
+		try {
+			const blocked = await cli(dataDir, ["sites", "list"]);
+			expect(blocked.code).toBe(1);
+			expect(blocked.stderr).toContain(`is in use by another intercom-bridge process (pid ${process.pid}`);
+			expect(blocked.stderr).toContain("stop that process first");
+		} finally {
+			await store.close();
+		}
+		expect((await cli(dataDir, ["sites", "list"])).code).toBe(0);
+	});
+
+	it("takes over the lock of a process that died", async () => {
+		const { writeFile } = await import("node:fs/promises");
+		const { hostname } = await import("node:os");
+		await writeFile(
+			join(dataDir, "intercom-bridge.lock"),
+			JSON.stringify({ pid: 2 ** 22 + 17, host: hostname(), since: "x", command: "gone" }),
+		);
+		expect((await cli(dataDir, ["sites", "list"])).code).toBe(0);
+	});
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { maskSecret, parseSetting, SETTING_KEYS, toSiteSettings } from "./setting-keys.ts";
+
+describe("setting keys", () => {
+	it("has exactly the documented keys", () => {
+		expect(SETTING_KEYS).toEqual([
+			"enabled",
+			"appId",
+			"clientId",
+			"clientSecret",
+			"identityVerificationSecret",
+			"sendContactData",
+			"sendContactDataConsent",
+			"region",
+			"identityMode",
+			"accessToken",
+			"webhookApiKey",
+		]);
+	});
+
+	it.each([
+		["enabled", "On", "true"],
+		["enabled", "0", "false"],
+		["region", "AU", "au"],
+		["identityMode", "jwt", "jwt"],
+		["sendContactData", "consent", "consent"],
+		["appId", " a1b2c3 ", "a1b2c3"],
+	])("normalises %s=%s", (key, raw, expected) => {
+		expect(parseSetting(key, raw).value).toBe(expected);
+	});
+
+	it.each([
+		["enabled", "perhaps", /Allowed values: true, false/],
+		["appId", "ABC", /lowercase letters and digits/],
+		["appId", "<script>", /lowercase letters and digits/],
+		["identityMode", "rsa", /Allowed values: hash, jwt/],
+		["clientId", "a\nb", /control characters/],
+		["webhookApiKey", "short", /16 to 200 characters/],
+		["nope", "x", /Unknown setting "nope"/],
+	])("rejects %s=%j", (key, raw, message) => {
+		expect(() => parseSetting(key, raw)).toThrow(message);
+	});
+
+	it("applies defaults for missing or unknown stored values", () => {
+		const s = toSiteSettings(new Map([["region", { value: "mars", updatedAt: new Date() }]]));
+		expect(s).toMatchObject({
+			enabled: false,
+			region: "us",
+			identityMode: "hash",
+			sendContactData: "never",
+			appId: null,
+		});
+	});
+
+	it("masks secrets", () => {
+		expect(maskSecret(null)).toBe("not set");
+		expect(maskSecret("short")).toBe("set");
+		expect(maskSecret("0123456789abcdef4f2a")).toBe("set, ends with …4f2a");
+	});
+});
