@@ -1,0 +1,47 @@
+/**
+ * intercom-bridge: connects a website's contacts, activities and consents with Intercom.
+ *
+ * The database drivers live in subpath exports so the core imports neither:
+ * `intercom-bridge/pglite` (embedded) and `intercom-bridge/postgres`.
+ */
+export {
+	ConfigError,
+	ConflictError,
+	DataDirLockedError,
+	ERROR_CODES,
+	type ErrorCode,
+	IntercomBridgeError,
+	NotFoundError,
+	StoreUnavailableError,
+	ValidationError,
+} from "./errors.ts";
+export { createLogger, type Logger } from "./logger.ts";
+export {
+	checkSettingKey,
+	IDENTITY_MODES,
+	type IdentityMode,
+	maskSecret,
+	parseSetting,
+	REGIONS,
+	type Region,
+	SEND_CONTACT_DATA,
+	SETTING_DEFINITIONS,
+	SETTING_KEYS,
+	type SendContactData,
+	type SettingKey,
+	type SiteSettings,
+} from "./settings/setting-keys.ts";
+export type { Activity, ActivityType } from "./store/activity-store.ts";
+export type { AdminRole, AdminUser } from "./store/admin-user-store.ts";
+export type { Consent, ConsentHistoryEntry, ConsentState } from "./store/consent-store.ts";
+export {
+	CONTACT_FIELD_LIMITS,
+	type ContactFieldName,
+	type ContactFields,
+	isValidEmail,
+} from "./store/contact-fields.ts";
+export { type Contact, isGuid } from "./store/contact-store.ts";
+export { createStore, type Store, type StoreOptions } from "./store/create-store.ts";
+export type { Database } from "./store/database.ts";
+export type { SettingView } from "./store/settings-store.ts";
+export { DEFAULT_SITE_CODE, normalizeHost, type Site } from "./store/site-store.ts";
