@@ -17,6 +17,13 @@ export const ERROR_CODES = {
 	DATA_DIR_LOCKED: 503,
 	SECRET_KEY_MISMATCH: 500,
 	MIGRATION_FAILED: 500,
+	UNAUTHORIZED: 401,
+	FORBIDDEN: 403,
+	PAYLOAD_TOO_LARGE: 413,
+	UNSUPPORTED_MEDIA_TYPE: 415,
+	INTERCOM_API_ERROR: 502,
+	INTERCOM_AUTH_FAILED: 502,
+	OAUTH_FAILED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -95,5 +102,70 @@ export class DataDirLockedError extends IntercomBridgeError {
 		super("DATA_DIR_LOCKED", message);
 		this.name = "DataDirLockedError";
 		this.pid = pid;
+	}
+}
+
+/** A request to Intercom's REST API failed. `status` is Intercom's HTTP status (0 for a network error or timeout). */
+export class IntercomApiError extends IntercomBridgeError {
+	/** HTTP status from Intercom; 0 when no response arrived (network error, timeout). */
+	readonly httpStatus: number;
+	/** First error code of Intercom's `error.list` body (e.g. `not_found`, `conflict`), when there is one. */
+	readonly intercomCode: string | undefined;
+	/** `request_id` of Intercom's error body or `X-Request-Id`, for support tickets. */
+	readonly requestId: string | undefined;
+	/** The parsed error body, when it was JSON. */
+	readonly body: unknown;
+
+	constructor(
+		message: string,
+		details: {
+			httpStatus: number;
+			intercomCode?: string;
+			requestId?: string;
+			body?: unknown;
+			cause?: unknown;
+		},
+	) {
+		super("INTERCOM_API_ERROR", message, { cause: details.cause });
+		this.name = "IntercomApiError";
+		this.httpStatus = details.httpStatus;
+		this.intercomCode = details.intercomCode;
+		this.requestId = details.requestId;
+		this.body = details.body;
+	}
+}
+
+/**
+ * Intercom refused the access token (401 `unauthorized` or a `token_*` code): it was revoked or is
+ * invalid. Callers should show "reconnect" (run OAuth "Get token" again) rather than retry.
+ */
+export class IntercomAuthError extends IntercomApiError {
+	constructor(
+		message: string,
+		details: { httpStatus: number; intercomCode?: string; requestId?: string; body?: unknown },
+	) {
+		super(message, details);
+		(this as { code: ErrorCode }).code = "INTERCOM_AUTH_FAILED";
+		this.name = "IntercomAuthError";
+	}
+}
+
+/** The OAuth flow failed: a bad or expired code, a wrong client secret, a state mismatch, or an `error` on the callback. */
+export class OAuthError extends IntercomBridgeError {
+	/** Intercom's error code, or ours (`state_mismatch`, `missing_code`, `access_denied` …). */
+	readonly oauthCode: string;
+
+	constructor(oauthCode: string, message: string, options?: { cause?: unknown }) {
+		super("OAUTH_FAILED", message, options);
+		this.name = "OAuthError";
+		this.oauthCode = oauthCode;
+	}
+}
+
+/** A webhook or API request could not be authenticated (missing or wrong signature or key). */
+export class SignatureVerificationError extends IntercomBridgeError {
+	constructor(message: string) {
+		super("UNAUTHORIZED", message);
+		this.name = "SignatureVerificationError";
 	}
 }

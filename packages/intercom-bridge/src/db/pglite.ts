@@ -84,6 +84,7 @@ function wrap(pglite: PGlite, location: string, release: () => Promise<void>): D
 		db,
 		kind: "pglite",
 		location,
+		client: pglite,
 		async close() {
 			if (closed) return;
 			closed = true;

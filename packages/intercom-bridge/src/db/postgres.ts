@@ -66,6 +66,7 @@ export function openPostgres(
 	return {
 		db,
 		kind: "postgres",
+		client: pool,
 		location: options.connectionString
 			? redactConnectionString(options.connectionString)
 			: "postgres (provided pool)",

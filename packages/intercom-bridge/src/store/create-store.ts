@@ -49,6 +49,8 @@ export function createStore(options: StoreOptions) {
 		location: options.database.location,
 		/** The Drizzle database, for modules of this package that need several tables in one transaction. */
 		db: ctx.db,
+		/** The driver's client (PGlite instance or pg Pool), e.g. for pg-boss. See Database.client. */
+		client: options.database.client,
 		/** Id of the secret key (not secret), to tell which key encrypted the data. */
 		secretKeyId: ctx.secretBox.keyId,
 

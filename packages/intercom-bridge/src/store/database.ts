@@ -21,6 +21,12 @@ export interface Database {
 	readonly kind: "pglite" | "postgres";
 	/** Where it lives, safe to print (a data directory, or a connection URL without its password). */
 	readonly location: string;
+	/**
+	 * The driver's own client: the PGlite instance, or the node-postgres Pool. For components that
+	 * must share the connection (pg-boss on PGlite needs the same instance). Typed `unknown` so the
+	 * core imports no driver.
+	 */
+	readonly client: unknown;
 	/** Closes the pool or the embedded instance and releases its data-directory lock. */
 	close(): Promise<void>;
 }

@@ -191,7 +191,13 @@ export function storeSuite(factory: StoreFactory) {
 			const { id } = await store.requireSite("default");
 			await store.setSetting(id, "clientSecret", "a-long-enough-client-secret");
 			const other = createStore({
-				database: { db: store.db, kind: store.kind, location: store.location, close: async () => {} },
+				database: {
+					db: store.db,
+					kind: store.kind,
+					location: store.location,
+					client: store.client,
+					close: async () => {},
+				},
 				secretKey: randomBytes(32),
 			});
 			await expect(other.getSettings(id)).rejects.toMatchObject({ code: "SECRET_KEY_MISMATCH" });
@@ -206,7 +212,13 @@ export function storeSuite(factory: StoreFactory) {
 				sql`update site_settings set secret = (select secret from site_settings where site_id = ${id} and key = 'accessToken') where site_id = ${id} and key = 'clientSecret'`,
 			);
 			const fresh = createStore({
-				database: { db: store.db, kind: store.kind, location: store.location, close: async () => {} },
+				database: {
+					db: store.db,
+					kind: store.kind,
+					location: store.location,
+					client: store.client,
+					close: async () => {},
+				},
 				secretKey: (await import("../harness/databases.ts")).TEST_SECRET_KEY,
 			});
 			await expect(fresh.getSettings(id)).rejects.toThrow(/integrity check/);
