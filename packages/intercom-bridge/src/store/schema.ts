@@ -228,3 +228,39 @@ export const webhookDeliveries = pgTable(
 		index("webhook_deliveries_received_idx").on(t.receivedAt),
 	],
 );
+
+/** Server-side admin sessions; the cookie holds a random token, the table only its SHA-256. */
+export const adminSessions = pgTable(
+	"admin_sessions",
+	{
+		tokenHash: varchar("token_hash", { length: 64 }).primaryKey(),
+		userId: integer("user_id")
+			.notNull()
+			.references(() => adminUsers.id, { onDelete: "cascade" }),
+		/** Secret for this session's CSRF tokens. */
+		csrfSecret: varchar("csrf_secret", { length: 64 }).notNull(),
+		createdAt: createdAt(),
+		lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+		/** OAuth `state` bound to this session while "Get token" is under way. */
+		oauthState: varchar("oauth_state", { length: 128 }),
+		oauthSiteId: integer("oauth_site_id"),
+	},
+	(t) => [index("admin_sessions_user_idx").on(t.userId), index("admin_sessions_expires_idx").on(t.expiresAt)],
+);
+
+/** Sign-in attempts, for throttling (per email and per IP) and the audit trail. */
+export const adminLoginAttempts = pgTable(
+	"admin_login_attempts",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		email: varchar("email", { length: 254 }).notNull(),
+		ip: varchar("ip", { length: 64 }),
+		success: boolean("success").notNull(),
+		at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [
+		index("admin_login_attempts_email_at_idx").on(t.email, t.at),
+		index("admin_login_attempts_ip_at_idx").on(t.ip, t.at),
+	],
+);

@@ -1,0 +1,41 @@
+/** Options of the webhook endpoints (issue #5). */
+import type { Contact } from "../store/contact-store.ts";
+
+/** Maps an extra body key of the update-contact webhook to a custom field. */
+export interface CustomFieldMapping {
+	/** Name of the custom field on the contact. */
+	field: string;
+	/** Longer text is truncated to this many characters. */
+	maxLength?: number;
+}
+
+/** What an `onUpdateContact` hook receives. */
+export interface UpdateContactEvent {
+	/** The parsed JSON body (an object; keys as sent). */
+	body: Readonly<Record<string, unknown>>;
+	/** The contact as it is before this update is saved. */
+	contact: Readonly<Contact>;
+	/** The site the request came for. */
+	site: { id: number; codeName: string };
+	/** Custom fields to merge into the contact; the hook may add to it. */
+	customFields: Record<string, unknown>;
+	/** Rejects the request with a 4xx and this reason (nothing is saved). */
+	reject(reason: string, status?: 400 | 403 | 409 | 422): never;
+}
+
+export interface WebhookOptions {
+	/** How long the previous webhook API key stays valid after "Generate new" (ms). Default 24 h. */
+	apiKeyGracePeriodMs?: number;
+	/** Largest accepted body in bytes. Default 64 KiB. */
+	bodyLimitBytes?: number;
+	/** Identical Series bodies within this window are processed once (ms). Default 60 s; 0 turns it off. */
+	dedupWindowMs?: number;
+	/** Extra body keys copied into custom fields, e.g. `{ ContactCoffeePreference: { field: "coffeePreference", maxLength: 50 } }`. */
+	customFields?: Record<string, CustomFieldMapping>;
+	/** Called inside the update's transaction, before saving; may set custom fields or reject. */
+	onUpdateContact?: (event: UpdateContactEvent) => void | Promise<void>;
+	/** Conversation-link job: attempts before giving up. Default 8. */
+	linkJobMaxAttempts?: number;
+	/** Also store conversation transcripts in the activity comment. Default false. */
+	storeTranscripts?: boolean;
+}
