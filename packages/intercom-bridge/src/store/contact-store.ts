@@ -88,6 +88,59 @@ export function createContactStore(ctx: StoreContext) {
 			return guard(() => findContact(db, guid.toLowerCase()));
 		},
 
+		/**
+		 * The contact of a page view, with its latest action on each of `consentCodes`, in one
+		 * indexed query (a page view of a known contact must cost at most one read). Follows merges.
+		 */
+		async getVisitorContact(
+			guid: string,
+			consentCodes: readonly string[],
+		): Promise<{ contact: Contact; agreed: Record<string, boolean> } | null> {
+			if (!isGuid(guid)) return null;
+			const id = guid.toLowerCase();
+			const codes = [...new Set(consentCodes)];
+			const latest = codes.length
+				? sql<Record<string, string> | null>`(
+					select json_object_agg(l.code_name, l.action) from (
+						select distinct on (k.code_name) k.code_name, a.action
+						from consent_agreements a join consents k on k.id = a.consent_id
+						where a.contact_guid = ${contacts.guid} and k.code_name in (${sql.join(
+							codes.map((c) => sql`${c}`),
+							sql`, `,
+						)})
+						order by k.code_name, a.at desc, a.id desc
+					) l
+				)`
+				: sql<null>`null`;
+			const [row] = await guard(() =>
+				db
+					.select({ contact: contacts, latest })
+					.from(contacts)
+					.where(
+						or(
+							eq(contacts.guid, id),
+							inArray(
+								contacts.guid,
+								db
+									.select({ into: contactMerges.intoGuid })
+									.from(contactMerges)
+									.where(eq(contactMerges.oldGuid, id)),
+							),
+						),
+					)
+					.limit(1),
+			);
+			if (!row) return null;
+			const actions =
+				typeof row.latest === "string"
+					? (JSON.parse(row.latest) as Record<string, string>)
+					: (row.latest ?? {});
+			return {
+				contact: row.contact,
+				agreed: Object.fromEntries(codes.map((c) => [c, actions[c] === "agree"])),
+			};
+		},
+
 		/** A contact by email, case-insensitively, or null. */
 		async findContactByEmail(email: string): Promise<Contact | null> {
 			const [row] = await guard(() =>

@@ -6,6 +6,7 @@
  * await store.prepare();                                    // migrate, default site, API keys
  * const contact = await store.createContact({ email: "ada@example.com" });
  */
+import { hkdfSync } from "node:crypto";
 import { createSecretBox } from "../crypto/secret-box.ts";
 import { createActivityStore } from "./activity-store.ts";
 import { createAdminUserStore } from "./admin-user-store.ts";
@@ -53,6 +54,14 @@ export function createStore(options: StoreOptions) {
 		client: options.database.client,
 		/** Id of the secret key (not secret), to tell which key encrypted the data. */
 		secretKeyId: ctx.secretBox.keyId,
+
+		/**
+		 * A 32-byte key for `purpose` (e.g. "visitor-cookie"), derived from the secret key with HKDF:
+		 * the same on every instance that shares the secret key, different per purpose.
+		 */
+		deriveKey(purpose: string): Uint8Array {
+			return new Uint8Array(hkdfSync("sha256", options.secretKey, "intercom-bridge", purpose, 32));
+		},
 
 		/** Runs `fn` in one transaction: all of it is written, or nothing. */
 		transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

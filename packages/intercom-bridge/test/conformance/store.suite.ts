@@ -342,6 +342,24 @@ export function storeSuite(factory: StoreFactory) {
 			expect(await store.isAgreed("garbage", "data")).toBe(false);
 		});
 
+		it("reads a visitor's contact and consent states in one query, following merges", async () => {
+			const store = await ready();
+			await store.addConsent({ codeName: "data", displayName: "Data" });
+			await store.addConsent({ codeName: "cookies", displayName: "Cookies" });
+			const old = await store.createContact();
+			const known = await store.createContact({ email: "v@example.com" });
+			await store.agree(known.guid, "data");
+			await store.agree(known.guid, "cookies");
+			await store.revoke(known.guid, "cookies");
+			await store.mergeContacts(old.guid, known.guid);
+			const visit = await store.getVisitorContact(old.guid.toUpperCase(), ["data", "cookies", "missing"]);
+			expect(visit?.contact.guid).toBe(known.guid);
+			expect(visit?.agreed).toEqual({ data: true, cookies: false, missing: false });
+			expect((await store.getVisitorContact(known.guid, []))?.agreed).toEqual({});
+			expect(await store.getVisitorContact("00000000-0000-4000-8000-000000000000", ["data"])).toBeNull();
+			expect(await store.getVisitorContact("x", ["data"])).toBeNull();
+		});
+
 		it("records activities of enabled types only, with value and URL in their own columns", async () => {
 			const store = await ready();
 			const { id: siteId } = await store.requireSite("default");
