@@ -5,6 +5,7 @@
 import { ConfigError } from "../errors.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
+import { checkMessengerOptions, type MessengerOptions } from "../messenger/messenger-options.ts";
 import type { Store } from "../store/create-store.ts";
 import type { WebhookOptions } from "../webhooks/webhook-options.ts";
 
@@ -28,6 +29,8 @@ export interface IntercomBridgeOptions {
 	tracking?: TrackingOption;
 	/** Webhook endpoint options (update contact, log activity, signed notifications). */
 	webhooks?: WebhookOptions;
+	/** How the Messenger loads and what it gets (appearance, consent gate, lazy, cache-safe, attributes). */
+	messenger?: MessengerOptions;
 	/** Clock, for tests. */
 	now?: () => number;
 }
@@ -41,6 +44,7 @@ export interface ResolvedBridgeOptions {
 	cookie: { name: string; maxAgeDays: number };
 	tracking: TrackingOption;
 	webhooks: WebhookOptions;
+	messenger: MessengerOptions;
 	now: () => number;
 }
 
@@ -86,6 +90,7 @@ export function resolveBridgeOptions(options: IntercomBridgeOptions): ResolvedBr
 		cookie: { name: cookieName, maxAgeDays },
 		tracking,
 		webhooks: options.webhooks ?? {},
+		messenger: checkMessengerOptions(options.messenger),
 		now: options.now ?? Date.now,
 	};
 }

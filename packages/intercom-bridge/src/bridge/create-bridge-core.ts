@@ -1,0 +1,114 @@
+/**
+ * The bridge's live-site logic without HTTP: visits, Messenger decisions, identify, consents.
+ * `createIntercomBridge` wraps it with routes; the framework adapters only convert I/O.
+ */
+import {
+	buildMessengerSettings,
+	consentsNeeded,
+	type MessengerDecision,
+} from "../messenger/build-messenger-settings.ts";
+import type { ContactFields } from "../store/contact-fields.ts";
+import type { Contact } from "../store/contact-store.ts";
+import type { ResolvedBridgeOptions } from "./bridge-options.ts";
+import { createVisitorTracker, type Visit } from "./create-visitor-tracker.ts";
+
+export function createBridgeCore(options: ResolvedBridgeOptions) {
+	const { store, messenger } = options;
+	const tracker = createVisitorTracker(options, (settings) => consentsNeeded(settings, messenger));
+
+	async function decide(visit: Visit): Promise<MessengerDecision> {
+		if (!visit.site || !visit.settings) return { enabled: false, reason: "disabled" };
+		return buildMessengerSettings({
+			settings: visit.settings,
+			visitor: visit,
+			options: messenger,
+			endpoints: options.endpoints(visit.settings.region),
+			now: options.now,
+		});
+	}
+
+	/** Re-reads the visitor after a change of contact or consent, keeping a pending Set-Cookie. */
+	async function refreshed(
+		request: Request,
+		visit: Visit,
+		contact: Contact,
+		setCookie: string | null,
+	): Promise<Visit> {
+		const codes = visit.settings ? tracker.consentCodes(visit.settings) : [];
+		const found = await store.getVisitorContact(contact.guid, codes);
+		const next: Visit = {
+			...visit,
+			contact: found?.contact ?? contact,
+			agreed: found?.agreed ?? visit.agreed,
+			setCookie,
+		};
+		tracker.remember(request, next);
+		return next;
+	}
+
+	return {
+		options,
+		cookie: tracker.cookie,
+		visit: tracker.visit,
+		decide,
+
+		/**
+		 * Updates the current visitor's contact (creating one if needed). When another contact already
+		 * has the email: with `verified: true` (your site checked the address, e.g. a signed-in user)
+		 * the visitor is merged into it and the cookie follows; otherwise the email is not taken over
+		 * and `emailConflict` is true — so nobody can claim someone else's contact by typing an email.
+		 */
+		async identify(request: Request, fields: ContactFields, opts: { verified?: boolean } = {}) {
+			const visit = await tracker.visit(request, { create: false });
+			let contact = visit.contact;
+			let setCookie = visit.setCookie;
+			let merged = false;
+			let emailConflict = false;
+			const email = typeof fields.email === "string" ? fields.email.trim() : null;
+			const owner = email ? await store.findContactByEmail(email) : null;
+			const rest: ContactFields = { ...fields };
+			if (owner && owner.guid !== contact?.guid) {
+				if (opts.verified) {
+					contact = contact ? await store.mergeContacts(contact.guid, owner.guid) : owner;
+					merged = true;
+					setCookie = tracker.cookie.write(owner.guid, visit.secure);
+				} else {
+					emailConflict = true;
+					delete rest.email;
+				}
+			}
+			if (!contact) {
+				contact = await store.createContact(rest);
+				setCookie = tracker.cookie.write(contact.guid, visit.secure);
+			} else if (Object.keys(rest).length > 0) {
+				contact = await store.updateContact(contact.guid, rest);
+			}
+			const next = await refreshed(request, visit, contact, setCookie);
+			return { contact: next.contact as Contact, setCookie, merged, emailConflict };
+		},
+
+		/**
+		 * Agrees to or revokes a consent for the current visitor. Agreeing creates the contact when
+		 * there is none (the visitor acted; with tracking after consent this is where tracking starts).
+		 * Returns null for an unknown consent. `shutdown` says the Messenger must end its session.
+		 */
+		async setConsent(request: Request, code: string, action: "agree" | "revoke") {
+			const consent = await store.getConsent(code);
+			if (!consent) return null;
+			const visit = await tracker.visit(request, { create: false });
+			let contact = visit.contact;
+			let setCookie = visit.setCookie;
+			if (!contact) {
+				if (action === "revoke") return { agreed: false, shutdown: false, setCookie };
+				contact = await store.createContact();
+				setCookie = tracker.cookie.write(contact.guid, visit.secure);
+			}
+			await (action === "agree" ? store.agree(contact.guid, code) : store.revoke(contact.guid, code));
+			await refreshed(request, visit, contact, setCookie);
+			const gates = [messenger.loadAfterConsent, visit.settings?.sendContactDataConsent].filter(Boolean);
+			return { agreed: action === "agree", shutdown: action === "revoke" && gates.includes(code), setCookie };
+		},
+	};
+}
+
+export type BridgeCore = ReturnType<typeof createBridgeCore>;

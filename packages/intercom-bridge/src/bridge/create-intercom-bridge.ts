@@ -1,0 +1,168 @@
+/**
+ * `createIntercomBridge(options)`: the library's entry point. One Fetch-API `handler` for every
+ * route under `basePath` (live-site endpoints, webhooks from Intercom), and the APIs a page needs:
+ * the current visitor, the Messenger script, identify, consents.
+ *
+ * @example
+ * const bridge = createIntercomBridge({ store: await pgliteStore({ dataDir: "./.data" }) });
+ * // in a route: let the bridge answer its own paths, and put the Messenger on pages
+ * if (url.pathname.startsWith("/intercom/")) return bridge.handler(request);
+ * const html = page.replace("</body>", `${await bridge.messenger.script(request)}</body>`);
+ * return bridge.applyCookies(request, new Response(html, { headers: { "content-type": "text/html" } }));
+ */
+import { Hono } from "hono";
+import { IntercomBridgeError } from "../errors.ts";
+import type { MessengerDecision } from "../messenger/build-messenger-settings.ts";
+import {
+	type RenderOptions,
+	renderCacheSafeScript,
+	renderInlineScript,
+	renderShutdownScript,
+} from "../messenger/render-messenger-script.ts";
+import type { ContactFields } from "../store/contact-fields.ts";
+import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-options.ts";
+import { createBridgeCore } from "./create-bridge-core.ts";
+import type { Visit } from "./create-visitor-tracker.ts";
+import { createLiveSiteRoutes } from "./live-site-routes.ts";
+
+/** Options of `messenger.script`. */
+export interface ScriptOptions {
+	/** The page's CSP nonce. */
+	nonce?: string;
+	/** Override the configured cache-safe mode for this page. */
+	cacheSafe?: boolean;
+}
+
+/** Creates the bridge. Options are checked once. @throws ConfigError naming the option and the fix. */
+export function createIntercomBridge(input: IntercomBridgeOptions) {
+	const options = resolveBridgeOptions(input);
+	const core = createBridgeCore(options);
+	const { basePath, logger } = options;
+
+	const app = new Hono();
+	app.route(basePath, createLiveSiteRoutes(core));
+	app.notFound((c) =>
+		c.json(
+			{
+				error: { code: "NOT_FOUND", message: `No intercom-bridge route for ${c.req.method} ${c.req.path}.` },
+			},
+			404,
+		),
+	);
+	app.onError((err, c) => {
+		if (err instanceof IntercomBridgeError && err.status < 500) {
+			return c.json(
+				{ error: { code: err.code, message: err.message.replace(/^\[intercom-bridge\] /, "") } },
+				err.status as 400,
+			);
+		}
+		if (err instanceof IntercomBridgeError && err.code === "STORE_UNAVAILABLE") {
+			logger.warn({ path: c.req.path }, "database unavailable");
+			return c.json(
+				{ error: { code: err.code, message: "The database is unavailable; retry later." } },
+				503,
+				{ "Retry-After": "5" },
+			);
+		}
+		logger.error({ path: c.req.path, err: { name: err.name, message: err.message } }, "request failed");
+		return c.json({ error: { code: "INTERNAL", message: "Internal error; see the server log." } }, 500);
+	});
+
+	const renderOptions = (opts: ScriptOptions): RenderOptions => ({
+		nonce: opts.nonce,
+		lazy: options.messenger.lazy,
+	});
+
+	return {
+		/** The resolved options (read-only use). */
+		options,
+		/** The store the bridge works on. */
+		store: options.store,
+
+		/** Answers every request under `basePath` (Fetch API). Other paths get a 404 JSON. */
+		handler: (request: Request): Promise<Response> => Promise.resolve(app.fetch(request)),
+
+		/** True when `pathname` belongs to the bridge (adapters pass other requests on). */
+		ownsPath: (pathname: string) => pathname === basePath || pathname.startsWith(`${basePath}/`),
+
+		/**
+		 * The current visitor: site, settings, contact, consent states and a pending Set-Cookie.
+		 * Resolved once per Request. Creates an anonymous contact for a page view when tracking allows.
+		 */
+		visit: (request: Request, opts?: { create?: boolean }): Promise<Visit> => core.visit(request, opts),
+
+		/** Adds the visitor's pending Set-Cookie (new contact, merged GUID) to `response`. */
+		async applyCookies(request: Request, response: Response): Promise<Response> {
+			const visit = await core.visit(request, { create: false });
+			if (visit.setCookie) response.headers.append("Set-Cookie", visit.setCookie);
+			return response;
+		},
+
+		messenger: {
+			/**
+			 * The HTML to put before `</body>`: empty when the site is disabled, has no app id, or the
+			 * consent gate is closed. Remember {@link applyCookies} for a visitor seen for the first time.
+			 */
+			async script(request: Request, opts: ScriptOptions = {}): Promise<string> {
+				const visit = await core.visit(request);
+				if (opts.cacheSafe ?? options.messenger.cacheSafe) {
+					// The page must be the same for everyone: no visitor data, only the loader.
+					if (!visit.settings?.enabled || !visit.settings.appId) return "";
+					return renderCacheSafeScript(`${basePath}/messenger/settings`, renderOptions(opts));
+				}
+				const decision = await core.decide(visit);
+				return decision.enabled
+					? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
+					: "";
+			},
+			/** The visitor's Messenger decision (settings object for single-page apps). */
+			async settings(request: Request): Promise<MessengerDecision> {
+				return core.decide(await core.visit(request));
+			},
+			/** A script that ends the Messenger session; render it on the page after sign-out or revoke. */
+			shutdownScript: (opts: { nonce?: string } = {}) => renderShutdownScript(opts),
+		},
+
+		contacts: {
+			/** The current visitor's contact, or null (never creates one). */
+			async current(request: Request) {
+				return (await core.visit(request, { create: false })).contact;
+			},
+			/**
+			 * Updates the visitor's contact with what they told you (a form, a sign-in). See
+			 * BridgeCore.identify for the `verified` rule on emails owned by another contact.
+			 */
+			identify: (request: Request, fields: ContactFields, opts?: { verified?: boolean }) =>
+				core.identify(request, fields, opts),
+			/** The Set-Cookie value that forgets the visitor (sign-out); pair it with `messenger.shutdownScript()`. */
+			async forget(request: Request): Promise<string> {
+				return core.cookie.clear((await core.visit(request, { create: false })).secure);
+			},
+		},
+
+		consents: {
+			/** Agrees to a consent for the current visitor (creates the contact if needed). */
+			agree: (request: Request, code: string) => core.setConsent(request, code, "agree"),
+			/** Revokes a consent for the current visitor. */
+			revoke: (request: Request, code: string) => core.setConsent(request, code, "revoke"),
+			/** True when the current visitor's latest action on the consent is "agree". */
+			async isAgreed(request: Request, code: string): Promise<boolean> {
+				const contact = (await core.visit(request, { create: false })).contact;
+				return contact ? options.store.isAgreed(contact.guid, code) : false;
+			},
+			/** The current visitor's consents with their states and full history. */
+			async list(request: Request) {
+				const contact = (await core.visit(request, { create: false })).contact;
+				if (!contact) return { states: [], history: [] };
+				const [states, history] = await Promise.all([
+					options.store.consentStates(contact.guid),
+					options.store.consentHistory(contact.guid),
+				]);
+				return { states, history };
+			},
+		},
+	};
+}
+
+/** The bridge. See {@link createIntercomBridge}. */
+export type IntercomBridge = ReturnType<typeof createIntercomBridge>;

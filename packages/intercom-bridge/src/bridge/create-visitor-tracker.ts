@@ -1,0 +1,95 @@
+/**
+ * The current visitor: site by Host, contact by signed cookie, consent states — in at most one
+ * indexed read for a known contact (settings and sites come from the store's cache). Anonymous
+ * contacts are created lazily: only for page views (GET/HEAD), only when tracking is allowed, and
+ * never for bots or prefetches. Each Request is resolved once (memoised).
+ */
+import type { SiteSettings } from "../settings/setting-keys.ts";
+import type { Contact } from "../store/contact-store.ts";
+import type { Site } from "../store/site-store.ts";
+import type { ResolvedBridgeOptions } from "./bridge-options.ts";
+import { isLikelyBot, requestOrigin } from "./request-info.ts";
+import { createVisitorCookie } from "./visitor-cookie.ts";
+
+export interface Visit {
+	site: Site | null;
+	settings: SiteSettings | null;
+	contact: Contact | null;
+	/** The contact's state for each consent the decisions need. */
+	agreed: Record<string, boolean>;
+	/** A Set-Cookie header value to send with the response (new contact, or a merged GUID), else null. */
+	setCookie: string | null;
+	/** True when the request came over HTTPS. */
+	secure: boolean;
+}
+
+export function createVisitorTracker(
+	options: ResolvedBridgeOptions,
+	extraConsents: (settings: SiteSettings) => string[],
+) {
+	const { store } = options;
+	const cookie = createVisitorCookie({ ...options.cookie, key: store.deriveKey("visitor-cookie") });
+	const visits = new WeakMap<Request, Promise<Visit>>();
+	const trackingConsent = typeof options.tracking === "object" ? options.tracking.consent : null;
+
+	function consentCodes(settings: SiteSettings): string[] {
+		const codes = extraConsents(settings);
+		if (trackingConsent) codes.push(trackingConsent);
+		return [...new Set(codes)];
+	}
+
+	async function resolve(request: Request, create: boolean): Promise<Visit> {
+		const { host, secure } = requestOrigin(request, options.trustProxy);
+		const site = await store.resolveSiteByHost(host);
+		if (!site) return { site: null, settings: null, contact: null, agreed: {}, setCookie: null, secure };
+		const settings = await store.getSettings(site.id);
+		const codes = consentCodes(settings);
+		const guid = cookie.read(request.headers.get("cookie"));
+		if (guid) {
+			const found = await store.getVisitorContact(guid, codes);
+			if (found) {
+				const moved = found.contact.guid !== guid; // merged into another contact: follow it
+				return {
+					site,
+					settings,
+					...found,
+					setCookie: moved ? cookie.write(found.contact.guid, secure) : null,
+					secure,
+				};
+			}
+		}
+		const agreed = Object.fromEntries(codes.map((c) => [c, false]));
+		const pageView = request.method === "GET" || request.method === "HEAD";
+		if (!create || !pageView || trackingConsent || isLikelyBot(request)) {
+			return { site, settings, contact: null, agreed, setCookie: null, secure };
+		}
+		const contact = await store.createContact();
+		return { site, settings, contact, agreed, setCookie: cookie.write(contact.guid, secure), secure };
+	}
+
+	return {
+		cookie,
+		consentCodes,
+		/**
+		 * The visitor of `request` (memoised per Request). `create: false` never writes.
+		 * @throws StoreUnavailableError when the database is down.
+		 */
+		visit(request: Request, opts: { create?: boolean } = {}): Promise<Visit> {
+			const create = opts.create ?? true;
+			let pending = visits.get(request);
+			if (!pending) {
+				pending = resolve(request, create);
+				visits.set(request, pending);
+				// A failed lookup must not be cached for the request's lifetime.
+				pending.catch(() => visits.delete(request));
+			}
+			return pending;
+		},
+		/** Makes the visit of `request` refer to `contact` from now on (after identify/agree). */
+		remember(request: Request, visit: Visit) {
+			visits.set(request, Promise.resolve(visit));
+		},
+	};
+}
+
+export type VisitorTracker = ReturnType<typeof createVisitorTracker>;
