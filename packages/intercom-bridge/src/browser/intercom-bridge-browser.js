@@ -56,11 +56,11 @@ async function fetchJson(path, init) {
 		credentials: "same-origin",
 		cache: "no-store",
 		...init,
-		headers: { accept: "application/json", ...(init && init.headers) },
+		headers: { accept: "application/json", ...init?.headers },
 	});
 	const body = await res.json().catch(() => null);
 	if (!res.ok) {
-		const message = body && body.error ? body.error.message : `HTTP ${res.status}`;
+		const message = body?.error ? body.error.message : `HTTP ${res.status}`;
 		throw new Error(`[intercom-bridge] ${path}: ${message}`);
 	}
 	return body;
@@ -79,7 +79,7 @@ export function shutdown() {
  */
 export async function refresh() {
 	const answer = await fetchJson("/messenger/settings");
-	if (!answer || !answer.enabled) {
+	if (!answer?.enabled) {
 		shutdown();
 		return answer;
 	}

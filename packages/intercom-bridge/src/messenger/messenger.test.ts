@@ -228,6 +228,7 @@ describe("Messenger settings (reference rules)", () => {
 });
 
 describe("Messenger script (safe for an inline script)", () => {
+	// biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value on purpose
 	const hostile = [
 		"</script><script>alert(1)</script>",
 		"</SCRIPT >",
