@@ -48,10 +48,46 @@ async function readSpec(path: string): Promise<{ spec: OpenAPI3; text: string }>
 	return { spec: parsed as OpenAPI3, text };
 }
 
+/** Whether every branch of a composition only lists `required` names (plus a title or description). */
+function isRequiredOnly(branches: unknown): boolean {
+	return (
+		Array.isArray(branches) &&
+		branches.every(
+			(b) =>
+				typeof b === "object" &&
+				b !== null &&
+				Object.keys(b).every((k) => k === "required" || k === "title" || k === "description"),
+		)
+	);
+}
+
+/**
+ * Drops `anyOf`/`oneOf` compositions whose branches only say which properties are required, such as
+ * `create_contact_request`'s "email, external_id or role". openapi-typescript renders each such
+ * branch as `unknown`, and `{...} | unknown` is `unknown`: the whole body would lose its type. The
+ * "at least one of" rule is restated by hand in `src/intercom/intercom-types.ts`.
+ */
+export function dropRequiredOnlyCompositions(node: unknown, dropped: string[] = [], path = "#"): string[] {
+	if (typeof node !== "object" || node === null) return dropped;
+	const record = node as Record<string, unknown>;
+	for (const key of ["anyOf", "oneOf"]) {
+		if (isRequiredOnly(record[key])) {
+			delete record[key];
+			dropped.push(`${path}/${key}`);
+		}
+	}
+	for (const [key, value] of Object.entries(record))
+		dropRequiredOnlyCompositions(value, dropped, `${path}/${key}`);
+	return dropped;
+}
+
 /** Renders the whole file: our header, then openapi-typescript's output. */
 export async function renderIntercomTypes(specPath: string): Promise<string> {
 	const { spec, text } = await readSpec(specPath);
-	const ast = await openapiTS(spec, { silent: true });
+	// emptyObjectsUnknown: `custom_attributes` is a bare `type: object`; the default would type it
+	// `Record<string, never>`, which accepts no attribute at all.
+	const dropped = dropRequiredOnlyCompositions(spec);
+	const ast = await openapiTS(spec, { silent: true, emptyObjectsUnknown: true });
 	const sha256 = createHash("sha256").update(text).digest("hex");
 	// No absolute paths or dates in the header: regenerating from the same spec must give the same bytes.
 	const header = [
@@ -60,6 +96,7 @@ export async function renderIntercomTypes(specPath: string): Promise<string> {
 		" *",
 		` * Source: ${basename(specPath)} (OpenAPI ${spec.openapi}, API ${spec.info?.version ?? "unknown"})`,
 		` * Spec sha256: ${sha256}`,
+		...dropped.map((d) => ` * Dropped (required-only branches, see the script): ${d}`),
 		" * Regenerate with `npm run generate:intercom-types --workspace intercom-bridge`",
 		" * (packages/intercom-bridge/scripts/generate-intercom-types.ts).",
 		" */",

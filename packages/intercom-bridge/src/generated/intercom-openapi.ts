@@ -3,6 +3,7 @@
  *
  * Source: intercom-openapi-2.16-contacts-conversations-subset.json (OpenAPI 3.0.1, API 2.16)
  * Spec sha256: 1dfd5362af80c1d6d3a8e19ac426b425fe65a86d01163e852e476676c67f54db
+ * Dropped (required-only branches, see the script): #/components/schemas/create_contact_request/anyOf
  * Regenerate with `npm run generate:intercom-types --workspace intercom-bridge`
  * (packages/intercom-bridge/scripts/generate-intercom-types.ts).
  */
@@ -1139,7 +1140,7 @@ export interface components {
              */
             ios_last_seen_at?: number | null;
             /** @description The custom attributes which are set for the contact. */
-            custom_attributes?: Record<string, never>;
+            custom_attributes?: Record<string, unknown>;
             avatar?: {
                 /**
                  * @description The type of object
@@ -1973,7 +1974,7 @@ export interface components {
                  *       "fr": "Bonjour"
                  *     }
                  */
-                translations?: Record<string, never> | null;
+                translations?: Record<string, unknown> | null;
             } & components["schemas"]["quick_reply_option"])[];
             /**
              * Format: uuid
@@ -2474,8 +2475,8 @@ export interface components {
              *       "team_mates": 1
              *     }
              */
-            custom_attributes?: Record<string, never> | null;
-        } | unknown | unknown | unknown;
+            custom_attributes?: Record<string, unknown> | null;
+        };
         /**
          * Cursor based pages
          * @description Cursor-based pagination is a technique used in the Intercom API to navigate through large amounts of data.
@@ -3205,7 +3206,7 @@ export interface components {
              */
             unsubscribed_from_emails?: boolean | null;
             /** @description The custom attributes which are set for the contact */
-            custom_attributes?: Record<string, never> | null;
+            custom_attributes?: Record<string, unknown> | null;
         };
     };
     responses: never;

@@ -1,0 +1,47 @@
+/**
+ * Intercom's REST API and OAuth: the typed client, the OAuth helpers and the region endpoints.
+ *
+ * @example
+ * import { createIntercomClient, authorizationUrl, exchangeCode } from "./intercom/index.ts";
+ */
+export type { ContactSearchOptions, ContactSearchResult, ContactsApi } from "./contacts.ts";
+export type {
+	ConversationSearchOptions,
+	ConversationSearchResult,
+	ConversationsApi,
+} from "./conversations.ts";
+export {
+	createIntercomClient,
+	INTERCOM_API_VERSION,
+	type IntercomClient,
+	type IntercomClientOptions,
+} from "./create-intercom-client.ts";
+export {
+	conversationUrl,
+	type EndpointsResolver,
+	type IntercomEndpoints,
+	intercomEndpoints,
+	realIntercom,
+} from "./endpoints.ts";
+export type {
+	AdminWithApp,
+	Contact,
+	ContactArchived,
+	ContactDeleted,
+	Conversation,
+	ConversationListItem,
+	CreateContactBody,
+	IntercomErrorBody,
+	UpdateContactBody,
+} from "./intercom-types.ts";
+export { authorizationUrl, type ExchangeCodeOptions, exchangeCode } from "./oauth.ts";
+export { MAX_RATE_LIMIT_WAIT_MS, type RateLimitState, readRateLimit } from "./rate-limit.ts";
+export { MAX_PAGES, MAX_PER_PAGE, type PageOptions } from "./search.ts";
+export {
+	SEARCH_LIMITS,
+	type SearchFilter,
+	type SearchGroup,
+	type SearchOperator,
+	type SearchQuery,
+	validateSearchQuery,
+} from "./search-query.ts";
