@@ -1,0 +1,122 @@
+/**
+ * Contact writes and look-ups on the emulator state, shared by the REST routes and the Messenger
+ * stand-in (which upserts contacts the way the real Messenger does).
+ */
+import { applyContactInput, blankContact, type Contact, type ContactInput } from "./contact-shape.ts";
+import { type EmulatorContext, primaryApp } from "./emulator-context.ts";
+import { type ContactRecord, newContactId, unixSeconds } from "./emulator-state.ts";
+import { badRequest, IntercomHttpError, notFound } from "./intercom-error.ts";
+
+/** The stored record of a contact id, or a 404. */
+export function getRecord(ctx: EmulatorContext, id: string): ContactRecord {
+	const record = ctx.state.contacts.get(id);
+	if (!record) throw notFound();
+	return record;
+}
+
+/** A contact by id, or else by external id (for the test helpers). */
+export function findContact(ctx: EmulatorContext, idOrExternalId: string): ContactRecord | undefined {
+	return (
+		ctx.state.contacts.get(idOrExternalId) ??
+		[...ctx.state.contacts.values()].find((r) => r.contact.external_id === idOrExternalId)
+	);
+}
+
+/**
+ * The contact a write would collide with: same `external_id`, or same email among users.
+ * @see intercom-facts.md §9.1.2
+ */
+function duplicateOf(
+	ctx: EmulatorContext,
+	role: string,
+	input: ContactInput,
+	selfId?: string,
+): ContactRecord | undefined {
+	for (const record of ctx.state.contacts.values()) {
+		if (record.contact.id === selfId) continue;
+		const c = record.contact;
+		if (input.external_id && c.external_id === input.external_id) return record;
+		if (
+			role === "user" &&
+			c.role === "user" &&
+			input.email &&
+			c.email.toLowerCase() === input.email.toLowerCase()
+		) {
+			return record;
+		}
+	}
+	return undefined;
+}
+
+function conflict(record: ContactRecord): IntercomHttpError {
+	// Real Intercom answers this 409 although the 2.16 spec does not list it (facts §1.3).
+	const what = record.archived ? "An archived contact" : "A contact";
+	return new IntercomHttpError(
+		409,
+		"conflict",
+		`${what} matching those details already exists with id=${record.contact.id}`,
+	);
+}
+
+/** `POST /contacts`. */
+export function createContact(ctx: EmulatorContext, input: ContactInput): Contact {
+	if (input.email === undefined && input.external_id === undefined && input.role === undefined) {
+		throw badRequest("Provide at least one of email, external_id or role", "parameter_invalid");
+	}
+	const role = input.role ?? "user";
+	const dup = duplicateOf(ctx, role, input);
+	if (dup) throw conflict(dup);
+	const nowMs = ctx.options.now();
+	const contact = blankContact(newContactId(), primaryApp(ctx).appId, unixSeconds(nowMs));
+	applyContactInput(contact, { ...input, role }, unixSeconds(nowMs));
+	ctx.state.contacts.set(contact.id, {
+		contact,
+		archived: false,
+		searchableAt: nowMs + ctx.options.searchIndexDelayMs,
+		seq: ctx.state.nextSeq++,
+	});
+	return contact;
+}
+
+/** `PUT /contacts/{id}`: merges custom attributes; a taken external_id or user email is a 409. */
+export function updateContact(ctx: EmulatorContext, id: string, input: ContactInput): Contact {
+	const record = getRecord(ctx, id);
+	const dup = duplicateOf(ctx, input.role ?? record.contact.role, input, id);
+	if (dup) throw conflict(dup);
+	applyContactInput(record.contact, input, unixSeconds(ctx.options.now()));
+	return record.contact;
+}
+
+/** `GET /contacts/find_by_external_id/{id}`: users only, archived ones are not found. */
+export function findUserByExternalId(ctx: EmulatorContext, externalId: string): Contact {
+	for (const record of ctx.state.contacts.values()) {
+		const c = record.contact;
+		if (c.external_id === externalId && c.role === "user" && !record.archived) return c;
+	}
+	throw notFound();
+}
+
+/**
+ * What the Messenger does on an identified boot: find the user by `user_id` (external_id), else
+ * by email, else create one; then set name, email and `last_seen_at`.
+ */
+export function upsertMessengerUser(
+	ctx: EmulatorContext,
+	user: { userId?: string; email?: string; name?: string },
+): Contact {
+	const nowSeconds = unixSeconds(ctx.options.now());
+	const records = [...ctx.state.contacts.values()];
+	const existing =
+		(user.userId && records.find((r) => r.contact.external_id === user.userId)) ||
+		(user.email && records.find((r) => r.contact.role === "user" && r.contact.email === user.email)) ||
+		undefined;
+	const input: ContactInput = { role: "user", last_seen_at: nowSeconds };
+	if (user.userId) input.external_id = user.userId;
+	if (user.email) input.email = user.email;
+	if (user.name) input.name = user.name;
+	if (existing) {
+		applyContactInput(existing.contact, input, nowSeconds);
+		return existing.contact;
+	}
+	return createContact(ctx, input);
+}
