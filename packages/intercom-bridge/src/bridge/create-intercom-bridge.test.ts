@@ -1,38 +1,10 @@
-import type { PGlite } from "@electric-sql/pglite";
-import { drizzle } from "drizzle-orm/pglite";
 import { afterEach, describe, expect, it } from "vitest";
-import { migratedPglite, TEST_SECRET_KEY } from "../../test/harness/databases.ts";
-import { createLogger } from "../logger.ts";
-import { createStore, type Store } from "../store/create-store.ts";
-import type { Db } from "../store/database.ts";
-import * as schema from "../store/schema.ts";
+import { BROWSER_UA, createTestBridge } from "../../test/harness/test-bridge.ts";
+import type { Store } from "../store/create-store.ts";
 import type { IntercomBridgeOptions } from "./bridge-options.ts";
 import { createIntercomBridge } from "./create-intercom-bridge.ts";
 
-const UA =
-	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
-const silent = createLogger({ level: "silent" });
-
-/** A store on a migrated in-memory PGlite whose queries are counted. */
-async function countedStore(): Promise<{ store: Store; queries: string[] }> {
-	const pglite = (await migratedPglite()) as PGlite;
-	const queries: string[] = [];
-	const db = drizzle(pglite, { schema, logger: { logQuery: (q) => queries.push(q) } }) as unknown as Db;
-	const store = createStore({
-		database: {
-			db,
-			kind: "pglite",
-			location: "memory",
-			client: pglite,
-			close: async () => {
-				if (!pglite.closed) await pglite.close();
-			},
-		},
-		secretKey: TEST_SECRET_KEY,
-	});
-	await store.prepare();
-	return { store, queries };
-}
+const UA = BROWSER_UA;
 
 const stores: Store[] = [];
 afterEach(async () => {
@@ -43,21 +15,9 @@ async function setup(
 	options: Partial<IntercomBridgeOptions> = {},
 	siteSettings: Record<string, string> = {},
 ) {
-	const { store, queries } = await countedStore();
-	stores.push(store);
-	const site = await store.requireSite("default");
-	await store.addConsent({ codeName: "data", displayName: "Share my data" });
-	const all = {
-		enabled: "true",
-		appId: "abc123",
-		identityVerificationSecret: "iv-secret-0123456789",
-		sendContactData: "consent",
-		sendContactDataConsent: "data",
-		...siteSettings,
-	};
-	for (const [k, v] of Object.entries(all)) await store.setSetting(site.id, k, v);
-	const bridge = createIntercomBridge({ store, logger: silent, ...options });
-	return { store, queries, bridge, site };
+	const fixture = await createTestBridge(options, siteSettings);
+	stores.push(fixture.store);
+	return fixture;
 }
 
 const page = (cookie?: string, init: RequestInit & { headers?: Record<string, string> } = {}) =>

@@ -1,0 +1,33 @@
+/**
+ * Hono adapter: a middleware that answers the bridge's routes and gives pages
+ * `c.get("intercomScripts")()`, which returns the Messenger script and sets the visitor cookie.
+ *
+ * @example
+ * import { Hono } from "hono";
+ * import { intercomHono } from "intercom-bridge/hono";
+ * const app = new Hono();
+ * app.use(intercomHono(bridge));
+ * app.get("/", async (c) => c.html(`<html><body>Shop${await c.get("intercomScripts")()}</body></html>`));
+ */
+import type { MiddlewareHandler } from "hono";
+import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
+
+export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
+
+export function intercomHono(
+	bridge: IntercomBridge,
+): MiddlewareHandler<{ Variables: IntercomHonoVariables }> {
+	return async (c, next) => {
+		if (bridge.ownsPath(c.req.path)) return bridge.handler(c.req.raw);
+		let visited = false;
+		c.set("intercomScripts", (options) => {
+			visited = true;
+			return bridge.messenger.script(c.req.raw, options);
+		});
+		await next();
+		if (visited) {
+			const { setCookie } = await bridge.visit(c.req.raw);
+			if (setCookie) c.res.headers.append("Set-Cookie", setCookie);
+		}
+	};
+}

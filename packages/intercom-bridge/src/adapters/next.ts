@@ -1,0 +1,45 @@
+/**
+ * Next.js App Router adapter: route handlers for the bridge's paths, and a helper for a layout.
+ *
+ * @example
+ * // app/intercom/[...path]/route.ts
+ * import { toNextHandler } from "intercom-bridge/next";
+ * export const { GET, POST, PUT, HEAD } = toNextHandler(bridge);
+ *
+ * // app/layout.tsx (server component)
+ * import { headers } from "next/headers";
+ * import { nextMessengerScript } from "intercom-bridge/next";
+ * const script = await nextMessengerScript(bridge, await headers());
+ * // <body>{children}{script && <script {...script.attributes} dangerouslySetInnerHTML={{ __html: script.js }} />}</body>
+ */
+import type { IntercomBridge } from "../bridge/create-intercom-bridge.ts";
+
+/** Route handlers for `app/<basePath>/[...path]/route.ts`. */
+export function toNextHandler(bridge: IntercomBridge) {
+	const handler = (request: Request) => bridge.handler(request);
+	return { GET: handler, HEAD: handler, POST: handler, PUT: handler, OPTIONS: handler };
+}
+
+/**
+ * The Messenger script for a layout. Server components cannot set cookies, so this is always the
+ * cache-safe script: the same for every visitor; the visitor's settings (and cookie) come from the
+ * bridge's settings endpoint in the browser. Returns null when the Messenger is off for the site.
+ */
+export async function nextMessengerScript(
+	bridge: IntercomBridge,
+	headers: { get(name: string): string | null },
+	options: { nonce?: string } = {},
+): Promise<{ js: string; attributes: Record<string, string> } | null> {
+	const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+	const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host") || "localhost";
+	const request = new Request(`${proto}://${host}/`, {
+		headers: { host, cookie: headers.get("cookie") ?? "" },
+	});
+	const html = await bridge.messenger.script(request, { cacheSafe: true, nonce: options.nonce });
+	const match = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(html);
+	if (!match?.[1]) return null;
+	return {
+		js: match[1],
+		attributes: { "data-cfasync": "false", ...(options.nonce ? { nonce: options.nonce } : {}) },
+	};
+}

@@ -1,0 +1,87 @@
+/**
+ * The adapter conformance suite: the same cases against every framework adapter, each over a real
+ * loopback server. Webhook cases join through `extraCases` (see test/webhooks).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_UA, createTestBridge } from "../harness/test-bridge.ts";
+import { ADAPTERS, type AdapterName, type MountedApp } from "./mount-adapters.ts";
+
+const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+const browser = (extra: Record<string, string> = {}) => ({
+	"user-agent": BROWSER_UA,
+	accept: "text/html",
+	...extra,
+});
+
+export function adapterSuite(name: AdapterName) {
+	describe(`adapter: ${name}`, () => {
+		let app: MountedApp;
+		let fixture: Awaited<ReturnType<typeof createTestBridge>>;
+		beforeAll(async () => {
+			fixture = await createTestBridge();
+			app = await ADAPTERS[name](fixture.bridge);
+		});
+		afterAll(async () => {
+			await app?.close();
+			await fixture?.store.close();
+		});
+
+		it("serves a page with the Messenger for a tracked visitor, and keeps the visitor", async () => {
+			const first = await fetch(`${app.url}/`, { headers: browser() });
+			expect(first.status).toBe(200);
+			const html = await first.text();
+			expect(html).toContain('data-cfasync="false"');
+			let cookie = cookieOf(first);
+			if (name === "next") {
+				// Layouts get the cache-safe script; the settings endpoint sets the cookie.
+				expect(html).not.toContain("user_id");
+				const settings = await fetch(`${app.url}/intercom/messenger/settings`, { headers: browser() });
+				cookie = cookieOf(settings);
+			} else {
+				expect(html).toMatch(/"user_id":"[0-9a-f-]{36}"/);
+			}
+			expect(cookie).toMatch(/^ib_contact=/);
+			const again = await fetch(`${app.url}/intercom/messenger/settings`, { headers: browser({ cookie }) });
+			expect(again.headers.get("set-cookie")).toBeNull();
+			const body = await again.json();
+			expect(body.settings.user_id).toBe(cookie.slice("ib_contact=".length, cookie.indexOf(".")));
+			expect(again.headers.get("cache-control")).toContain("no-store");
+		});
+
+		it("leaves non-page requests alone: no cookie, no contact", async () => {
+			const before = (await fixture.store.listContacts()).total;
+			const res = await fetch(`${app.url}/api/ping`, {
+				headers: { "user-agent": BROWSER_UA, accept: "application/json" },
+			});
+			expect(await res.json()).toEqual({ ok: true });
+			expect(res.headers.get("set-cookie")).toBeNull();
+			expect((await fixture.store.listContacts()).total).toBe(before);
+		});
+
+		it("answers the bridge's routes: consent from the same origin only, 404 JSON for unknown paths", async () => {
+			const cross = await fetch(`${app.url}/intercom/consents/data/agree`, {
+				method: "POST",
+				headers: { "user-agent": BROWSER_UA, origin: "https://evil.example" },
+			});
+			expect(cross.status).toBe(403);
+			expect((await cross.json()).error.code).toBe("FORBIDDEN");
+			const same = await fetch(`${app.url}/intercom/consents/data/agree`, {
+				method: "POST",
+				headers: { "user-agent": BROWSER_UA, origin: app.url, "content-type": "application/json" },
+				body: "{}",
+			});
+			expect(same.status).toBe(200);
+			expect(await same.json()).toMatchObject({ consent: "data", agreed: true });
+			expect(cookieOf(same)).toMatch(/^ib_contact=/);
+			const missing = await fetch(`${app.url}/intercom/nope`, { headers: { "user-agent": BROWSER_UA } });
+			expect(missing.status).toBe(404);
+			expect((await missing.json()).error.code).toBe("NOT_FOUND");
+		});
+
+		it("serves the browser module", async () => {
+			const res = await fetch(`${app.url}/intercom/browser.js`);
+			expect(res.headers.get("content-type")).toContain("javascript");
+			expect(await res.text()).toContain("IntercomBridge");
+		});
+	});
+}
