@@ -23,6 +23,20 @@ export interface UpdateContactEvent {
 	reject(reason: string, status?: 400 | 403 | 409 | 422): never;
 }
 
+/** A signed Developer Hub notification (`notification_event`), as `onNotification` receives it. */
+export interface NotificationEvent {
+	/** The notification id (`notif_…`); each id is handled once. */
+	id: string;
+	/** The topic, e.g. `contact.user.created`. */
+	topic: string;
+	/** `created_at` of the notification, in Unix seconds (0 when absent). */
+	createdAt: number;
+	/** `data.item` of the notification (the object the topic is about). */
+	item: unknown;
+	/** The site the request came for. */
+	site: { id: number; codeName: string };
+}
+
 export interface WebhookOptions {
 	/** How long the previous webhook API key stays valid after "Generate new" (ms). Default 24 h. */
 	apiKeyGracePeriodMs?: number;
@@ -34,6 +48,13 @@ export interface WebhookOptions {
 	customFields?: Record<string, CustomFieldMapping>;
 	/** Called inside the update's transaction, before saving; may set custom fields or reject. */
 	onUpdateContact?: (event: UpdateContactEvent) => void | Promise<void>;
+	/** Signed notifications older than this (by their `created_at`) are acknowledged but ignored (ms). Default 24 h. */
+	notificationMaxAgeMs?: number;
+	/**
+	 * Called once per signed notification id (not for `ping`), inside the transaction that records
+	 * the delivery: a throw rolls both back and answers 500, so Intercom retries.
+	 */
+	onNotification?: (event: NotificationEvent) => void | Promise<void>;
 	/** Conversation-link job: attempts before giving up. Default 8. */
 	linkJobMaxAttempts?: number;
 	/** Also store conversation transcripts in the activity comment. Default false. */

@@ -1,0 +1,90 @@
+/**
+ * The queue of the conversation-links job, shared by the webhook routes (which enqueue inside
+ * their transaction) and the job runner (which works it). One per store: pg-boss's schema and the
+ * queue are created once, on first use, by whichever comes first.
+ */
+import PgBoss from "pg-boss";
+import { StoreUnavailableError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/create-store.ts";
+import type { Tx } from "../store/database.ts";
+import { drizzleBossDb, storeBossDb } from "./pg-boss-db.ts";
+
+/** Name of the pg-boss queue that fills activities' conversation links. */
+export const CONVERSATION_LINKS_QUEUE = "intercom-bridge-conversation-links";
+
+/** Data of a conversation-links job. */
+export interface ConversationLinksJob {
+	/** The activity whose comment receives the links. */
+	activityId: number;
+	/** The site whose Intercom workspace and token are used. */
+	siteId: number;
+	/** Intercom `external_id`s to look the person up by: the GUID Intercom sent, and the surviving one. */
+	externalIds: string[];
+	/** How often the job was put off because Intercom refused the token (does not count as an attempt). */
+	authWaits?: number;
+}
+
+export interface JobQueue {
+	/** A pg-boss instance for sending (it never works jobs). */
+	readonly boss: PgBoss;
+	/** Creates pg-boss's schema and the queue when missing. Idempotent; runs once per store. */
+	ensure(): Promise<void>;
+	/**
+	 * Inserts a conversation-links job in the caller's transaction (committed with it, or not at all).
+	 * @returns the job id.
+	 * @throws StoreUnavailableError when the queue does not exist (the transaction then rolls back).
+	 */
+	enqueueConversationLinks(
+		tx: Tx,
+		data: ConversationLinksJob,
+		options: { maxAttempts: number },
+	): Promise<string>;
+}
+
+const queues = new WeakMap<Store, JobQueue>();
+
+/** The job queue of a store (one per store, created on first call). */
+export function getJobQueue(store: Store, logger?: Logger): JobQueue {
+	const existing = queues.get(store);
+	if (existing) return existing;
+	const boss = new PgBoss({ db: storeBossDb(store), supervise: false, schedule: false, migrate: true });
+	boss.on("error", (err: Error) =>
+		logger?.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
+	);
+	let ready: Promise<void> | undefined;
+	const queue: JobQueue = {
+		boss,
+		ensure() {
+			ready ??= (async () => {
+				await boss.start();
+				await boss.createQueue(CONVERSATION_LINKS_QUEUE, { name: CONVERSATION_LINKS_QUEUE });
+			})().catch((err: unknown) => {
+				ready = undefined; // let the next request try again (e.g. the database was down)
+				logger?.error(
+					{ err: { name: (err as Error).name, message: (err as Error).message } },
+					"job queue not ready",
+				);
+				throw new StoreUnavailableError("The job queue is not ready; nothing was written. Retry later.", {
+					cause: err,
+				});
+			});
+			return ready;
+		},
+		async enqueueConversationLinks(tx, data, options) {
+			const id = await boss.send(
+				CONVERSATION_LINKS_QUEUE,
+				{ ...data },
+				{
+					db: drizzleBossDb(tx),
+					retryLimit: options.maxAttempts - 1,
+				},
+			);
+			if (!id)
+				throw new StoreUnavailableError(`The job queue ${CONVERSATION_LINKS_QUEUE} is missing; retry later.`);
+			return id;
+		},
+	};
+	queues.set(store, queue);
+	return queue;
+}

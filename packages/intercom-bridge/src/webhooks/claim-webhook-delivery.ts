@@ -1,0 +1,74 @@
+/**
+ * Idempotency of webhook deliveries, inside the transaction that does the work: a delivery key
+ * (a notification `id`, or the SHA-256 of a Series body) is claimed with the unique index of
+ * `webhook_deliveries`, so of 20 concurrent copies exactly one proceeds and the others see a
+ * duplicate. If the work fails, the transaction rolls back and the claim with it, so a retry by
+ * Intercom is processed (reliability.md W12).
+ */
+import { createHash } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Tx } from "../store/database.ts";
+import { claimDelivery } from "../store/delivery-store.ts";
+import { webhookDeliveries } from "../store/schema.ts";
+
+/** Key of a Series body: its SHA-256 over the raw bytes. */
+export function bodyDeliveryKey(bytes: Uint8Array): string {
+	return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+export interface ClaimInput {
+	siteId: number;
+	/** `updatecontact`, `logactivity` or `webhooks`. */
+	endpoint: string;
+	deliveryKey: string;
+	/** Short outcome for the audit row, e.g. `updated`. */
+	status: string;
+	/**
+	 * A key seen longer ago than this (ms) counts as new again and is re-claimed; omit for keys that
+	 * are unique for ever (notification ids).
+	 */
+	windowMs?: number;
+}
+
+/**
+ * Claims a delivery key. True for the first claim (go ahead), false for a duplicate.
+ * Concurrent claims of one key serialise on the unique index (PostgreSQL) or the single
+ * connection (PGlite).
+ */
+export async function claimWebhookDelivery(tx: Tx, input: ClaimInput): Promise<boolean> {
+	const { windowMs, ...row } = input;
+	if (await claimDelivery(tx, { ...row, responseStatus: 200 })) return true;
+	if (windowMs === undefined) return false;
+	// Seen before: take it over only when the earlier one is outside the window (database clock).
+	const renewed = await tx
+		.update(webhookDeliveries)
+		.set({ receivedAt: sql`now()`, status: row.status })
+		.where(
+			and(
+				eq(webhookDeliveries.siteId, row.siteId),
+				eq(webhookDeliveries.endpoint, row.endpoint),
+				eq(webhookDeliveries.deliveryKey, row.deliveryKey),
+				sql`${webhookDeliveries.receivedAt} < now() - make_interval(secs => ${windowMs / 1000})`,
+			),
+		)
+		.returning({ id: webhookDeliveries.id });
+	return renewed.length > 0;
+}
+
+/** Stores a short note on a claimed delivery (what was skipped and why; never a value). */
+export async function noteWebhookDelivery(
+	tx: Tx,
+	key: Pick<ClaimInput, "siteId" | "endpoint" | "deliveryKey">,
+	detail: string,
+): Promise<void> {
+	await tx
+		.update(webhookDeliveries)
+		.set({ detail })
+		.where(
+			and(
+				eq(webhookDeliveries.siteId, key.siteId),
+				eq(webhookDeliveries.endpoint, key.endpoint),
+				eq(webhookDeliveries.deliveryKey, key.deliveryKey),
+			),
+		);
+}

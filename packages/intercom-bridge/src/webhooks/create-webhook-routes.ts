@@ -1,0 +1,114 @@
+/**
+ * The endpoints Intercom calls, relative to the bridge's base path:
+ *
+ * - `POST /updatecontact`: a Series copies a person's attributes to a contact;
+ * - `POST /logactivity`: a Series logs an activity (conversation links follow from a job);
+ * - `POST /webhooks`: signed Developer Hub notifications (`HEAD`/`GET` answer 200 for Intercom's probe).
+ *
+ * Every request goes: site by Host (unknown or disabled: 404) → content type (415) → body within
+ * the limit (413) → authentication over the raw bytes (401) → JSON (400) → the handler, whose
+ * database work is one transaction. Failures are JSON `{ "error": { "code", "message" } }`; a lost
+ * database is 503 with `Retry-After`.
+ *
+ * @example
+ * const app = new Hono();
+ * app.route("/intercom", createWebhookRoutes(ctx)); // POST /intercom/updatecontact …
+ */
+import { type Context, Hono } from "hono";
+import type { BridgeContext } from "../bridge/bridge-context.ts";
+import type { SiteSettings } from "../settings/setting-keys.ts";
+import type { Store } from "../store/create-store.ts";
+import type { Site } from "../store/site-store.ts";
+import { logActivity } from "./log-activity.ts";
+import { parseWebhookJson } from "./parse-webhook-json.ts";
+import { readWebhookBody } from "./read-webhook-body.ts";
+import { receiveNotification } from "./receive-notification.ts";
+import {
+	resolveWebhookOptions,
+	type WebhookHandlerContext,
+	type WebhookRequest,
+} from "./resolve-webhook-options.ts";
+import { updateContact } from "./update-contact.ts";
+import { authenticateWebhook } from "./verify-webhook-auth.ts";
+import { errorResponse, toErrorResponse, WebhookHttpError } from "./webhook-http-error.ts";
+
+type Handler = (ctx: WebhookHandlerContext, request: WebhookRequest) => Promise<Response>;
+
+/** The host a request was sent to: `X-Forwarded-Host` only behind a trusted proxy. */
+export function requestHost(request: Request, trustProxy: boolean): string {
+	const forwarded = trustProxy ? request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+	return forwarded || request.headers.get("host") || new URL(request.url).host;
+}
+
+/** The site a request is for, when it exists and Intercom is enabled for it. @throws WebhookHttpError 404. */
+async function enabledSite(
+	store: Store,
+	request: Request,
+	trustProxy: boolean,
+): Promise<{ site: Site; settings: SiteSettings }> {
+	const site = await store.resolveSiteByHost(requestHost(request, trustProxy));
+	const settings = site ? await store.getSettings(site.id) : null;
+	if (!site || !settings?.enabled) {
+		throw new WebhookHttpError(404, "NOT_FOUND", "Intercom is not enabled for this site.");
+	}
+	return { site, settings };
+}
+
+/** Builds the webhook routes. @throws ConfigError for bad `webhooks` options. */
+export function createWebhookRoutes(ctx: BridgeContext): Hono {
+	const { store, trustProxy, now } = ctx.options;
+	const logger = ctx.options.logger.child({ component: "webhooks" });
+	const options = resolveWebhookOptions(ctx.options.webhooks);
+	const handlerCtx: WebhookHandlerContext = { store, logger, options, now };
+
+	const endpoint =
+		(name: string, handler: Handler, auth: { requireSignature?: boolean } = {}) =>
+		async (c: Context): Promise<Response> => {
+			try {
+				const request = c.req.raw;
+				const { site, settings } = await enabledSite(store, request, trustProxy);
+				const { bytes, text } = await readWebhookBody(request, options.bodyLimitBytes);
+				const result = authenticateWebhook({
+					headers: request.headers,
+					bytes,
+					settings,
+					now: now(),
+					gracePeriodMs: options.apiKeyGracePeriodMs,
+					requireSignature: auth.requireSignature,
+				});
+				if (!result.ok) {
+					// The reason is for the operator; the sender learns only that it failed.
+					logger.warn(
+						{ site: site.codeName, endpoint: name, reason: result.reason },
+						"webhook: unauthorized",
+					);
+					return errorResponse(
+						401,
+						"UNAUTHORIZED",
+						auth.requireSignature
+							? "Missing or invalid X-Hub-Signature."
+							: "Missing or invalid credentials: send the site's webhook API key in X-Api-Key (or a valid X-Hub-Signature).",
+					);
+				}
+				const body = parseWebhookJson(text);
+				return await handler(handlerCtx, { site, settings, bytes, body });
+			} catch (err) {
+				return toErrorResponse(err, logger, name);
+			}
+		};
+
+	const app = new Hono();
+	app.post("/updatecontact", endpoint("updatecontact", updateContact));
+	app.post("/logactivity", endpoint("logactivity", logActivity));
+	app.post("/webhooks", endpoint("webhooks", receiveNotification, { requireSignature: true }));
+	// Intercom checks a notification URL with HEAD before saving it; Hono answers HEAD with GET routes.
+	app.get("/webhooks", async (c) => {
+		try {
+			await enabledSite(store, c.req.raw, trustProxy);
+			return c.json({ status: "ok" });
+		} catch (err) {
+			return toErrorResponse(err, logger, "webhooks");
+		}
+	});
+	return app;
+}

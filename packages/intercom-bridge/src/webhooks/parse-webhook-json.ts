@@ -1,0 +1,62 @@
+/**
+ * Parses a webhook body as a JSON object, safely: keys that could poison prototypes further down
+ * (`__proto__`, `constructor.prototype`) are refused, as secure-json-parse does by default, and
+ * deep nesting is refused (reliability.md W9). Messages name the problem so a marketer can fix the
+ * Series body.
+ */
+import { WebhookHttpError } from "./webhook-http-error.ts";
+
+/** Deepest nesting accepted (objects and arrays). Series bodies are flat; notifications are shallow. */
+export const MAX_JSON_DEPTH = 32;
+
+const bad = (message: string) => new WebhookHttpError(400, "VALIDATION_FAILED", message);
+
+function describe(value: unknown): string {
+	if (value === null) return "null";
+	if (Array.isArray(value)) return "an array";
+	return typeof value === "string" ? "a string" : `a ${typeof value}`;
+}
+
+/** Walks the parsed value: refuses poisoning keys and deep nesting. Iterative, so no stack overflow. */
+function check(root: unknown): void {
+	const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+	while (stack.length > 0) {
+		const item = stack.pop();
+		if (!item || item.value === null || typeof item.value !== "object") continue;
+		if (item.depth > MAX_JSON_DEPTH)
+			throw bad(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+		const values = Array.isArray(item.value) ? item.value : Object.values(item.value);
+		if (!Array.isArray(item.value)) {
+			if (Object.hasOwn(item.value, "__proto__"))
+				throw bad('Request body must not contain the key "__proto__".');
+			const ctor = (item.value as Record<string, unknown>).constructor;
+			if (Object.hasOwn(item.value, "constructor") && ctor && typeof ctor === "object") {
+				if (Object.hasOwn(ctor, "prototype")) {
+					throw bad('Request body must not contain the key "constructor.prototype".');
+				}
+			}
+		}
+		for (const value of values) stack.push({ value, depth: item.depth + 1 });
+	}
+}
+
+/**
+ * Parses `text` as a JSON object.
+ * @throws WebhookHttpError 400 saying what is wrong: empty, invalid JSON (with the parser's
+ * reason), not an object, a poisoning key, too deep.
+ */
+export function parseWebhookJson(text: string): Record<string, unknown> {
+	if (text.trim() === "") throw bad("Request body is empty; send a JSON object.");
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (err) {
+		const reason = err instanceof Error ? err.message : "syntax error";
+		throw bad(`Request body is not valid JSON: ${reason}.`);
+	}
+	if (value === null || typeof value !== "object" || Array.isArray(value)) {
+		throw bad(`Request body must be a JSON object, not ${describe(value)}.`);
+	}
+	check(value);
+	return value as Record<string, unknown>;
+}

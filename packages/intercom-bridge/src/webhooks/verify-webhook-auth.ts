@@ -1,0 +1,97 @@
+/**
+ * Authentication of webhook requests. Threat model: anyone on the internet can POST to the
+ * endpoints; a request is trusted only when it carries a valid `X-Hub-Signature` (HMAC-SHA1 of the
+ * raw body, keyed by the site's client secret) or, for Series webhooks, which cannot sign, the
+ * site's webhook API key in a header. A signature header that is present must verify: there is no
+ * fall-back to the API key (no downgrade by stripping or spoiling the header). Every comparison is
+ * constant-time; no secret reaches a log or a response (reliability.md W1–W6).
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { SiteSettings } from "../settings/setting-keys.ts";
+
+/** How a request proved itself, or why it did not. */
+export type AuthResult =
+	| { ok: true; method: "signature" | "apiKey" | "previousApiKey" }
+	| { ok: false; reason: string };
+
+/** Default grace period of the previous API key after a rotation: 24 hours. */
+export const DEFAULT_API_KEY_GRACE_PERIOD_MS = 24 * 60 * 60 * 1000;
+
+const SIGNATURE_RE = /^sha1=([0-9a-fA-F]{40})$/;
+
+/**
+ * Checks `X-Hub-Signature: sha1=<40 hex>` against HMAC-SHA1(secret, raw bytes). The hex is decoded
+ * and compared as bytes, so its case does not matter. Fails closed without a secret.
+ */
+export function verifySignature(bytes: Uint8Array, header: string, secret: string | null): AuthResult {
+	if (!secret) return { ok: false, reason: "signature present but the site has no clientSecret" };
+	const match = SIGNATURE_RE.exec(header.trim());
+	if (!match?.[1]) return { ok: false, reason: "X-Hub-Signature is not sha1= followed by 40 hex digits" };
+	const given = Buffer.from(match[1], "hex");
+	const expected = createHmac("sha1", secret).update(bytes).digest();
+	// Both are 20 bytes (the regex fixed the length), so timingSafeEqual cannot throw.
+	return given.length === expected.length && timingSafeEqual(given, expected)
+		? { ok: true, method: "signature" }
+		: { ok: false, reason: "X-Hub-Signature does not match the body" };
+}
+
+/** Compares two secrets in constant time by comparing their SHA-256 digests (always 32 bytes). */
+export function secretsEqual(given: string, expected: string): boolean {
+	const a = createHash("sha256").update(given, "utf8").digest();
+	const b = createHash("sha256").update(expected, "utf8").digest();
+	return timingSafeEqual(a, b);
+}
+
+/**
+ * The API key a request carries: `X-Api-Key`, `Authorization: Bearer <key>`, or the reference's
+ * `XperienceApiKey` header (for sites moving from the Kentico module). Never the query string.
+ */
+export function apiKeyOf(headers: Headers): string | null {
+	const direct = headers.get("x-api-key") ?? headers.get("xperienceapikey");
+	if (direct?.trim()) return direct.trim();
+	const authorization = headers.get("authorization");
+	const bearer = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+	return bearer?.[1] ?? null;
+}
+
+/**
+ * Checks the site's webhook API key, then the previous key while its grace period lasts.
+ * Both candidates are always compared, so timing does not tell which one matched.
+ */
+export function verifyApiKey(
+	given: string | null,
+	settings: Pick<SiteSettings, "webhookApiKey" | "previousWebhookApiKey">,
+	options: { now: number; gracePeriodMs: number },
+): AuthResult {
+	if (!given) return { ok: false, reason: "no X-Hub-Signature and no API key header" };
+	if (!settings.webhookApiKey) return { ok: false, reason: "the site has no webhookApiKey" };
+	const current = secretsEqual(given, settings.webhookApiKey);
+	const previous = settings.previousWebhookApiKey;
+	const previousValid =
+		previous !== null && options.now - previous.rotatedAt.getTime() <= options.gracePeriodMs;
+	const matchesPrevious = previous !== null && secretsEqual(given, previous.key);
+	if (current) return { ok: true, method: "apiKey" };
+	if (matchesPrevious && previousValid) return { ok: true, method: "previousApiKey" };
+	return {
+		ok: false,
+		reason: matchesPrevious ? "the previous API key's grace period is over" : "wrong API key",
+	};
+}
+
+/**
+ * Authenticates a webhook request: the signature when the header is present (or `requireSignature`),
+ * else the API key. Two `X-Hub-Signature` headers arrive joined by ", " and fail the format check.
+ */
+export function authenticateWebhook(input: {
+	headers: Headers;
+	bytes: Uint8Array;
+	settings: SiteSettings;
+	now: number;
+	gracePeriodMs: number;
+	requireSignature?: boolean;
+}): AuthResult {
+	const signature = input.headers.get("x-hub-signature");
+	if (signature !== null) return verifySignature(input.bytes, signature, input.settings.clientSecret);
+	if (input.requireSignature) return { ok: false, reason: "X-Hub-Signature is required on this endpoint" };
+	return verifyApiKey(apiKeyOf(input.headers), input.settings, input);
+}

@@ -1,0 +1,105 @@
+/** Bad input and faults: content type, size, JSON, prototype poisoning, duplicates, a lost database. */
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { WebhookEnv } from "./webhook-env.ts";
+import type { SendOptions } from "./webhook-testbed.ts";
+
+const GUID = "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+
+export function ingressCases(env: () => WebhookEnv) {
+	describe("bad input", () => {
+		const table: Array<[string, SendOptions, number, RegExp]> = [
+			["text/plain", { body: "{}", headers: { "content-type": "text/plain" } }, 415, /application\/json/],
+			["no content type", { body: "{}", headers: { "content-type": "" } }, 415, /application\/json/],
+			[
+				"a body over 64 KiB",
+				{ body: { ContactGUID: GUID, ContactNotes: "x".repeat(70_000) } },
+				413,
+				/larger than 65536/,
+			],
+			["an empty body", { body: "" }, 400, /empty/],
+			["invalid JSON", { body: '{"ContactGUID": ' }, 400, /not valid JSON/],
+			["an array", { body: [1, 2] }, 400, /must be a JSON object, not an array/],
+			["a string", { body: '"hello"' }, 400, /not a string/],
+			["null", { body: "null" }, 400, /not null/],
+			["a __proto__ key", { body: `{"ContactGUID":"${GUID}","__proto__":{"polluted":1}}` }, 400, /__proto__/],
+			[
+				"a constructor.prototype key",
+				{ body: `{"a":{"constructor":{"prototype":{"polluted":1}}}}` },
+				400,
+				/constructor/,
+			],
+			["deep nesting", { body: `${"[".repeat(40)}${"]".repeat(40)}` }, 400, /array/],
+			[
+				"deep nesting in an object",
+				{ body: `{"a":${"[".repeat(40)}${"]".repeat(40)}}` },
+				400,
+				/nested deeper/,
+			],
+			[
+				"charset parameter",
+				{ body: { ContactGUID: GUID }, headers: { "content-type": "Application/JSON; charset=utf-8" } },
+				404,
+				/Contact not found/,
+			],
+		];
+		it.each(table)("answers %s with %i", async (_name, options, status, message) => {
+			const res = await env().send("/updatecontact", options);
+			expect(res.status).toBe(status);
+			const json = (await res.json()) as { error: { message: string } };
+			expect(json.error.message).toMatch(message);
+			expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		});
+
+		it("answers invalid UTF-8 with 400", async () => {
+			const { build, request } = env();
+			const encode = (text: string) => [...new TextEncoder().encode(text)];
+			const bytes = new Uint8Array([...encode('{"a":"'), 0xc3, 0x28, ...encode('"}')]);
+			const base = build("/updatecontact", { body: "{}" });
+			const res = await request(
+				new Request(base.url, { method: "POST", headers: base.headers, body: bytes }),
+			);
+			expect(res.status).toBe(400);
+			expect(await res.json()).toMatchObject({ error: { message: "Request body is not valid UTF-8." } });
+		});
+	});
+
+	describe("duplicates", () => {
+		it("processes 20 concurrent copies of a Series body once", async () => {
+			const { store } = env();
+			const send = await env().with({ dedupWindowMs: 60_000 });
+			const contact = await store.createContact();
+			const body = { ContactGuid: contact.guid, ActivityType: "pagevisit", ActivityValue: randomUUID() };
+			const responses = await Promise.all(Array.from({ length: 20 }, () => send("/logactivity", { body })));
+			const statuses = await Promise.all(
+				responses.map(async (r) => [r.status, ((await r.json()) as { status: string }).status]),
+			);
+			expect(statuses.filter(([code]) => code === 200)).toHaveLength(20);
+			expect(statuses.filter(([, s]) => s === "logged")).toHaveLength(1);
+			expect(await store.listActivities(contact.guid)).toHaveLength(1);
+		});
+
+		it("processes the same body again once the window has passed", async () => {
+			const { store } = env();
+			const send = await env().with({ dedupWindowMs: 300 });
+			const contact = await store.createContact();
+			const body = { ContactGuid: contact.guid, ActivityType: "pagevisit" };
+			expect(await (await send("/logactivity", { body })).json()).toMatchObject({ status: "logged" });
+			expect(await (await send("/logactivity", { body })).json()).toMatchObject({ status: "duplicate" });
+			await new Promise((r) => setTimeout(r, 1_100));
+			expect(await (await send("/logactivity", { body })).json()).toMatchObject({ status: "logged" });
+			expect(await store.listActivities(contact.guid)).toHaveLength(2);
+		});
+
+		it("retries a failed delivery: a refused body does not claim its key", async () => {
+			const { store } = env();
+			const send = await env().with({ dedupWindowMs: 60_000 });
+			const guid = randomUUID();
+			const body = { ContactGUID: guid, ContactFirstName: "Late" };
+			expect((await send("/updatecontact", { body })).status).toBe(404);
+			await store.createContact({ guid });
+			expect((await send("/updatecontact", { body })).status).toBe(200);
+			expect((await store.getContact(guid))?.firstName).toBe("Late");
+		});
+	});
+}

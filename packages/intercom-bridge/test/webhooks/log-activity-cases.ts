@@ -1,0 +1,100 @@
+/** Log-activity cases: the reference's messages, the columns, the title, and the job in the same transaction. */
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { activities } from "../../src/store/schema.ts";
+import type { WebhookEnv } from "./webhook-env.ts";
+import { jobsFor } from "./webhook-testbed.ts";
+
+const ERRORS: Array<[string, Record<string, unknown>, number, string]> = [
+	["no ContactGuid", { ActivityType: "pagevisit" }, 400, "Contact identifier is not provided."],
+	[
+		"a bad ContactGuid",
+		{ ContactGuid: "123", ActivityType: "pagevisit" },
+		400,
+		"Contact identifier is in incorrect format.",
+	],
+	["no ActivityType", { ContactGuid: "GUID" }, 400, "Activity type is incorrect or disabled."],
+	[
+		"an unknown ActivityType",
+		{ ContactGuid: "GUID", ActivityType: "nope" },
+		400,
+		"Activity type is incorrect or disabled.",
+	],
+	[
+		"a disabled ActivityType",
+		{ ContactGuid: "GUID", ActivityType: "oldtype" },
+		400,
+		"Activity type is incorrect or disabled.",
+	],
+	[
+		"an ActivityType that is not a string",
+		{ ContactGuid: "GUID", ActivityType: 3 },
+		400,
+		"ActivityType must be a string.",
+	],
+	[
+		"an unknown contact",
+		{ ContactGuid: "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b", ActivityType: "pagevisit" },
+		404,
+		"Contact not found.",
+	],
+];
+
+export function logActivityCases(env: () => WebhookEnv) {
+	describe("log activity", () => {
+		it.each(ERRORS)(
+			"answers %s with the reference's message and writes nothing",
+			async (_n, body, status, message) => {
+				const { store, send } = env();
+				const contact = await store.createContact();
+				const json = Object.fromEntries(
+					Object.entries(body).map(([k, v]) => [k, v === "GUID" ? contact.guid : v]),
+				);
+				const res = await send("/logactivity", { body: json });
+				expect(res.status).toBe(status);
+				expect(await res.json()).toMatchObject({ error: { message } });
+				expect(await store.listActivities(contact.guid)).toHaveLength(0);
+			},
+		);
+
+		it("stores value and URL in their own columns, titles it, and queues the links job with it", async () => {
+			const { store, send } = env();
+			const contact = await store.createContact();
+			const res = await send("/logactivity", {
+				body: {
+					contactGUID: contact.guid,
+					activitytype: "pagevisit",
+					ActivityValue: "Pricing",
+					ActivityURL: "https://shop.example.com/pricing",
+					Unknown: { nested: true },
+				},
+			});
+			expect(res.status).toBe(200);
+			const json = (await res.json()) as { status: string; activityId: number };
+			expect(json.status).toBe("logged");
+			const [row] = await store.db.select().from(activities).where(eq(activities.id, json.activityId));
+			expect(row).toMatchObject({
+				contactGuid: contact.guid,
+				value: "Pricing",
+				url: "https://shop.example.com/pricing",
+				title: "Page visit - Pricing",
+				comment: null,
+			});
+			expect(row?.urlHash).toMatch(/^[0-9a-f]{64}$/);
+			expect(await jobsFor(store, json.activityId)).toBe(1);
+		});
+
+		it("logs for the surviving contact of a merged GUID, without value or URL", async () => {
+			const { store, send } = env();
+			const visitor = await store.createContact();
+			const known = await store.createContact();
+			await store.mergeContacts(visitor.guid, known.guid);
+			const res = await send("/logactivity", {
+				body: { ContactGuid: visitor.guid, ActivityType: "pagevisit" },
+			});
+			expect(res.status).toBe(200);
+			const [item] = await store.listActivities(known.guid);
+			expect(item?.activity).toMatchObject({ title: "Page visit", value: null, url: null });
+		});
+	});
+}
