@@ -66,7 +66,8 @@ export function messengerPingRoutes(ctx: EmulatorContext): Hono {
 			accepted: true,
 			at: now,
 		};
-		if (identified && app.identitySecret && !identity.verified) {
+		// A proof that fails (even a JWT whose claims could not be read) is refused, not downgraded to a visitor.
+		if ((identified || identity.method !== "none") && app.identitySecret && !identity.verified) {
 			boot.accepted = false;
 			boot.error =
 				identity.error ?? "identity verification is enforced and the boot carries no user_hash or JWT";
