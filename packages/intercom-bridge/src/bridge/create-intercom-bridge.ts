@@ -104,13 +104,14 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			 * consent gate is closed. Remember {@link applyCookies} for a visitor seen for the first time.
 			 */
 			async script(request: Request, opts: ScriptOptions = {}): Promise<string> {
-				const visit = await core.visit(request);
 				if (opts.cacheSafe ?? options.messenger.cacheSafe) {
-					// The page must be the same for everyone: no visitor data, only the loader.
-					if (!visit.settings?.enabled || !visit.settings.appId) return "";
+					// The page must be the same for everyone: no visitor data and no cookie, only the
+					// loader; the settings endpoint identifies (and if need be creates) the visitor.
+					const site = await core.visit(request, { create: false });
+					if (!site.settings?.enabled || !site.settings.appId) return "";
 					return renderCacheSafeScript(`${basePath}/messenger/settings`, renderOptions(opts));
 				}
-				const decision = await core.decide(visit);
+				const decision = await core.decide(await core.visit(request));
 				return decision.enabled
 					? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
 					: "";

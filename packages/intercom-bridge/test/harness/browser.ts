@@ -1,0 +1,53 @@
+/**
+ * Headless Chromium for browser tests: Debian's `/usr/bin/chromium` driven by playwright-core
+ * (never a downloaded browser). Screenshots go to `test-results/` (ignored by git).
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Launches Chromium. @throws when it is not installed, saying how to install it. */
+export async function launchChromium(): Promise<Browser> {
+	if (!existsSync(CHROMIUM)) {
+		throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+	}
+	return chromium.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: [
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-dev-shm-usage",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			"--no-first-run",
+			"--disable-quic",
+		],
+	});
+}
+
+/** Where screenshots of a suite go. */
+export async function screenshotDir(suite: string): Promise<string> {
+	const dir = join(new URL("../../../../test-results", import.meta.url).pathname, suite);
+	await mkdir(dir, { recursive: true });
+	return dir;
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(
+	check: () => T | Promise<T>,
+	timeoutMs = 10_000,
+	what = "condition",
+): Promise<NonNullable<T>> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value as NonNullable<T>;
+		if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
