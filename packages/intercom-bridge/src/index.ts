@@ -4,6 +4,13 @@
  * The database drivers live in subpath exports so the core imports neither:
  * `intercom-bridge/pglite` (embedded) and `intercom-bridge/postgres`.
  */
+export type { IntercomBridgeOptions, TrackingOption } from "./bridge/bridge-options.ts";
+export {
+	createIntercomBridge,
+	type IntercomBridge,
+	type ScriptOptions,
+} from "./bridge/create-intercom-bridge.ts";
+export type { Visit } from "./bridge/create-visitor-tracker.ts";
 export {
 	ConfigError,
 	ConflictError,
@@ -15,7 +22,16 @@ export {
 	StoreUnavailableError,
 	ValidationError,
 } from "./errors.ts";
+export {
+	conversationUrl,
+	type EndpointsResolver,
+	type IntercomEndpoints,
+	intercomEndpoints,
+} from "./intercom/endpoints.ts";
 export { createLogger, type Logger } from "./logger.ts";
+export type { IntercomSettings, MessengerDecision } from "./messenger/build-messenger-settings.ts";
+export { userHash, userJwt } from "./messenger/identity.ts";
+export type { MessengerAppearance, MessengerOptions } from "./messenger/messenger-options.ts";
 export {
 	checkSettingKey,
 	IDENTITY_MODES,
