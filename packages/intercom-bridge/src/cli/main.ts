@@ -12,6 +12,7 @@ import { openStoreFromEnv } from "../config/open-store-from-env.ts";
 import { IntercomBridgeError } from "../errors.ts";
 import { runService } from "../server/run-service.ts";
 import type { Store } from "../store/create-store.ts";
+import { registerFakeIntercomCommand } from "./fake-intercom-command.ts";
 import { type CliIo, processIo } from "./output.ts";
 import { registerStoreCommands } from "./store-commands.ts";
 
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo, withStore: WithStore): Command {
 		.exitOverride()
 		.showHelpAfterError("(run with --help for usage)");
 	registerStoreCommands(program, io, withStore);
+	registerFakeIntercomCommand(program, io);
 	program
 		.command("serve")
 		.description("run the service (PORT, default 3000; HOST, default 127.0.0.1) until Ctrl-C")
