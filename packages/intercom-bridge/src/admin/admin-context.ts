@@ -1,0 +1,40 @@
+/** Types shared by the console's routes: resolved options and the per-request variables. */
+import type { EndpointsResolver } from "../intercom/endpoints.ts";
+import type { Logger } from "../logger.ts";
+import type { AdminUser } from "../store/admin-user-store.ts";
+import type { Store } from "../store/create-store.ts";
+import type { LoginThrottle } from "./login-throttle.ts";
+import type { AdminSession, SessionStore } from "./session-store.ts";
+
+/** {@link AdminAppOptions} with defaults filled in, plus the services built from them. */
+export interface AdminDeps {
+	store: Store;
+	logger: Logger;
+	basePath: string;
+	/** Where the webhook routes live, for the URLs shown to paste into Intercom. */
+	webhookBasePath: string;
+	/** How long the previous webhook API key stays valid after "Generate new" (shown to the user). */
+	apiKeyGracePeriodMs: number;
+	endpoints: EndpointsResolver;
+	trustProxy: boolean;
+	now: () => number;
+	publicUrl: string | undefined;
+	sessions: SessionStore;
+	throttle: LoginThrottle;
+}
+
+/** What middleware puts on the context for the routes. */
+export interface AdminVariables {
+	/** Per-response CSP nonce. */
+	nonce: string;
+	/** Set by the auth middleware on every route but sign-in. */
+	session: AdminSession;
+	user: AdminUser;
+	/** This session's form token. */
+	csrf: string;
+}
+
+/** The Hono environment of the console. */
+export interface AdminEnv {
+	Variables: AdminVariables;
+}

@@ -1,0 +1,91 @@
+/**
+ * Contacts (shared by all sites): a searchable, paged list and a page per contact with its fields,
+ * custom fields, consents with their history, and activities. Everything shown here may have come
+ * from a webhook, so it is only ever rendered escaped.
+ */
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
+import { REGIONS } from "../settings/setting-keys.ts";
+import { CONTACT_FIELD_NAMES } from "../store/contact-fields.ts";
+import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import { contactPage } from "./contact-page.ts";
+import { page } from "./layout.ts";
+import { visibleSites } from "./roles.ts";
+
+const PAGE_SIZE = 25;
+
+const fullName = (c: { firstName: string | null; lastName: string | null }) =>
+	[c.firstName, c.lastName].filter(Boolean).join(" ");
+
+/** Adds GET `/contacts` and `/contacts/:guid`. */
+export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
+	const appHosts = new Set(REGIONS.map((r) => new URL(deps.endpoints(r).app).host));
+
+	app.get("/contacts", async (c) => {
+		const search = (c.req.query("q") ?? "").slice(0, 200);
+		const pageNo = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
+		const list = await deps.store.listContacts({
+			search,
+			limit: PAGE_SIZE,
+			offset: (pageNo - 1) * PAGE_SIZE,
+		});
+		const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
+		const link = (p: number) =>
+			`${deps.basePath}/contacts?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(p) })}`;
+		const body = html`<h1>Contacts</h1>
+<p class="lead">${list.total} contact${list.total === 1 ? "" : "s"}${search ? html` matching “${search}”` : ""}, newest first.</p>
+<form class="card inline" method="get" action="${deps.basePath}/contacts" role="search">
+	<label for="q">Search</label>
+	<input type="search" id="q" name="q" value="${search}" placeholder="Email, name, company or GUID">
+	<button class="btn" type="submit">Search</button>
+	${search ? html`<a href="${deps.basePath}/contacts">Clear</a>` : ""}
+</form>
+<div class="card">
+${
+	list.items.length === 0
+		? html`<p class="muted">No contacts${search ? " match this search" : " yet"}.</p>`
+		: html`<table>
+	<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Company</th><th scope="col">Created</th></tr></thead>
+	<tbody>${list.items.map(
+		(k) => html`<tr>
+		<td><a href="${deps.basePath}/contacts/${k.guid}">${fullName(k) || "(no name)"}</a></td>
+		<td>${k.email ?? ""}</td><td>${k.companyName ?? ""}</td>
+		<td><time datetime="${k.createdAt.toISOString()}">${k.createdAt.toISOString().slice(0, 10)}</time></td></tr>`,
+	)}</tbody></table>`
+}
+<nav class="pager" aria-label="Pages">
+	${pageNo > 1 ? html`<a class="btn small" href="${link(pageNo - 1)}" rel="prev">Previous</a>` : ""}
+	<span>Page ${pageNo} of ${pages}</span>
+	${pageNo < pages ? html`<a class="btn small" href="${link(pageNo + 1)}" rel="next">Next</a>` : ""}
+</nav>
+</div>`;
+		const sites = visibleSites(c.get("user"), await deps.store.listSites());
+		return c.html(page(c, deps, { title: "Contacts", sites, nav: "contacts", body }));
+	});
+
+	app.get("/contacts/:guid", async (c) => {
+		const contact = await deps.store.getContact(c.req.param("guid"));
+		if (!contact) throw new HTTPException(404, { message: "No such contact." });
+		const [states, history, activities, allSites] = await Promise.all([
+			deps.store.consentStates(contact.guid),
+			deps.store.consentHistory(contact.guid),
+			deps.store.listActivities(contact.guid, { limit: 200 }),
+			deps.store.listSites(),
+		]);
+		const sites = visibleSites(c.get("user"), allSites);
+		const siteNames = new Map(allSites.map((s) => [s.id, s.displayName]));
+		return c.html(
+			contactPage(c, deps, {
+				contact,
+				fieldNames: CONTACT_FIELD_NAMES,
+				states,
+				history,
+				activities,
+				siteNames,
+				appHosts,
+				sites,
+			}),
+		);
+	});
+}

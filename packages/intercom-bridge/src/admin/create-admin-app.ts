@@ -1,0 +1,158 @@
+/**
+ * The administration console: a server-rendered Hono app to set up intercom-bridge per site.
+ *
+ * @example
+ * import { createAdminApp } from "intercom-bridge/admin";
+ * const admin = createAdminApp({ store, logger, publicUrl: "https://admin.example.com" });
+ * await startServer({ store, logger, app: admin });   // the console under /admin
+ *
+ * Security (reliability.md section C): server-side sessions with idle and absolute timeouts in a
+ * SameSite=Strict, HttpOnly cookie; sign-in throttling without user enumeration; per-site roles;
+ * a CSRF token on every form plus Sec-Fetch-Site/Origin checks; POST-only changes; a CSP with a
+ * nonce per response; secrets never sent to the browser.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
+import { ConfigError, IntercomBridgeError } from "../errors.ts";
+import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
+import type { Logger } from "../logger.ts";
+import type { Store } from "../store/create-store.ts";
+import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
+import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import { registerAuditRoutes } from "./audit-routes.ts";
+import { registerCatalogRoutes } from "./catalog-routes.ts";
+import { registerContactRoutes } from "./contact-routes.ts";
+import { registerDataAccessRoutes } from "./data-access-routes.ts";
+import { documentShell, sitePath } from "./layout.ts";
+import { registerLoginRoutes, registerLogoutRoute } from "./login-routes.ts";
+import { createLoginThrottle } from "./login-throttle.ts";
+import { requireAdmin } from "./require-admin.ts";
+import { visibleSites } from "./roles.ts";
+import { securityHeaders } from "./security-headers.ts";
+import { createSessionStore } from "./session-store.ts";
+import { registerSetupRoutes } from "./setup-routes.ts";
+import { registerWebhookRoutes } from "./webhook-routes.ts";
+
+/** Options of {@link createAdminApp}. */
+export interface AdminAppOptions {
+	store: Store;
+	logger: Logger;
+	/** Where the console lives. Default `/admin`. */
+	basePath?: string;
+	/** Intercom hosts per region (OAuth, `GET /me`, inbox links). Default: the real Intercom; tests pass the emulator's. */
+	endpoints?: EndpointsResolver;
+	/** Believe `X-Forwarded-Proto`, `-Host` and `-For` from a reverse proxy. Default false. */
+	trustProxy?: boolean;
+	/** Clock in epoch ms, for tests. Default `Date.now`. */
+	now?: () => number;
+	/** Public URL of the service (`https://admin.example.com`): the OAuth redirect URL and webhook URLs use it. Default: from the request. */
+	publicUrl?: string;
+	/** Where the webhook routes are mounted, for the URLs shown. Default `/intercom`. */
+	webhookBasePath?: string;
+	/** Grace period of a replaced webhook API key, as the webhooks enforce it (shown to users). Default 24 h. */
+	apiKeyGracePeriodMs?: number;
+	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
+	session?: { idleMs?: number; absoluteMs?: number };
+}
+
+function checkPath(name: string, value: string): string {
+	const path = value.replace(/\/+$/, "");
+	if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) {
+		throw new ConfigError(
+			`createAdminApp: ${name} "${value}" must be a path like "/admin" (letters, digits, ".", "_", "~", "-").`,
+		);
+	}
+	return path;
+}
+
+/** Resolves options into the dependencies the routes share. @throws ConfigError naming the option. */
+export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
+	if (!options?.store || typeof options.store.verifyAdminPassword !== "function") {
+		throw new ConfigError(
+			"createAdminApp: options.store is required (pgliteStore(...) or postgresStore(...)).",
+		);
+	}
+	if (options.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(options.publicUrl)) {
+		throw new ConfigError(
+			`createAdminApp: publicUrl "${options.publicUrl}" must be an http(s) URL such as https://admin.example.com.`,
+		);
+	}
+	const now = options.now ?? Date.now;
+	return {
+		store: options.store,
+		logger: options.logger,
+		basePath: checkPath("basePath", options.basePath ?? "/admin"),
+		webhookBasePath: checkPath("webhookBasePath", options.webhookBasePath ?? "/intercom"),
+		apiKeyGracePeriodMs: options.apiKeyGracePeriodMs ?? 24 * 60 * 60_000,
+		endpoints: options.endpoints ?? realIntercom,
+		trustProxy: options.trustProxy ?? false,
+		now,
+		publicUrl: options.publicUrl,
+		sessions: createSessionStore({ store: options.store, now, ...options.session }),
+		throttle: createLoginThrottle({ store: options.store, now }),
+	};
+}
+
+/** Builds the console. Mount it with `startServer({ app })` or `app.route("/", createAdminApp(...))`. */
+export function createAdminApp(options: AdminAppOptions): Hono {
+	const deps = resolveAdminOptions(options);
+	const app = new Hono<AdminEnv>().basePath(deps.basePath);
+
+	app.use("*", securityHeaders(deps));
+	app.use("*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("Payload too large.", 413) }));
+	app.onError((err, c) => {
+		const status =
+			err instanceof HTTPException
+				? err.status
+				: err instanceof IntercomBridgeError && err.status < 500
+					? err.status
+					: 500;
+		if (status >= 500)
+			deps.logger.error({ err: { name: err.name, message: err.message } }, "admin console error");
+		const message =
+			status >= 500
+				? "Something went wrong; the details are in the server log."
+				: err.message.replace(/^\[intercom-bridge\] /, "");
+		const body = html`<main class="login card" id="main"><h1>${status === 404 ? "Not found" : status === 403 ? "Not allowed" : "Error"}</h1>
+<p>${message}</p><p><a class="btn" href="${deps.basePath}">Back to the console</a></p></main>`;
+		return c.html(documentShell(c, deps, "Error", body), status as 400);
+	});
+
+	app.get("/assets/:name", (c) => {
+		const asset = ADMIN_ASSETS[c.req.param("name") as AdminAssetName];
+		if (!asset || !Object.hasOwn(ADMIN_ASSETS, c.req.param("name"))) return c.text("Not found.", 404);
+		return c.body(asset.body, 200, {
+			"Content-Type": asset.type,
+			"Cache-Control": "public, max-age=31536000, immutable",
+		});
+	});
+	registerLoginRoutes(app, deps);
+
+	app.use("*", requireAdmin(deps));
+	registerLogoutRoute(app, deps);
+	app.get("/", async (c) => {
+		const [first] = visibleSites(c.get("user"), await deps.store.listSites());
+		return c.redirect(first ? sitePath(deps, first, "setup") : `${deps.basePath}/contacts`, 302);
+	});
+	app.get("/go", async (c) => {
+		const section =
+			["setup", "data-access", "webhooks", "audit"].find((s) => s === c.req.query("section")) ?? "setup";
+		const site = visibleSites(c.get("user"), await deps.store.listSites()).find(
+			(s) => s.codeName === c.req.query("site"),
+		);
+		if (!site) throw new HTTPException(404, { message: "No such site." });
+		return c.redirect(sitePath(deps, site, section), 302);
+	});
+	registerSetupRoutes(app, deps);
+	registerDataAccessRoutes(app, deps);
+	registerWebhookRoutes(app, deps);
+	registerAuditRoutes(app, deps);
+	registerContactRoutes(app, deps);
+	registerCatalogRoutes(app, deps);
+	app.notFound((c) => {
+		throw new HTTPException(404, { message: `No page at ${c.req.path}.` });
+	});
+	return app as unknown as Hono;
+}

@@ -1,0 +1,85 @@
+/** The "Intercom data access" page: token status, the connected workspace, Get token, Disconnect. */
+import type { Context } from "hono";
+import { html } from "hono/html";
+import type { AdminWithApp } from "../intercom/intercom-types.ts";
+import type { SiteSettings } from "../settings/setting-keys.ts";
+import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import type { SiteAccess } from "./admin-routing.ts";
+import { copyable } from "./copyable.ts";
+import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
+
+export interface DataAccessInput {
+	access: SiteAccess;
+	settings: SiteSettings;
+	redirectUri: string;
+	/** `GET /me` of the stored token: the answer, an error message, or null without a token. */
+	me: { ok: true; value: AdminWithApp } | { ok: false; message: string } | null;
+	notices: Markup[];
+}
+
+function workspace(input: DataAccessInput): Markup | string {
+	const { me, settings } = input;
+	if (!me) return "";
+	if (!me.ok) return notice("error", me.message);
+	const app = me.value.app;
+	return html`<dl class="props">
+		<dt>Workspace</dt><dd>${app?.name ?? "unknown"}${app?.id_code ? html` <code>${app.id_code}</code>` : ""}</dd>
+		<dt>Region</dt><dd>${app?.region ?? "unknown"}</dd>
+		<dt>Authorized by</dt><dd>${me.value.name ?? ""}${me.value.email ? html` &lt;${me.value.email}&gt;` : ""}</dd>
+	</dl>${
+		app?.id_code && settings.appId && app.id_code !== settings.appId
+			? notice(
+					"warn",
+					`This token belongs to workspace ${app.id_code}, but the App ID of this site is ${settings.appId}.`,
+				)
+			: ""
+	}`;
+}
+
+/** Renders the page. */
+export function dataAccessPage(c: Context<AdminEnv>, deps: AdminDeps, input: DataAccessInput): Markup {
+	const { access, settings } = input;
+	const configured = settings.accessToken !== null;
+	const ready = Boolean(settings.clientId && settings.clientSecret);
+	const body = html`<h1>Intercom data access</h1>
+<p class="lead">The REST API token intercom-bridge uses to read conversations and update contacts in Intercom.</p>
+<section class="card" aria-labelledby="status-h">
+	<h2 id="status-h">Access token
+		${configured ? html`<span class="badge ok">configured</span>` : html`<span class="badge off">not configured</span>`}</h2>
+	<p>${configured ? "Access token is configured." : "Access token is not configured."}</p>
+	${workspace(input)}
+	${
+		access.canModify
+			? html`<div class="actions">
+		<form method="post" action="${sitePath(deps, access.site, "oauth/start")}">${csrfField(c)}
+			<button class="btn primary" type="submit" id="get-token"${ready ? "" : html` disabled aria-describedby="get-token-hint"`}>Get token</button>
+		</form>
+		${
+			configured
+				? html`<form method="post" action="${sitePath(deps, access.site, "oauth/disconnect")}" data-confirm="Remove the stored access token? intercom-bridge stops calling Intercom for this site until you get a new one.">${csrfField(c)}
+			<button class="btn danger" type="submit">Disconnect</button></form>`
+				: ""
+		}
+	</div>
+	${
+		ready
+			? ""
+			: html`<p class="hint muted" id="get-token-hint">Save the client ID and client secret under <a href="${sitePath(deps, access.site, "setup")}">Intercom setup</a> first.</p>`
+	}`
+			: html`<p class="notice info" role="status">Your role on this site is read only.</p>`
+	}
+</section>
+<section class="card" aria-labelledby="redirect-h">
+	<h2 id="redirect-h">Redirect URL</h2>
+	<p>Register this exact URL in the Intercom Developer Hub (your app › Authentication › Redirect URLs) before pressing “Get token”.</p>
+	${copyable("redirect-url", input.redirectUri, "Copy redirect URL")}
+</section>`;
+	return page(c, deps, {
+		title: "Intercom data access",
+		site: access.site,
+		sites: access.sites,
+		nav: "data-access",
+		notices: input.notices,
+		body,
+	});
+}

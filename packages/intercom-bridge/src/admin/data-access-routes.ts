@@ -1,0 +1,154 @@
+/**
+ * "Intercom data access" and the OAuth round trip ("Get token").
+ *
+ * Threat model (reliability.md A7): an attacker must not be able to attach their own Intercom
+ * workspace to our site (login CSRF on the callback) nor replay a callback. So `state` is 256
+ * random bits bound to this admin session, single use, valid 10 minutes, compared in constant time;
+ * the redirect URL is fixed; the code is exchanged server-side and the token stored encrypted.
+ * The callback answers errors with fixed wording (Intercom's error code at most), never with text
+ * taken from the request.
+ */
+import type { Context, Hono } from "hono";
+import { html } from "hono/html";
+import { IntercomAuthError, OAuthError } from "../errors.ts";
+import { createIntercomClient } from "../intercom/create-intercom-client.ts";
+import { authorizationUrl, exchangeCode } from "../intercom/oauth.ts";
+import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import { postRoute, requireModify, siteAccess } from "./admin-routing.ts";
+import { dataAccessPage } from "./data-access-page.ts";
+import { type Markup, notice, page, sitePath } from "./layout.ts";
+import { publicOrigin } from "./request-info.ts";
+import { canModifySite, visibleSites } from "./roles.ts";
+import { siteWarnings } from "./site-warnings.ts";
+
+const OAUTH_MESSAGES: Record<string, string> = {
+	access_denied: "Access was not granted on Intercom's page, so no token was saved.",
+	state_mismatch:
+		"This answer from Intercom does not belong to a “Get token” started in this session. Press “Get token” again.",
+	no_flow:
+		"No “Get token” is under way in this session (or this answer was already used). Press “Get token” again.",
+	expired: "More than 10 minutes passed since “Get token” was pressed. Press it again.",
+	missing_code: "Intercom sent no authorization code. Press “Get token” again.",
+	not_configured: "Save the client ID and client secret first.",
+	unreachable: "Intercom could not be reached to exchange the code. Try again later.",
+};
+
+const messageFor = (code: string) =>
+	OAUTH_MESSAGES[code] ??
+	`Intercom refused to issue a token (${/^[a-z0-9_.-]{1,40}$/i.test(code) ? code : "error"}). Check the client ID and client secret, then press “Get token” again.`;
+
+/** The exact callback URL to register in Intercom. */
+export const oauthRedirectUri = (c: Context<AdminEnv>, deps: AdminDeps) =>
+	`${publicOrigin(c, deps)}${deps.basePath}/oauth/callback`;
+
+async function readMe(deps: AdminDeps, token: string, region: Parameters<AdminDeps["endpoints"]>[0]) {
+	try {
+		const client = createIntercomClient({
+			token,
+			region,
+			endpoints: deps.endpoints(region),
+			timeoutMs: 5000,
+			maxRetries: 0,
+		});
+		return { ok: true as const, value: await client.me() };
+	} catch (err) {
+		if (err instanceof IntercomAuthError) {
+			return {
+				ok: false as const,
+				message:
+					"Intercom refused the stored token (revoked or invalid). Press “Get token” to connect again.",
+			};
+		}
+		deps.logger.warn({ err: (err as Error).message }, "GET /me failed");
+		return {
+			ok: false as const,
+			message: "Could not read the connected workspace from Intercom just now (GET /me failed).",
+		};
+	}
+}
+
+/** Adds the data access page, `oauth/start`, `oauth/disconnect` and the shared `/oauth/callback`. */
+export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
+	app.get("/sites/:site/data-access", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		const settings = await deps.store.getSettings(access.site.id);
+		const notices: Markup[] = [];
+		if (c.req.query("connected") !== undefined)
+			notices.push(notice("ok", "Connected: the access token was saved."));
+		if (c.req.query("disconnected") !== undefined)
+			notices.push(notice("ok", "Disconnected: the access token was removed."));
+		const error = c.req.query("oauth_error");
+		if (error) notices.push(notice("error", messageFor(error)));
+		notices.push(...siteWarnings(c, deps, settings));
+		const me = settings.accessToken ? await readMe(deps, settings.accessToken, settings.region) : null;
+		return c.html(
+			dataAccessPage(c, deps, { access, settings, redirectUri: oauthRedirectUri(c, deps), me, notices }),
+		);
+	});
+
+	postRoute(app, "/sites/:site/oauth/start", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const settings = await deps.store.getSettings(access.site.id);
+		if (!settings.clientId || !settings.clientSecret) {
+			return c.redirect(`${sitePath(deps, access.site, "data-access")}?oauth_error=not_configured`, 303);
+		}
+		const state = await deps.sessions.beginOAuth(c.get("session").tokenHash, access.site.id);
+		const url = authorizationUrl({
+			clientId: settings.clientId,
+			state,
+			redirectUri: oauthRedirectUri(c, deps),
+			region: settings.region,
+			endpoints: deps.endpoints(settings.region),
+		});
+		return c.redirect(url, 303);
+	});
+
+	postRoute(app, "/sites/:site/oauth/disconnect", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		await deps.store.clearSetting(access.site.id, "accessToken", { actor: c.get("user").email });
+		deps.logger.info({ site: access.site.codeName }, "admin disconnected Intercom");
+		return c.redirect(`${sitePath(deps, access.site, "data-access")}?disconnected=1`, 303);
+	});
+
+	// A GET by necessity (Intercom redirects the browser here); the session-bound state makes it safe.
+	app.get("/oauth/callback", async (c) => {
+		const result = await deps.sessions.finishOAuth(c.get("session").tokenHash, c.req.query("state") ?? "");
+		const user = c.get("user");
+		if (!result.ok) {
+			deps.logger.warn({ reason: result.reason }, "OAuth callback refused");
+			const sites = visibleSites(user, await deps.store.listSites());
+			const body = html`<h1>Intercom data access</h1>${notice("error", messageFor(result.reason))}
+<p><a class="btn" href="${deps.basePath}">Back to the console</a></p>`;
+			return c.html(page(c, deps, { title: "Get token failed", sites, nav: "data-access", body }), 400);
+		}
+		const site = (await deps.store.listSites()).find((s) => s.id === result.siteId);
+		if (!site || !canModifySite(user, site.id)) return c.text("Forbidden: you cannot change this site.", 403);
+		const back = (query: string) => c.redirect(`${sitePath(deps, site, "data-access")}?${query}`, 303);
+		const denied = c.req.query("error");
+		if (denied)
+			return back(`oauth_error=${encodeURIComponent(denied === "access_denied" ? denied : "denied")}`);
+		const code = c.req.query("code");
+		if (!code) return back("oauth_error=missing_code");
+		const settings = await deps.store.getSettings(site.id);
+		if (!settings.clientId || !settings.clientSecret) return back("oauth_error=not_configured");
+		try {
+			const { token } = await exchangeCode({
+				code,
+				clientId: settings.clientId,
+				clientSecret: settings.clientSecret,
+				region: settings.region,
+				endpoints: deps.endpoints(settings.region),
+				timeoutMs: 10_000,
+			});
+			await deps.store.setSetting(site.id, "accessToken", token, { actor: user.email });
+		} catch (err) {
+			deps.logger.warn({ site: site.codeName, err: (err as Error).message }, "OAuth code exchange failed");
+			const reason = err instanceof OAuthError ? err.oauthCode : "unreachable";
+			return back(`oauth_error=${encodeURIComponent(reason)}`);
+		}
+		deps.logger.info({ site: site.codeName, userId: user.id }, "admin connected Intercom (OAuth)");
+		return back("connected=1");
+	});
+}

@@ -1,0 +1,83 @@
+/**
+ * What the console needs to know about a request: its public origin, whether it came over HTTPS,
+ * the client's IP, and whether a `next` path is safe to redirect to.
+ *
+ * `X-Forwarded-*` headers are believed only with `trustProxy`: without a proxy that overwrites
+ * them, any client could claim HTTPS or another IP (and so dodge the per-IP sign-in limit).
+ */
+import type { Context } from "hono";
+
+export interface RequestInfoOptions {
+	trustProxy: boolean;
+	/** The console's public URL, when configured (it wins over the request's Host). */
+	publicUrl?: string;
+}
+
+const first = (value: string | undefined) => value?.split(",")[0]?.trim() || undefined;
+
+/** `https:` or `http:`, as the browser sees it. */
+export function requestProtocol(c: Context, options: RequestInfoOptions): "https:" | "http:" {
+	if (options.trustProxy) {
+		const proto = first(c.req.header("x-forwarded-proto"))?.toLowerCase();
+		if (proto === "https" || proto === "http") return `${proto}:`;
+	}
+	return new URL(c.req.url).protocol === "https:" ? "https:" : "http:";
+}
+
+/** True when the browser reached the console over HTTPS. */
+export function isHttps(c: Context, options: RequestInfoOptions): boolean {
+	return requestProtocol(c, options) === "https:";
+}
+
+/** The origin the browser sees (`https://admin.example.com`): publicUrl, else the request (and proxy headers when trusted). */
+export function publicOrigin(c: Context, options: RequestInfoOptions): string {
+	if (options.publicUrl) return new URL(options.publicUrl).origin;
+	const url = new URL(c.req.url);
+	const host = (options.trustProxy && first(c.req.header("x-forwarded-host"))) || url.host;
+	try {
+		return new URL(`${requestProtocol(c, options)}//${host}`).origin;
+	} catch {
+		return url.origin;
+	}
+}
+
+/** The client's IP: the connection's, or with trustProxy the address our proxy appended last. */
+export function clientIp(c: Context, options: RequestInfoOptions): string | null {
+	if (options.trustProxy) {
+		const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
+		if (forwarded) return forwarded.slice(0, 64);
+	}
+	// @hono/node-server puts the Node request in env.incoming; app.request() in tests has none.
+	const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+	return env?.incoming?.socket?.remoteAddress ?? null;
+}
+
+/**
+ * A redirect target from a `next` parameter: only a same-origin path under `basePath` (one leading
+ * `/`, no `//`, no `\`, no scheme, checked after decoding). Anything else gives `fallback`.
+ */
+export function safeNextPath(raw: string | undefined, basePath: string, fallback: string): string {
+	if (!raw || raw.length > 500) return fallback;
+	let decoded = raw;
+	try {
+		for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(decoded); i++) decoded = decodeURIComponent(decoded);
+	} catch {
+		return fallback;
+	}
+	if (
+		!decoded.startsWith("/") ||
+		decoded.startsWith("//") ||
+		/[\\\s]/.test(decoded) ||
+		/^\/[^/]*:/.test(decoded)
+	) {
+		return fallback;
+	}
+	if (decoded !== basePath && !decoded.startsWith(`${basePath}/`) && !decoded.startsWith(`${basePath}?`)) {
+		return fallback;
+	}
+	// Resolve dot segments the way a browser would and check the result is still ours.
+	const resolved = new URL(raw, "http://x.invalid");
+	if (resolved.origin !== "http://x.invalid" || !`${resolved.pathname}/`.startsWith(`${basePath}/`))
+		return fallback;
+	return `${resolved.pathname}${resolved.search}`;
+}

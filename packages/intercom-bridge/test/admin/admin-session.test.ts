@@ -1,0 +1,229 @@
+/** Sign-in, sessions and throttling of the console (reliability.md A1, A4, A8, A11, A12). */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type AdminFixture, adminFixture, browser, hidden, PASSWORD } from "./admin-harness.ts";
+
+let f: AdminFixture;
+beforeEach(async () => {
+	f = await adminFixture();
+});
+afterEach(async () => {
+	await f.close();
+});
+
+describe("sign-in", () => {
+	it("sets an HttpOnly, SameSite=Strict session cookie and redirects", async () => {
+		const b = browser(f.app);
+		const res = await b.signIn();
+		expect(res.status).toBe(303);
+		expect(res.headers.get("location")).toBe("/admin");
+		const cookie = res.headers.getSetCookie().find((c) => c.startsWith("ib_admin="));
+		expect(cookie).toMatch(/HttpOnly/);
+		expect(cookie).toMatch(/SameSite=Strict/);
+		expect(cookie).toMatch(/Path=\//);
+		expect(cookie).not.toMatch(/Domain=/i);
+		const token = cookie?.split(";")[0]?.split("=")[1] ?? "";
+		expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(16);
+		expect((await b.get("/admin/contacts")).status).toBe(200);
+	});
+
+	it("uses a __Host- Secure cookie on HTTPS (through a trusted proxy)", async () => {
+		const g = await adminFixture({ trustProxy: true });
+		try {
+			const b = browser(g.app);
+			const page = await (await b.get("/admin/login", { "x-forwarded-proto": "https" })).text();
+			const res = await b.post(
+				"/admin/login",
+				{ _login: hidden(page, "_login"), email: "admin@example.com", password: PASSWORD },
+				{ "x-forwarded-proto": "https" },
+			);
+			const cookie = res.headers.getSetCookie().find((c) => c.startsWith("__Host-ib_admin="));
+			expect(cookie).toMatch(/Secure/);
+			expect(cookie).toMatch(/Path=\//);
+			expect(res.headers.get("strict-transport-security")).toMatch(/max-age=31536000/);
+		} finally {
+			await g.close();
+		}
+	});
+
+	it("ignores X-Forwarded-Proto without trustProxy", async () => {
+		const res = await browser(f.app).get("/admin/login", { "x-forwarded-proto": "https" });
+		expect(res.headers.get("strict-transport-security")).toBeNull();
+		expect(res.headers.getSetCookie().join()).not.toMatch(/__Host-/);
+	});
+
+	it("answers an unknown email and a wrong password alike", async () => {
+		const wrong = await browser(f.app).signIn("admin@example.com", "wrong password!!");
+		const unknown = await browser(f.app).signIn("nobody@example.com", "wrong password!!");
+		expect(wrong.status).toBe(401);
+		expect(unknown.status).toBe(401);
+		const strip = (s: string) => s.replace(/value="[^"]*"/g, "").replace(/nonce="[^"]*"/g, "");
+		expect(strip(await wrong.text())).toBe(strip(await unknown.text()));
+	});
+
+	it("refuses a sign-in form without its cookie value", async () => {
+		const b = browser(f.app);
+		await b.get("/admin/login");
+		const res = await b.post("/admin/login", {
+			_login: "forged",
+			email: "admin@example.com",
+			password: PASSWORD,
+		});
+		expect(res.status).toBe(403);
+	});
+
+	it("rotates the session at sign-in: a cookie from before is useless after", async () => {
+		const b = browser(f.app);
+		await b.signIn();
+		const before = b.jar.get("ib_admin") ?? "";
+		// Sign in again while holding the old cookie (GET /login would redirect a live session).
+		b.jar.delete("ib_admin");
+		const page = await (await b.get("/admin/login")).text();
+		b.jar.set("ib_admin", before);
+		await b.post("/admin/login", {
+			_login: hidden(page, "_login"),
+			email: "admin@example.com",
+			password: PASSWORD,
+		});
+		const after = b.jar.get("ib_admin");
+		expect((await b.get("/admin/contacts")).status).toBe(200);
+		expect(after).not.toBe(before);
+		const old = await f.app.request("http://admin.test/admin/contacts", {
+			headers: { cookie: `ib_admin=${before}` },
+		});
+		expect(old.status).toBe(302);
+	});
+
+	it("signs out server-side: the old cookie no longer works", async () => {
+		const b = browser(f.app);
+		await b.signIn();
+		const token = b.jar.get("ib_admin");
+		const csrf = await b.csrf();
+		const out = await b.post("/admin/logout", { _csrf: csrf });
+		expect(out.status).toBe(303);
+		const res = await f.app.request("http://admin.test/admin/logout", {
+			method: "POST",
+			body: new URLSearchParams({ _csrf: csrf }),
+			headers: { cookie: `ib_admin=${token}`, "content-type": "application/x-www-form-urlencoded" },
+		});
+		expect(res.status).toBe(401);
+	});
+
+	it("ends a session after 30 minutes idle and 8 hours in all", async () => {
+		const b = browser(f.app);
+		await b.signIn();
+		f.clock.now += 29 * 60_000;
+		expect((await b.get("/admin/contacts")).status).toBe(200);
+		f.clock.now += 31 * 60_000;
+		expect((await b.get("/admin/contacts")).status).toBe(302);
+		await b.signIn();
+		for (let i = 0; i < 17; i++) {
+			f.clock.now += 29 * 60_000;
+			await b.get("/admin/contacts");
+		}
+		const late = await b.get("/admin/contacts");
+		expect(late.status).toBe(302);
+		expect(late.headers.get("location")).toMatch(/^\/admin\/login\?next=/);
+	});
+
+	it("records sign-ins, successful and failed", async () => {
+		await browser(f.app).signIn("admin@example.com", "nope nope nope");
+		await browser(f.app).signIn();
+		const b = browser(f.app);
+		await b.signIn();
+		const site = (await f.store.listSites())[0];
+		const page = await (await b.get(`/admin/sites/${site?.codeName}/audit`)).text();
+		expect(page).toContain("failed");
+		expect(page).toContain("signed in");
+	});
+});
+
+describe("throttling", () => {
+	it("answers 429 with Retry-After from the 6th failure, for known and unknown emails alike", async () => {
+		for (const email of ["admin@example.com", "ghost@example.com"]) {
+			const statuses: number[] = [];
+			let retryAfter: string | null = null;
+			for (let i = 0; i < 7; i++) {
+				const res = await browser(f.app).signIn(email, "bad password 123");
+				statuses.push(res.status);
+				retryAfter ??= res.headers.get("retry-after");
+			}
+			expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+			expect(Number(retryAfter)).toBeGreaterThan(0);
+		}
+		// Even the right password waits, then works once the delay passed.
+		expect((await browser(f.app).signIn()).status).toBe(429);
+		f.clock.now += 16 * 60_000;
+		expect((await browser(f.app).signIn()).status).toBe(303);
+	});
+
+	it("limits one IP across emails (with trustProxy)", async () => {
+		const g = await adminFixture({ trustProxy: true });
+		try {
+			for (let i = 0; i < 20; i++)
+				await browser(g.app).signIn(`user${i}@example.com`, "bad password 123", "203.0.113.9");
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "203.0.113.9")).status).toBe(429);
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "198.51.100.1")).status).toBe(303);
+		} finally {
+			await g.close();
+		}
+	});
+});
+
+describe("redirects and default deny", () => {
+	it("accepts only console paths as next", async () => {
+		for (const next of [
+			"//evil.com",
+			"/\\evil.com",
+			"https://evil.com",
+			"%2F%2Fevil.com",
+			"javascript:alert(1)",
+			"/admin/../x",
+			"/other",
+		]) {
+			const b = browser(f.app);
+			const page = await (await b.get(`/admin/login?next=${encodeURIComponent(next)}`)).text();
+			const res = await b.post("/admin/login", {
+				_login: hidden(page, "_login"),
+				next,
+				email: "admin@example.com",
+				password: PASSWORD,
+			});
+			expect(res.headers.get("location"), next).toBe("/admin");
+		}
+		const b = browser(f.app);
+		const page = await (await b.get("/admin/login")).text();
+		const res = await b.post("/admin/login", {
+			_login: hidden(page, "_login"),
+			next: "/admin/contacts?q=a",
+			email: "admin@example.com",
+			password: PASSWORD,
+		});
+		expect(res.headers.get("location")).toBe("/admin/contacts?q=a");
+	});
+
+	it("requires a session on every route but sign-in and assets", async () => {
+		const open = new Set(["/admin/login", "/admin/assets/:name"]);
+		const routes = f.app.routes.filter((r) => r.method !== "ALL" && !open.has(r.path));
+		expect(routes.length).toBeGreaterThan(15);
+		for (const r of routes) {
+			const path = r.path
+				.replace(":site", "default")
+				.replace(":guid", "00000000-0000-4000-8000-000000000000")
+				.replace(":code", "x");
+			const res = await f.app.request(`http://admin.test${path}`, {
+				method: r.method,
+				...(r.method === "POST"
+					? {
+							body: new URLSearchParams({}),
+							headers: { "content-type": "application/x-www-form-urlencoded" },
+						}
+					: {}),
+			});
+			const ok =
+				res.status === 401 ||
+				res.status === 405 ||
+				(res.status === 302 && res.headers.get("location")?.startsWith("/admin/login"));
+			expect(ok || path === "/admin/oauth/callback", `${r.method} ${path} → ${res.status}`).toBe(true);
+		}
+	});
+});
