@@ -145,8 +145,8 @@ export function createContactsApi(api: Client<paths>, requester: Requester): Con
 			const name = "POST /contacts/search";
 			const page = await collectPages(name, options, async (pagination) => {
 				const body: components["schemas"]["contact_search_request"] = {
-					// Our SearchQuery allows filters and groups mixed in one group, as Intercom does;
-					// the spec's schema says one kind per group, hence the cast.
+					// SearchQuery lets a group mix filters and groups; the spec's schema types one kind
+					// per group (see SearchGroup), hence the cast.
 					query: query as components["schemas"]["contact_search_request"]["query"],
 					...(pagination && { pagination }),
 					...(options.sort && { sort: options.sort }),

@@ -39,7 +39,7 @@ export function createConversationsApi(api: Client<paths>, requester: Requester)
 			const name = "POST /conversations/search";
 			const page = await collectPages(name, options, async (pagination) => {
 				const body: components["schemas"]["search_request"] = {
-					// Mixed groups are allowed by Intercom but not by the spec's schema (see contacts.ts).
+					// SearchQuery lets a group mix filters and groups; the spec's schema does not (see SearchGroup).
 					query: query as components["schemas"]["search_request"]["query"],
 					...(pagination && { pagination }),
 				};

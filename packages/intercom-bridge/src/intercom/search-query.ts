@@ -18,8 +18,9 @@ export interface SearchFilter {
 }
 
 /**
- * Conditions combined with AND or OR. Groups may hold filters and groups mixed (the spec's schema
- * says one or the other, but Intercom's own examples mix them).
+ * Conditions combined with AND or OR. The type lets one group hold filters and groups together,
+ * which SDK users ask for (intercom-node#458) and the emulator evaluates; the 2.16 schema, though,
+ * wants one kind per group, as in `(1 OR 2) AND (3 OR 4)`. Prefer that shape to stay within it.
  */
 export interface SearchGroup {
 	operator: "AND" | "OR";
