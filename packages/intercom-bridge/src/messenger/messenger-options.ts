@@ -23,7 +23,10 @@ export interface MessengerOptions {
 	 * Without it, the Messenger loads for every visitor of an enabled site.
 	 */
 	loadAfterConsent?: string;
-	/** Delay loading the widget until the first interaction, or until the browser is idle (ms, default 4000). */
+	/**
+	 * Load the widget on the first interaction (pointer, key, touch, scroll), or once the browser is idle
+	 * after `idleTimeoutMs` (default 4000), whichever comes first: keeps it off the page's critical path.
+	 */
 	lazy?: boolean | { idleTimeoutMs?: number };
 	/**
 	 * Cache-safe mode: the page carries only what is the same for every visitor (app id, loader); the

@@ -37,7 +37,7 @@ function loader(options: RenderOptions, start: string): string {
 		`var started=false;var l=function(){if(started){return;}started=true;${start}};` +
 		`if(lazy){var ev=["pointerdown","keydown","touchstart","scroll"];var go=function(){for(var k=0;k<ev.length;k++){w.removeEventListener(ev[k],go,true);}l();};` +
 		`for(var k=0;k<ev.length;k++){w.addEventListener(ev[k],go,{capture:true,passive:true});}` +
-		`if(w.requestIdleCallback){w.requestIdleCallback(go,{timeout:idle});}else{setTimeout(go,idle);}}` +
+		`setTimeout(function(){if(w.requestIdleCallback){w.requestIdleCallback(go,{timeout:2000});}else{go();}},idle);}` +
 		`else if(d.readyState==="complete"){l();}else if(w.attachEvent){w.attachEvent("onload",l);}else{w.addEventListener("load",l,false);}` +
 		`})(window,document,${lazy},${idle},${nonce});`
 	);

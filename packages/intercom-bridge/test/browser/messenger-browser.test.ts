@@ -285,3 +285,53 @@ function spaApp(bridge: IntercomBridge) {
 	});
 	return app;
 }
+
+describe("Messenger in Chromium: consent gate and lazy loading", () => {
+	it("loads nothing before the consent, boots after agree, shuts down after revoke", async () => {
+		const { bridge } = await bridgeFixture({ messenger: { loadAfterConsent: "data" } });
+		const app = spaApp(bridge);
+		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
+		await new Promise((r) => server.once("listening", r));
+		cleanups.push(() => new Promise((r) => server.close(r)));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const { context, page } = await newPage();
+		const widgetRequests: string[] = [];
+		page.on("request", (r) => {
+			if (r.url().includes("/widget/")) widgetRequests.push(r.url());
+		});
+		await page.goto(`${url}/spa`);
+		await page.waitForTimeout(500);
+		expect(widgetRequests).toEqual([]);
+		expect((await context.cookies()).filter((c) => c.name.startsWith("intercom"))).toEqual([]);
+
+		await page.evaluate(() =>
+			(window as unknown as { IntercomBridge: { agree(c: string): Promise<unknown> } }).IntercomBridge.agree(
+				"data",
+			),
+		);
+		const guid = await visitorGuid(context);
+		expect(await bootOf(guid)).toMatchObject({ verified: true });
+		await page.locator("#intercom-emulator-launcher").waitFor({ state: "visible" });
+
+		const answer = await page.evaluate(() =>
+			(
+				window as unknown as { IntercomBridge: { revoke(c: string): Promise<unknown> } }
+			).IntercomBridge.revoke("data"),
+		);
+		expect(answer).toMatchObject({ agreed: false, shutdown: true });
+		await page.locator("#intercom-emulator-launcher").waitFor({ state: "detached" });
+	});
+
+	it("lazy mode loads the widget only on the first interaction", async () => {
+		const { bridge } = await bridgeFixture({ messenger: { lazy: { idleTimeoutMs: 60_000 } } });
+		const app = await ADAPTERS.hono(bridge);
+		cleanups.push(() => app.close());
+		const { context, page } = await newPage();
+		await page.goto(`${app.url}/`);
+		await page.waitForTimeout(700);
+		expect(await page.locator('script[src*="/widget/"]').count()).toBe(0);
+		await page.click("#cta");
+		const guid = await visitorGuid(context);
+		expect(await bootOf(guid)).toMatchObject({ verified: true });
+	});
+});
