@@ -31,16 +31,31 @@ export interface ContactSearchResult {
 	next: string | null;
 }
 
-/** The contacts API of an {@link IntercomClient}. */
+/**
+ * The contacts API of an {@link IntercomClient}. Every method throws `IntercomApiError` (or
+ * `IntercomAuthError` for a refused token) when Intercom answers an error.
+ */
 export interface ContactsApi {
+	/** `GET /contacts/{id}`; a merged contact (410) resolves to the one it was merged into. */
 	get(id: string): Promise<Contact>;
+	/** `GET /contacts/find_by_external_id/{id}` (users only, not leads); `null` on 404. */
 	findByExternalId(externalId: string): Promise<Contact | null>;
+	/** `POST /contacts/search`; one page, or every page with `all: true`. @throws {ValidationError} for a query beyond Intercom's limits. */
 	search(query: SearchQuery, options?: ContactSearchOptions): Promise<ContactSearchResult>;
+	/** `POST /contacts`, sent once and never retried (a retry could create the contact twice). */
 	create(body: CreateContactBody): Promise<Contact>;
+	/** `PUT /contacts/{id}`. */
 	update(id: string, body: UpdateContactBody): Promise<Contact>;
-	/** Find by external id, else create; a create refused with 409 "…already exists with id=X" updates X. */
+	/**
+	 * Find by external id, else create; a create refused with 409 "…already exists with id=X"
+	 * (Intercom's lookup lags behind writes) updates X instead, unarchiving it first if needed.
+	 * `externalId` wins over a `body.external_id`.
+	 * @example await client.contacts.upsertByExternalId(contact.guid, { role: "user", email, name });
+	 */
 	upsertByExternalId(externalId: string, body: UpdateContactBody): Promise<Contact>;
+	/** `DELETE /contacts/{id}`. */
 	delete(id: string): Promise<ContactDeleted>;
+	/** `POST /contacts/{id}/archive`. */
 	archive(id: string): Promise<ContactArchived>;
 }
 

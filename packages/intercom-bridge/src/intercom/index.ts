@@ -4,6 +4,7 @@
  * @example
  * import { createIntercomClient, authorizationUrl, exchangeCode } from "./intercom/index.ts";
  */
+export { IntercomApiError, IntercomAuthError, OAuthError } from "../errors.ts";
 export type { ContactSearchOptions, ContactSearchResult, ContactsApi } from "./contacts.ts";
 export type {
 	ConversationSearchOptions,
