@@ -19,6 +19,8 @@ export interface AdminDeps {
 	trustProxy: boolean;
 	now: () => number;
 	publicUrl: string | undefined;
+	/** The fetch used to call Intercom (OAuth token exchange, `GET /me`). */
+	fetch: typeof fetch | undefined;
 	sessions: SessionStore;
 	throttle: LoginThrottle;
 }

@@ -53,6 +53,8 @@ export interface AdminAppOptions {
 	webhookBasePath?: string;
 	/** Grace period of a replaced webhook API key, as the webhooks enforce it (shown to users). Default 24 h. */
 	apiKeyGracePeriodMs?: number;
+	/** The fetch used to call Intercom. Default the global fetch; tests may pass the emulator's. */
+	fetch?: typeof fetch;
 	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
 	session?: { idleMs?: number; absoluteMs?: number };
 }
@@ -90,6 +92,7 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 		trustProxy: options.trustProxy ?? false,
 		now,
 		publicUrl: options.publicUrl,
+		fetch: options.fetch,
 		sessions: createSessionStore({ store: options.store, now, ...options.session }),
 		throttle: createLoginThrottle({ store: options.store, now }),
 	};

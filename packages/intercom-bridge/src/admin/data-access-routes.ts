@@ -49,6 +49,7 @@ async function readMe(deps: AdminDeps, token: string, region: Parameters<AdminDe
 			endpoints: deps.endpoints(region),
 			timeoutMs: 5000,
 			maxRetries: 0,
+			...(deps.fetch ? { fetch: deps.fetch } : {}),
 		});
 		return { ok: true as const, value: await client.me() };
 	} catch (err) {
@@ -141,6 +142,7 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 				region: settings.region,
 				endpoints: deps.endpoints(settings.region),
 				timeoutMs: 10_000,
+				...(deps.fetch ? { fetch: deps.fetch } : {}),
 			});
 			await deps.store.setSetting(site.id, "accessToken", token, { actor: user.email });
 		} catch (err) {

@@ -1,0 +1,301 @@
+/** The console's pages through app.request(): saving, validation, roles, secrets, catalog, contacts. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
+
+let f: AdminFixture;
+let b: ReturnType<typeof browser>;
+let csrf: string;
+const SETUP = "/admin/sites/default/setup";
+const SECRETS = {
+	clientSecret: "cs_sentinel_9f8e7d6c5b4a3f2e",
+	identityVerificationSecret: "ivs_sentinel_1a2b3c4d5e6f7a8b",
+	accessToken: "tok_sentinel_0a9b8c7d6e5f4a3b",
+};
+const base = {
+	appId: "abc123",
+	region: "eu",
+	identityMode: "hash",
+	sendContactData: "never",
+	clientId: "client-1",
+};
+
+beforeAll(async () => {
+	f = await adminFixture();
+	b = browser(f.app);
+	await b.signIn();
+	csrf = await b.csrf();
+});
+afterAll(async () => {
+	await f.close();
+});
+
+describe("Intercom setup", () => {
+	it("saves settings and confirms", async () => {
+		const res = await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, ...SECRETS });
+		expect(res.status).toBe(303);
+		expect(res.headers.get("location")).toMatch(/\?saved=\d+$/);
+		const s = await f.store.getSettings(1);
+		expect(s).toMatchObject({ enabled: true, appId: "abc123", region: "eu", clientId: "client-1" });
+		expect(s.clientSecret).toBe(SECRETS.clientSecret);
+		const page = await (await b.get(res.headers.get("location") ?? "")).text();
+		expect(page).toContain("Settings saved");
+		expect(page).toContain("set, ends with …3f2e");
+	});
+
+	it("keeps secrets when their fields are left blank, and writes audit rows without values", async () => {
+		await f.store.setSetting(1, "accessToken", SECRETS.accessToken);
+		const res = await b.post(SETUP, {
+			_csrf: csrf,
+			enabled: "true",
+			...base,
+			appId: "abc124",
+			clientSecret: "",
+			identityVerificationSecret: "",
+		});
+		expect(res.status).toBe(303);
+		const s = await f.store.getSettings(1);
+		expect(s.clientSecret).toBe(SECRETS.clientSecret);
+		expect(s.identityVerificationSecret).toBe(SECRETS.identityVerificationSecret);
+		const audit = await f.store.listSettingsAudit(1);
+		expect(audit.some((r) => r.key === "appId" && r.actor === "admin@example.com")).toBe(true);
+		expect(JSON.stringify(audit)).not.toContain("abc124");
+	});
+
+	it("rejects bad input with the message beside the field and saves nothing", async () => {
+		const res = await b.post(SETUP, {
+			_csrf: csrf,
+			...base,
+			appId: "Not Valid!",
+			clientSecret: "new-secret-value-123",
+		});
+		expect(res.status).toBe(422);
+		const page = await res.text();
+		expect(page).toMatch(/<p class="error" id="appId-error">[^<]*not a valid appId/);
+		expect(page).toContain('aria-invalid="true"');
+		expect(page).toContain('value="Not Valid!"');
+		expect(page).not.toContain("new-secret-value-123");
+		expect((await f.store.getSettings(1)).appId).toBe("abc124");
+		expect((await f.store.getSettings(1)).clientSecret).toBe(SECRETS.clientSecret);
+	});
+
+	it("requires a consent for the consent policy, and disables the drop-down when none exists", async () => {
+		const page = await (await b.get(SETUP)).text();
+		expect(page).toMatch(/<select id="sendContactDataConsent"[^>]* disabled/);
+		const res = await b.post(SETUP, { _csrf: csrf, ...base, sendContactData: "consent" });
+		expect(res.status).toBe(422);
+		expect(await res.text()).toContain("sendContactDataConsent-error");
+		await f.store.addConsent({ codeName: "marketing", displayName: "Marketing" });
+		expect(await (await b.get(SETUP)).text()).not.toMatch(
+			/<select id="sendContactDataConsent"[^>]* disabled/,
+		);
+		const ok = await b.post(SETUP, {
+			_csrf: csrf,
+			...base,
+			sendContactData: "consent",
+			sendContactDataConsent: "marketing",
+		});
+		expect(ok.status).toBe(303);
+		expect((await f.store.getSettings(1)).sendContactDataConsent).toBe("marketing");
+	});
+
+	it("clears a secret explicitly", async () => {
+		await f.store.setSetting(1, "identityVerificationSecret", "temporary-secret-1");
+		const res = await b.post(`${SETUP}/clear`, { _csrf: csrf, clear: "identityVerificationSecret" });
+		expect(res.status).toBe(303);
+		expect((await f.store.getSettings(1)).identityVerificationSecret).toBeNull();
+		expect(await (await b.get(SETUP)).text()).toContain("identity verification secret is not set");
+		expect((await b.post(`${SETUP}/clear`, { _csrf: csrf, clear: "appId" })).status).toBe(400);
+		await f.store.setSetting(1, "identityVerificationSecret", SECRETS.identityVerificationSecret);
+	});
+
+	it("warns when Intercom is disabled and when not on HTTPS", async () => {
+		await b.post(SETUP, { _csrf: csrf, ...base });
+		const page = await (await b.get(SETUP)).text();
+		expect(page).toContain("Intercom is disabled on this site");
+		expect(page).toContain("not reached over HTTPS");
+	});
+});
+
+describe("secrets never reach the browser", () => {
+	it("appear in no page", async () => {
+		await f.store.setSetting(1, "clientSecret", SECRETS.clientSecret);
+		await f.store.setSetting(1, "accessToken", SECRETS.accessToken);
+		const key = (await f.store.getSettings(1)).webhookApiKey ?? "";
+		expect(key.length).toBeGreaterThan(16);
+		const contact = await f.store.createContact({ email: "ada@example.com" });
+		const pages = [
+			"/admin/login",
+			SETUP,
+			"/admin/sites/default/data-access",
+			"/admin/sites/default/webhooks",
+			"/admin/sites/default/audit",
+			"/admin/contacts",
+			`/admin/contacts/${contact.guid}`,
+			"/admin/activity-types",
+			"/admin/consents",
+		];
+		for (const path of pages) {
+			const res = await b.get(path);
+			const text = `${[...res.headers].join("\n")}\n${await res.text()}`;
+			for (const secret of [...Object.values(SECRETS), key])
+				expect(text, `${path} leaks`).not.toContain(secret);
+		}
+	});
+});
+
+describe("webhook security", () => {
+	it("shows URLs and header, and a new API key only once", async () => {
+		const page = await (await b.get("/admin/sites/default/webhooks")).text();
+		expect(page).toContain("http://admin.test/intercom/updatecontact");
+		expect(page).toContain("http://admin.test/intercom/logactivity");
+		expect(page).toContain("X-Api-Key");
+		expect(page).toContain("ActivityURL");
+		const before = (await f.store.getSettings(1)).webhookApiKey;
+		const res = await b.post("/admin/sites/default/webhooks/rotate", { _csrf: csrf });
+		expect(res.status).toBe(200);
+		const after = (await f.store.getSettings(1)).webhookApiKey ?? "";
+		expect(after).not.toBe(before);
+		const shown = await res.text();
+		expect(shown).toContain(after);
+		expect(shown).not.toContain(before);
+		expect(shown).toContain("24 hours");
+		expect(await (await b.get("/admin/sites/default/webhooks")).text()).not.toContain(after);
+	});
+});
+
+describe("read-only role", () => {
+	it("sees the pages without controls and cannot change anything", async () => {
+		await f.store.addAdminUser({ email: "reader@example.com", password: PASSWORD, role: "read" });
+		const r = browser(f.app);
+		expect((await r.signIn("reader@example.com")).status).toBe(303);
+		const page = await (await r.get(SETUP)).text();
+		expect(page).toContain("read only");
+		expect(page).not.toContain("Save settings");
+		expect(page).toMatch(/<input type="text" id="appId"[^>]* disabled/);
+		const token = await r.csrf();
+		const before = await f.store.getSettings(1);
+		const attempts = [
+			[SETUP, { ...base, appId: "hacked1" }],
+			[`${SETUP}/clear`, { clear: "clientSecret" }],
+			["/admin/sites/default/webhooks/rotate", {}],
+			["/admin/sites/default/oauth/start", {}],
+			["/admin/sites/default/oauth/disconnect", {}],
+			["/admin/activity-types", { codeName: "x1", displayName: "X" }],
+			["/admin/consents", { codeName: "x1", displayName: "X" }],
+		] as const;
+		for (const [path, fields] of attempts) {
+			expect((await r.post(path, { _csrf: token, ...fields })).status, path).toBe(403);
+		}
+		const after = await f.store.getSettings(1);
+		expect(after).toEqual(before);
+		expect(await f.store.getActivityType("x1")).toBeNull();
+	});
+
+	it("hides sites the user has no role on", async () => {
+		const other = await f.store.createSite({ codeName: "shop", displayName: "Shop" });
+		await f.store.addAdminUser({
+			email: "shop@example.com",
+			password: PASSWORD,
+			siteId: other.id,
+			role: "modify",
+		});
+		const s = browser(f.app);
+		await s.signIn("shop@example.com");
+		expect((await s.get(SETUP)).status).toBe(404);
+		expect((await s.get("/admin/sites/shop/setup")).status).toBe(200);
+		expect((await s.get("/admin")).headers.get("location")).toBe("/admin/sites/shop/setup");
+		// A role on one site does not allow changing what all sites share.
+		expect(
+			(await s.post("/admin/activity-types", { _csrf: await s.csrf(), codeName: "y1", displayName: "Y" }))
+				.status,
+		).toBe(403);
+	});
+});
+
+describe("activity types and consents", () => {
+	it("adds, renames, disables and enables an activity type", async () => {
+		expect(
+			(await b.post("/admin/activity-types", { _csrf: csrf, codeName: "demo", displayName: "Demo" })).status,
+		).toBe(303);
+		expect(
+			(await b.post("/admin/activity-types/demo/rename", { _csrf: csrf, displayName: "Demo booked" })).status,
+		).toBe(303);
+		expect((await b.post("/admin/activity-types/demo/disable", { _csrf: csrf })).status).toBe(303);
+		expect(await f.store.getActivityType("demo")).toMatchObject({
+			displayName: "Demo booked",
+			enabled: false,
+		});
+		await b.post("/admin/activity-types/demo/enable", { _csrf: csrf });
+		expect((await f.store.getActivityType("demo"))?.enabled).toBe(true);
+		const bad = await b.post("/admin/activity-types", { _csrf: csrf, codeName: "9 bad", displayName: "x" });
+		expect(bad.status).toBe(422);
+		expect(await bad.text()).toContain('id="codeName-error"');
+		const dup = await b.post("/admin/activity-types", { _csrf: csrf, codeName: "demo", displayName: "x" });
+		expect(dup.status).toBe(422);
+	});
+
+	it("adds and edits a consent", async () => {
+		expect(
+			(
+				await b.post("/admin/consents", {
+					_csrf: csrf,
+					codeName: "newsletter",
+					displayName: "Newsletter",
+					text: "Yes please",
+				})
+			).status,
+		).toBe(303);
+		expect(
+			(
+				await b.post("/admin/consents/newsletter/edit", {
+					_csrf: csrf,
+					"displayName-newsletter": "News",
+					text: "Updated",
+				})
+			).status,
+		).toBe(303);
+		expect(await f.store.getConsent("newsletter")).toMatchObject({ displayName: "News", text: "Updated" });
+	});
+});
+
+describe("contacts", () => {
+	it("lists, searches and pages contacts", async () => {
+		for (let i = 0; i < 30; i++)
+			await f.store.createContact({ email: `p${i}@list.example`, firstName: `Person${i}` });
+		const first = await (await b.get("/admin/contacts?q=list.example")).text();
+		expect(first).toContain("30 contacts");
+		expect(first).toContain("Page 1 of 2");
+		const second = await (await b.get("/admin/contacts?q=list.example&page=2")).text();
+		expect(second).toContain("Page 2 of 2");
+		expect(await (await b.get("/admin/contacts?q=Person7")).text()).toContain("p7@list.example");
+	});
+
+	it("shows a contact's activities escaped, with only Intercom conversation links clickable", async () => {
+		await f.store.addActivityType({ codeName: "pageview", displayName: "Page view" });
+		const c = await f.store.createContact({
+			email: "eve@example.com",
+			firstName: "<b>Eve</b>",
+			customFields: { coffee: "<script>x</script>" },
+		});
+		await f.store.agree(c.guid, "marketing");
+		await f.store.recordActivity({
+			contactGuid: c.guid,
+			siteId: 1,
+			typeCodeName: "pageview",
+			value: "<img src=x onerror=window.__x=1>",
+			url: "javascript:alert(1)",
+			comment:
+				"https://app.intercom.com/a/apps/abc/inbox/inbox/conversation/42\nhttps://evil.example/a\njavascript:alert(2)",
+		});
+		const page = await (await b.get(`/admin/contacts/${c.guid}`)).text();
+		expect(page).toContain("&lt;img src=x onerror=window.__x=1&gt;");
+		expect(page).not.toContain("<img src=x");
+		expect(page).not.toContain("<script>x</script>");
+		expect(page).toContain("&lt;b&gt;Eve&lt;/b&gt;");
+		expect(page).not.toMatch(/href="javascript:/i);
+		expect(page).toContain('href="https://app.intercom.com/a/apps/abc/inbox/inbox/conversation/42"');
+		expect(page).not.toContain('href="https://evil.example/a"');
+		expect(page).toContain("agreed");
+		expect((await b.get("/admin/contacts/not-a-guid")).status).toBe(404);
+	});
+});
