@@ -58,7 +58,13 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 		ensure() {
 			ready ??= (async () => {
 				await boss.start();
-				await boss.createQueue(CONVERSATION_LINKS_QUEUE, { name: CONVERSATION_LINKS_QUEUE });
+				// Defaults for jobs queued before a runner has set its own policy (createJobRunner updates it).
+				await boss.createQueue(CONVERSATION_LINKS_QUEUE, {
+					name: CONVERSATION_LINKS_QUEUE,
+					retryDelay: 30,
+					retryBackoff: true,
+					expireInSeconds: 900,
+				});
 			})().catch((err: unknown) => {
 				ready = undefined; // let the next request try again (e.g. the database was down)
 				logger?.error(

@@ -1,0 +1,153 @@
+/**
+ * The conversation-links job: finds the person in Intercom by the GUID (`external_id`), reads
+ * every page of their conversations, and writes one inbox link per line into the activity's
+ * comment (optionally followed by transcripts). It replaces the reference's two calls inside the
+ * request, which read only the first page and hard-coded the US app host.
+ *
+ * Outcome rules (reliability.md O5, O12): 429, 408, 5xx, timeouts and network errors throw, so
+ * pg-boss retries with backoff; other 4xx give up at once (retrying cannot help); a refused token
+ * (401) is reported as `unauthorized` so the runner can put the job off without spending attempts.
+ * The activity is never deleted: on giving up it simply keeps no links.
+ */
+import { eq } from "drizzle-orm";
+import { IntercomApiError, IntercomAuthError, NotFoundError } from "../errors.ts";
+import type { ContactsApi } from "../intercom/contacts.ts";
+import type { ConversationsApi } from "../intercom/conversations.ts";
+import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from "../intercom/endpoints.ts";
+import type { Logger } from "../logger.ts";
+import type { Region } from "../settings/setting-keys.ts";
+import type { Store } from "../store/create-store.ts";
+import { activities } from "../store/schema.ts";
+import { conversationTranscript } from "./conversation-transcript.ts";
+import type { ConversationLinksJob } from "./job-queue.ts";
+
+/** The part of the Intercom client the job uses (tests inject a fake of this shape). */
+export interface LinksClient {
+	contacts: Pick<ContactsApi, "findByExternalId" | "search">;
+	conversations: Pick<ConversationsApi, "search" | "get">;
+}
+
+/** Makes a client for a site's token and region. */
+export type LinksClientFactory = (input: {
+	token: string;
+	region: Region;
+	endpoints: IntercomEndpoints;
+	logger: Logger;
+}) => LinksClient;
+
+export interface ConversationLinksDeps {
+	store: Store;
+	logger: Logger;
+	endpoints: EndpointsResolver;
+	createClient: LinksClientFactory;
+	storeTranscripts: boolean;
+}
+
+export type LinksOutcome =
+	| { kind: "linked"; conversations: number }
+	| { kind: "skipped"; reason: string }
+	| { kind: "unauthorized" };
+
+/** Pages read per contact at most (150 conversations a page), so a bad cursor cannot loop for ever. */
+const MAX_PAGES = 1000;
+
+/** True for failures worth another attempt later. */
+export function isRetryable(err: unknown): boolean {
+	if (err instanceof IntercomAuthError) return false;
+	if (err instanceof IntercomApiError) {
+		const status = err.httpStatus;
+		return status === 0 || status === 408 || status === 429 || status >= 500;
+	}
+	// Our own validation and config errors will not heal; network, timeout and database errors may.
+	return !(
+		err instanceof Error &&
+		"code" in err &&
+		(err.code === "VALIDATION_FAILED" || err.code === "CONFIG_INVALID")
+	);
+}
+
+async function intercomContactIds(client: LinksClient, externalIds: string[]): Promise<string[]> {
+	const ids = new Set<string>();
+	for (const externalId of externalIds) {
+		// find_by_external_id sees users at once; search also finds leads but lags behind (facts §9.2).
+		let contact = await client.contacts.findByExternalId(externalId);
+		if (!contact) {
+			const found = await client.contacts.search(
+				{ field: "external_id", operator: "=", value: externalId },
+				{ perPage: 1 },
+			);
+			contact = found.data[0] ?? null;
+		}
+		if (contact?.id) ids.add(contact.id);
+	}
+	return [...ids];
+}
+
+async function conversationIds(client: LinksClient, contactId: string): Promise<string[]> {
+	const ids: string[] = [];
+	let startingAfter: string | undefined;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const result = await client.conversations.search(
+			{ field: "contact_ids", operator: "=", value: contactId },
+			{ perPage: 150, ...(startingAfter ? { startingAfter } : {}) },
+		);
+		for (const conversation of result.conversations) if (conversation.id) ids.push(conversation.id);
+		if (!result.next) break;
+		startingAfter = result.next;
+	}
+	return ids;
+}
+
+/**
+ * Runs one job. Resolves with what happened; throws when a later attempt may succeed.
+ */
+export async function fillConversationLinks(
+	deps: ConversationLinksDeps,
+	job: ConversationLinksJob,
+): Promise<LinksOutcome> {
+	const [activity] = await deps.store.db
+		.select({ id: activities.id, contactGuid: activities.contactGuid })
+		.from(activities)
+		.where(eq(activities.id, job.activityId));
+	if (!activity) return { kind: "skipped", reason: "activity deleted" };
+	const settings = await deps.store.getSettings(job.siteId);
+	if (!settings.accessToken || !settings.appId)
+		return { kind: "skipped", reason: "accessToken or appId not set" };
+	const endpoints = deps.endpoints(settings.region);
+	const client = deps.createClient({
+		token: settings.accessToken,
+		region: settings.region,
+		endpoints,
+		logger: deps.logger,
+	});
+	const appId = settings.appId;
+	try {
+		const externalIds = [...new Set([...job.externalIds, activity.contactGuid])];
+		const ids: string[] = [];
+		for (const contactId of await intercomContactIds(client, externalIds)) {
+			for (const id of await conversationIds(client, contactId)) if (!ids.includes(id)) ids.push(id);
+		}
+		if (ids.length === 0) return { kind: "skipped", reason: "no conversations in Intercom" };
+		const links = ids.map((id) => conversationUrl(endpoints, appId, id));
+		let comment = links.join("\n");
+		if (deps.storeTranscripts) {
+			const transcripts: string[] = [];
+			for (const [i, id] of ids.entries()) {
+				transcripts.push(
+					conversationTranscript(await client.conversations.get(id, { plaintext: true }), links[i] ?? id),
+				);
+			}
+			comment += `\n\n${transcripts.join("\n\n")}`;
+		}
+		await deps.store.setActivityComment(activity.id, comment);
+		return { kind: "linked", conversations: ids.length };
+	} catch (err) {
+		if (err instanceof IntercomAuthError || (err instanceof IntercomApiError && err.httpStatus === 401)) {
+			return { kind: "unauthorized" };
+		}
+		if (err instanceof NotFoundError) return { kind: "skipped", reason: "activity deleted" };
+		if (isRetryable(err)) throw err;
+		const status = err instanceof IntercomApiError ? err.httpStatus : undefined;
+		return { kind: "skipped", reason: `permanent error${status ? ` (HTTP ${status})` : ""}` };
+	}
+}

@@ -1,0 +1,163 @@
+/**
+ * Works the background jobs (today: conversation links) with pg-boss on the store's own database:
+ * the PGlite instance for the embedded store, the connection pool for PostgreSQL. Several
+ * processes on one PostgreSQL database share the work (pg-boss claims with SKIP LOCKED).
+ *
+ * @example
+ * const runner = createJobRunner({ store, logger });
+ * await runner.start();   // creates pg-boss's schema on first run
+ * // … on shutdown:
+ * await runner.stop();    // stops fetching, waits for running jobs (at most 10 s)
+ */
+import PgBoss from "pg-boss";
+import { createIntercomClient } from "../intercom/create-intercom-client.ts";
+import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
+import { createLogger, type Logger } from "../logger.ts";
+import type { Store } from "../store/create-store.ts";
+import { fillConversationLinks, type LinksClientFactory } from "./conversation-links-job.ts";
+import {
+	CONVERSATION_LINKS_QUEUE,
+	type ConversationLinksJob,
+	getJobQueue,
+	type JobQueue,
+} from "./job-queue.ts";
+import { storeBossDb } from "./pg-boss-db.ts";
+
+export interface JobRunnerOptions {
+	store: Store;
+	/** Default: a pino logger at LOG_LEVEL. */
+	logger?: Logger;
+	/** Intercom hosts per region. Default: the real Intercom; tests pass the emulator's. */
+	endpoints?: EndpointsResolver;
+	/** Builds the REST client for a site's token. Default: `createIntercomClient`. */
+	createClient?: LinksClientFactory;
+	/** Also store conversation transcripts in the activity comment. Default false. */
+	storeTranscripts?: boolean;
+	/** First retry delay in seconds; doubled (with jitter) for each further attempt. Default 30. */
+	retryDelaySeconds?: number;
+	/** Double the retry delay per attempt. Default true. */
+	retryBackoff?: boolean;
+	/** How often an idle worker looks for jobs, in seconds (at least 0.5). Default 2. */
+	pollingIntervalSeconds?: number;
+	/** When Intercom refuses the token, the job waits this long (seconds) without spending an attempt. Default 900. */
+	authRetryDelaySeconds?: number;
+	/** …at most this many times, then gives up (default 96: a day at 15 minutes). */
+	maxAuthWaits?: number;
+	/** Jobs worked at once by this process (also caps parallel Intercom calls). Default 2. */
+	concurrency?: number;
+}
+
+export interface JobRunner {
+	/** The queue the webhooks enqueue to. */
+	readonly queue: JobQueue;
+	/** Creates pg-boss's schema when missing and starts working jobs. Idempotent. */
+	start(): Promise<void>;
+	/** Stops fetching jobs and waits for those running (at most 10 s); leaves the database open. */
+	stop(): Promise<void>;
+}
+
+const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger }) =>
+	createIntercomClient({ token, region, endpoints, logger });
+
+/** Creates a job runner; nothing runs until `start()`. */
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+	const { store } = options;
+	const logger = (options.logger ?? createLogger()).child({ component: "jobs" });
+	const queue = getJobQueue(store, logger);
+	const deps = {
+		store,
+		logger,
+		endpoints: options.endpoints ?? realIntercom,
+		createClient: options.createClient ?? defaultClientFactory,
+		storeTranscripts: options.storeTranscripts ?? false,
+	};
+	const authRetryDelaySeconds = options.authRetryDelaySeconds ?? 900;
+	const maxAuthWaits = options.maxAuthWaits ?? 96;
+	let boss: PgBoss | undefined;
+	let starting: Promise<void> | undefined;
+
+	async function handle(job: PgBoss.JobWithMetadata<ConversationLinksJob>, worker: PgBoss): Promise<void> {
+		const log = { jobId: job.id, activityId: job.data.activityId, attempt: job.retryCount + 1 };
+		try {
+			const outcome = await fillConversationLinks(deps, job.data);
+			if (outcome.kind !== "unauthorized") {
+				logger.info({ ...log, ...outcome }, "conversation links: done");
+				return;
+			}
+			const waits = (job.data.authWaits ?? 0) + 1;
+			if (waits > maxAuthWaits) {
+				logger.warn(
+					log,
+					"conversation links: Intercom keeps refusing the token; gave up (reconnect the site)",
+				);
+				return;
+			}
+			// A refused token is not the job's fault: a fresh copy waits, and the attempts stay unspent.
+			await worker.send(
+				CONVERSATION_LINKS_QUEUE,
+				{ ...job.data, authWaits: waits },
+				{
+					startAfter: authRetryDelaySeconds,
+					retryLimit: job.retryLimit,
+				},
+			);
+			logger.warn(
+				{ ...log, waits },
+				"conversation links: Intercom refused the token; reconnect the site (job put off)",
+			);
+		} catch (err) {
+			const last = job.retryCount >= job.retryLimit;
+			const detail = { ...log, err: { name: (err as Error).name, message: (err as Error).message } };
+			if (last) logger.warn(detail, "conversation links: gave up; the activity stays without links");
+			else logger.info(detail, "conversation links: failed, will retry");
+			throw err;
+		}
+	}
+
+	return {
+		queue,
+		start() {
+			starting ??= (async () => {
+				await queue.ensure();
+				const worker = new PgBoss({
+					db: storeBossDb(store),
+					supervise: true,
+					schedule: false,
+					migrate: false,
+				});
+				worker.on("error", (err: Error) =>
+					logger.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
+				);
+				await worker.start();
+				await worker.updateQueue(CONVERSATION_LINKS_QUEUE, {
+					name: CONVERSATION_LINKS_QUEUE,
+					retryDelay: options.retryDelaySeconds ?? 30,
+					retryBackoff: options.retryBackoff ?? true,
+					expireInSeconds: 900,
+				});
+				const workOptions = {
+					pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+					batchSize: 1,
+					includeMetadata: true as const,
+				};
+				for (let i = 0; i < Math.max(1, options.concurrency ?? 2); i++) {
+					await worker.work<ConversationLinksJob>(CONVERSATION_LINKS_QUEUE, workOptions, async (jobs) => {
+						for (const job of jobs) await handle(job, worker);
+					});
+				}
+				boss = worker;
+			})().catch((err: unknown) => {
+				starting = undefined;
+				throw err;
+			});
+			return starting;
+		},
+		async stop() {
+			await starting?.catch(() => {});
+			starting = undefined;
+			const worker = boss;
+			boss = undefined;
+			await worker?.stop({ graceful: true, wait: true, timeout: 10_000 });
+		},
+	};
+}
