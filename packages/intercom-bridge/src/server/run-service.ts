@@ -3,6 +3,8 @@
  * PostgreSQL), brings it up to date, listens, and prints where. Used by `npm start` and
  * `intercom-bridge serve`.
  */
+import { createAdminApp } from "../admin/create-admin-app.ts";
+import { ensureFirstAdmin } from "../admin/first-admin.ts";
 import { openStoreFromEnv } from "../config/open-store-from-env.ts";
 import { ConfigError } from "../errors.ts";
 import { createLogger } from "../logger.ts";
@@ -42,7 +44,9 @@ export async function runService(
 		const { migrations, webhookKeysGenerated } = await store.prepare();
 		if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
 		if (webhookKeysGenerated > 0) logger.info({ sites: webhookKeysGenerated }, "generated webhook API keys");
-		server = await startServer({ store, logger, port, host: env.HOST?.trim() || "127.0.0.1" });
+		await ensureFirstAdmin(store, print);
+		const app = createAdminApp({ store, logger });
+		server = await startServer({ store, logger, port, host: env.HOST?.trim() || "127.0.0.1", app });
 	} catch (err) {
 		await store.close();
 		throw err;
@@ -50,6 +54,7 @@ export async function runService(
 	print(`intercom-bridge listening on ${server.url}`);
 	print(`  database: ${store.kind} (${store.location})`);
 	print(`  health:   ${server.url}/healthz`);
+	print(`  admin:    ${server.url}/admin`);
 	print("Press Ctrl-C to stop.");
 	const stop = (signal: string) => {
 		logger.info({ signal }, "shutting down");

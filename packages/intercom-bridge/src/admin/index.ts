@@ -1,0 +1,10 @@
+/**
+ * `intercom-bridge/admin`: the administration console, a server-rendered Hono app.
+ *
+ * @example
+ * import { createAdminApp, ensureFirstAdmin } from "intercom-bridge/admin";
+ * await ensureFirstAdmin(store, console.log);
+ * app.route("/", createAdminApp({ store, logger, publicUrl: "https://admin.example.com" }));
+ */
+export { type AdminAppOptions, createAdminApp } from "./create-admin-app.ts";
+export { ensureFirstAdmin } from "./first-admin.ts";
