@@ -84,8 +84,9 @@ dl.props dd { margin: 0; overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 h3 { font-size: 14px; margin: 18px 0 8px; }
-td form.inline { display: inline-flex; }
-td input[type=text] { max-width: 260px; }
+td form.inline { display: inline-flex; flex-wrap: nowrap; vertical-align: middle; }
+td input[type=text] { width: 240px; }
+td { vertical-align: middle; }
 .comment { white-space: pre-wrap; overflow-wrap: anywhere; }
 @media (max-width: 800px) {
 	.shell { grid-template-columns: 1fr; }

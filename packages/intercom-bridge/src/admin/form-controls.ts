@@ -12,7 +12,7 @@ export interface RowOptions {
 	error?: string;
 	/** Renders the control; receives the attributes that tie it to the hint and message. */
 	control: (aria: Markup) => Markup;
-	/** Use a fieldset and legend (radio groups) instead of a label. */
+	/** A labelled group (radio buttons) instead of one labelled control. */
 	group?: boolean;
 }
 
@@ -24,7 +24,8 @@ export function fieldRow(o: RowOptions): Markup {
 		o.error ? html`<p class="error" id="${o.id}-error">${o.error}</p>` : ""
 	}`;
 	if (o.group) {
-		return html`<fieldset class="field${o.error ? " invalid" : ""}"${aria}><legend class="label">${o.label}</legend><div>${o.control(html``)}${extras}</div></fieldset>`;
+		// A labelled group rather than fieldset/legend: a legend cannot sit in the row's grid.
+		return html`<div class="field${o.error ? " invalid" : ""}" role="group" aria-labelledby="${o.id}-label"${aria}><span class="label" id="${o.id}-label">${o.label}</span><div>${o.control(html``)}${extras}</div></div>`;
 	}
 	return html`<div class="field${o.error ? " invalid" : ""}"><label class="label" for="${o.id}">${o.label}</label><div>${o.control(aria)}${extras}</div></div>`;
 }
