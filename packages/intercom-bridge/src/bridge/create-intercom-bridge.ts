@@ -20,6 +20,7 @@ import {
 	renderShutdownScript,
 } from "../messenger/render-messenger-script.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
+import { createWebhookRoutes } from "../webhooks/create-webhook-routes.ts";
 import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-options.ts";
 import { createBridgeCore } from "./create-bridge-core.ts";
 import type { Visit } from "./create-visitor-tracker.ts";
@@ -41,6 +42,7 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 
 	const app = new Hono();
 	app.route(basePath, createLiveSiteRoutes(core));
+	app.route(basePath, createWebhookRoutes({ options }));
 	app.notFound((c) =>
 		c.json(
 			{

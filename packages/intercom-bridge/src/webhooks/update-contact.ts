@@ -124,6 +124,7 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 		if (ctx.options.onUpdateContact) {
 			const event: UpdateContactEvent = {
 				body: request.body,
+				field: (key) => fields.get(key),
 				contact,
 				site: { id: request.site.id, codeName: request.site.codeName },
 				customFields,

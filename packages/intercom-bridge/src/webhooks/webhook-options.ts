@@ -13,6 +13,8 @@ export interface CustomFieldMapping {
 export interface UpdateContactEvent {
 	/** The parsed JSON body (an object; keys as sent). */
 	body: Readonly<Record<string, unknown>>;
+	/** The value of a body key matched case-insensitively, as the built-in keys are (`undefined` when absent). */
+	field(key: string): unknown;
 	/** The contact as it is before this update is saved. */
 	contact: Readonly<Contact>;
 	/** The site the request came for. */
