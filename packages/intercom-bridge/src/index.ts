@@ -28,6 +28,7 @@ export {
 	type IntercomEndpoints,
 	intercomEndpoints,
 } from "./intercom/endpoints.ts";
+export { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/create-job-runner.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export type { IntercomSettings, MessengerDecision } from "./messenger/build-messenger-settings.ts";
 export { userHash, userJwt } from "./messenger/identity.ts";
@@ -61,3 +62,9 @@ export { createStore, type Store, type StoreOptions } from "./store/create-store
 export type { Database } from "./store/database.ts";
 export type { SettingView } from "./store/settings-store.ts";
 export { DEFAULT_SITE_CODE, normalizeHost, type Site } from "./store/site-store.ts";
+export type {
+	CustomFieldMapping,
+	NotificationEvent,
+	UpdateContactEvent,
+	WebhookOptions,
+} from "./webhooks/webhook-options.ts";
