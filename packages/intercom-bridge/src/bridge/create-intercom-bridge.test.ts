@@ -218,3 +218,16 @@ describe("createIntercomBridge: live-site routes", () => {
 		).toThrow(/basePath/);
 	});
 });
+
+describe("createIntercomBridge: one visit per request", () => {
+	it("still creates the contact on a page view when a read-only look-up came first", async () => {
+		const { bridge } = await setup();
+		const request = page();
+		expect(await bridge.consents.isAgreed(request, "data")).toBe(false);
+		expect(await bridge.contacts.current(request)).toBeNull();
+		const html = await bridge.messenger.script(request);
+		expect(html).toMatch(/"user_id":"[0-9a-f-]{36}"/);
+		const res = await bridge.applyCookies(request, new Response("ok"));
+		expect(res.headers.get("set-cookie")).toMatch(/^ib_contact=/);
+	});
+});

@@ -29,7 +29,7 @@ export function createVisitorTracker(
 ) {
 	const { store } = options;
 	const cookie = createVisitorCookie({ ...options.cookie, key: store.deriveKey("visitor-cookie") });
-	const visits = new WeakMap<Request, Promise<Visit>>();
+	const visits = new WeakMap<Request, { create: boolean; promise: Promise<Visit> }>();
 	const trackingConsent = typeof options.tracking === "object" ? options.tracking.consent : null;
 
 	function consentCodes(settings: SiteSettings): string[] {
@@ -76,18 +76,21 @@ export function createVisitorTracker(
 		 */
 		visit(request: Request, opts: { create?: boolean } = {}): Promise<Visit> {
 			const create = opts.create ?? true;
-			let pending = visits.get(request);
-			if (!pending) {
-				pending = resolve(request, create);
-				visits.set(request, pending);
-				// A failed lookup must not be cached for the request's lifetime.
-				pending.catch(() => visits.delete(request));
-			}
-			return pending;
+			const cached = visits.get(request);
+			if (cached && (cached.create || !create)) return cached.promise;
+			// A read-only look-up came first; a page view may still create the contact.
+			const promise = (async () => {
+				const earlier = cached && (await cached.promise);
+				return earlier?.contact ? earlier : resolve(request, create);
+			})();
+			visits.set(request, { create, promise });
+			// A failed lookup must not be cached for the request's lifetime.
+			promise.catch(() => visits.delete(request));
+			return promise;
 		},
 		/** Makes the visit of `request` refer to `contact` from now on (after identify/agree). */
 		remember(request: Request, visit: Visit) {
-			visits.set(request, Promise.resolve(visit));
+			visits.set(request, { create: true, promise: Promise.resolve(visit) });
 		},
 	};
 }
