@@ -9,7 +9,7 @@
  * // … on shutdown:
  * await runner.stop();    // stops fetching, waits for running jobs (at most 10 s)
  */
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
@@ -119,7 +119,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		start() {
 			starting ??= (async () => {
 				await queue.ensure();
-				const worker = new PgBoss({
+				const { default: PgBossClass } = await import("pg-boss");
+				const worker = new PgBossClass({
 					db: storeBossDb(store),
 					supervise: true,
 					schedule: false,

@@ -3,7 +3,7 @@
  * their transaction) and the job runner (which works it). One per store: pg-boss's schema and the
  * queue are created once, on first use, by whichever comes first.
  */
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
@@ -26,14 +26,13 @@ export interface ConversationLinksJob {
 }
 
 export interface JobQueue {
-	/** A pg-boss instance for sending (it never works jobs). */
-	readonly boss: PgBoss;
 	/** Creates pg-boss's schema and the queue when missing. Idempotent; runs once per store. */
 	ensure(): Promise<void>;
 	/**
 	 * Inserts a conversation-links job in the caller's transaction (committed with it, or not at all).
+	 * Call {@link ensure} first, outside the transaction (on PGlite it would wait for the transaction).
 	 * @returns the job id.
-	 * @throws StoreUnavailableError when the queue does not exist (the transaction then rolls back).
+	 * @throws StoreUnavailableError when the queue is not ready or missing (the transaction then rolls back).
 	 */
 	enqueueConversationLinks(
 		tx: Tx,
@@ -48,23 +47,32 @@ const queues = new WeakMap<Store, JobQueue>();
 export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 	const existing = queues.get(store);
 	if (existing) return existing;
-	const boss = new PgBoss({ db: storeBossDb(store), supervise: false, schedule: false, migrate: true });
-	boss.on("error", (err: Error) =>
-		logger?.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
-	);
 	let ready: Promise<void> | undefined;
+	// A pg-boss instance that only sends (it never works jobs); loaded on first use so that importing
+	// the bridge loads no database driver (pg-boss requires pg).
+	let boss: PgBoss | undefined;
 	const queue: JobQueue = {
-		boss,
 		ensure() {
 			ready ??= (async () => {
-				await boss.start();
+				const { default: PgBossClass } = await import("pg-boss");
+				const sender = new PgBossClass({
+					db: storeBossDb(store),
+					supervise: false,
+					schedule: false,
+					migrate: true,
+				});
+				sender.on("error", (err: Error) =>
+					logger?.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
+				);
+				await sender.start();
 				// Defaults for jobs queued before a runner has set its own policy (createJobRunner updates it).
-				await boss.createQueue(CONVERSATION_LINKS_QUEUE, {
+				await sender.createQueue(CONVERSATION_LINKS_QUEUE, {
 					name: CONVERSATION_LINKS_QUEUE,
 					retryDelay: 30,
 					retryBackoff: true,
 					expireInSeconds: 900,
 				});
+				boss = sender;
 			})().catch((err: unknown) => {
 				ready = undefined; // let the next request try again (e.g. the database was down)
 				logger?.error(
@@ -78,6 +86,8 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 			return ready;
 		},
 		async enqueueConversationLinks(tx, data, options) {
+			if (!boss)
+				throw new StoreUnavailableError("The job queue is not ready; call ensure() first and retry.");
 			const id = await boss.send(
 				CONVERSATION_LINKS_QUEUE,
 				{ ...data },
