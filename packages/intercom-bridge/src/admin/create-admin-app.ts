@@ -55,6 +55,8 @@ export interface AdminAppOptions {
 	apiKeyGracePeriodMs?: number;
 	/** The fetch used to call Intercom. Default the global fetch; tests may pass the emulator's. */
 	fetch?: typeof fetch;
+	/** Failed sign-ins before delays start, per email (default 5) and per IP (default 20). */
+	loginLimits?: { perEmail?: number; perIp?: number };
 	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
 	session?: { idleMs?: number; absoluteMs?: number };
 }
@@ -94,7 +96,12 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 		publicUrl: options.publicUrl,
 		fetch: options.fetch,
 		sessions: createSessionStore({ store: options.store, now, ...options.session }),
-		throttle: createLoginThrottle({ store: options.store, now }),
+		throttle: createLoginThrottle({
+			store: options.store,
+			now,
+			maxFailuresPerEmail: options.loginLimits?.perEmail,
+			maxFailuresPerIp: options.loginLimits?.perIp,
+		}),
 	};
 }
 

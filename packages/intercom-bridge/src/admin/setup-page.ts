@@ -63,7 +63,7 @@ function secretRow(
 		}`,
 		control: (aria) => html`<div class="inline">
 			<input type="password" id="${key}" name="${key}" value="" autocomplete="new-password" spellcheck="false"
-				placeholder="${view?.isSet ? "Leave blank to keep the current value" : "Not set"}"${disabled ? html` disabled` : ""}${aria}>
+				placeholder="${disabled ? "" : view?.isSet ? "Leave blank to keep the current value" : "Not set"}"${disabled ? html` disabled` : ""}${aria}>
 			${
 				view?.isSet && !disabled
 					? html`<button class="btn small danger" type="submit" name="clear" value="${key}" formaction="${sitePath(deps, input.access.site, "setup/clear")}" formnovalidate data-confirm="Remove the stored ${label.toLowerCase()}?">Clear</button>`
@@ -147,7 +147,7 @@ export function setupPage(c: Context<AdminEnv>, deps: AdminDeps, input: SetupPag
 	</section>
 	${
 		disabled
-			? html`<p class="notice info" role="status">Your role on this site is read only: you can see the settings but not change them.</p>`
+			? ""
 			: html`<div class="actions"><button class="btn primary" type="submit">Save settings</button></div>`
 	}
 </form>`;

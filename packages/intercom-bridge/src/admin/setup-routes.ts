@@ -40,7 +40,10 @@ async function render(
 		deps.store.describeSettings(access.site.id),
 		deps.store.listConsents(),
 	]);
-	const notices = [...extra, ...siteWarnings(c, deps, settings)];
+	const readOnly = access.canModify
+		? []
+		: [notice("info", "Your role on this site is read only: you can see the settings but not change them.")];
+	const notices = [...readOnly, ...extra, ...siteWarnings(c, deps, settings)];
 	return c.html(
 		setupPage(c, deps, {
 			access,
