@@ -14,6 +14,7 @@ export {
 	type IntercomEmulator,
 	type IntercomEmulatorOptions,
 } from "./create-intercom-emulator.ts";
+export { createSimulatorRoutes, type SimulatorOptions } from "./create-simulator-routes.ts";
 export { DEFAULT_APP_ID } from "./emulator-context.ts";
 export type {
 	EmulatorApp,

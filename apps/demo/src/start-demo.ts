@@ -1,0 +1,145 @@
+/**
+ * Starts the whole demo: the coffee-shop site, the bridge's routes (Messenger settings, consents,
+ * webhooks), the admin console, the background job runner and — unless told to use the real
+ * Intercom — the Intercom emulator with its "simulate Intercom" page, all on the embedded
+ * database (or DATABASE_URL).
+ */
+import { Hono } from "hono";
+import {
+	createIntercomBridge,
+	createLogger,
+	type EndpointsResolver,
+	intercomEndpoints,
+	type Store,
+} from "intercom-bridge";
+import { createAdminApp, ensureFirstAdmin } from "intercom-bridge/admin";
+import { openStoreFromEnv } from "intercom-bridge/config";
+import { createJobRunner } from "intercom-bridge/jobs";
+import { parsePort, startServer } from "intercom-bridge/server";
+import { createIntercomEmulator, createSimulatorRoutes, type EmulatorServer } from "intercom-bridge/testing";
+import { createDemoPages } from "./demo-pages.ts";
+import { seedDemo } from "./seed-demo.ts";
+
+export interface DemoOptions {
+	env: Record<string, string | undefined>;
+	/** `emulator` (default) or `real`: use your Intercom workspace, configured in the admin console. */
+	intercom?: "emulator" | "real";
+	print?: (line: string) => void;
+	/** Log level (default from LOG_LEVEL, else "warn" so the console stays readable). */
+	logLevel?: string;
+}
+
+export interface RunningDemo {
+	url: string;
+	emulatorUrl: string | null;
+	store: Store;
+	close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+	const { env } = options;
+	const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+	const mode = options.intercom ?? "emulator";
+	const port = parsePort(env.PORT);
+	const host = env.HOST?.trim() || "127.0.0.1";
+	const logger = createLogger({ level: options.logLevel ?? env.LOG_LEVEL ?? "warn" });
+	const store = await openStoreFromEnv(env, {
+		onPoolError: (err) => logger.warn({ err: err.message }, "database pool error"),
+	});
+	let emulatorServer: EmulatorServer | null = null;
+	try {
+		await store.prepare();
+		await seedDemo(store, { emulator: mode === "emulator" });
+		const site = await store.requireSite("default");
+		const settings = await store.getSettings(site.id);
+
+		let endpoints: EndpointsResolver = intercomEndpoints;
+		let emulator: ReturnType<typeof createIntercomEmulator> | null = null;
+		if (mode === "emulator") {
+			emulator = createIntercomEmulator({
+				tokens: settings.accessToken ? [settings.accessToken] : [],
+				apps: [
+					{
+						appId: settings.appId ?? "coffeedemo",
+						identitySecret: settings.identityVerificationSecret ?? undefined,
+					},
+				],
+				oauthClients:
+					settings.clientId && settings.clientSecret
+						? [{ clientId: settings.clientId, clientSecret: settings.clientSecret }]
+						: [],
+			});
+			const emulatorPort = env.EMULATOR_PORT ? parsePort(env.EMULATOR_PORT) : port === 0 ? 0 : port + 1;
+			emulatorServer = await emulator.listen({ port: emulatorPort, host: "127.0.0.1" });
+			const running = emulator;
+			endpoints = (region) => running.endpoints(region);
+		}
+
+		const bridge = createIntercomBridge({
+			store,
+			logger,
+			endpoints,
+			webhooks: { customFields: { ContactCoffeePreference: { field: "coffeePreference", maxLength: 50 } } },
+		});
+		const jobs = createJobRunner({
+			store,
+			logger,
+			endpoints,
+			pollingIntervalSeconds: 1,
+			retryDelaySeconds: 5,
+		});
+		await jobs.start();
+
+		let serverUrl = `http://127.0.0.1:${port}`;
+		const app = new Hono();
+		app.route("/", createAdminApp({ store, logger, endpoints }));
+		if (emulator) {
+			const sim = emulator;
+			app.route(
+				"/simulate-intercom",
+				createSimulatorRoutes({
+					emulator: sim,
+					// The port is known only once the server listens (PORT=0 picks one).
+					webhookBaseUrl: () => `${serverUrl}/intercom`,
+					apiKey: async () => (await store.getSettings(site.id)).webhookApiKey,
+					activityTypes: () => store.listActivityTypes(),
+				}),
+			);
+		}
+		app.route("/", createDemoPages(bridge));
+
+		const server = await startServer({ store, logger, port, host, app });
+		const url = server.url;
+		serverUrl = url;
+		print("");
+		print(`Brew & Byte demo    ${url}/`);
+		print(`Admin console       ${url}/admin`);
+		if (emulator && emulatorServer) {
+			print(`Simulate Intercom   ${url}/simulate-intercom`);
+			print(`Intercom emulator   ${emulatorServer.url}`);
+		} else {
+			print(
+				"Intercom            your real workspace: set it up in the admin console (Intercom setup, Get token).",
+			);
+		}
+		print(`Database            ${store.kind} (${store.location})`);
+		await ensureFirstAdmin(store, print);
+		print("Press Ctrl-C to stop.");
+
+		const closeEmulator = emulatorServer;
+		return {
+			url,
+			emulatorUrl: closeEmulator?.url ?? null,
+			store,
+			async close() {
+				await jobs.stop();
+				await server.close();
+				await closeEmulator?.close();
+			},
+		};
+	} catch (err) {
+		await emulatorServer?.close();
+		await store.close();
+		throw err;
+	}
+}
