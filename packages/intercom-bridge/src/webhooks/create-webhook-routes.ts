@@ -1,8 +1,8 @@
 /**
  * The endpoints Intercom calls, relative to the bridge's base path:
  *
- * - `POST /updatecontact`: a Series copies a person's attributes to a contact;
- * - `POST /logactivity`: a Series logs an activity (conversation links follow from a job);
+ * - `POST /updatecontact` (or PUT): a Series copies a person's attributes to a contact;
+ * - `POST /logactivity` (or PUT): a Series logs an activity (conversation links follow from a job);
  * - `POST /webhooks`: signed Developer Hub notifications (`HEAD`/`GET` answer 200 for Intercom's probe).
  *
  * Every request goes: site by Host (unknown or disabled: 404) → content type (415) → body within
@@ -98,8 +98,9 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 		};
 
 	const app = new Hono();
-	app.post("/updatecontact", endpoint("updatecontact", updateContact));
-	app.post("/logactivity", endpoint("logactivity", logActivity));
+	// A Series webhook block sends POST or PUT, as the marketer chose.
+	app.on(["POST", "PUT"], "/updatecontact", endpoint("updatecontact", updateContact));
+	app.on(["POST", "PUT"], "/logactivity", endpoint("logactivity", logActivity));
 	app.post("/webhooks", endpoint("webhooks", receiveNotification, { requireSignature: true }));
 	// Intercom checks a notification URL with HEAD before saving it; Hono answers HEAD with GET routes.
 	app.get("/webhooks", async (c) => {

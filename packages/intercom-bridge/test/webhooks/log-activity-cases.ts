@@ -84,12 +84,13 @@ export function logActivityCases(env: () => WebhookEnv) {
 			expect(await jobsFor(store, json.activityId)).toBe(1);
 		});
 
-		it("logs for the surviving contact of a merged GUID, without value or URL", async () => {
+		it("logs for the surviving contact of a merged GUID, without value or URL, sent with PUT", async () => {
 			const { store, send } = env();
 			const visitor = await store.createContact();
 			const known = await store.createContact();
 			await store.mergeContacts(visitor.guid, known.guid);
 			const res = await send("/logactivity", {
+				method: "PUT",
 				body: { ContactGuid: visitor.guid, ActivityType: "pagevisit" },
 			});
 			expect(res.status).toBe(200);
