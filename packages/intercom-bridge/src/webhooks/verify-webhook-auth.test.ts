@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import type { SiteSettings } from "../settings/setting-keys.ts";
+import { requestHost } from "./create-webhook-routes.ts";
+import { apiKeyOf, authenticateWebhook, verifyApiKey, verifySignature } from "./verify-webhook-auth.ts";
+
+const BODY = new TextEncoder().encode('{"type":"notification_event","id":"notif_1"}');
+// printf '%s' "$BODY" | openssl dgst -sha1 -hmac 'client-secret'
+const DIGEST = "13797c35881a6d148849117ba78d4c0cb600d405";
+
+describe("verifySignature", () => {
+	it.each([
+		[`sha1=${DIGEST}`, true],
+		[`sha1=${DIGEST.toUpperCase()}`, true],
+		[` sha1=${DIGEST} `, true],
+		[`sha256=${DIGEST}`, false],
+		[`sha1=${DIGEST.slice(1)}`, false],
+		[`sha1=${DIGEST}00`, false],
+		[`sha1=${DIGEST.slice(1)}z`, false],
+		[`sha1=${DIGEST}, sha1=${DIGEST}`, false],
+		["", false],
+	])("%s → %s", (header, ok) => {
+		expect(verifySignature(BODY, header, "client-secret").ok).toBe(ok);
+	});
+
+	it("fails closed without a secret", () => {
+		expect(verifySignature(BODY, `sha1=${DIGEST}`, null)).toEqual({
+			ok: false,
+			reason: expect.stringContaining("no clientSecret"),
+		});
+	});
+});
+
+describe("API keys", () => {
+	const settings = (rotatedAt: number) => ({
+		webhookApiKey: "current-key-0123456789",
+		previousWebhookApiKey: { key: "previous-key-0123456789", rotatedAt: new Date(rotatedAt) },
+	});
+
+	it("reads X-Api-Key, XperienceApiKey and Bearer, in that order", () => {
+		expect(apiKeyOf(new Headers({ "x-api-key": "a", xperienceapikey: "b", authorization: "Bearer c" }))).toBe(
+			"a",
+		);
+		expect(apiKeyOf(new Headers({ XperienceApiKey: "b", authorization: "Bearer c" }))).toBe("b");
+		expect(apiKeyOf(new Headers({ authorization: "bearer  c " }))).toBe("c");
+		expect(apiKeyOf(new Headers({ authorization: "Basic c" }))).toBeNull();
+	});
+
+	it("accepts the previous key only within the grace period", () => {
+		const at = 1_000_000;
+		const check = (key: string, now: number) => verifyApiKey(key, settings(at), { now, gracePeriodMs: 1000 });
+		expect(check("current-key-0123456789", at + 5000)).toEqual({ ok: true, method: "apiKey" });
+		expect(check("previous-key-0123456789", at + 1000)).toEqual({ ok: true, method: "previousApiKey" });
+		expect(check("previous-key-0123456789", at + 1001).ok).toBe(false);
+		expect(check("current-key-012345678", at).ok).toBe(false);
+		expect(verifyApiKey(null, settings(at), { now: at, gracePeriodMs: 1000 }).ok).toBe(false);
+	});
+
+	it("does not fall back to the key when a signature header is present", () => {
+		const headers = new Headers({
+			"x-hub-signature": `sha1=${"0".repeat(40)}`,
+			"x-api-key": "current-key-0123456789",
+		});
+		const site = { ...settings(0), clientSecret: "client-secret" } as SiteSettings;
+		expect(authenticateWebhook({ headers, bytes: BODY, settings: site, now: 0, gracePeriodMs: 0 }).ok).toBe(
+			false,
+		);
+		headers.delete("x-hub-signature");
+		expect(authenticateWebhook({ headers, bytes: BODY, settings: site, now: 0, gracePeriodMs: 0 }).ok).toBe(
+			true,
+		);
+		expect(
+			authenticateWebhook({
+				headers,
+				bytes: BODY,
+				settings: site,
+				now: 0,
+				gracePeriodMs: 0,
+				requireSignature: true,
+			}).ok,
+		).toBe(false);
+	});
+});
+
+describe("requestHost", () => {
+	const request = new Request("http://internal:8080/intercom/updatecontact", {
+		headers: { host: "internal:8080", "x-forwarded-host": "www.example.com, proxy.local" },
+	});
+	it("uses X-Forwarded-Host only behind a trusted proxy", () => {
+		expect(requestHost(request, false)).toBe("internal:8080");
+		expect(requestHost(request, true)).toBe("www.example.com");
+	});
+});
