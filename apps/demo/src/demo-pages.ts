@@ -24,7 +24,7 @@ const CSS = `:root{--ink:#2d1e16;--bean:#6f4e37;--cream:#fbf6ef;--line:#e7dccf}
 *{box-sizing:border-box}body{margin:0;font:16px/1.55 system-ui,sans-serif;color:var(--ink);background:var(--cream)}
 header{background:var(--bean);color:#fff}nav{max-width:60rem;margin:auto;display:flex;gap:1.25rem;align-items:center;padding:.9rem 1rem}
 nav a{color:#fff;text-decoration:none}nav a:hover,nav a:focus-visible{text-decoration:underline}nav .brand{font-weight:700;font-size:1.2rem;margin-right:auto}
-main{max-width:60rem;margin:2rem auto;padding:0 1rem}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
+main{max-width:60rem;margin:2rem auto;padding:0 1rem 12rem}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
 .card{background:#fff;border:1px solid var(--line);border-radius:.75rem;padding:1rem 1.25rem}
 label{display:block;margin:.6rem 0 .2rem}input,textarea{font:inherit;width:100%;max-width:28rem;padding:.45rem .6rem;border:1px solid #b9a99a;border-radius:.4rem}
 button{font:inherit;padding:.5rem 1rem;border:0;border-radius:.4rem;background:var(--bean);color:#fff;cursor:pointer}
