@@ -228,12 +228,12 @@ describe("Messenger settings (reference rules)", () => {
 });
 
 describe("Messenger script (safe for an inline script)", () => {
-	// biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value on purpose
 	const hostile = [
 		"</script><script>alert(1)</script>",
 		"</SCRIPT >",
 		"<!--<script>",
 		"\u2028\u2029",
+		// biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile value on purpose
 		"\"'\\`${x}",
 		"\uD800",
 		"😀 Zoë",
