@@ -64,6 +64,31 @@ export function ingressCases(env: () => WebhookEnv) {
 		});
 	});
 
+	describe("size limit while streaming", () => {
+		it("stops reading a 10 MB chunked body at the limit and answers 413", async () => {
+			const { build, request } = env();
+			let pulled = 0;
+			const chunk = new Uint8Array(64 * 1024).fill(0x20);
+			const body = new ReadableStream<Uint8Array>({
+				pull(controller) {
+					pulled += chunk.byteLength;
+					if (pulled > 10 * 1024 * 1024) controller.close();
+					else controller.enqueue(chunk);
+				},
+			});
+			const base = build("/updatecontact", { body: "{}" });
+			const headers = new Headers(base.headers);
+			headers.delete("content-length");
+			const started = Date.now();
+			const res = await request(
+				new Request(base.url, { method: "POST", headers, body, duplex: "half" } as RequestInit),
+			);
+			expect(res.status).toBe(413);
+			expect(Date.now() - started).toBeLessThan(1000);
+			expect(pulled).toBeLessThan(1024 * 1024);
+		});
+	});
+
 	describe("duplicates", () => {
 		it("processes 20 concurrent copies of a Series body once", async () => {
 			const { store } = env();

@@ -39,6 +39,26 @@ export function webhookCases(target: WebhookSuiteTarget): void {
 			ingressCases(env);
 		});
 
+		it("keeps the Kentico module's URLs and XperienceApiKey header with basePath /kentico.xperience.intercom", async () => {
+			const store = await webhookStore(target.factory);
+			try {
+				const { apiKey } = await seedSite(store);
+				const basePath = "/kentico.xperience.intercom";
+				const request = await mount({ store, basePath, webhooks: {} });
+				const contact = await store.createContact();
+				const res = await request(
+					requestBuilder(basePath, apiKey)("/updatecontact", {
+						auth: "xperience",
+						body: { ContactGUID: contact.guid, ContactCity: "Brno" },
+					}),
+				);
+				expect(res.status).toBe(200);
+				expect((await store.getContact(contact.guid))?.city).toBe("Brno");
+			} finally {
+				await store.close();
+			}
+		});
+
 		it("answers 503 with Retry-After when the database is gone, and logs no secrets or personal data", async () => {
 			const store = await webhookStore(target.factory);
 			const { apiKey } = await seedSite(store);
