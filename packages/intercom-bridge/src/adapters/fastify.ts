@@ -37,6 +37,17 @@ async function plugin(app: FastifyInstance, opts: { bridge: IntercomBridge }) {
 	});
 	// A child context so raw-body parsing applies only to the bridge's own routes.
 	await app.register(async (child) => {
+		// Fastify refuses a body without Content-Type before any parser runs; let it through
+		// (marked) so the bridge answers with its own 415, as every other adapter does.
+		const noType = new WeakSet<object>();
+		child.addHook("onRequest", async (req) => {
+			const hasBody =
+				req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+			if (hasBody && !req.headers["content-type"]) {
+				noType.add(req.raw);
+				req.headers["content-type"] = "application/octet-stream";
+			}
+		});
 		child.removeAllContentTypeParsers();
 		child.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: limit }, (_req, body, done) =>
 			done(null, body),
@@ -58,7 +69,9 @@ async function plugin(app: FastifyInstance, opts: { bridge: IntercomBridge }) {
 			reply: FastifyReply,
 		) => {
 			const body = req.body instanceof Uint8Array ? req.body : undefined;
-			const response = await bridge.handler(toWebRequest(req.raw, body));
+			const request = toWebRequest(req.raw, body);
+			if (noType.has(req.raw)) request.headers.delete("content-type");
+			const response = await bridge.handler(request);
 			reply.code(response.status);
 			for (const [name, value] of response.headers) if (name !== "set-cookie") reply.header(name, value);
 			const cookies = response.headers.getSetCookie();

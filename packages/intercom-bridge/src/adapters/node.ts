@@ -109,7 +109,11 @@ export function toNodeHandler(bridge: IntercomBridge) {
 			body = await readBody(req, limit);
 		} catch (err) {
 			if (err instanceof BodyTooLargeError) {
-				return sendError(res, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes.`);
+				// Stop reading: close the connection instead of draining the rest of the body.
+				res.setHeader("connection", "close");
+				sendError(res, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes.`);
+				res.once("finish", () => req.destroy());
+				return;
 			}
 			if (err instanceof SignatureVerificationError)
 				return sendError(res, 500, "BODY_ALREADY_PARSED", err.message);

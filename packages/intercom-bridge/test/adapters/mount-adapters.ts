@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { serve } from "@hono/node-server";
 import express from "express";
 import Fastify from "fastify";
@@ -100,14 +101,22 @@ export const ADAPTERS: Record<AdapterName, (bridge: IntercomBridge) => Promise<M
 			createServer(async (req, res) => {
 				const path = new URL(req.url ?? "/", "http://x").pathname;
 				if (bridge.ownsPath(path)) {
-					const chunks: Buffer[] = [];
-					for await (const c of req) chunks.push(c as Buffer);
+					// Next.js hands route handlers a Request whose body is still a stream.
 					const method = (req.method ?? "GET") as keyof typeof handlers;
 					const handler = handlers[method] ?? handlers.GET;
-					return writeWebResponse(
-						await handler(toWebRequest(req, new Uint8Array(Buffer.concat(chunks)))),
-						res,
-					);
+					const head = toWebRequest(req);
+					const streaming =
+						method === "GET" || method === "HEAD"
+							? head
+							: new Request(head, {
+									body: Readable.toWeb(req) as ReadableStream,
+									duplex: "half",
+								} as RequestInit);
+					const response = await handler(streaming);
+					if (!req.readableEnded) res.setHeader("connection", "close");
+					await writeWebResponse(response, res);
+					if (!req.readableEnded) req.destroy();
+					return;
 				}
 				if (path === "/api/ping")
 					return void res.setHeader("content-type", "application/json").end('{"ok":true}');

@@ -25,9 +25,16 @@ export interface WebhookSuiteTarget {
 	mount?: MountFn;
 	/** Default `/intercom`. */
 	basePath?: string;
+	/**
+	 * How much of a 10 MB streamed body may be pulled before the 413 arrives. Default 1 MiB (in
+	 * process); over a real socket the kernel's buffers take a few MiB before backpressure.
+	 */
+	maxPulledBytes?: number;
 }
 
 export interface WebhookEnv {
+	/** The target this environment runs for. */
+	target: WebhookSuiteTarget;
 	store: Store;
 	site: Site;
 	apiKey: string;
@@ -57,6 +64,7 @@ export function useWebhookEnv(target: WebhookSuiteTarget, mount: MountFn): () =>
 			request(build(path, options));
 		const defaults = await mount({ store, basePath, webhooks: { dedupWindowMs: 0 } });
 		env = {
+			target,
 			store,
 			site,
 			apiKey,
