@@ -1,0 +1,90 @@
+/** Renders the benchmark results as BENCHMARKS.md: the machine, the date, the tables and the verdicts. */
+import { cpus, totalmem } from "node:os";
+import type { LoadResult } from "./load.ts";
+
+/** Everything one `npm run bench` measured. */
+export interface BenchResults {
+	seconds: number;
+	webhooks: Array<{
+		endpoint: string;
+		database: string;
+		bridge: LoadResult;
+		baseline: LoadResult | null;
+		/** SQL statements the bridge sends per request (the baseline sends 1). */
+		statements: number;
+	}>;
+	page: {
+		bare: LoadResult;
+		helper: LoadResult;
+		queriesPerView: number;
+		statements: string[];
+		bytesAdded: number;
+		anonymous: LoadResult;
+	};
+	memory: { requests10k: number; rss10k: number; requests100k: number; rss100k: number };
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const rps = (v: number) => v.toFixed(0);
+const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
+const mb = (v: number) => `${(v / 1024 / 1024).toFixed(1)} MB`;
+const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
+
+/** The Markdown text of BENCHMARKS.md. */
+export function renderReport(r: BenchResults, now = new Date()): string {
+	const cpu = cpus();
+	const lines = [
+		"# Benchmarks",
+		"",
+		"Written by `npm run bench` (packages/intercom-bridge/bench/run.ts); do not edit by hand.",
+		"Absolute numbers on shared machines are noise: **the ratios, measured in the same run, are the result.**",
+		"",
+		`- Date: ${now.toISOString()}`,
+		`- Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${mb(totalmem())} memory, Node ${process.version}`,
+		`- Load: autocannon over loopback, 50 connections, ${r.seconds} s per measurement after a 2 s warm-up;`,
+		"  servers in their own processes; PostgreSQL 15 throw-away cluster (fsync off, synchronous_commit off, for both sides).",
+		"- Baseline: bare node:http + node-postgres (pool of 10, like the store) doing the single UPDATE/INSERT.",
+		"",
+		"## Webhooks",
+		"",
+		"| endpoint | database | bridge req/s | p50 | p99 | baseline req/s | p50 | p99 | throughput ratio (≥ 60%) | p99 ratio (≤ 2×) | non-2xx | statements/request (baseline 1) |",
+		"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+	];
+	for (const w of r.webhooks) {
+		const b = w.baseline;
+		const tput = b ? w.bridge.rps / b.rps : null;
+		const p99 = b ? w.bridge.p99 / Math.max(b.p99, 1) : null;
+		lines.push(
+			`| ${w.endpoint} | ${w.database} | ${rps(w.bridge.rps)} | ${ms(w.bridge.p50)} | ${ms(w.bridge.p99)} | ${b ? rps(b.rps) : "–"} | ${b ? ms(b.p50) : "–"} | ${b ? ms(b.p99) : "–"} | ${tput === null ? "–" : `${pct(tput)}${w.database === "postgres" ? ` ${verdict(tput >= 0.6)}` : " (info)"}`} | ${p99 === null ? "–" : `${p99.toFixed(2)}×${w.database === "postgres" ? ` ${verdict(p99 <= 2)}` : " (info)"}`} | ${w.bridge.non2xx + w.bridge.errors} | ${w.statements.toFixed(1)} |`,
+		);
+	}
+	const p = r.page;
+	const cost = 1 - p.helper.rps / p.bare.rps;
+	const growth = r.memory.rss100k / r.memory.rss10k - 1;
+	lines.push(
+		"",
+		"PGlite rows are compared with the PostgreSQL baseline for information only; the targets apply to PostgreSQL.",
+		"",
+		"## Messenger helper on a page (PostgreSQL, known contact by cookie)",
+		"",
+		"| measurement | value | target |",
+		"|---|---:|---|",
+		`| page without helper | ${rps(p.bare.rps)} req/s, p99 ${ms(p.bare.p99)} | |`,
+		`| same page with helper | ${rps(p.helper.rps)} req/s, p99 ${ms(p.helper.p99)} | |`,
+		`| throughput cost of the helper | ${pct(cost)} | ≤ 5% ${verdict(cost <= 0.05)} |`,
+		`| database statements per page view | ${p.queriesPerView.toFixed(2)} | ≤ 1 indexed read (+ settings/site cache refreshes every 2 s) ${verdict(p.queriesPerView <= 1.05)} |`,
+		`| bytes the helper adds to the page | ${p.bytesAdded} | |`,
+		`| new anonymous visitors (contact created, cookie set) | ${rps(p.anonymous.rps)} /s, p99 ${ms(p.anonymous.p99)} | |`,
+		"",
+		`Statement of a page view: \`${p.statements.join("` / `") || "none"}\``,
+		"",
+		"## Memory (PostgreSQL, update-contact webhook, RSS after two forced GCs)",
+		"",
+		"| after | RSS | target |",
+		"|---|---:|---|",
+		`| ${r.memory.requests10k} requests | ${mb(r.memory.rss10k)} | |`,
+		`| ${r.memory.requests100k} requests | ${mb(r.memory.rss100k)} | within 10% of the first value: ${pct(growth)} ${verdict(Math.abs(growth) <= 0.1)}${r.memory.requests100k < 100_000 ? " (fewer than 100k: the run's time budget ran out)" : ""} |`,
+		"",
+	);
+	return lines.join("\n");
+}

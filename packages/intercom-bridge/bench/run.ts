@@ -1,0 +1,166 @@
+/**
+ * `npm run bench`: measures the bridge against a bare baseline in the same run and writes
+ * BENCHMARKS.md at the repository root. Loopback only; about 3 minutes on 2 cores
+ * (BENCH_SECONDS sets the seconds per measurement, default 8).
+ */
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import pg from "pg";
+import { startPostgres } from "../test/harness/postgres-server.ts";
+import { openCountedStore } from "./counted-store.ts";
+import { type BenchServer, type LoadResult, load, startServer, webhookRequest } from "./load.ts";
+import { type BenchResults, renderReport } from "./report.ts";
+import { BROWSER_UA, type Seeded, seedBenchStore } from "./seed.ts";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const secretKey = randomBytes(32);
+const servers: BenchServer[] = [];
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const fmt = (r: LoadResult) =>
+	`${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
+
+async function server(env: Record<string, string>): Promise<BenchServer> {
+	const started = await startServer({ BENCH_SECRET_KEY: secretKey.toString("base64"), ...env });
+	servers.push(started);
+	return started;
+}
+
+async function createDatabase(baseUrl: string, name: string): Promise<string> {
+	const client = new pg.Client({ connectionString: baseUrl });
+	await client.connect();
+	await client.query(`create database ${name}`);
+	await client.end();
+	const url = new URL(baseUrl);
+	url.pathname = `/${name}`;
+	return url.toString();
+}
+
+async function seedPostgres(url: string): Promise<Seeded> {
+	const { store } = await openCountedStore(url, secretKey);
+	await store.prepare();
+	const seeded = await seedBenchStore(store);
+	await store.close();
+	return seeded;
+}
+
+async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, baseline?: BenchServer) {
+	const rows: BenchResults["webhooks"] = [];
+	for (const endpoint of ["updatecontact", "logactivity"] as const) {
+		const request = webhookRequest(endpoint, seeded.apiKey, seeded.guids);
+		const base = baseline ? await load({ url: baseline.url, request, seconds, warmupSeconds: 2 }) : null;
+		if (base) log(`  ${endpoint} baseline: ${fmt(base)}`);
+		const measured = await load({ url: bridge.url, request, seconds, warmupSeconds: 2 });
+		log(`  ${endpoint} ${database} bridge: ${fmt(measured)}`);
+		// Statements per request, counted on 50 requests sent one by one: the cost the ratio reflects.
+		const before = (await bridge.stats()).queries;
+		await load({ url: bridge.url, request, amount: 50, connections: 1 });
+		const statements = ((await bridge.stats()).queries - before) / 50;
+		rows.push({ endpoint, database, bridge: measured, baseline: base, statements });
+	}
+	return rows;
+}
+
+async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
+	const known = { "user-agent": BROWSER_UA, cookie: bridge.cookie };
+	const get = (path: string, headers: Record<string, string>) => ({ method: "GET", path, headers });
+	const body = async (path: string) => (await fetch(`${bridge.url}${path}`, { headers: known })).text();
+	const bytesAdded = (await body("/page")).length - (await body("/bare")).length;
+	// Alternate the two variants twice so drift of the machine hits both alike.
+	const runs: Record<"bare" | "helper", LoadResult[]> = { bare: [], helper: [] };
+	for (let round = 0; round < 2; round++) {
+		for (const [name, path] of [
+			["bare", "/bare"],
+			["helper", "/page"],
+		] as const) {
+			const half = Math.max(2, Math.round(seconds / 2));
+			runs[name].push(
+				await load({ url: bridge.url, request: get(path, known), seconds: half, warmupSeconds: 1 }),
+			);
+		}
+	}
+	const mean = (rs: LoadResult[]): LoadResult => ({
+		rps: rs.reduce((s, r) => s + r.rps, 0) / rs.length,
+		p50: Math.max(...rs.map((r) => r.p50)),
+		p99: Math.max(...rs.map((r) => r.p99)),
+		requests: rs.reduce((s, r) => s + r.requests, 0),
+		non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
+		errors: rs.reduce((s, r) => s + r.errors, 0),
+	});
+	const before = await bridge.stats();
+	const views = 200;
+	for (let i = 0; i < views; i++) await body("/page");
+	const after = await bridge.stats();
+	const anonymous = await load({
+		url: bridge.url,
+		request: get("/page", { "user-agent": BROWSER_UA }),
+		seconds,
+	});
+	const result = {
+		bare: mean(runs.bare),
+		helper: mean(runs.helper),
+		queriesPerView: (after.queries - before.queries) / views,
+		statements: [...new Set(after.recent.map((q) => q.replace(/\s+/g, " ").slice(0, 160)))],
+		bytesAdded,
+		anonymous,
+	};
+	log(`  page bare: ${fmt(result.bare)}\n  page helper: ${fmt(result.helper)}`);
+	log(`  queries/view ${result.queriesPerView}, +${bytesAdded} bytes, anonymous: ${fmt(anonymous)}`);
+	return result;
+}
+
+/** Seconds the memory run may take after its first 10k requests (BENCH_MEMORY_SECONDS). */
+const memorySeconds = Number(process.env.BENCH_MEMORY_SECONDS ?? 90);
+
+async function memory(url: string, seeded: Seeded): Promise<BenchResults["memory"]> {
+	const bridge = await server({ DATABASE_URL: url });
+	const request = webhookRequest("updatecontact", seeded.apiKey, seeded.guids);
+	const first = await load({ url: bridge.url, request, amount: 10_000 });
+	const rss10k = (await bridge.stats(true)).rss;
+	// Up to 100k in all, in chunks, within the time budget: the run must stay bounded on slow machines.
+	let total = first.requests;
+	const deadline = Date.now() + memorySeconds * 1000;
+	while (total < 100_000 && Date.now() < deadline) {
+		total += (await load({ url: bridge.url, request, amount: Math.min(10_000, 100_000 - total) })).requests;
+	}
+	const rss100k = (await bridge.stats(true)).rss;
+	log(`  rss after ${first.requests}: ${rss10k}, after ${total}: ${rss100k}`);
+	return { requests10k: first.requests, rss10k, requests100k: total, rss100k };
+}
+
+async function main() {
+	const started = Date.now();
+	const postgres = await startPostgres();
+	try {
+		const url = await createDatabase(postgres.url, "bench");
+		const seeded = await seedPostgres(url);
+		log("webhooks on PostgreSQL");
+		const pgBridge = await server({ DATABASE_URL: url });
+		const baseline = await server({
+			DATABASE_URL: url,
+			BENCH_MODE: "baseline",
+			BENCH_SEEDED: JSON.stringify(seeded),
+		});
+		const rows = await webhooks(pgBridge, seeded, "postgres", baseline);
+		await baseline.stop();
+		log("Messenger page on PostgreSQL");
+		const pageResult = await page(pgBridge);
+		await pgBridge.stop();
+		log("webhooks on PGlite");
+		const lite = await server({});
+		if (!lite.seeded) throw new Error("the PGlite server reported no seed");
+		rows.push(...(await webhooks(lite, lite.seeded, "pglite")));
+		await lite.stop();
+		log("memory");
+		const memUrl = await createDatabase(postgres.url, "bench_memory");
+		const mem = await memory(memUrl, await seedPostgres(memUrl));
+		const results: BenchResults = { seconds, webhooks: rows, page: pageResult, memory: mem };
+		const target = new URL("../../../BENCHMARKS.md", import.meta.url);
+		await writeFile(target, renderReport(results));
+		log(`wrote ${target.pathname} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	} finally {
+		for (const s of servers) await s.stop();
+		await postgres.stop();
+	}
+}
+
+await main();

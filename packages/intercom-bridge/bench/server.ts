@@ -1,0 +1,72 @@
+/**
+ * A benchmark server in its own process (so the load generator does not share its event loop).
+ * `BENCH_MODE=bridge` serves the bridge (webhooks under /intercom, and a page at `/page` with the
+ * Messenger helper and at `/bare` without it); `BENCH_MODE=baseline` serves the bare baseline.
+ * `DATABASE_URL` picks PostgreSQL (seeded by the parent); without it, an in-memory PGlite seeded here.
+ * Talks to the parent over IPC: `ready` with what the load needs, then `stats` and `rss` on request.
+ */
+import { createServer } from "node:http";
+import { nodeMessengerScript, toNodeHandler } from "../src/adapters/node.ts";
+import { createIntercomBridge } from "../src/bridge/create-intercom-bridge.ts";
+import { createLogger } from "../src/logger.ts";
+import { startBaseline } from "./baseline.ts";
+import { openCountedStore } from "./counted-store.ts";
+import { BROWSER_UA, pageHtml, type Seeded, seedBenchStore } from "./seed.ts";
+
+type Command = { type: "stats" } | { type: "rss" };
+
+const send = (message: unknown) => process.send?.(message);
+const url = process.env.DATABASE_URL ?? null;
+const secretKey = Buffer.from(process.env.BENCH_SECRET_KEY ?? "", "base64");
+
+async function main() {
+	if (process.env.BENCH_MODE === "baseline") {
+		const seeded = JSON.parse(process.env.BENCH_SEEDED ?? "{}") as Seeded;
+		if (!url) throw new Error("the baseline needs DATABASE_URL");
+		const baseline = await startBaseline({ url, ...seeded });
+		send({ type: "ready", port: baseline.port });
+		process.on("message", () =>
+			send({ type: "stats", queries: 0, recent: [], rss: process.memoryUsage().rss }),
+		);
+		return;
+	}
+	const { store, queries, recent } = await openCountedStore(url, secretKey);
+	await store.prepare();
+	const seeded = url ? null : await seedBenchStore(store);
+	const bridge = createIntercomBridge({ store, logger: createLogger({ level: "silent" }) });
+	const intercom = toNodeHandler(bridge);
+	const server = createServer(async (req, res) => {
+		try {
+			const path = req.url ?? "/";
+			if (bridge.ownsPath(path.split("?")[0] ?? path)) return await intercom(req, res);
+			const scripts = path.startsWith("/page") ? await nodeMessengerScript(bridge, req, res) : "";
+			res.setHeader("content-type", "text/html; charset=utf-8");
+			res.end(pageHtml(scripts));
+		} catch {
+			res.statusCode = 503;
+			res.end();
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	const address = server.address();
+	const port = typeof address === "object" && address ? address.port : 0;
+	// A known visitor: the cookie of a contact created the way a first page view creates one.
+	const first = new Request(`http://127.0.0.1:${port}/page`, { headers: { "user-agent": BROWSER_UA } });
+	const cookie = (await bridge.visit(first)).setCookie?.split(";")[0] ?? "";
+	send({ type: "ready", port, seeded, cookie });
+	process.on("message", (command: Command) => {
+		if (command.type === "rss") {
+			// Two collections: the first may only schedule finalisers.
+			globalThis.gc?.();
+			globalThis.gc?.();
+		}
+		send({ type: "stats", queries: queries(), recent: recent(), rss: process.memoryUsage().rss });
+	});
+}
+
+main().catch((err: unknown) => {
+	process.stderr.write(`bench server failed: ${(err as Error).stack ?? String(err)}\n`);
+	process.exit(1);
+});
+// Exit normally on SIGINT so --cpu-prof can write its profile.
+process.on("SIGINT", () => process.exit(0));

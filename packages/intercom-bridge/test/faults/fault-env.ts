@@ -1,0 +1,146 @@
+/**
+ * Shared by the fault tests: a prepared PostgreSQL store with a seeded site, the bridge as a child
+ * process, and a load loop that records what every request got back.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { sql } from "drizzle-orm";
+import { postgresStore } from "../../src/db/postgres.ts";
+import type { Store } from "../../src/store/create-store.ts";
+import { rowsOf } from "../../src/store/database.ts";
+import { TEST_SECRET_KEY } from "../harness/databases.ts";
+import { seedSite } from "../webhooks/webhook-testbed.ts";
+
+export const TOKEN = "fault-token-123";
+
+/** A store on `url` with the seeded site, `contacts` fresh contacts, and durable commits. */
+export async function faultStore(url: string, contacts: number) {
+	const store = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, onPoolError: () => {} });
+	// The harness runs PostgreSQL with synchronous_commit=off, which may drop the last acknowledged
+	// commits on a crash; production runs with it on, and so do these tests (per database beats -c).
+	const name = new URL(url).pathname.slice(1);
+	await store.db.execute(sql.raw(`alter database ${name} set synchronous_commit = on`));
+	await store.prepare();
+	const { site, apiKey } = await seedSite(store);
+	await store.setSetting(site.id, "accessToken", TOKEN);
+	await store.db.execute(
+		sql`insert into contacts (guid) select gen_random_uuid() from generate_series(1, ${contacts})`,
+	);
+	const guids = rowsOf<{ guid: string }>(
+		await store.db.execute(sql`select guid from contacts order by guid`),
+	).map((r) => r.guid);
+	return { store, site, apiKey, guids };
+}
+
+/** A bridge service in a child process (see bridge-process.ts). */
+export interface BridgeProcess {
+	child: ChildProcess;
+	url: string;
+	kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts bridge-process.ts and waits until it listens. */
+export async function startBridgeProcess(databaseUrl: string, emulatorUrl: string): Promise<BridgeProcess> {
+	const child = fork(new URL("./bridge-process.ts", import.meta.url), {
+		execArgv: ["--conditions=dev-source", "--no-warnings"],
+		env: {
+			...process.env,
+			DATABASE_URL: databaseUrl,
+			EMULATOR_URL: emulatorUrl,
+			INTERCOM_BRIDGE_SECRET_KEY: TEST_SECRET_KEY.toString("base64"),
+		},
+		stdio: ["ignore", "ignore", "inherit", "ipc"],
+	});
+	const exited = once(child, "exit").then(() => {
+		throw new Error("the bridge process exited before it listened");
+	});
+	const [message] = (await Promise.race([once(child, "message"), exited])) as [{ port: number }];
+	exited.catch(() => {});
+	return {
+		child,
+		url: `http://127.0.0.1:${message.port}`,
+		async kill(signal = "SIGKILL") {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const gone = once(child, "exit");
+			child.kill(signal);
+			await gone;
+		},
+	};
+}
+
+/** What one request of the load got: a status, or `null` when the connection failed. */
+export interface Outcome {
+	kind: "updatecontact" | "logactivity";
+	guid: string;
+	value: string;
+	status: number | null;
+	retryAfter: string | null;
+}
+
+/**
+ * Sends webhooks from `workers` parallel loops until `stop()` resolves, each request for its own
+ * contact (so every acknowledged effect can be checked), spread over `urls` in turn.
+ */
+export function runLoad(input: { urls: string[]; apiKey: string; guids: string[]; workers: number }) {
+	const outcomes: Outcome[] = [];
+	let next = 0;
+	let running = true;
+	const worker = async () => {
+		while (running && next < input.guids.length) {
+			const n = next++;
+			const guid = input.guids[n] as string;
+			const kind = n % 2 === 0 ? "logactivity" : "updatecontact";
+			const value = `v-${n}`;
+			const body =
+				kind === "logactivity"
+					? { ContactGUID: guid, ActivityType: "pagevisit", ActivityValue: value }
+					: { ContactGUID: guid, ContactFirstName: value };
+			const outcome: Outcome = { kind, guid, value, status: null, retryAfter: null };
+			try {
+				const res = await fetch(`${input.urls[n % input.urls.length]}/intercom/${kind}`, {
+					method: "POST",
+					headers: { "content-type": "application/json", "x-api-key": input.apiKey },
+					body: JSON.stringify(body),
+					signal: AbortSignal.timeout(10_000),
+				});
+				await res.arrayBuffer();
+				outcome.status = res.status;
+				outcome.retryAfter = res.headers.get("retry-after");
+			} catch {
+				// No answer (connection refused or reset): not acknowledged, so not counted as lost.
+			}
+			outcomes.push(outcome);
+		}
+	};
+	const loops = Array.from({ length: input.workers }, worker);
+	return {
+		outcomes,
+		/** Resolves when every contact has had its request. */
+		async finished() {
+			await Promise.all(loops);
+			return outcomes;
+		},
+		async stop() {
+			running = false;
+			await Promise.all(loops);
+			return outcomes;
+		},
+	};
+}
+
+/** Acknowledged requests whose effect is not in the database. */
+export async function lostAcknowledged(store: Store, outcomes: Outcome[]): Promise<Outcome[]> {
+	const acked = outcomes.filter((o) => o.status === 200);
+	const names = new Map(
+		rowsOf<{ guid: string; first_name: string | null }>(
+			await store.db.execute(sql`select guid, first_name from contacts`),
+		).map((r) => [r.guid, r.first_name]),
+	);
+	const values = new Map<string, number>();
+	for (const r of rowsOf<{ value: string }>(await store.db.execute(sql`select value from activities`))) {
+		values.set(r.value, (values.get(r.value) ?? 0) + 1);
+	}
+	return acked.filter((o) =>
+		o.kind === "updatecontact" ? names.get(o.guid) !== o.value : values.get(o.value) !== 1,
+	);
+}

@@ -1,0 +1,79 @@
+/**
+ * The service killed with SIGKILL under load, then started again: no acknowledged update or
+ * activity is lost, every activity has exactly its one links job (nothing half-written), and the
+ * job queue resumes, filling the links (reliability.md X3 c, O1, O2).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../src/store/create-store.ts";
+import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
+import { createPostgresDatabase } from "../harness/databases.ts";
+import { APP_ID } from "../webhooks/webhook-testbed.ts";
+import {
+	type BridgeProcess,
+	faultStore,
+	lostAcknowledged,
+	runLoad,
+	startBridgeProcess,
+	TOKEN,
+} from "./fault-env.ts";
+import { activityJobs, waitForLinks } from "./jobs-state.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("service killed with SIGKILL during load", () => {
+	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
+	let listening: EmulatorServer;
+	let databaseUrl: string;
+	let store: Store;
+	let apiKey: string;
+	let guids: string[];
+	const processes: BridgeProcess[] = [];
+
+	beforeAll(async () => {
+		listening = await emulator.listen();
+		databaseUrl = await createPostgresDatabase();
+		({ store, apiKey, guids } = await faultStore(databaseUrl, 3000));
+		for (const guid of guids) {
+			emulator.seedContact({ role: "user", external_id: guid });
+			emulator.seedConversations(guid, 1);
+		}
+	});
+
+	afterAll(async () => {
+		for (const p of processes) await p.kill();
+		await store?.close();
+		await listening?.close();
+	});
+
+	it("loses nothing acknowledged, writes nothing half, and resumes the job queue", async () => {
+		const first = await startBridgeProcess(databaseUrl, listening.url);
+		processes.push(first);
+		const load = runLoad({ urls: [first.url], apiKey, guids, workers: 12 });
+		await sleep(1500);
+		await first.kill("SIGKILL");
+		const outcomes = await load.stop();
+		const acked = outcomes.filter((o) => o.status === 200).length;
+		expect(acked).toBeGreaterThan(0);
+		expect(outcomes.every((o) => o.status === 200 || o.status === null)).toBe(true);
+
+		// Jobs a worker had claimed when it died stay `active` until their lease expires.
+		const atKill = await activityJobs(store);
+		const leased = new Set(atKill.activities.filter((a) => a.states?.includes("active")).map((a) => a.id));
+
+		const second = await startBridgeProcess(databaseUrl, listening.url);
+		processes.push(second);
+		expect(await lostAcknowledged(store, outcomes)).toEqual([]);
+		const after = await activityJobs(store);
+		expect(after.activities.every((a) => a.states?.length === 1)).toBe(true);
+		expect(after.orphanJobs).toBe(0);
+		const missing = await waitForLinks(store, 20_000, leased);
+		console.info("SIGKILL:", {
+			sent: outcomes.length,
+			acknowledged: acked,
+			activities: after.activities.length,
+			leasedAtKill: leased.size,
+			missingLinks: missing.length,
+		});
+		expect(missing).toEqual([]);
+	}, 60_000);
+});
