@@ -61,6 +61,9 @@ export function openPostgres(
 		});
 	// Without a listener an idle client's lost connection crashes the process.
 	pool.on("error", (err) => options.onPoolError?.(err));
+	// pg-pool drops its own listener while a client is checked out (a transaction between two
+	// statements), so a database restart then would crash the process: the query errors tell the caller.
+	pool.on("connect", (client) => client.on("error", () => {}));
 	const db = drizzle(pool, { schema }) as unknown as Db;
 	let closed = false;
 	return {

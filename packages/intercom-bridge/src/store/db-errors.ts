@@ -52,7 +52,7 @@ export function translateDbError(err: unknown, conflictMessage?: string): unknow
 	const message = messageOf(err);
 	if (
 		(code && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
-		/Connection terminated|connection is closed|PGlite is closed|Client was closed|Cannot use a pool after calling end/i.test(
+		/Connection terminated|connection is closed|PGlite is closed|Client was closed|Cannot use a pool after calling end|not queryable/i.test(
 			message,
 		)
 	) {
