@@ -3,10 +3,14 @@
  * PostgreSQL), brings it up to date, listens, and prints where. Used by `npm start` and
  * `intercom-bridge serve`.
  */
+
+import { Hono } from "hono";
 import { createAdminApp } from "../admin/create-admin-app.ts";
 import { ensureFirstAdmin } from "../admin/first-admin.ts";
+import { createIntercomBridge } from "../bridge/create-intercom-bridge.ts";
 import { openStoreFromEnv } from "../config/open-store-from-env.ts";
 import { ConfigError } from "../errors.ts";
+import { createJobRunner } from "../jobs/create-job-runner.ts";
 import { createLogger } from "../logger.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
 
@@ -17,6 +21,12 @@ export interface ServiceEnv {
 	INTERCOM_BRIDGE_DATA_DIR?: string;
 	INTERCOM_BRIDGE_SECRET_KEY?: string;
 	LOG_LEVEL?: string;
+	/** `true` behind a reverse proxy that sets X-Forwarded-Proto/-Host/-For. */
+	TRUST_PROXY?: string;
+	/** Public URL of the service, e.g. https://intercom.example.com (OAuth redirect and webhook URLs). */
+	PUBLIC_URL?: string;
+	/** Where the bridge's routes live. Default /intercom. */
+	INTERCOM_BRIDGE_BASE_PATH?: string;
 }
 
 /** Parses PORT: 0 to 65535. @throws ConfigError */
@@ -45,8 +55,30 @@ export async function runService(
 		if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
 		if (webhookKeysGenerated > 0) logger.info({ sites: webhookKeysGenerated }, "generated webhook API keys");
 		await ensureFirstAdmin(store, print);
-		const app = createAdminApp({ store, logger });
-		server = await startServer({ store, logger, port, host: env.HOST?.trim() || "127.0.0.1", app });
+		const trustProxy = env.TRUST_PROXY?.trim().toLowerCase() === "true";
+		const publicUrl = env.PUBLIC_URL?.trim() || undefined;
+		const basePath = env.INTERCOM_BRIDGE_BASE_PATH?.trim() || "/intercom";
+		// The service answers the webhooks Intercom calls and the live-site routes, runs the
+		// background jobs (conversation links), and serves the admin console.
+		const bridge = createIntercomBridge({ store, logger, trustProxy, basePath });
+		const jobs = createJobRunner({ store, logger });
+		await jobs.start();
+		const app = new Hono();
+		app.route("/", createAdminApp({ store, logger, trustProxy, publicUrl, webhookBasePath: basePath }));
+		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw));
+		try {
+			server = await startServer({
+				store,
+				logger,
+				port,
+				host: env.HOST?.trim() || "127.0.0.1",
+				app,
+				beforeStoreClose: () => jobs.stop(),
+			});
+		} catch (err) {
+			await jobs.stop();
+			throw err;
+		}
 	} catch (err) {
 		await store.close();
 		throw err;
@@ -55,6 +87,9 @@ export async function runService(
 	print(`  database: ${store.kind} (${store.location})`);
 	print(`  health:   ${server.url}/healthz`);
 	print(`  admin:    ${server.url}/admin`);
+	print(
+		`  webhooks: ${server.url}${env.INTERCOM_BRIDGE_BASE_PATH?.trim() || "/intercom"}/updatecontact, …/logactivity, …/webhooks`,
+	);
 	print("Press Ctrl-C to stop.");
 	const stop = (signal: string) => {
 		logger.info({ signal }, "shutting down");

@@ -18,6 +18,8 @@ export interface StartServerOptions {
 	host?: string;
 	/** Extra routes to mount (the demo, the admin console and the webhooks do so). */
 	app?: Hono;
+	/** Runs after the last request finished and before the store closes (stop background jobs here). */
+	beforeStoreClose?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -85,7 +87,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 					});
 					if ("closeIdleConnections" in server) server.closeIdleConnections();
 				});
-				await options.store.close();
+				try {
+					await options.beforeStoreClose?.();
+				} finally {
+					await options.store.close();
+				}
 			})();
 			return closing;
 		},
