@@ -51,7 +51,8 @@ export async function startServer(env: Record<string, string>): Promise<BenchSer
 			return message;
 		},
 		async stop() {
-			if (child.exitCode !== null) return;
+			// A child killed by a signal has signalCode set and exitCode null.
+			if (child.exitCode !== null || child.signalCode !== null) return;
 			child.kill("SIGKILL");
 			await once(child, "exit");
 		},

@@ -46,10 +46,17 @@ describe("PostgreSQL stopped during load", () => {
 	});
 
 	afterAll(async () => {
-		server?.closeAllConnections();
-		await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-		await store?.close().catch(() => {});
-		await postgres?.stop();
+		// Whatever hangs on the way out, the cluster must not outlive the test.
+		try {
+			server?.closeAllConnections();
+			const closed = Promise.all([
+				new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+				store?.close().catch(() => {}),
+			]);
+			await Promise.race([closed, sleep(5000)]);
+		} finally {
+			await postgres?.stop();
+		}
 	});
 
 	it("answers 503 with Retry-After, never 500, and loses no acknowledged request", async () => {
