@@ -97,7 +97,14 @@ async function consentsPage(
 ${can ? "" : notice("info", "Changing consents needs the modify role on every site; you can only look.")}
 ${list.map(
 	(k) => html`<section class="card" aria-label="Consent ${k.codeName}">
-	<h2><code>${k.codeName}</code></h2>
+	<h2><code>${k.codeName}</code> <span class="badge${k.enabled ? " ok" : " off"}">${k.enabled ? "enabled" : "disabled"}</span></h2>
+	${
+		can
+			? html`<form class="inline" method="post" action="${base}/${encodeURIComponent(k.codeName)}/${k.enabled ? "disable" : "enable"}">${csrfField(c)}
+		<button class="btn small" type="submit">${k.enabled ? "Disable" : "Enable"}</button></form>
+		<p class="muted">${k.enabled ? "Disabling stops offering it: nobody can newly agree; existing agreements stay and can be withdrawn." : "Disabled: visitors cannot agree to it."}</p>`
+			: ""
+	}
 	<form method="post" action="${base}/${encodeURIComponent(k.codeName)}/edit">${csrfField(c)}
 		${textRow({ name: `displayName-${k.codeName}`, label: "Display name", value: k.displayName, disabled: !can, error: errors[`row:${k.codeName}`] })}
 		<div class="field"><label class="label" for="text-${k.codeName}">Text</label><div>
@@ -185,6 +192,19 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		}
 		return done(c, "consents");
 	});
+	for (const action of ["enable", "disable"] as const) {
+		postRoute(app, `/consents/:code/${action}`, async (c) => {
+			guard(c);
+			const code = c.req.param("code") ?? "";
+			try {
+				if (action === "enable") await deps.store.enableConsent(code);
+				else await deps.store.disableConsent(code);
+			} catch (err) {
+				return consentsPage(c, deps, { [`row:${code}`]: clean(err) }, {}, 422);
+			}
+			return done(c, "consents");
+		});
+	}
 	postRoute(app, "/consents/:code/edit", async (c) => {
 		guard(c);
 		const code = c.req.param("code") ?? "";

@@ -206,11 +206,31 @@ export function registerStoreCommands(program: Command, io: CliIo, withStore: Wi
 					formatTable(all, [
 						["codeName", "CODE NAME"],
 						["displayName", "DISPLAY NAME"],
+						["enabled", "ENABLED"],
 						["text", "TEXT"],
 					]),
 				);
 			}),
 		);
+
+	for (const [name, enable] of [
+		["enable", true],
+		["disable", false],
+	] as const) {
+		consents
+			.command(`${name} <codeName>`)
+			.description(
+				enable
+					? "offer a disabled consent again"
+					: "stop offering a consent (existing agreements stay; withdrawing stays possible)",
+			)
+			.action((codeName: string) =>
+				withStore(async (store) => {
+					await (enable ? store.enableConsent(codeName) : store.disableConsent(codeName));
+					io.stdout(`Consent ${codeName} ${enable ? "enabled" : "disabled"}.`);
+				}),
+			);
+	}
 
 	registerContactCommands(program, io, withStore, print);
 	registerAdminCommands(program, io, withStore);

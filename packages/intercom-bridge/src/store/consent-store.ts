@@ -48,6 +48,12 @@ export function createConsentStore(ctx: StoreContext) {
 				if (!contact) throw new NotFoundError(`Contact ${contactGuid} not found.`);
 				const [consent] = await tx.select().from(consents).where(eq(consents.codeName, consentCode));
 				if (!consent) throw new NotFoundError(`No consent "${consentCode}".`);
+				if (action === "agree" && !consent.enabled) {
+					throw new ValidationError(
+						`Consent "${consentCode}" is disabled: it can no longer be agreed to.`,
+						"consent",
+					);
+				}
 				const latest = await latestAction(tx, contact.guid, consent.id);
 				const agreed = latest?.action === "agree";
 				// Only a change of state is recorded, so the history reads as decisions, not clicks.
@@ -58,6 +64,14 @@ export function createConsentStore(ctx: StoreContext) {
 				return { changed: true, contactGuid: contact.guid };
 			}),
 		);
+	}
+
+	async function setConsentEnabled(codeName: string, enabled: boolean): Promise<Consent> {
+		const [row] = await guard(() =>
+			db.update(consents).set({ enabled }).where(eq(consents.codeName, codeName)).returning(),
+		);
+		if (!row) throw new NotFoundError(`No consent "${codeName}".`);
+		return row;
 	}
 
 	return {
@@ -89,7 +103,12 @@ export function createConsentStore(ctx: StoreContext) {
 			return row ?? null;
 		},
 
-		/** Records that the contact agrees (no new row when already agreed). */
+		/** Stops offering a consent: agreeing fails from now on; agreements stay and can be withdrawn. @throws NotFoundError */
+		disableConsent: (codeName: string) => setConsentEnabled(codeName, false),
+		/** Offers a disabled consent again. @throws NotFoundError */
+		enableConsent: (codeName: string) => setConsentEnabled(codeName, true),
+
+		/** Records that the contact agrees (no new row when already agreed). @throws ValidationError for a disabled consent. */
 		agree: (contactGuid: string, consentCode: string) => record(contactGuid, consentCode, "agree"),
 
 		/** Records that the contact revokes its agreement (no new row when not agreed). */

@@ -163,6 +163,8 @@ export const consents = pgTable("consents", {
 	codeName: varchar("code_name", { length: 100 }).notNull().unique(),
 	displayName: varchar("display_name", { length: 200 }).notNull(),
 	text: text("text").notNull().default(""),
+	/** A disabled consent is no longer offered: nobody can newly agree; withdrawing stays possible. */
+	enabled: boolean("enabled").notNull().default(true),
 	createdAt: createdAt(),
 });
 

@@ -234,6 +234,17 @@ describe("activity types and consents", () => {
 		expect(dup.status).toBe(422);
 	});
 
+	it("disables and enables a consent", async () => {
+		await f.store.addConsent({ codeName: "promos", displayName: "Promotions" });
+		expect((await b.post("/admin/consents/promos/disable", { _csrf: csrf })).status).toBe(303);
+		expect((await f.store.getConsent("promos"))?.enabled).toBe(false);
+		expect(await (await b.get("/admin/consents")).text()).toContain("Disabled: visitors cannot agree to it.");
+		expect((await b.post("/admin/consents/promos/enable", { _csrf: csrf })).status).toBe(303);
+		expect((await f.store.getConsent("promos"))?.enabled).toBe(true);
+		expect((await b.post("/admin/consents/missing/disable", { _csrf: csrf })).status).toBe(422);
+		expect((await b.post("/admin/consents/promos/disable", {})).status).toBe(403);
+	});
+
 	it("adds and edits a consent", async () => {
 		expect(
 			(

@@ -339,6 +339,15 @@ export function storeSuite(factory: StoreFactory) {
 				["other", false],
 			]);
 			await expect(store.agree(c.guid, "missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+			// A disabled consent can no longer be agreed to, but withdrawing still works.
+			await store.disableConsent("data");
+			expect((await store.getConsent("data"))?.enabled).toBe(false);
+			expect(await store.isAgreed(c.guid, "data")).toBe(true);
+			await store.revoke(c.guid, "data");
+			await expect(store.agree(c.guid, "data")).rejects.toThrow(/is disabled/);
+			await store.enableConsent("data");
+			expect((await store.agree(c.guid, "data")).changed).toBe(true);
+			await expect(store.disableConsent("missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
 			expect(await store.isAgreed("garbage", "data")).toBe(false);
 		});
 

@@ -1,0 +1,1 @@
+ALTER TABLE "consents" ADD COLUMN "enabled" boolean DEFAULT true NOT NULL;
