@@ -53,6 +53,14 @@ async function bridgeFixture(
 	return fixture;
 }
 
+/** Serves a Hono app on a free loopback port until the suite ends; returns its URL. */
+async function serveApp(app: { fetch: (request: Request) => Response | Promise<Response> }): Promise<string> {
+	const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
+	await new Promise((r) => server.once("listening", r));
+	cleanups.push(() => new Promise((r) => server.close(r)));
+	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
 	const context = await browser.newContext({ userAgent: BROWSER_UA });
 	cleanups.push(() => context.close());
@@ -145,10 +153,7 @@ describe("Messenger in Chromium: safety", () => {
 			);
 			return c.html(`<!doctype html><html><body><h1>CSP</h1>${html}</body></html>`);
 		});
-		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
-		await new Promise((r) => server.once("listening", r));
-		cleanups.push(() => new Promise((r) => server.close(r)));
-		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const url = await serveApp(app);
 
 		const blocked = await newPage();
 		const violations: string[] = [];
@@ -240,10 +245,7 @@ describe("Messenger in Chromium: cache-safe mode and the browser module", () => 
 		const { bridge, store } = await bridgeFixture();
 		const ada = await store.createContact({ email: "ada@example.com", firstName: "Ada" });
 		const app = spaApp(bridge);
-		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
-		await new Promise((r) => server.once("listening", r));
-		cleanups.push(() => new Promise((r) => server.close(r)));
-		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const url = await serveApp(app);
 		const { context, page } = await newPage();
 		await page.goto(`${url}/spa`);
 		const visitor = await visitorGuid(context);
@@ -290,10 +292,7 @@ describe("Messenger in Chromium: consent gate and lazy loading", () => {
 	it("loads nothing before the consent, boots after agree, shuts down after revoke", async () => {
 		const { bridge } = await bridgeFixture({ messenger: { loadAfterConsent: "data" } });
 		const app = spaApp(bridge);
-		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
-		await new Promise((r) => server.once("listening", r));
-		cleanups.push(() => new Promise((r) => server.close(r)));
-		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const url = await serveApp(app);
 		const { context, page } = await newPage();
 		const widgetRequests: string[] = [];
 		page.on("request", (r) => {
