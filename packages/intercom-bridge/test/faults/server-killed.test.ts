@@ -66,14 +66,15 @@ describe("service killed with SIGKILL during load", () => {
 		const after = await activityJobs(store);
 		expect(after.activities.every((a) => a.states?.length === 1)).toBe(true);
 		expect(after.orphanJobs).toBe(0);
-		const missing = await waitForLinks(store, 20_000, leased);
+		const missing = await waitForLinks(store, 35_000, leased);
 		console.info("SIGKILL:", {
 			sent: outcomes.length,
 			acknowledged: acked,
 			activities: after.activities.length,
 			leasedAtKill: leased.size,
 			missingLinks: missing.length,
+			missingStates: missing.map((a) => `${a.states?.join()}/${a.retries}`),
 		});
 		expect(missing).toEqual([]);
-	}, 60_000);
+	}, 80_000);
 });
