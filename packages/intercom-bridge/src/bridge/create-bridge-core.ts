@@ -34,6 +34,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		contact: Contact,
 		setCookie: string | null,
 	): Promise<Visit> {
+		tracker.forget(contact.guid, visit.contact?.guid, tracker.cookie.read(request.headers.get("cookie")));
 		const codes = visit.settings ? tracker.consentCodes(visit.settings) : [];
 		const found = await store.getVisitorContact(contact.guid, codes);
 		const next: Visit = {

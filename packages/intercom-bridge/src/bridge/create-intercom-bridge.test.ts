@@ -42,16 +42,22 @@ describe("createIntercomBridge: visitors", () => {
 		expect((await store.listContacts()).total).toBe(1);
 	});
 
-	it("costs one indexed read and no write for a known contact's page view", async () => {
-		const { bridge, queries } = await setup();
+	it("costs one indexed read and no write for a known contact's page view, none when seen moments ago", async () => {
+		const { bridge, queries, store } = await setup();
 		const first = await bridge.visit(page());
-		await bridge.visit(page(cookieOf(first.setCookie))); // warms the settings cache
+		const cookie = cookieOf(first.setCookie);
+		// Another bridge on the same store stands for a process that has not seen this visitor yet.
+		const other = createIntercomBridge({ store, logger: bridge.options.logger });
+		await other.messenger.script(page(undefined, { headers: { "user-agent": "curl/8" } })); // warms the settings cache only
 		queries.length = 0;
-		const html = await bridge.messenger.script(page(cookieOf(first.setCookie)));
+		const html = await other.messenger.script(page(cookie));
 		expect(html).toContain(first.contact?.guid);
 		expect(queries).toHaveLength(1);
 		expect(queries[0]).toMatch(/^select /i);
 		expect(queries[0]).toContain('"contacts"."guid" = $');
+		queries.length = 0;
+		expect(await other.messenger.script(page(cookie))).toContain(first.contact?.guid);
+		expect(queries).toHaveLength(0);
 	});
 
 	it("ignores a cookie whose signature does not match (no borrowing another contact's GUID)", async () => {

@@ -30,6 +30,25 @@ export function createVisitorTracker(
 	const { store } = options;
 	const cookie = createVisitorCookie({ ...options.cookie, key: store.deriveKey("visitor-cookie") });
 	const visits = new WeakMap<Request, { create: boolean; promise: Promise<Visit> }>();
+	// Known visitors, for as long as settings are cached (2 s by default): repeated page views of
+	// one visitor cost no query. Changes made through this bridge drop the entry at once; a change
+	// by another process shows within the cache time, as settings do.
+	const known = new Map<
+		string,
+		{ at: number; value: { contact: Contact; agreed: Record<string, boolean> }; codes: string }
+	>();
+	const MAX_KNOWN = 10_000;
+	const lookup = async (guid: string, codes: string[]) => {
+		const key = codes.join("\u0000");
+		const hit = known.get(guid);
+		if (hit && hit.codes === key && store.now() - hit.at <= store.cacheMaxAgeMs) return hit.value;
+		const found = await store.getVisitorContact(guid, codes);
+		if (found) {
+			if (known.size >= MAX_KNOWN) known.delete(known.keys().next().value as string);
+			known.set(guid, { at: store.now(), value: found, codes: key });
+		} else known.delete(guid);
+		return found;
+	};
 	const trackingConsent = typeof options.tracking === "object" ? options.tracking.consent : null;
 
 	function consentCodes(settings: SiteSettings): string[] {
@@ -46,7 +65,7 @@ export function createVisitorTracker(
 		const codes = consentCodes(settings);
 		const guid = cookie.read(request.headers.get("cookie"));
 		if (guid) {
-			const found = await store.getVisitorContact(guid, codes);
+			const found = await lookup(guid, codes);
 			if (found) {
 				const moved = found.contact.guid !== guid; // merged into another contact: follow it
 				return {
@@ -87,6 +106,10 @@ export function createVisitorTracker(
 			// A failed lookup must not be cached for the request's lifetime.
 			promise.catch(() => visits.delete(request));
 			return promise;
+		},
+		/** Forgets what is cached about these contact GUIDs (after a change to them). */
+		forget(...guids: (string | null | undefined)[]) {
+			for (const guid of guids) if (guid) known.delete(guid.toLowerCase());
 		},
 		/** Makes the visit of `request` refer to `contact` from now on (after identify/agree). */
 		remember(request: Request, visit: Visit) {

@@ -54,6 +54,10 @@ export function createStore(options: StoreOptions) {
 		client: options.database.client,
 		/** Id of the secret key (not secret), to tell which key encrypted the data. */
 		secretKeyId: ctx.secretBox.keyId,
+		/** The store's clock (ms), for caches that must expire with its own. */
+		now: ctx.now,
+		/** How long this store serves cached settings and sites (ms); other caches follow it. */
+		cacheMaxAgeMs: ctx.cacheMaxAgeMs,
 
 		/**
 		 * A 32-byte key for `purpose` (e.g. "visitor-cookie"), derived from the secret key with HKDF:
