@@ -70,6 +70,7 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		return c.json({ error: { code: "INTERNAL", message: "Internal error; see the server log." } }, 500);
 	});
 
+	const rendered = new Map<string, { contact: object; settings: object; agreed: object; html: string }>();
 	const renderOptions = (opts: ScriptOptions): RenderOptions => ({
 		nonce: opts.nonce,
 		lazy: options.messenger.lazy,
@@ -113,10 +114,28 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 					if (!site.settings?.enabled || !site.settings.appId) return "";
 					return renderCacheSafeScript(`${basePath}/messenger/settings`, renderOptions(opts));
 				}
-				const decision = await core.decide(await core.visit(request));
-				return decision.enabled
+				const visit = await core.visit(request);
+				// While the visitor and the settings come from cache (the same objects), so does the HTML:
+				// no HMAC or serialisation per page view. A per-response nonce makes every script unique.
+				const key = visit.contact && !opts.nonce ? visit.contact.guid : null;
+				const hit = key ? rendered.get(key) : undefined;
+				if (
+					hit &&
+					hit.contact === visit.contact &&
+					hit.settings === visit.settings &&
+					hit.agreed === visit.agreed
+				) {
+					return hit.html;
+				}
+				const decision = await core.decide(visit);
+				const html = decision.enabled
 					? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
 					: "";
+				if (key && visit.contact && visit.settings) {
+					if (rendered.size >= 10_000) rendered.delete(rendered.keys().next().value as string);
+					rendered.set(key, { contact: visit.contact, settings: visit.settings, agreed: visit.agreed, html });
+				}
+				return html;
 			},
 			/** The visitor's Messenger decision (settings object for single-page apps). */
 			async settings(request: Request): Promise<MessengerDecision> {

@@ -55,23 +55,40 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 		ensure() {
 			ready ??= (async () => {
 				const { default: PgBossClass } = await import("pg-boss");
-				const sender = new PgBossClass({
-					db: storeBossDb(store),
-					supervise: false,
-					schedule: false,
-					migrate: true,
-				});
-				sender.on("error", (err: Error) =>
-					logger?.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
-				);
-				await sender.start();
-				// Defaults for jobs queued before a runner has set its own policy (createJobRunner updates it).
-				await sender.createQueue(CONVERSATION_LINKS_QUEUE, {
-					name: CONVERSATION_LINKS_QUEUE,
-					retryDelay: 30,
-					retryBackoff: true,
-					expireInSeconds: 900,
-				});
+				const create = () => {
+					const instance = new PgBossClass({
+						db: storeBossDb(store),
+						supervise: false,
+						schedule: false,
+						migrate: true,
+					});
+					instance.on("error", (err: Error) =>
+						logger?.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
+					);
+					return instance;
+				};
+				// Instances starting together on an empty database race to create pg-boss's schema and
+				// the queue; the loser's statement fails on what the winner just made. A fresh try
+				// then finds it in place.
+				let sender = create();
+				for (let attempt = 1; ; attempt++) {
+					try {
+						await sender.start();
+						// Defaults for jobs queued before a runner has set its own policy (createJobRunner updates it).
+						await sender.createQueue(CONVERSATION_LINKS_QUEUE, {
+							name: CONVERSATION_LINKS_QUEUE,
+							retryDelay: 30,
+							retryBackoff: true,
+							expireInSeconds: 900,
+						});
+						break;
+					} catch (err) {
+						if (attempt >= 4) throw err;
+						await sender.stop({ graceful: false, wait: false }).catch(() => {});
+						await new Promise((r) => setTimeout(r, 150 * attempt + Math.random() * 200));
+						sender = create();
+					}
+				}
 				boss = sender;
 			})().catch((err: unknown) => {
 				ready = undefined; // let the next request try again (e.g. the database was down)
