@@ -15,11 +15,15 @@ export const TOKEN = "fault-token-123";
 
 /** A store on `url` with the seeded site, `contacts` fresh contacts, and durable commits. */
 export async function faultStore(url: string, contacts: number) {
-	const store = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, onPoolError: () => {} });
 	// The harness runs PostgreSQL with synchronous_commit=off, which may drop the last acknowledged
 	// commits on a crash; production runs with it on, and so do these tests (per database beats -c).
+	// The setting applies to new sessions only, so the pool that set it is closed first: a pooled
+	// connection from before would keep committing without waiting for the WAL.
 	const name = new URL(url).pathname.slice(1);
-	await store.db.execute(sql.raw(`alter database ${name} set synchronous_commit = on`));
+	const setup = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, onPoolError: () => {} });
+	await setup.db.execute(sql.raw(`alter database ${name} set synchronous_commit = on`));
+	await setup.close();
+	const store = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, onPoolError: () => {} });
 	await store.prepare();
 	const { site, apiKey } = await seedSite(store);
 	await store.setSetting(site.id, "accessToken", TOKEN);
