@@ -30,11 +30,14 @@ export async function nextMessengerScript(
 	headers: { get(name: string): string | null },
 	options: { nonce?: string } = {},
 ): Promise<{ js: string; attributes: Record<string, string> } | null> {
-	const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
-	const host = headers.get("x-forwarded-host")?.split(",")[0]?.trim() || headers.get("host") || "localhost";
-	const request = new Request(`${proto}://${host}/`, {
-		headers: { host, cookie: headers.get("cookie") ?? "" },
-	});
+	// Pass the headers on as they came: the bridge believes X-Forwarded-* only with trustProxy.
+	const host = headers.get("host") || "localhost";
+	const passed: Record<string, string> = { host };
+	for (const name of ["cookie", "x-forwarded-host", "x-forwarded-proto"]) {
+		const value = headers.get(name);
+		if (value) passed[name] = value;
+	}
+	const request = new Request(`http://${host}/`, { headers: passed });
 	const html = await bridge.messenger.script(request, { cacheSafe: true, nonce: options.nonce });
 	const match = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(html);
 	if (!match?.[1]) return null;

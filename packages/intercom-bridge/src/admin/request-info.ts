@@ -6,6 +6,7 @@
  * them, any client could claim HTTPS or another IP (and so dodge the per-IP sign-in limit).
  */
 import type { Context } from "hono";
+import { requestOrigin } from "../bridge/request-info.ts";
 
 export interface RequestInfoOptions {
 	trustProxy: boolean;
@@ -13,15 +14,9 @@ export interface RequestInfoOptions {
 	publicUrl?: string;
 }
 
-const first = (value: string | undefined) => value?.split(",")[0]?.trim() || undefined;
-
 /** `https:` or `http:`, as the browser sees it. */
 export function requestProtocol(c: Context, options: RequestInfoOptions): "https:" | "http:" {
-	if (options.trustProxy) {
-		const proto = first(c.req.header("x-forwarded-proto"))?.toLowerCase();
-		if (proto === "https" || proto === "http") return `${proto}:`;
-	}
-	return new URL(c.req.url).protocol === "https:" ? "https:" : "http:";
+	return requestOrigin(c.req.raw, options.trustProxy).secure ? "https:" : "http:";
 }
 
 /** True when the browser reached the console over HTTPS. */
@@ -32,12 +27,10 @@ export function isHttps(c: Context, options: RequestInfoOptions): boolean {
 /** The origin the browser sees (`https://admin.example.com`): publicUrl, else the request (and proxy headers when trusted). */
 export function publicOrigin(c: Context, options: RequestInfoOptions): string {
 	if (options.publicUrl) return new URL(options.publicUrl).origin;
-	const url = new URL(c.req.url);
-	const host = (options.trustProxy && first(c.req.header("x-forwarded-host"))) || url.host;
 	try {
-		return new URL(`${requestProtocol(c, options)}//${host}`).origin;
+		return new URL(requestOrigin(c.req.raw, options.trustProxy).origin).origin;
 	} catch {
-		return url.origin;
+		return new URL(c.req.url).origin;
 	}
 }
 

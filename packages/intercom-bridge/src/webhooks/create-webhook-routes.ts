@@ -14,8 +14,10 @@
  * const app = new Hono();
  * app.route("/intercom", createWebhookRoutes(ctx)); // POST /intercom/updatecontact …
  */
+
 import { type Context, Hono } from "hono";
 import type { BridgeContext } from "../bridge/bridge-context.ts";
+import { requestOrigin } from "../bridge/request-info.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Site } from "../store/site-store.ts";
@@ -34,19 +36,13 @@ import { errorResponse, toErrorResponse, WebhookHttpError } from "./webhook-http
 
 type Handler = (ctx: WebhookHandlerContext, request: WebhookRequest) => Promise<Response>;
 
-/** The host a request was sent to: `X-Forwarded-Host` only behind a trusted proxy. */
-export function requestHost(request: Request, trustProxy: boolean): string {
-	const forwarded = trustProxy ? request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
-	return forwarded || request.headers.get("host") || new URL(request.url).host;
-}
-
 /** The site a request is for, when it exists and Intercom is enabled for it. @throws WebhookHttpError 404. */
 async function enabledSite(
 	store: Store,
 	request: Request,
 	trustProxy: boolean,
 ): Promise<{ site: Site; settings: SiteSettings }> {
-	const site = await store.resolveSiteByHost(requestHost(request, trustProxy));
+	const site = await store.resolveSiteByHost(requestOrigin(request, trustProxy).host);
 	const settings = site ? await store.getSettings(site.id) : null;
 	if (!site || !settings?.enabled) {
 		throw new WebhookHttpError(404, "NOT_FOUND", "Intercom is not enabled for this site.");

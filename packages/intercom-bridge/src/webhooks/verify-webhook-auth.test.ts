@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { requestOrigin } from "../bridge/request-info.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
-import { requestHost } from "./create-webhook-routes.ts";
 import { apiKeyOf, authenticateWebhook, verifyApiKey, verifySignature } from "./verify-webhook-auth.ts";
 
 const BODY = new TextEncoder().encode('{"type":"notification_event","id":"notif_1"}');
@@ -81,12 +81,12 @@ describe("API keys", () => {
 	});
 });
 
-describe("requestHost", () => {
+describe("the webhook site host (requestOrigin)", () => {
 	const request = new Request("http://internal:8080/intercom/updatecontact", {
 		headers: { host: "internal:8080", "x-forwarded-host": "www.example.com, proxy.local" },
 	});
 	it("uses X-Forwarded-Host only behind a trusted proxy", () => {
-		expect(requestHost(request, false)).toBe("internal:8080");
-		expect(requestHost(request, true)).toBe("www.example.com");
+		expect(requestOrigin(request, false).host).toBe("internal:8080");
+		expect(requestOrigin(request, true).host).toBe("www.example.com");
 	});
 });
