@@ -27,24 +27,20 @@ function requireGuid(value: string, what = "contact GUID"): string {
 
 const emailTaken = (email: string) => `The email ${email} is already used by another contact.`;
 
+/** The contact with this GUID, or the one this (old, merged) GUID now points to: two index look-ups. */
+function isGuidOrMergedInto(q: Queryable, guid: string) {
+	return or(
+		eq(contacts.guid, guid),
+		inArray(
+			contacts.guid,
+			q.select({ into: contactMerges.intoGuid }).from(contactMerges).where(eq(contactMerges.oldGuid, guid)),
+		),
+	);
+}
+
 /** Looks a contact up by GUID or by a merged (old) GUID, in one indexed query. */
 export async function findContact(q: Queryable, guid: string): Promise<Contact | null> {
-	const [row] = await q
-		.select()
-		.from(contacts)
-		.where(
-			or(
-				eq(contacts.guid, guid),
-				inArray(
-					contacts.guid,
-					q
-						.select({ into: contactMerges.intoGuid })
-						.from(contactMerges)
-						.where(eq(contactMerges.oldGuid, guid)),
-				),
-			),
-		)
-		.limit(1);
+	const [row] = await q.select().from(contacts).where(isGuidOrMergedInto(q, guid)).limit(1);
 	return row ?? null;
 }
 
@@ -113,22 +109,7 @@ export function createContactStore(ctx: StoreContext) {
 				)`
 				: sql<null>`null`;
 			const [row] = await guard(() =>
-				db
-					.select({ contact: contacts, latest })
-					.from(contacts)
-					.where(
-						or(
-							eq(contacts.guid, id),
-							inArray(
-								contacts.guid,
-								db
-									.select({ into: contactMerges.intoGuid })
-									.from(contactMerges)
-									.where(eq(contactMerges.oldGuid, id)),
-							),
-						),
-					)
-					.limit(1),
+				db.select({ contact: contacts, latest }).from(contacts).where(isGuidOrMergedInto(db, id)).limit(1),
 			);
 			if (!row) return null;
 			const actions =
