@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { ValidationError } from "../errors.ts";
 import { checkSettingKey, isSecretSetting, maskSecret, parseSetting } from "../settings/setting-keys.ts";
+import type { Store } from "../store/create-store.ts";
 import type { WithStore } from "./main.ts";
 import { type CliIo, formatJson, formatTable, jsonOption } from "./output.ts";
 
@@ -169,20 +170,14 @@ export function registerStoreCommands(program: Command, io: CliIo, withStore: Wi
 				);
 			}),
 		);
-	for (const [name, enable] of [
-		["enable", true],
-		["disable", false],
-	] as const) {
-		types
-			.command(`${name} <codeName>`)
-			.description(`${name} an activity type`)
-			.action((codeName: string) =>
-				withStore(async (store) => {
-					await (enable ? store.enableActivityType(codeName) : store.disableActivityType(codeName));
-					io.stdout(`Activity type ${codeName} ${enable ? "enabled" : "disabled"}.`);
-				}),
-			);
-	}
+	registerToggle(types, withStore, io, {
+		noun: "Activity type",
+		enable: { description: "enable an activity type", run: (store, code) => store.enableActivityType(code) },
+		disable: {
+			description: "disable an activity type",
+			run: (store, code) => store.disableActivityType(code),
+		},
+	});
 
 	// consents
 	const consents = program.command("consents").description("consents contacts can agree to");
@@ -213,24 +208,17 @@ export function registerStoreCommands(program: Command, io: CliIo, withStore: Wi
 			}),
 		);
 
-	for (const [name, enable] of [
-		["enable", true],
-		["disable", false],
-	] as const) {
-		consents
-			.command(`${name} <codeName>`)
-			.description(
-				enable
-					? "offer a disabled consent again"
-					: "stop offering a consent (existing agreements stay; withdrawing stays possible)",
-			)
-			.action((codeName: string) =>
-				withStore(async (store) => {
-					await (enable ? store.enableConsent(codeName) : store.disableConsent(codeName));
-					io.stdout(`Consent ${codeName} ${enable ? "enabled" : "disabled"}.`);
-				}),
-			);
-	}
+	registerToggle(consents, withStore, io, {
+		noun: "Consent",
+		enable: {
+			description: "offer a disabled consent again",
+			run: (store, code) => store.enableConsent(code),
+		},
+		disable: {
+			description: "stop offering a consent (existing agreements stay; withdrawing stays possible)",
+			run: (store, code) => store.disableConsent(code),
+		},
+	});
 
 	registerContactCommands(program, io, withStore, print);
 	registerAdminCommands(program, io, withStore);
@@ -385,6 +373,31 @@ function registerAdminCommands(program: Command, io: CliIo, withStore: WithStore
 				);
 			}),
 		);
+}
+
+type ToggleAction = { description: string; run: (store: Store, codeName: string) => Promise<unknown> };
+
+/** Adds `enable <codeName>` and `disable <codeName>` to a command group. */
+function registerToggle(
+	group: Command,
+	withStore: WithStore,
+	io: CliIo,
+	spec: { noun: string; enable: ToggleAction; disable: ToggleAction },
+) {
+	for (const [name, action] of [
+		["enable", spec.enable],
+		["disable", spec.disable],
+	] as const) {
+		group
+			.command(`${name} <codeName>`)
+			.description(action.description)
+			.action((codeName: string) =>
+				withStore(async (store) => {
+					await action.run(store, codeName);
+					io.stdout(`${spec.noun} ${codeName} ${name}d.`);
+				}),
+			);
+	}
 }
 
 function actor(io: CliIo): string {
