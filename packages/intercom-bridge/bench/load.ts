@@ -53,7 +53,8 @@ export async function startServer(env: Record<string, string>): Promise<BenchSer
 		async stop() {
 			// A child killed by a signal has signalCode set and exitCode null.
 			if (child.exitCode !== null || child.signalCode !== null) return;
-			child.kill("SIGKILL");
+			// SIGINT lets a profiled server (BENCH_PROF) write its profile; otherwise no need to wait.
+			child.kill(process.env.BENCH_PROF ? "SIGINT" : "SIGKILL");
 			await once(child, "exit");
 		},
 	};

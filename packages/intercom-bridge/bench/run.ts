@@ -13,6 +13,12 @@ import { type BenchResults, renderReport } from "./report.ts";
 import { BROWSER_UA, type Seeded, seedBenchStore } from "./seed.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+/**
+ * BENCH_ONLY=webhooks|page|pglite|memory (comma-separated) runs only those parts, for working on
+ * one number; such a partial run prints its results and leaves BENCHMARKS.md alone.
+ */
+const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
+const part = (name: string) => only.size === 0 || only.has(name);
 const secretKey = randomBytes(32);
 const servers: BenchServer[] = [];
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -133,26 +139,43 @@ async function main() {
 	try {
 		const url = await createDatabase(postgres.url, "bench");
 		const seeded = await seedPostgres(url);
-		log("webhooks on PostgreSQL");
-		const pgBridge = await server({ DATABASE_URL: url });
-		const baseline = await server({
-			DATABASE_URL: url,
-			BENCH_MODE: "baseline",
-			BENCH_SEEDED: JSON.stringify(seeded),
-		});
-		const rows = await webhooks(pgBridge, seeded, "postgres", baseline);
-		await baseline.stop();
-		log("Messenger page on PostgreSQL");
-		const pageResult = await page(pgBridge);
-		await pgBridge.stop();
-		log("webhooks on PGlite");
-		const lite = await server({});
-		if (!lite.seeded) throw new Error("the PGlite server reported no seed");
-		rows.push(...(await webhooks(lite, lite.seeded, "pglite")));
-		await lite.stop();
-		log("memory");
-		const memUrl = await createDatabase(postgres.url, "bench_memory");
-		const mem = await memory(memUrl, await seedPostgres(memUrl));
+		const rows: BenchResults["webhooks"] = [];
+		let pageResult: BenchResults["page"] | null = null;
+		let mem: BenchResults["memory"] | null = null;
+		if (part("webhooks") || part("page")) {
+			const pgBridge = await server({ DATABASE_URL: url });
+			if (part("webhooks")) {
+				log("webhooks on PostgreSQL");
+				const baseline = await server({
+					DATABASE_URL: url,
+					BENCH_MODE: "baseline",
+					BENCH_SEEDED: JSON.stringify(seeded),
+				});
+				rows.push(...(await webhooks(pgBridge, seeded, "postgres", baseline)));
+				await baseline.stop();
+			}
+			if (part("page")) {
+				log("Messenger page on PostgreSQL");
+				pageResult = await page(pgBridge);
+			}
+			await pgBridge.stop();
+		}
+		if (part("pglite")) {
+			log("webhooks on PGlite");
+			const lite = await server({});
+			if (!lite.seeded) throw new Error("the PGlite server reported no seed");
+			rows.push(...(await webhooks(lite, lite.seeded, "pglite")));
+			await lite.stop();
+		}
+		if (part("memory")) {
+			log("memory");
+			const memUrl = await createDatabase(postgres.url, "bench_memory");
+			mem = await memory(memUrl, await seedPostgres(memUrl));
+		}
+		if (only.size > 0 || !pageResult || !mem) {
+			log(`partial run (BENCH_ONLY=${[...only].join(",")}): BENCHMARKS.md left as it is`);
+			return;
+		}
 		const results: BenchResults = { seconds, webhooks: rows, page: pageResult, memory: mem };
 		const target = new URL("../../../BENCHMARKS.md", import.meta.url);
 		await writeFile(target, renderReport(results));

@@ -13,6 +13,36 @@ import { drizzleBossDb, storeBossDb } from "./pg-boss-db.ts";
 /** Name of the pg-boss queue that fills activities' conversation links. */
 export const CONVERSATION_LINKS_QUEUE = "intercom-bridge-conversation-links";
 
+/** pg-boss's schema (its default; the queue's sender and runner use the default). */
+export const PG_BOSS_SCHEMA = "pgboss";
+
+/**
+ * An INSERT of conversation-links jobs for a data-modifying CTE, so a webhook can write its
+ * activity and the job in one statement. It writes the row pg-boss 10's own `send` writes
+ * (plans.js `insertJob`): the queue's policy, dead letter, expiry, retention and retry delay,
+ * with our retry limit. pg-boss is pinned to an exact version because this depends on its table;
+ * a test compares this row with one written by `boss.send`. A missing queue makes the statement
+ * fail (the job table has no partition for it), so the activity is not written either.
+ * @param input.from a FROM list with one row per job
+ * @param input.data the job's data: a jsonb expression over `from`'s columns ({@link ConversationLinksJob})
+ * @param input.retryLimit an SQL integer expression: attempts after the first
+ */
+export function conversationLinksJobText(input: { from: string; data: string; retryLimit: string }): string {
+	return `insert into ${PG_BOSS_SCHEMA}.job
+			(name, data, priority, start_after, dead_letter, expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
+		select '${CONVERSATION_LINKS_QUEUE}', ${input.data}, 0, now(), q.dead_letter,
+			coalesce(q.expire_seconds, 900) * interval '1s',
+			now() + cast(coalesce((q.retention_minutes * 60)::text, '14 days') as interval),
+			${input.retryLimit},
+			case when coalesce(q.retry_backoff, false) then greatest(coalesce(q.retry_delay, 0), 1)
+				else coalesce(q.retry_delay, 0) end,
+			coalesce(q.retry_backoff, false),
+			q.policy
+		from ${input.from}
+			left join ${PG_BOSS_SCHEMA}.queue q on q.name = '${CONVERSATION_LINKS_QUEUE}'
+		returning id`;
+}
+
 /** Data of a conversation-links job. */
 export interface ConversationLinksJob {
 	/** The activity whose comment receives the links. */

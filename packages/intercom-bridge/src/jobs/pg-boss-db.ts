@@ -4,10 +4,10 @@
  * embedded database, so pg-boss must share it), the node-postgres pool, or a Drizzle transaction
  * (so a job is inserted in the same transaction as the row it serves: an outbox for free).
  */
-import { type SQL, sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Store } from "../store/create-store.ts";
-import { rowsOf, type Tx } from "../store/database.ts";
+import type { Tx } from "../store/database.ts";
+import { runInTransaction } from "../store/prepared-statement.ts";
 
 /** What pg-boss needs of a database. */
 export type BossDb = PgBoss.Db;
@@ -60,17 +60,5 @@ export function storeBossDb(store: Pick<Store, "kind" | "client">): BossDb {
  * statement runs on the transaction's connection on either driver.
  */
 export function drizzleBossDb(tx: Tx): BossDb {
-	return {
-		async executeSql(text, values = []) {
-			const parts: SQL[] = [];
-			let last = 0;
-			for (const match of text.matchAll(/\$(\d+)/g)) {
-				parts.push(sql.raw(text.slice(last, match.index)));
-				parts.push(sql`${sql.param(values[Number(match[1]) - 1] ?? null)}`);
-				last = match.index + match[0].length;
-			}
-			parts.push(sql.raw(text.slice(last)));
-			return { rows: rowsOf(await tx.execute(sql.join(parts))) };
-		},
-	};
+	return { executeSql: async (text, values = []) => ({ rows: await runInTransaction(tx, text, values) }) };
 }

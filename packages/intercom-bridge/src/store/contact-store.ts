@@ -38,6 +38,17 @@ function isGuidOrMergedInto(q: Queryable, guid: string) {
 	);
 }
 
+/**
+ * A SELECT of the one `guid` that a GUID resolves to (itself, or the contact an old GUID was merged
+ * into), for statements that do their work in CTEs; no row for an unknown GUID. `guid` is an SQL
+ * expression of type uuid, e.g. `$1::uuid`.
+ */
+export function resolveContactGuidText(guid: string): string {
+	return `select guid from contacts
+		where guid = ${guid} or guid in (select into_guid from contact_merges where old_guid = ${guid})
+		limit 1`;
+}
+
 /** Looks a contact up by GUID or by a merged (old) GUID, in one indexed query. */
 export async function findContact(q: Queryable, guid: string): Promise<Contact | null> {
 	const [row] = await q.select().from(contacts).where(isGuidOrMergedInto(q, guid)).limit(1);

@@ -15,6 +15,7 @@ import { createContactStore } from "./contact-store.ts";
 import type { Database, Tx } from "./database.ts";
 import { createDeliveryStore } from "./delivery-store.ts";
 import { migrate } from "./migrate.ts";
+import { type PreparedStatement, runPrepared } from "./prepared-statement.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -65,6 +66,15 @@ export function createStore(options: StoreOptions) {
 		 */
 		deriveKey(purpose: string): Uint8Array {
 			return new Uint8Array(hkdfSync("sha256", options.secretKey, "intercom-bridge", purpose, 32));
+		},
+
+		/**
+		 * Runs a fixed statement (see prepared-statement.ts) and returns its rows. A single statement is
+		 * atomic: all of it is written, or nothing.
+		 * @throws StoreUnavailableError when the database is unreachable.
+		 */
+		runStatement<T>(statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+			return guard(() => runPrepared<T>(options.database, statement, values));
 		},
 
 		/** Runs `fn` in one transaction: all of it is written, or nothing. */

@@ -72,3 +72,33 @@ export async function noteWebhookDelivery(
 			),
 		);
 }
+
+/**
+ * The claim as an INSERT for a data-modifying CTE, so a handler can claim and do its work in one
+ * statement (one round trip, atomic without a transaction). A row is claimed for each row of
+ * `from` (a FROM list that yields one row when the work can go ahead, none otherwise), so a
+ * request that is refused claims nothing. RETURNING yields the row when the claim is won: a new
+ * key, or (with `windowSecs`) a key last seen longer ago than the window. Concurrent claims of one
+ * key wait on the unique index; the loser sees the winner's row and returns nothing.
+ * Values are SQL expressions, typically parameters such as `$3::int`.
+ */
+export function claimDeliveryText(input: {
+	from: string;
+	siteId: string;
+	endpoint: string;
+	deliveryKey: string;
+	status: string;
+	detail: string;
+	windowSecs?: string;
+}): string {
+	const onConflict =
+		input.windowSecs === undefined
+			? "do nothing"
+			: `do update set received_at = now(), status = excluded.status, detail = excluded.detail
+				where webhook_deliveries.received_at < now() - make_interval(secs => ${input.windowSecs})`;
+	return `insert into webhook_deliveries (site_id, endpoint, delivery_key, status, response_status, detail)
+		select ${input.siteId}, ${input.endpoint}, ${input.deliveryKey}, ${input.status}, 200, ${input.detail}
+		from ${input.from}
+		on conflict (site_id, endpoint, delivery_key) ${onConflict}
+		returning id`;
+}

@@ -1,6 +1,7 @@
 /** Bad input and faults: content type, size, JSON, prototype poisoning, duplicates, a lost database. */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { bodyDeliveryKey } from "../../src/webhooks/claim-webhook-delivery.ts";
 import type { WebhookEnv } from "./webhook-env.ts";
 import type { SendOptions } from "./webhook-testbed.ts";
 
@@ -104,6 +105,22 @@ export function ingressCases(env: () => WebhookEnv) {
 			expect(await store.listActivities(contact.guid)).toHaveLength(1);
 		});
 
+		it("updates a contact once for 20 concurrent copies of an update", async () => {
+			const { store, site } = env();
+			const send = await env().with({ dedupWindowMs: 60_000 });
+			const contact = await store.createContact();
+			const body = { ContactGuid: contact.guid, ContactNotes: randomUUID() };
+			const responses = await Promise.all(Array.from({ length: 20 }, () => send("/updatecontact", { body })));
+			const statuses = await Promise.all(
+				responses.map(async (r) => ((await r.json()) as { status: string }).status),
+			);
+			expect(statuses.filter((s) => s === "updated")).toHaveLength(1);
+			expect(statuses.filter((s) => s === "duplicate")).toHaveLength(19);
+			const key = bodyDeliveryKey(new TextEncoder().encode(JSON.stringify(body)));
+			expect(await store.getDelivery(site.id, "updatecontact", key)).toMatchObject({ status: "updated" });
+			expect((await store.getContact(contact.guid))?.notes).toBe(body.ContactNotes);
+		});
+
 		it("processes the same body again once the window has passed", async () => {
 			const { store } = env();
 			const send = await env().with({ dedupWindowMs: 300 });
@@ -114,6 +131,18 @@ export function ingressCases(env: () => WebhookEnv) {
 			await new Promise((r) => setTimeout(r, 1_100));
 			expect(await (await send("/logactivity", { body })).json()).toMatchObject({ status: "logged" });
 			expect(await store.listActivities(contact.guid)).toHaveLength(2);
+			// The same for an update (its claim is renewed in the update's own statement).
+			const update = { ContactGuid: contact.guid, ContactNotes: "again" };
+			expect(await (await send("/updatecontact", { body: update })).json()).toMatchObject({
+				status: "updated",
+			});
+			expect(await (await send("/updatecontact", { body: update })).json()).toMatchObject({
+				status: "duplicate",
+			});
+			await new Promise((r) => setTimeout(r, 1_100));
+			expect(await (await send("/updatecontact", { body: update })).json()).toMatchObject({
+				status: "updated",
+			});
 		});
 
 		it("retries a failed delivery: a refused body does not claim its key", async () => {

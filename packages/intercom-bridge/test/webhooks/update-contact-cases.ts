@@ -88,6 +88,7 @@ export function updateContactCases(env: () => WebhookEnv) {
 				body: { ContactGUID: visitor.guid, ContactLastName: "Hopper" },
 			});
 			expect(res.status).toBe(200);
+			expect(await res.json()).toMatchObject({ status: "updated", contactGuid: known.guid });
 			expect(await store.getContact(known.guid)).toMatchObject({ firstName: "Grace", lastName: "Hopper" });
 		});
 
@@ -144,5 +145,58 @@ export function updateContactCases(env: () => WebhookEnv) {
 			});
 			expect((await store.getContact(contact.guid))?.firstName).toBeNull();
 		});
+
+		// Both ways of saving: one statement (no hook) and the hook's transaction.
+		const withAndWithoutHook = [
+			["without a hook", {}],
+			["with a hook", { onUpdateContact: () => {} }],
+		] as const;
+
+		it.each(withAndWithoutHook)("notes a skipped email on the delivery, %s", async (_name, hook) => {
+			const { store, site } = env();
+			const send = await env().with({ dedupWindowMs: 60_000, ...hook });
+			const owner = await store.createContact({ email: `owner-${randomUUID()}@example.com` });
+			const contact = await store.createContact();
+			for (const [email, detail] of [
+				["not an email", "ContactEmail: invalid_email"],
+				[owner.email ?? "", "ContactEmail: email_taken"],
+			] as const) {
+				const tag = randomUUID();
+				const res = await send("/updatecontact", {
+					body: { ContactGUID: contact.guid, ContactEmail: email, ContactNotes: tag },
+				});
+				expect(await res.json()).toMatchObject({ status: "updated" });
+				const [latest] = await store.listDeliveries(site.id, 1);
+				expect(latest).toMatchObject({ endpoint: "updatecontact", status: "updated", detail });
+				expect((await store.getContact(contact.guid))?.notes).toBe(tag);
+			}
+		});
+
+		it.each(withAndWithoutHook)(
+			"gives a free email to exactly one of 8 contacts asking for it at once, %s",
+			async (_name, hook) => {
+				const { store } = env();
+				const send = await env().with({ dedupWindowMs: 60_000, ...hook });
+				const email = `race-${randomUUID()}@example.com`;
+				const racers = await Promise.all(Array.from({ length: 8 }, () => store.createContact()));
+				const responses = await Promise.all(
+					racers.map((c) =>
+						send("/updatecontact", {
+							body: { ContactGUID: c.guid, ContactEmail: email, ContactCity: "Race" },
+						}),
+					),
+				);
+				const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<{
+					status: string;
+					skipped: Array<{ reason: string }>;
+				}>;
+				expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
+				expect(bodies.filter((b) => b.skipped.length === 0)).toHaveLength(1);
+				expect(bodies.filter((b) => b.skipped[0]?.reason === "email_taken")).toHaveLength(7);
+				const saved = await Promise.all(racers.map((c) => store.getContact(c.guid)));
+				expect(saved.filter((c) => c?.email === email)).toHaveLength(1);
+				expect(saved.every((c) => c?.city === "Race")).toBe(true);
+			},
+		);
 	});
 }
