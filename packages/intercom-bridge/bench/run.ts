@@ -58,9 +58,20 @@ async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, b
 		const measured = await load({ url: bridge.url, request, seconds, warmupSeconds: 2 });
 		log(`  ${endpoint} ${database} bridge: ${fmt(measured)}`);
 		// Statements per request, counted on 50 requests sent one by one: the cost the ratio reflects.
+		// First let the requests still in flight when the load stopped finish.
+		await new Promise((r) => setTimeout(r, 1000));
 		const before = (await bridge.stats()).queries;
 		await load({ url: bridge.url, request, amount: 50, connections: 1 });
 		const statements = ((await bridge.stats()).queries - before) / 50;
+		log(`  ${endpoint} ${database}: ${statements} statements/request`);
+		if (process.env.BENCH_DEBUG) {
+			const histogram = new Map<string, number>();
+			for (const q of (await bridge.stats()).recent.slice(-Math.round(statements * 50))) {
+				const key = q.replace(/\s+/g, " ").slice(0, 90);
+				histogram.set(key, (histogram.get(key) ?? 0) + 1);
+			}
+			for (const [q, n] of histogram) log(`    ${n}× ${q}`);
+		}
 		rows.push({ endpoint, database, bridge: measured, baseline: base, statements });
 	}
 	return rows;
@@ -92,6 +103,7 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
 		errors: rs.reduce((s, r) => s + r.errors, 0),
 	});
+	await new Promise((r) => setTimeout(r, 1000)); // let requests in flight finish
 	const before = await bridge.stats();
 	const views = 200;
 	for (let i = 0; i < views; i++) await body("/page");
