@@ -294,3 +294,5 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 	);
 	return Response.json({ status: "updated", ...result });
 }
+export const UPDATE_STATEMENT_FOR_PROBE = UPDATE_CLAIMED;
+export const UPDATE_NOCLAIM_FOR_PROBE = UPDATE;

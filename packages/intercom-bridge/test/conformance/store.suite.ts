@@ -5,9 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { findContactQuery, resolveContactGuidText } from "../../src/store/contact-store.ts";
 import { createStore, type Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { migrate, readMigrations } from "../../src/store/migrate.ts";
+import { runInTransaction } from "../../src/store/prepared-statement.ts";
 import type { StoreFactory } from "../harness/databases.ts";
 
 export function storeSuite(factory: StoreFactory) {
@@ -279,6 +281,29 @@ export function storeSuite(factory: StoreFactory) {
 			const all = [];
 			for await (const c of store.exportContacts(2)) all.push(c);
 			expect(all).toHaveLength(7);
+		});
+
+		it("looks a GUID or merged GUID up through the primary key, never by scanning contacts", async () => {
+			const store = await ready();
+			const visitor = await store.createContact();
+			const known = await store.createContact();
+			await store.mergeContacts(visitor.guid, known.guid);
+			const plans = await store.transaction(async (tx) => {
+				// Without seq scans allowed, the planner takes an index wherever the query lets it.
+				await tx.execute(sql`set local enable_seqscan = off`);
+				const query = findContactQuery(tx, visitor.guid).toSQL();
+				const explain = (text: string, params: unknown[]) =>
+					runInTransaction<{ "QUERY PLAN": string }>(tx, `explain ${text}`, params);
+				return [
+					await explain(query.sql, query.params),
+					await explain(resolveContactGuidText("$1::uuid"), [visitor.guid]),
+				].map((rows) => rows.map((r) => r["QUERY PLAN"]).join("\n"));
+			});
+			for (const plan of plans) {
+				expect(plan).toContain("contacts_pkey");
+				expect(plan).not.toMatch(/Seq Scan on contacts/);
+			}
+			expect((await store.getContact(visitor.guid))?.guid).toBe(known.guid);
 		});
 
 		it("merges contacts: activities and agreements move, the old GUID keeps resolving", async () => {
