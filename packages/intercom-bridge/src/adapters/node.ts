@@ -15,6 +15,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
 import { SignatureVerificationError } from "../errors.ts";
+import { knownResponseText, rememberRequestBody } from "../http/known-body.ts";
 
 /** A Node request as frameworks hand it over: maybe with a body already read. */
 export type NodeRequest = IncomingMessage & { rawBody?: unknown; body?: unknown; originalUrl?: string };
@@ -75,11 +76,13 @@ export function toWebRequest(req: NodeRequest, body?: Uint8Array): Request {
 	const host = req.headers.host ?? "localhost";
 	const url = new URL(req.originalUrl ?? req.url ?? "/", `${secure ? "https" : "http"}://${host}`);
 	const method = req.method ?? "GET";
-	return new Request(url, {
+	const withBody = body !== undefined && method !== "GET" && method !== "HEAD";
+	const request = new Request(url, {
 		method,
 		headers: headersOf(req),
-		body: body && method !== "GET" && method !== "HEAD" ? new Uint8Array(body) : undefined,
+		body: withBody ? (body as Uint8Array<ArrayBuffer>) : undefined,
 	});
+	return withBody ? rememberRequestBody(request, body) : request;
 }
 
 /** Writes a Fetch `Response` to a Node response (all Set-Cookie headers kept). */
@@ -91,6 +94,12 @@ export async function writeWebResponse(response: Response, res: ServerResponse):
 	}
 	const cookies = response.headers.getSetCookie();
 	if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+	const text = knownResponseText(response);
+	if (text !== undefined) {
+		// Written as it is; the body stream is left unread (it only holds this string).
+		res.end(text);
+		return;
+	}
 	res.end(Buffer.from(await response.arrayBuffer()));
 }
 

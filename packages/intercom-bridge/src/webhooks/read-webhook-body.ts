@@ -2,6 +2,7 @@
  * Reads a webhook's body as raw bytes, within a size limit, before anything else looks at it: the
  * signature is computed over exactly these bytes (reliability.md W1, W7, W8).
  */
+import { knownRequestBody } from "../http/known-body.ts";
 import { WebhookHttpError } from "./webhook-http-error.ts";
 
 /** Default largest body: 64 KiB (Standard Webhooks recommends payloads under 20 kB). */
@@ -45,9 +46,11 @@ export async function readWebhookBody(
 	const declaredLength = declared !== null && /^\d+$/.test(declared.trim()) ? Number(declared) : null;
 	if (declaredLength !== null && declaredLength > limit) throw tooLarge(limit);
 
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	if (request.body) {
+	const known = knownRequestBody(request);
+	if (known && known.byteLength > limit) throw tooLarge(limit);
+	const chunks: Uint8Array[] = known ? [known] : [];
+	let total = known?.byteLength ?? 0;
+	if (!known && request.body) {
 		const reader = request.body.getReader();
 		for (;;) {
 			const { done, value } = await reader.read();

@@ -6,6 +6,8 @@
  * the email check, the fields and the declarative custom fields are saved by one statement; a hook
  * runs in a transaction with the update. Either way all of it is saved, or nothing.
  */
+
+import { jsonResponse } from "../http/known-body.ts";
 import {
 	CONTACT_FIELD_LIMITS,
 	type ContactFieldName,
@@ -281,7 +283,7 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 
 	if (result === null) {
 		ctx.logger.info({ site: request.site.codeName, endpoint: "updatecontact" }, "webhook: duplicate ignored");
-		return Response.json({ status: "duplicate" });
+		return jsonResponse({ status: "duplicate" });
 	}
 	ctx.logger.info(
 		{
@@ -292,7 +294,7 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 		},
 		"webhook: contact updated",
 	);
-	return Response.json({ status: "updated", ...result });
+	return jsonResponse({ status: "updated", ...result });
 }
 export const UPDATE_STATEMENT_FOR_PROBE = UPDATE_CLAIMED;
 export const UPDATE_NOCLAIM_FOR_PROBE = UPDATE;
