@@ -138,12 +138,11 @@ export const activities = pgTable(
 		contactGuid: uuid("contact_guid")
 			.notNull()
 			.references(() => contacts.guid, { onDelete: "cascade" }),
-		siteId: integer("site_id")
-			.notNull()
-			.references(() => sites.id, { onDelete: "cascade" }),
-		typeId: integer("type_id")
-			.notNull()
-			.references(() => activityTypes.id),
+		// No foreign keys to sites and activity_types: each insert would lock the one site (and type)
+		// row FOR KEY SHARE, and concurrent webhooks then queue on it (docs/decisions/0005). Neither
+		// is ever deleted; the webhook statement takes both ids from rows it has just read.
+		siteId: integer("site_id").notNull(),
+		typeId: integer("type_id").notNull(),
 		title: varchar("title", { length: 250 }).notNull(),
 		value: text("value"),
 		url: text("url"),
@@ -215,9 +214,8 @@ export const webhookDeliveries = pgTable(
 	"webhook_deliveries",
 	{
 		id: bigserial("id", { mode: "number" }).primaryKey(),
-		siteId: integer("site_id")
-			.notNull()
-			.references(() => sites.id, { onDelete: "cascade" }),
+		// No foreign key to sites, for the reason given at activities.siteId.
+		siteId: integer("site_id").notNull(),
 		endpoint: varchar("endpoint", { length: 40 }).notNull(),
 		deliveryKey: varchar("delivery_key", { length: 200 }).notNull(),
 		status: varchar("status", { length: 20 }).notNull(),
