@@ -12,7 +12,8 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import fp from "fastify-plugin";
 import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
-import { toWebRequest } from "./node.ts";
+import { knownResponseText } from "../http/known-body.ts";
+import { toBridgeRequest, toWebRequest } from "./node.ts";
 
 declare module "fastify" {
 	interface FastifyReply {
@@ -69,14 +70,14 @@ async function plugin(app: FastifyInstance, opts: { bridge: IntercomBridge }) {
 			reply: FastifyReply,
 		) => {
 			const body = req.body instanceof Uint8Array ? req.body : undefined;
-			const request = toWebRequest(req.raw, body);
+			const request = toBridgeRequest(req.raw, body);
 			if (noType.has(req.raw)) request.headers.delete("content-type");
 			const response = await bridge.handler(request);
 			reply.code(response.status);
 			for (const [name, value] of response.headers) if (name !== "set-cookie") reply.header(name, value);
 			const cookies = response.headers.getSetCookie();
 			if (cookies.length) reply.header("set-cookie", cookies);
-			return reply.send(Buffer.from(await response.arrayBuffer()));
+			return reply.send(knownResponseText(response) ?? Buffer.from(await response.arrayBuffer()));
 		};
 		const base = bridge.options.basePath;
 		child.route({

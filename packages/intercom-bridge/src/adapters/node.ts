@@ -14,8 +14,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
+import type { VisitorRequest } from "../bridge/request-info.ts";
 import { SignatureVerificationError } from "../errors.ts";
-import { knownResponseText, rememberRequestBody } from "../http/known-body.ts";
+import { adapterRequest, knownResponseText } from "../http/known-body.ts";
 
 /** A Node request as frameworks hand it over: maybe with a body already read. */
 export type NodeRequest = IncomingMessage & { rawBody?: unknown; body?: unknown; originalUrl?: string };
@@ -70,19 +71,35 @@ async function readBody(req: NodeRequest, limit: number): Promise<Uint8Array | u
 	return new Uint8Array(Buffer.concat(chunks));
 }
 
+/** The request's absolute URL (its Host, and https when the socket is TLS). */
+function urlOf(req: NodeRequest): URL {
+	const secure = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+	return new URL(
+		req.originalUrl ?? req.url ?? "/",
+		`${secure ? "https" : "http"}://${req.headers.host ?? "localhost"}`,
+	);
+}
+
+const hasBody = (method: string) => method !== "GET" && method !== "HEAD";
+
 /** Builds a Fetch `Request` from a Node request (headers always; the body when `body` is given). */
 export function toWebRequest(req: NodeRequest, body?: Uint8Array): Request {
-	const secure = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-	const host = req.headers.host ?? "localhost";
-	const url = new URL(req.originalUrl ?? req.url ?? "/", `${secure ? "https" : "http"}://${host}`);
 	const method = req.method ?? "GET";
-	const withBody = body !== undefined && method !== "GET" && method !== "HEAD";
-	const request = new Request(url, {
+	return new Request(urlOf(req), {
 		method,
 		headers: headersOf(req),
-		body: withBody ? (body as Uint8Array<ArrayBuffer>) : undefined,
+		body: body && hasBody(method) ? (body as Uint8Array<ArrayBuffer>) : undefined,
 	});
-	return withBody ? rememberRequestBody(request, body) : request;
+}
+
+/**
+ * The Request an adapter hands to `bridge.handler` after reading the body itself: no body stream,
+ * the bytes kept beside it (see http/known-body.ts). Write the answer with {@link writeWebResponse}.
+ * @internal for the Node adapters
+ */
+export function toBridgeRequest(req: NodeRequest, body: Uint8Array | undefined): Request {
+	const method = req.method ?? "GET";
+	return adapterRequest(urlOf(req), { method, headers: headersOf(req) }, hasBody(method) ? body : undefined);
 }
 
 /** Writes a Fetch `Response` to a Node response (all Set-Cookie headers kept). */
@@ -96,7 +113,6 @@ export async function writeWebResponse(response: Response, res: ServerResponse):
 	if (cookies.length > 0) res.setHeader("set-cookie", cookies);
 	const text = knownResponseText(response);
 	if (text !== undefined) {
-		// Written as it is; the body stream is left unread (it only holds this string).
 		res.end(text);
 		return;
 	}
@@ -128,20 +144,70 @@ export function toNodeHandler(bridge: IntercomBridge) {
 				return sendError(res, 500, "BODY_ALREADY_PARSED", err.message);
 			throw err;
 		}
-		await writeWebResponse(await bridge.handler(toWebRequest(req, body)), res);
+		await writeWebResponse(await bridge.handler(toBridgeRequest(req, body)), res);
 	};
 }
 
-/** The Messenger script for a page served by node:http; sets the visitor cookie on `res` when needed. */
+/** A Node request's headers as `Headers.get` reads them (Node keeps names in lower case). */
+class NodeHeadersView {
+	readonly #headers: IncomingMessage["headers"];
+	constructor(headers: IncomingMessage["headers"]) {
+		this.#headers = headers;
+	}
+	get(name: string): string | null {
+		const value = this.#headers[name.toLowerCase()];
+		return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+	}
+}
+
+/**
+ * A Node request as the bridge's visitor logic reads it (a `VisitorRequest`): what a page view
+ * needs without building a URL, Headers and Request, which cost more than a cached page view.
+ * The URL is made only when asked for: the bridge reads it for the scheme, or for the host when
+ * there is no Host header.
+ */
+class NodeVisitorRequest {
+	readonly method: string;
+	readonly headers: NodeHeadersView;
+	readonly #req: NodeRequest;
+	#url: string | undefined;
+	constructor(req: NodeRequest) {
+		this.#req = req;
+		this.method = req.method ?? "GET";
+		this.headers = new NodeHeadersView(req.headers);
+	}
+	get url(): string {
+		if (this.#url === undefined) {
+			const req = this.#req;
+			const secure = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+			const base = `${secure ? "https" : "http"}://${req.headers.host || "localhost"}`;
+			const path = req.originalUrl ?? req.url ?? "/";
+			// An origin-form path ("/shop?x") is appended as it is; anything else is resolved.
+			this.#url = path.startsWith("/") && !path.startsWith("//") ? base + path : new URL(path, base).href;
+		}
+		return this.#url;
+	}
+}
+
+/**
+ * The visitor view of a Node request for the bridge's page APIs (`bridge.messenger.script`,
+ * `bridge.visit`, ...). Cheap: nothing is copied.
+ * @internal for the Node adapters
+ */
+export const nodeVisitorRequest = (req: NodeRequest): VisitorRequest => new NodeVisitorRequest(req);
+
+/**
+ * The Messenger script for a page served by node:http; sets the visitor cookie on `res` when needed
+ * (a new visitor, or a contact merged into another). A known visitor seen moments ago costs a few
+ * map look-ups: no query, no HMAC, and no Fetch `Request` is built.
+ */
 export async function nodeMessengerScript(
 	bridge: IntercomBridge,
 	req: NodeRequest,
 	res: ServerResponse,
 	options?: ScriptOptions,
 ): Promise<string> {
-	const request = toWebRequest(req);
-	const html = await bridge.messenger.script(request, options);
-	const { setCookie } = await bridge.visit(request);
+	const { html, setCookie } = await bridge.messenger.page(new NodeVisitorRequest(req), options);
 	if (setCookie) res.appendHeader("set-cookie", setCookie);
 	return html;
 }

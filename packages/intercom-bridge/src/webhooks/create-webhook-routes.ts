@@ -18,6 +18,7 @@
 import { type Context, Hono } from "hono";
 import type { BridgeContext } from "../bridge/bridge-context.ts";
 import { requestOrigin } from "../bridge/request-info.ts";
+import { jsonResponseFor } from "../http/known-body.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Site } from "../store/site-store.ts";
@@ -87,7 +88,8 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 					);
 				}
 				const body = parseWebhookJson(text);
-				return await handler(handlerCtx, { site, settings, bytes, body });
+				const respond = (data: unknown, init?: ResponseInit) => jsonResponseFor(request, data, init);
+				return await handler(handlerCtx, { site, settings, bytes, body, respond });
 			} catch (err) {
 				return toErrorResponse(err, logger, name);
 			}

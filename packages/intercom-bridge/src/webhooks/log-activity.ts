@@ -6,7 +6,6 @@
  * fills the links later (reliability.md W10, O1, O12).
  */
 import { createHash } from "node:crypto";
-import { jsonResponse } from "../http/known-body.ts";
 import { conversationLinksJobText, getJobQueue } from "../jobs/job-queue.ts";
 import { resolveContactGuidText } from "../store/contact-store.ts";
 import { type PreparedStatement, preparedStatement } from "../store/prepared-statement.ts";
@@ -95,12 +94,12 @@ export async function logActivity(ctx: WebhookHandlerContext, request: WebhookRe
 	if (row.guid === null) throw new WebhookHttpError(404, "NOT_FOUND", "Contact not found.");
 	if (row.activity_id === null) {
 		ctx.logger.info({ site: request.site.codeName, endpoint: "logactivity" }, "webhook: duplicate ignored");
-		return jsonResponse({ status: "duplicate" });
+		return request.respond({ status: "duplicate" });
 	}
 	const activityId = Number(row.activity_id);
 	ctx.logger.info(
 		{ site: request.site.codeName, endpoint: "logactivity", activityType: typeCodeName, activityId },
 		"webhook: activity logged",
 	);
-	return jsonResponse({ status: "logged", activityId });
+	return request.respond({ status: "logged", activityId });
 }

@@ -6,7 +6,6 @@
  * @see https://developers.intercom.com/docs/webhooks/webhook-notifications
  */
 
-import { jsonResponse } from "../http/known-body.ts";
 import { claimWebhookDelivery } from "./claim-webhook-delivery.ts";
 import type { WebhookHandlerContext, WebhookRequest } from "./resolve-webhook-options.ts";
 import { WebhookHttpError } from "./webhook-http-error.ts";
@@ -19,7 +18,7 @@ export async function receiveNotification(
 	request: WebhookRequest,
 ): Promise<Response> {
 	const { body } = request;
-	if (body.topic === "ping") return jsonResponse({ status: "pong" });
+	if (body.topic === "ping") return request.respond({ status: "pong" });
 	if (body.type !== "notification_event") throw bad('Request body must have "type": "notification_event".');
 	if (typeof body.topic !== "string" || !/^[a-z0-9_.]{1,100}$/.test(body.topic)) {
 		throw bad('"topic" must be a topic name such as "contact.user.created".');
@@ -56,5 +55,5 @@ export async function receiveNotification(
 		{ site: request.site.codeName, endpoint: "webhooks", topic, status },
 		"webhook: notification",
 	);
-	return jsonResponse({ status });
+	return request.respond({ status });
 }

@@ -33,6 +33,8 @@ export interface WebhookRequest {
 	settings: SiteSettings;
 	bytes: Uint8Array;
 	body: Record<string, unknown>;
+	/** A JSON answer (200 unless `init` says otherwise), made the cheapest way for the caller. */
+	respond(data: unknown, init?: ResponseInit): Response;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

@@ -7,7 +7,6 @@
  * runs in a transaction with the update. Either way all of it is saved, or nothing.
  */
 
-import { jsonResponse } from "../http/known-body.ts";
 import {
 	CONTACT_FIELD_LIMITS,
 	type ContactFieldName,
@@ -283,7 +282,7 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 
 	if (result === null) {
 		ctx.logger.info({ site: request.site.codeName, endpoint: "updatecontact" }, "webhook: duplicate ignored");
-		return jsonResponse({ status: "duplicate" });
+		return request.respond({ status: "duplicate" });
 	}
 	ctx.logger.info(
 		{
@@ -294,7 +293,7 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 		},
 		"webhook: contact updated",
 	);
-	return jsonResponse({ status: "updated", ...result });
+	return request.respond({ status: "updated", ...result });
 }
 export const UPDATE_STATEMENT_FOR_PROBE = UPDATE_CLAIMED;
 export const UPDATE_NOCLAIM_FOR_PROBE = UPDATE;

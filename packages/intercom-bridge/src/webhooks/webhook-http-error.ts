@@ -4,7 +4,6 @@
  * 500; a lost database is answered 503 with `Retry-After` so Intercom retries.
  */
 import { type ErrorCode, IntercomBridgeError, StoreUnavailableError } from "../errors.ts";
-import { jsonResponse } from "../http/known-body.ts";
 import type { Logger } from "../logger.ts";
 
 /** An error answered with a given status (the reference's 4xx messages, 401, 413, 415). */
@@ -45,7 +44,7 @@ export function errorResponse(
 	message: string,
 	headers?: HeadersInit,
 ): Response {
-	const response = jsonResponse({ error: { code, message } }, { status, headers });
+	const response = Response.json({ error: { code, message } }, { status, headers });
 	response.headers.set("Cache-Control", "no-store");
 	return response;
 }
