@@ -1,6 +1,8 @@
 /** Log-activity cases: the reference's messages, the columns, the title, and the job in the same transaction. */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { getJobQueue } from "../../src/jobs/job-queue.ts";
+import { rowsOf } from "../../src/store/database.ts";
 import { activities } from "../../src/store/schema.ts";
 import type { WebhookEnv } from "./webhook-env.ts";
 import { jobsFor } from "./webhook-testbed.ts";
@@ -82,6 +84,38 @@ export function logActivityCases(env: () => WebhookEnv) {
 			});
 			expect(row?.urlHash).toMatch(/^[0-9a-f]{64}$/);
 			expect(await jobsFor(store, json.activityId)).toBe(1);
+		});
+
+		it("writes the links job's row as pg-boss's own send would", async () => {
+			const { store, send } = env();
+			const contact = await store.createContact();
+			const res = await send("/logactivity", {
+				body: { ContactGuid: contact.guid, ActivityType: "pagevisit" },
+			});
+			const { activityId } = (await res.json()) as { activityId: number };
+			// The same job through pg-boss's send(), under an id no activity has.
+			const queue = getJobQueue(store);
+			await store.transaction((tx) =>
+				queue.enqueueConversationLinks(
+					tx,
+					{ activityId: -activityId, siteId: 1, externalIds: [contact.guid] },
+					{ maxAttempts: 8 },
+				),
+			);
+			const row = async (id: number) => {
+				const [r] = rowsOf<Record<string, unknown>>(
+					await store.db.execute(sql`select name, priority, state, retry_limit, retry_count, retry_delay,
+						retry_backoff, policy, dead_letter, singleton_key, singleton_on,
+						extract(epoch from expire_in) as expire_s,
+						round(extract(epoch from keep_until - start_after)) as keep_s,
+						start_after <= now() as due, jsonb_typeof(data->'externalIds') as ids
+						from pgboss.job where data->>'activityId' = ${String(id)}`),
+				);
+				return r;
+			};
+			const ours = await row(activityId);
+			expect(ours).toBeDefined();
+			expect(ours).toEqual(await row(-activityId));
 		});
 
 		it("logs for the surviving contact of a merged GUID, without value or URL, sent with PUT", async () => {
