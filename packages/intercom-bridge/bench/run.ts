@@ -127,7 +127,7 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 }
 
 /** Seconds the memory run may take after its first 10k requests (BENCH_MEMORY_SECONDS). */
-const memorySeconds = Number(process.env.BENCH_MEMORY_SECONDS ?? 90);
+const memorySeconds = Number(process.env.BENCH_MEMORY_SECONDS ?? 150);
 
 async function memory(url: string, seeded: Seeded): Promise<BenchResults["memory"]> {
 	const bridge = await server({ DATABASE_URL: url });
