@@ -1,17 +1,48 @@
 /** What the bridge reads from a request: host, scheme, origin checks and bot detection. */
 
+/**
+ * What the bridge reads from a visitor's request: its absolute URL (only for the scheme, and for
+ * the host when there is no Host header), its method and a few headers. A Fetch `Request` is one;
+ * so is a cheap view of a framework's request (the node adapter passes one for page views), so a
+ * page view need not build a URL, Headers and Request for the Messenger script.
+ */
+export interface VisitorRequest {
+	/** The absolute URL (`https://shop.example.com/products`). */
+	readonly url: string;
+	/** The HTTP method, upper case. */
+	readonly method: string;
+	/** Header look-up by lower-case name, as `Headers.get`: null when absent. */
+	readonly headers: { get(name: string): string | null };
+}
+
+const firstListed = (value: string | null) => {
+	if (!value) return "";
+	const comma = value.indexOf(",");
+	return (comma < 0 ? value : value.slice(0, comma)).trim();
+};
+
+/**
+ * The host a request was sent to, as {@link requestOrigin} reads it, without parsing the URL; null
+ * when there is no Host header (then only the URL knows it).
+ */
+export function requestHost(request: VisitorRequest, trustProxy: boolean): string | null {
+	if (trustProxy) {
+		const forwarded = firstListed(request.headers.get("x-forwarded-host"));
+		if (forwarded) return forwarded;
+	}
+	return request.headers.get("host");
+}
+
 /** Host and scheme of a request; X-Forwarded-* only when the proxy is trusted. */
 export function requestOrigin(
-	request: Request,
+	request: VisitorRequest,
 	trustProxy: boolean,
 ): { host: string; secure: boolean; origin: string } {
-	const url = new URL(request.url);
-	let host = request.headers.get("host") ?? url.host;
-	let proto = url.protocol.replace(":", "");
+	// The URL is parsed only when the Host header is missing: the scheme is its first letters.
+	const host = requestHost(request, trustProxy) ?? new URL(request.url).host;
+	let proto = /^https:/i.test(request.url) ? "https" : "http";
 	if (trustProxy) {
-		const fHost = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
-		const fProto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-		if (fHost) host = fHost;
+		const fProto = firstListed(request.headers.get("x-forwarded-proto")).toLowerCase();
 		if (fProto === "https" || fProto === "http") proto = fProto;
 	}
 	return { host, secure: proto === "https", origin: `${proto}://${host}` };
@@ -21,7 +52,7 @@ export function requestOrigin(
  * True when a state-changing request comes from a page of the same site: `Sec-Fetch-Site` says
  * same-origin, or else `Origin` (or, failing that, `Referer`) matches the request's own origin.
  */
-export function isSameOrigin(request: Request, trustProxy: boolean): boolean {
+export function isSameOrigin(request: VisitorRequest, trustProxy: boolean): boolean {
 	const site = request.headers.get("sec-fetch-site");
 	if (site) return site === "same-origin";
 	const { origin } = requestOrigin(request, trustProxy);
@@ -45,7 +76,7 @@ const BOT_RE =
  * True for requests that should not become contacts: crawlers and link previewers by User-Agent,
  * a missing User-Agent, and speculative prefetches.
  */
-export function isLikelyBot(request: Request): boolean {
+export function isLikelyBot(request: VisitorRequest): boolean {
 	const ua = request.headers.get("user-agent");
 	if (!ua || ua.length < 10) return true;
 	const purpose = request.headers.get("sec-purpose") ?? request.headers.get("purpose");
