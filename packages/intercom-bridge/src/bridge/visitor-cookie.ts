@@ -1,6 +1,11 @@
 /**
  * The visitor cookie: the contact GUID plus an HMAC, so a visitor cannot pick another contact's
  * GUID (and with it a valid `user_hash` for that contact's conversations) by editing the cookie.
+ *
+ * Checking the HMAC is most of what a known visitor's page view costs once everything else is
+ * cached, so cookie values that verified are remembered (value → GUID, a bounded map): a value is
+ * served from there only when it is exactly, character for character, a value that verified
+ * before, so a changed cookie is always checked again, and one that fails is never remembered.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { isGuid } from "../store/contact-store.ts";
@@ -14,37 +19,64 @@ export interface VisitorCookie {
 	clear(secure: boolean): string;
 }
 
+/** How many verified cookie values are remembered by default (about 200 bytes each). */
+export const VERIFIED_COOKIES_DEFAULT = 10_000;
+
 export function createVisitorCookie(options: {
 	name: string;
 	maxAgeDays: number;
 	key: Uint8Array;
+	/** How many verified cookie values to remember; the oldest is dropped first. 0 remembers none. */
+	remember?: number;
 }): VisitorCookie {
+	const { name } = options;
+	const remember = options.remember ?? VERIFIED_COOKIES_DEFAULT;
 	const sign = (guid: string) =>
 		createHmac("sha256", options.key).update(guid).digest("base64url").slice(0, 22);
 	const attributes = (secure: boolean) => `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+	// Cookie value ("<guid>.<mac>") → lower-case GUID, only for values whose HMAC matched.
+	const verified = new Map<string, string>();
+
+	function verify(value: string): string | null {
+		const known = verified.get(value);
+		if (known !== undefined) return known;
+		const dot = value.indexOf(".");
+		const guid = value.slice(0, dot);
+		if (dot <= 0 || !isGuid(guid)) return null;
+		const mac = Buffer.from(value.slice(dot + 1));
+		const expected = Buffer.from(sign(guid));
+		if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return null;
+		if (remember === 0) return guid.toLowerCase();
+		// A copy: `value` is a slice of the whole Cookie header, which the map would otherwise keep.
+		const key = Buffer.from(value, "latin1").toString("latin1");
+		const id = key.slice(0, dot).toLowerCase();
+		if (verified.size >= remember) verified.delete(verified.keys().next().value as string);
+		verified.set(key, id);
+		return id;
+	}
+
 	return {
 		read(header) {
 			if (!header) return null;
-			for (const part of header.split(";")) {
-				const eq = part.indexOf("=");
-				if (eq < 0 || part.slice(0, eq).trim() !== options.name) continue;
-				const value = part.slice(eq + 1).trim();
-				const dot = value.indexOf(".");
-				const guid = value.slice(0, dot);
-				const mac = Buffer.from(value.slice(dot + 1));
-				const expected = Buffer.from(sign(guid));
-				if (dot > 0 && isGuid(guid) && mac.length === expected.length && timingSafeEqual(mac, expected)) {
-					return guid.toLowerCase();
+			// The first of our cookies that verifies; walked without splitting the header into arrays.
+			for (let start = 0; start < header.length; ) {
+				let end = header.indexOf(";", start);
+				if (end < 0) end = header.length;
+				const eq = header.indexOf("=", start);
+				if (eq >= 0 && eq < end && header.slice(start, eq).trim() === name) {
+					const guid = verify(header.slice(eq + 1, end).trim());
+					if (guid) return guid;
 				}
+				start = end + 1;
 			}
 			return null;
 		},
 		write(guid, secure) {
 			const maxAge = Math.round(options.maxAgeDays * 86400);
-			return `${options.name}=${guid}.${sign(guid)}; Max-Age=${maxAge}; ${attributes(secure)}`;
+			return `${name}=${guid}.${sign(guid)}; Max-Age=${maxAge}; ${attributes(secure)}`;
 		},
 		clear(secure) {
-			return `${options.name}=; Max-Age=0; ${attributes(secure)}`;
+			return `${name}=; Max-Age=0; ${attributes(secure)}`;
 		},
 	};
 }
