@@ -11,6 +11,7 @@ import type { ContactFields } from "../store/contact-fields.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import { createVisitorTracker, type Visit } from "./create-visitor-tracker.ts";
+import type { VisitorRequest } from "./request-info.ts";
 
 export function createBridgeCore(options: ResolvedBridgeOptions) {
 	const { store, messenger } = options;
@@ -29,7 +30,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 
 	/** Re-reads the visitor after a change of contact or consent, keeping a pending Set-Cookie. */
 	async function refreshed(
-		request: Request,
+		request: VisitorRequest,
 		visit: Visit,
 		contact: Contact,
 		setCookie: string | null,
@@ -51,6 +52,9 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		options,
 		cookie: tracker.cookie,
 		visit: tracker.visit,
+		visited: tracker.visited,
+		cachedSite: tracker.cachedSite,
+		cachedVisitor: tracker.cachedVisitor,
 		decide,
 
 		/**
@@ -59,7 +63,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		 * the visitor is merged into it and the cookie follows; otherwise the email is not taken over
 		 * and `emailConflict` is true — so nobody can claim someone else's contact by typing an email.
 		 */
-		async identify(request: Request, fields: ContactFields, opts: { verified?: boolean } = {}) {
+		async identify(request: VisitorRequest, fields: ContactFields, opts: { verified?: boolean } = {}) {
 			const visit = await tracker.visit(request, { create: false });
 			let contact = visit.contact;
 			let setCookie = visit.setCookie;
@@ -93,7 +97,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		 * there is none (the visitor acted; with tracking after consent this is where tracking starts).
 		 * Returns null for an unknown consent. `shutdown` says the Messenger must end its session.
 		 */
-		async setConsent(request: Request, code: string, action: "agree" | "revoke") {
+		async setConsent(request: VisitorRequest, code: string, action: "agree" | "revoke") {
 			const consent = await store.getConsent(code);
 			if (!consent) return null;
 			const visit = await tracker.visit(request, { create: false });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BROWSER_UA, createTestBridge } from "../../test/harness/test-bridge.ts";
 import type { Store } from "../store/create-store.ts";
 import type { IntercomBridgeOptions } from "./bridge-options.ts";
@@ -14,8 +14,9 @@ afterEach(async () => {
 async function setup(
 	options: Partial<IntercomBridgeOptions> = {},
 	siteSettings: Record<string, string> = {},
+	storeClock?: () => number,
 ) {
-	const fixture = await createTestBridge(options, siteSettings);
+	const fixture = await createTestBridge(options, siteSettings, storeClock);
 	stores.push(fixture.store);
 	return fixture;
 }
@@ -236,5 +237,143 @@ describe("createIntercomBridge: one visit per request", () => {
 		expect(html).toMatch(/"user_id":"[0-9a-f-]{36}"/);
 		const res = await bridge.applyCookies(request, new Response("ok"));
 		expect(res.headers.get("set-cookie")).toMatch(/^ib_contact=/);
+	});
+});
+
+describe("createIntercomBridge: cached page views", () => {
+	/** A request as the node adapter passes it: no Fetch objects, only what the bridge reads. */
+	const view = (cookie: string, headers: Record<string, string> = {}) => {
+		const all: Record<string, string> = {
+			host: "shop.example.com",
+			"user-agent": UA,
+			accept: "text/html",
+			cookie,
+			...headers,
+		};
+		return {
+			url: "https://shop.example.com/products",
+			method: "GET",
+			headers: { get: (name: string) => all[name] ?? null },
+		};
+	};
+
+	/** A bridge whose store runs on `clock.now`, and a known visitor whose page was rendered once. */
+	async function known(options: Partial<IntercomBridgeOptions> = {}, settings: Record<string, string> = {}) {
+		const clock = { now: Date.now() };
+		const fixture = await setup(options, settings, () => clock.now);
+		const first = await fixture.bridge.visit(page());
+		const cookie = cookieOf(first.setCookie);
+		const guid = first.contact?.guid ?? "";
+		// The first page view of a known visitor resolves it; the next ones come from memory.
+		expect(await fixture.bridge.messenger.page(view(cookie))).toMatchObject({ setCookie: null });
+		return { ...fixture, clock, cookie, guid };
+	}
+
+	it("serves a known visitor's page views from memory: the same script, no query, no Set-Cookie", async () => {
+		const { bridge, store, queries, cookie, guid } = await known();
+		const resolved = await bridge.messenger.script(page(cookie));
+		expect(resolved).toContain(`"user_id":"${guid}"`);
+		queries.length = 0;
+		const resolveSite = vi.spyOn(store, "resolveSiteByHost");
+		const readContact = vi.spyOn(store, "getVisitorContact");
+		for (let i = 0; i < 3; i++) {
+			expect(await bridge.messenger.page(view(cookie))).toEqual({ html: resolved, setCookie: null });
+			expect(await bridge.messenger.script(view(cookie))).toBe(resolved);
+			expect(await bridge.messenger.script(page(cookie))).toBe(resolved);
+		}
+		// Not even resolved: the Host's site, the cookie, the contact and the script were remembered.
+		expect(resolveSite).not.toHaveBeenCalled();
+		expect(readContact).not.toHaveBeenCalled();
+		expect(queries).toEqual([]);
+		// A nonce makes every script unique: rendered again, with it.
+		expect(await bridge.messenger.script(view(cookie), { nonce: "n0nce" })).toContain('nonce="n0nce"');
+	});
+
+	it("re-reads within the cache age: the Host's site after a moment, a contact changed elsewhere after 2 s", async () => {
+		const { bridge, store, queries, clock, cookie, guid } = await known({}, { sendContactData: "always" });
+		const resolveSite = vi.spyOn(store, "resolveSiteByHost");
+		// Another process (or the store directly) changes the contact: the bridge hears nothing of it.
+		await store.updateContact(guid, { email: "ada@example.com", firstName: "Ada" });
+		clock.now += 300;
+		expect((await bridge.messenger.page(view(cookie))).html).not.toContain("ada@example.com");
+		expect(resolveSite).toHaveBeenCalledTimes(1);
+		expect((await bridge.messenger.page(view(cookie))).html).not.toContain("ada@example.com");
+		expect(resolveSite).toHaveBeenCalledTimes(1);
+		clock.now += 2000;
+		queries.length = 0;
+		const { html } = await bridge.messenger.page(view(cookie));
+		expect(html).toContain('"email":"ada@example.com"');
+		expect(queries.filter((q) => q.includes('from "contacts"'))).toHaveLength(1);
+		queries.length = 0;
+		expect((await bridge.messenger.page(view(cookie))).html).toBe(html);
+		expect(queries).toEqual([]);
+	});
+
+	it("never serves the cached script for a tampered cookie", async () => {
+		const { bridge, store, cookie, guid } = await known();
+		const mac = cookie.slice(cookie.indexOf(".") + 1);
+		const other = await store.createContact();
+		for (const forged of [
+			`ib_contact=${guid}.${mac.slice(0, -1)}${mac.endsWith("A") ? "B" : "A"}`,
+			`ib_contact=${other.guid}.${mac}`,
+			`ib_contact=${guid}.${mac}A`,
+		]) {
+			const { html, setCookie } = await bridge.messenger.page(view(forged));
+			// Not the victim: a new anonymous visitor, with a cookie of its own.
+			expect(html).not.toContain(guid);
+			expect(html).not.toContain(other.guid);
+			expect(setCookie).toMatch(/^ib_contact=/);
+			expect(setCookie).not.toContain(guid);
+		}
+		expect((await bridge.messenger.page(view(cookie))).html).toContain(guid);
+	});
+
+	it("shows a settings change made through the store at the next page view", async () => {
+		const { bridge, store, site, cookie, guid } = await known();
+		await store.setSetting(site.id, "enabled", "false");
+		expect(await bridge.messenger.page(view(cookie))).toEqual({ html: "", setCookie: null });
+		await store.setSetting(site.id, "enabled", "true");
+		await store.setSetting(site.id, "appId", "xyz789");
+		const html = (await bridge.messenger.page(view(cookie))).html;
+		expect(html).toContain('"app_id":"xyz789"');
+		expect(html).toContain(guid);
+	});
+
+	it("follows identify and merges: a request identified first, and an old cookie, get the survivor", async () => {
+		const { bridge, store, cookie, guid } = await known();
+		const owner = await store.createContact({ email: "ada@example.com", firstName: "Ada" });
+		const request = view(cookie);
+		const merged = await bridge.contacts.identify(request, { email: "ada@example.com" }, { verified: true });
+		expect(merged.contact.guid).toBe(owner.guid);
+		// The same request now stands for the owner, although its cookie still names the old contact.
+		expect(await bridge.messenger.script(request)).toContain(owner.guid);
+		// The old cookie resolves to the survivor and is moved to it.
+		const next = await bridge.messenger.page(view(cookie));
+		expect(next.html).toContain(owner.guid);
+		expect(next.html).not.toContain(guid);
+		expect(cookieOf(next.setCookie)).toContain(owner.guid);
+	});
+
+	it("keeps the consent gate: a cached page view shows the data only while the consent holds", async () => {
+		const { bridge, store, cookie, guid } = await known();
+		await store.updateContact(guid, { email: "ada@example.com" });
+		await bridge.consents.agree(view(cookie), "data");
+		expect((await bridge.messenger.page(view(cookie))).html).toContain("ada@example.com");
+		expect((await bridge.messenger.page(view(cookie))).html).toContain("ada@example.com");
+		await bridge.consents.revoke(view(cookie), "data");
+		const after = (await bridge.messenger.page(view(cookie))).html;
+		expect(after).toContain(guid);
+		expect(after).not.toContain("ada@example.com");
+	});
+
+	it("gives cache-safe pages the same loader, and still a cookie to a new visitor", async () => {
+		const { bridge, cookie, guid } = await known({ messenger: { cacheSafe: true } });
+		const cached = await bridge.messenger.page(view(cookie));
+		expect(cached.setCookie).toBeNull();
+		expect(cached.html).toContain("/intercom/messenger/settings");
+		expect(cached.html).not.toContain(guid);
+		const fresh = await bridge.messenger.page(view(""));
+		expect(fresh.html).toBe(cached.html);
+		expect(fresh.setCookie).toMatch(/^ib_contact=/);
 	});
 });

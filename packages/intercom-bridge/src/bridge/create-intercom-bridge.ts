@@ -25,6 +25,7 @@ import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-optio
 import { createBridgeCore } from "./create-bridge-core.ts";
 import type { Visit } from "./create-visitor-tracker.ts";
 import { createLiveSiteRoutes } from "./live-site-routes.ts";
+import type { VisitorRequest } from "./request-info.ts";
 
 /** Options of `messenger.script`. */
 export interface ScriptOptions {
@@ -75,6 +76,77 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		nonce: opts.nonce,
 		lazy: options.messenger.lazy,
 	});
+	const settingsUrl = `${basePath}/messenger/settings`;
+	// The cache-safe script is the same for every page without a nonce.
+	let cacheSafeHtml: string | undefined;
+	const cacheSafeScript = (opts: ScriptOptions): string => {
+		if (opts.nonce) return renderCacheSafeScript(settingsUrl, renderOptions(opts));
+		cacheSafeHtml ??= renderCacheSafeScript(settingsUrl, renderOptions(opts));
+		return cacheSafeHtml;
+	};
+
+	/**
+	 * A page view's script from caches alone, or undefined. It is there when the request's Host was
+	 * resolved moments ago, its cookie verified before, its contact was read within the cache age
+	 * (and was not merged away: that needs a Set-Cookie), and the script was rendered for that
+	 * contact, its consents and the store's current settings. Then the page view costs map look-ups:
+	 * no URL parsing, no HMAC, no query, no serialisation, and it needs no Set-Cookie and no write.
+	 * Otherwise {@link script} and {@link visit} resolve the visitor, which fills the caches.
+	 */
+	async function cachedScript(request: VisitorRequest, opts: ScriptOptions): Promise<string | undefined> {
+		// A request already resolved may have been identified or merged since: its cookie is outdated.
+		if (opts.nonce || core.visited(request)) return undefined;
+		const site = core.cachedSite(request);
+		const guid = site && core.cookie.read(request.headers.get("cookie"));
+		if (!site || !guid) return undefined;
+		// The store's cached settings (one map look-up), so a change shows as soon as the store has it.
+		const settings = await options.store.getSettings(site.id);
+		const visitor = core.cachedVisitor(guid, settings);
+		if (!visitor || visitor.contact.guid !== guid) return undefined;
+		if (opts.cacheSafe ?? options.messenger.cacheSafe) {
+			return settings.enabled && settings.appId ? cacheSafeScript(opts) : "";
+		}
+		const hit = rendered.get(visitor.contact.guid);
+		return hit &&
+			hit.contact === visitor.contact &&
+			hit.settings === settings &&
+			hit.agreed === visitor.agreed
+			? hit.html
+			: undefined;
+	}
+
+	/** The script for `request`, resolving the visitor (see messenger.script). */
+	async function resolvedScript(request: VisitorRequest, opts: ScriptOptions): Promise<string> {
+		if (opts.cacheSafe ?? options.messenger.cacheSafe) {
+			// The page must be the same for everyone: no visitor data and no cookie, only the
+			// loader; the settings endpoint identifies (and if need be creates) the visitor.
+			const site = await core.visit(request, { create: false });
+			if (!site.settings?.enabled || !site.settings.appId) return "";
+			return cacheSafeScript(opts);
+		}
+		const visit = await core.visit(request);
+		// While the visitor and the settings come from cache (the same objects), so does the HTML:
+		// no HMAC or serialisation per page view. A per-response nonce makes every script unique.
+		const key = visit.contact && !opts.nonce ? visit.contact.guid : null;
+		const hit = key ? rendered.get(key) : undefined;
+		if (
+			hit &&
+			hit.contact === visit.contact &&
+			hit.settings === visit.settings &&
+			hit.agreed === visit.agreed
+		) {
+			return hit.html;
+		}
+		const decision = await core.decide(visit);
+		const html = decision.enabled
+			? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
+			: "";
+		if (key && visit.contact && visit.settings) {
+			if (rendered.size >= 10_000) rendered.delete(rendered.keys().next().value as string);
+			rendered.set(key, { contact: visit.contact, settings: visit.settings, agreed: visit.agreed, html });
+		}
+		return html;
+	}
 
 	return {
 		/** The resolved options (read-only use). */
@@ -90,12 +162,15 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 
 		/**
 		 * The current visitor: site, settings, contact, consent states and a pending Set-Cookie.
-		 * Resolved once per Request. Creates an anonymous contact for a page view when tracking allows.
+		 * Resolved once per request object. Creates an anonymous contact for a page view when tracking
+		 * allows. Like every method below that takes a request, it accepts a Fetch `Request` or any
+		 * {@link VisitorRequest} (`url`, `method`, `headers.get`), such as a view of a Node request.
 		 */
-		visit: (request: Request, opts?: { create?: boolean }): Promise<Visit> => core.visit(request, opts),
+		visit: (request: VisitorRequest, opts?: { create?: boolean }): Promise<Visit> =>
+			core.visit(request, opts),
 
 		/** Adds the visitor's pending Set-Cookie (new contact, merged GUID) to `response`. */
-		async applyCookies(request: Request, response: Response): Promise<Response> {
+		async applyCookies(request: VisitorRequest, response: Response): Promise<Response> {
 			const visit = await core.visit(request, { create: false });
 			if (visit.setCookie) response.headers.append("Set-Cookie", visit.setCookie);
 			return response;
@@ -105,40 +180,27 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			/**
 			 * The HTML to put before `</body>`: empty when the site is disabled, has no app id, or the
 			 * consent gate is closed. Remember {@link applyCookies} for a visitor seen for the first time.
+			 * For a known visitor seen moments ago the script comes from memory, without a query.
 			 */
-			async script(request: Request, opts: ScriptOptions = {}): Promise<string> {
-				if (opts.cacheSafe ?? options.messenger.cacheSafe) {
-					// The page must be the same for everyone: no visitor data and no cookie, only the
-					// loader; the settings endpoint identifies (and if need be creates) the visitor.
-					const site = await core.visit(request, { create: false });
-					if (!site.settings?.enabled || !site.settings.appId) return "";
-					return renderCacheSafeScript(`${basePath}/messenger/settings`, renderOptions(opts));
-				}
-				const visit = await core.visit(request);
-				// While the visitor and the settings come from cache (the same objects), so does the HTML:
-				// no HMAC or serialisation per page view. A per-response nonce makes every script unique.
-				const key = visit.contact && !opts.nonce ? visit.contact.guid : null;
-				const hit = key ? rendered.get(key) : undefined;
-				if (
-					hit &&
-					hit.contact === visit.contact &&
-					hit.settings === visit.settings &&
-					hit.agreed === visit.agreed
-				) {
-					return hit.html;
-				}
-				const decision = await core.decide(visit);
-				const html = decision.enabled
-					? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
-					: "";
-				if (key && visit.contact && visit.settings) {
-					if (rendered.size >= 10_000) rendered.delete(rendered.keys().next().value as string);
-					rendered.set(key, { contact: visit.contact, settings: visit.settings, agreed: visit.agreed, html });
-				}
-				return html;
+			async script(request: VisitorRequest, opts: ScriptOptions = {}): Promise<string> {
+				return (await cachedScript(request, opts)) ?? resolvedScript(request, opts);
+			},
+			/**
+			 * For adapters: the script and the Set-Cookie value the page's response needs (or null), in
+			 * one call. A known visitor seen moments ago costs map look-ups only (see `cachedScript`).
+			 * @internal
+			 */
+			async page(
+				request: VisitorRequest,
+				opts: ScriptOptions = {},
+			): Promise<{ html: string; setCookie: string | null }> {
+				const cached = await cachedScript(request, opts);
+				if (cached !== undefined) return { html: cached, setCookie: null };
+				const html = await resolvedScript(request, opts);
+				return { html, setCookie: (await core.visit(request)).setCookie };
 			},
 			/** The visitor's Messenger decision (settings object for single-page apps). */
-			async settings(request: Request): Promise<MessengerDecision> {
+			async settings(request: VisitorRequest): Promise<MessengerDecision> {
 				return core.decide(await core.visit(request));
 			},
 			/** A script that ends the Messenger session; render it on the page after sign-out or revoke. */
@@ -147,33 +209,33 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 
 		contacts: {
 			/** The current visitor's contact, or null (never creates one). */
-			async current(request: Request) {
+			async current(request: VisitorRequest) {
 				return (await core.visit(request, { create: false })).contact;
 			},
 			/**
 			 * Updates the visitor's contact with what they told you (a form, a sign-in). See
 			 * BridgeCore.identify for the `verified` rule on emails owned by another contact.
 			 */
-			identify: (request: Request, fields: ContactFields, opts?: { verified?: boolean }) =>
+			identify: (request: VisitorRequest, fields: ContactFields, opts?: { verified?: boolean }) =>
 				core.identify(request, fields, opts),
 			/** The Set-Cookie value that forgets the visitor (sign-out); pair it with `messenger.shutdownScript()`. */
-			async forget(request: Request): Promise<string> {
+			async forget(request: VisitorRequest): Promise<string> {
 				return core.cookie.clear((await core.visit(request, { create: false })).secure);
 			},
 		},
 
 		consents: {
 			/** Agrees to a consent for the current visitor (creates the contact if needed). */
-			agree: (request: Request, code: string) => core.setConsent(request, code, "agree"),
+			agree: (request: VisitorRequest, code: string) => core.setConsent(request, code, "agree"),
 			/** Revokes a consent for the current visitor. */
-			revoke: (request: Request, code: string) => core.setConsent(request, code, "revoke"),
+			revoke: (request: VisitorRequest, code: string) => core.setConsent(request, code, "revoke"),
 			/** True when the current visitor's latest action on the consent is "agree". */
-			async isAgreed(request: Request, code: string): Promise<boolean> {
+			async isAgreed(request: VisitorRequest, code: string): Promise<boolean> {
 				const contact = (await core.visit(request, { create: false })).contact;
 				return contact ? options.store.isAgreed(contact.guid, code) : false;
 			},
 			/** The current visitor's consents with their states and full history. */
-			async list(request: Request) {
+			async list(request: VisitorRequest) {
 				const contact = (await core.visit(request, { create: false })).contact;
 				if (!contact) return { states: [], history: [] };
 				const [states, history] = await Promise.all([

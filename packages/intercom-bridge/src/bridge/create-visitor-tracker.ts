@@ -2,13 +2,16 @@
  * The current visitor: site by Host, contact by signed cookie, consent states — in at most one
  * indexed read for a known contact (settings and sites come from the store's cache). Anonymous
  * contacts are created lazily: only for page views (GET/HEAD), only when tracking is allowed, and
- * never for bots or prefetches. Each Request is resolved once (memoised).
+ * never for bots or prefetches. Each request is resolved once (memoised).
+ *
+ * For the Messenger script's cached path (see `cachedScript` in create-intercom-bridge.ts) the
+ * tracker also answers synchronously from what it remembers: the site of a Host, a known contact.
  */
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
-import { isLikelyBot, requestOrigin } from "./request-info.ts";
+import { isLikelyBot, requestHost, requestOrigin, type VisitorRequest } from "./request-info.ts";
 import { createVisitorCookie } from "./visitor-cookie.ts";
 
 export interface Visit {
@@ -23,49 +26,99 @@ export interface Visit {
 	secure: boolean;
 }
 
+/** A known contact with its consent states, as the tracker remembers it. */
+export interface KnownVisitor {
+	contact: Contact;
+	agreed: Record<string, boolean>;
+}
+
+/** How many known contacts, and how many Host names, are remembered at most. */
+const MAX_KNOWN = 10_000;
+const MAX_HOSTS = 1_000;
+/** Longer hosts (host names have at most 253 characters, and a port) are not remembered. */
+const MAX_HOST_LENGTH = 300;
+/** How long the site of a Host is taken without asking the store (ms), at most its cache age. */
+const SITE_RECHECK_MS = 250;
+
+/**
+ * The scheme and authority of an absolute URL ("https://shop.example.com:8443"), without parsing
+ * it: everything before the path's first "/". The URL's host is a function of it.
+ */
+function urlOrigin(url: string): string {
+	const slash = url.indexOf("/", url.indexOf("://") + 3);
+	return slash < 0 ? url : url.slice(0, slash);
+}
+
+/** Sets `key` in a map that keeps at most `max` entries, dropping the oldest first. */
+function setBounded<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
+	if (!map.has(key) && map.size >= max) map.delete(map.keys().next().value as K);
+	map.set(key, value);
+}
+
 export function createVisitorTracker(
 	options: ResolvedBridgeOptions,
 	extraConsents: (settings: SiteSettings) => string[],
 ) {
 	const { store } = options;
 	const cookie = createVisitorCookie({ ...options.cookie, key: store.deriveKey("visitor-cookie") });
-	const visits = new WeakMap<Request, { create: boolean; promise: Promise<Visit> }>();
+	const visits = new WeakMap<VisitorRequest, { create: boolean; promise: Promise<Visit> }>();
 	// Known visitors, for as long as settings are cached (2 s by default): repeated page views of
 	// one visitor cost no query. Changes made through this bridge drop the entry at once; a change
 	// by another process shows within the cache time, as settings do.
-	const known = new Map<
-		string,
-		{ at: number; value: { contact: Contact; agreed: Record<string, boolean> }; codes: string }
-	>();
-	const MAX_KNOWN = 10_000;
-	const lookup = async (guid: string, codes: string[]) => {
-		const key = codes.join("\u0000");
+	const known = new Map<string, { at: number; value: KnownVisitor; codes: string }>();
+	const fresh = (at: number) => store.now() - at <= store.cacheMaxAgeMs;
+	const lookup = async (guid: string, codes: readonly string[], key: string) => {
 		const hit = known.get(guid);
-		if (hit && hit.codes === key && store.now() - hit.at <= store.cacheMaxAgeMs) return hit.value;
+		if (hit && hit.codes === key && fresh(hit.at)) return hit.value;
 		const found = await store.getVisitorContact(guid, codes);
-		if (found) {
-			if (known.size >= MAX_KNOWN) known.delete(known.keys().next().value as string);
-			known.set(guid, { at: store.now(), value: found, codes: key });
-		} else known.delete(guid);
+		if (found) setBounded(known, MAX_KNOWN, guid, { at: store.now(), value: found, codes: key });
+		else known.delete(guid);
 		return found;
 	};
+	// The site each Host header resolved to, and for requests without one (a Fetch Request keeps
+	// its host in its URL) each URL origin: the store caches sites too, but its look-up (async,
+	// normalising the host) costs more than the rest of a cached page view. Two maps, so a forged
+	// Host header can never stand for a URL.
+	const byHost = new Map<string, { at: number; site: Site }>();
+	const byOrigin = new Map<string, { at: number; site: Site }>();
+	const siteRecheckMs = Math.min(SITE_RECHECK_MS, store.cacheMaxAgeMs);
+	const siteKey = (request: VisitorRequest) => {
+		const host = requestHost(request, options.trustProxy);
+		return host === null ? { map: byOrigin, key: urlOrigin(request.url) } : { map: byHost, key: host };
+	};
 	const trackingConsent = typeof options.tracking === "object" ? options.tracking.consent : null;
+	// Consent codes per settings object (the store hands out the same object while it is cached).
+	const codesOf = new WeakMap<SiteSettings, { codes: readonly string[]; key: string }>();
 
-	function consentCodes(settings: SiteSettings): string[] {
-		const codes = extraConsents(settings);
-		if (trackingConsent) codes.push(trackingConsent);
-		return [...new Set(codes)];
+	function consents(settings: SiteSettings) {
+		let entry = codesOf.get(settings);
+		if (!entry) {
+			const codes = extraConsents(settings);
+			if (trackingConsent) codes.push(trackingConsent);
+			const unique = [...new Set(codes)];
+			entry = { codes: unique, key: unique.join("\u0000") };
+			codesOf.set(settings, entry);
+		}
+		return entry;
 	}
 
-	async function resolve(request: Request, create: boolean): Promise<Visit> {
+	function consentCodes(settings: SiteSettings): readonly string[] {
+		return consents(settings).codes;
+	}
+
+	async function resolve(request: VisitorRequest, create: boolean): Promise<Visit> {
 		const { host, secure } = requestOrigin(request, options.trustProxy);
 		const site = await store.resolveSiteByHost(host);
 		if (!site) return { site: null, settings: null, contact: null, agreed: {}, setCookie: null, secure };
+		const remembered = siteKey(request);
+		if (remembered.key.length <= MAX_HOST_LENGTH) {
+			setBounded(remembered.map, MAX_HOSTS, remembered.key, { at: store.now(), site });
+		}
 		const settings = await store.getSettings(site.id);
-		const codes = consentCodes(settings);
+		const { codes, key } = consents(settings);
 		const guid = cookie.read(request.headers.get("cookie"));
 		if (guid) {
-			const found = await lookup(guid, codes);
+			const found = await lookup(guid, codes, key);
 			if (found) {
 				const moved = found.contact.guid !== guid; // merged into another contact: follow it
 				return {
@@ -90,10 +143,10 @@ export function createVisitorTracker(
 		cookie,
 		consentCodes,
 		/**
-		 * The visitor of `request` (memoised per Request). `create: false` never writes.
+		 * The visitor of `request` (memoised per request object). `create: false` never writes.
 		 * @throws StoreUnavailableError when the database is down.
 		 */
-		visit(request: Request, opts: { create?: boolean } = {}): Promise<Visit> {
+		visit(request: VisitorRequest, opts: { create?: boolean } = {}): Promise<Visit> {
 			const create = opts.create ?? true;
 			const cached = visits.get(request);
 			if (cached && (cached.create || !create)) return cached.promise;
@@ -112,8 +165,27 @@ export function createVisitorTracker(
 			for (const guid of guids) if (guid) known.delete(guid.toLowerCase());
 		},
 		/** Makes the visit of `request` refer to `contact` from now on (after identify/agree). */
-		remember(request: Request, visit: Visit) {
+		remember(request: VisitorRequest, visit: Visit) {
 			visits.set(request, { create: true, promise: Promise.resolve(visit) });
+		},
+		/** True when `request` was resolved (or is being resolved): its visit may differ from its cookie. */
+		visited: (request: VisitorRequest) => visits.has(request),
+		/**
+		 * The site of the request's Host as resolved moments ago, or undefined (ask the store then).
+		 * Synchronous, for the cached page view.
+		 */
+		cachedSite(request: VisitorRequest): Site | undefined {
+			const { map, key } = siteKey(request);
+			const hit = map.get(key);
+			return hit && store.now() - hit.at <= siteRecheckMs ? hit.site : undefined;
+		},
+		/**
+		 * The contact of `guid` with the consent states `settings` need, when it was read within the
+		 * cache age; else undefined (then only {@link visit} knows). Synchronous, never reads.
+		 */
+		cachedVisitor(guid: string, settings: SiteSettings): KnownVisitor | undefined {
+			const hit = known.get(guid);
+			return hit && hit.codes === consents(settings).key && fresh(hit.at) ? hit.value : undefined;
 		},
 	};
 }

@@ -15,8 +15,13 @@ export const BROWSER_UA =
 
 export const IDENTITY_SECRET = "iv-secret-0123456789";
 
-/** A prepared store on a fresh in-memory PGlite whose SQL statements are recorded in `queries`. */
-export async function countedStore(): Promise<{ store: Store; queries: string[] }> {
+/**
+ * A prepared store on a fresh in-memory PGlite whose SQL statements are recorded in `queries`.
+ * `now` replaces the store's clock (its caches expire by it).
+ */
+export async function countedStore(
+	options: { now?: () => number } = {},
+): Promise<{ store: Store; queries: string[] }> {
 	const pglite = (await migratedPglite()) as PGlite;
 	const queries: string[] = [];
 	const db = drizzle(pglite, { schema, logger: { logQuery: (q) => queries.push(q) } }) as unknown as Db;
@@ -31,6 +36,7 @@ export async function countedStore(): Promise<{ store: Store; queries: string[] 
 			},
 		},
 		secretKey: TEST_SECRET_KEY,
+		now: options.now,
 	});
 	await store.prepare();
 	return { store, queries };
@@ -38,13 +44,15 @@ export async function countedStore(): Promise<{ store: Store; queries: string[] 
 
 /**
  * A bridge whose default site is enabled with app id `abc123`, an identity secret, and
- * `sendContactData=consent` with consent `data`. `siteSettings` overrides any of those.
+ * `sendContactData=consent` with consent `data`. `siteSettings` overrides any of those;
+ * `storeClock` replaces the store's clock.
  */
 export async function createTestBridge(
 	options: Partial<IntercomBridgeOptions> = {},
 	siteSettings: Record<string, string> = {},
+	storeClock?: () => number,
 ) {
-	const { store, queries } = await countedStore();
+	const { store, queries } = await countedStore({ now: storeClock });
 	const site = await store.requireSite("default");
 	await store.addConsent({ codeName: "data", displayName: "Share my data" });
 	const all = {
