@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import fp from "fastify-plugin";
 import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
 import { knownResponseText } from "../http/known-body.ts";
-import { toBridgeRequest, toWebRequest } from "./node.ts";
+import { nodeVisitorRequest, toBridgeRequest } from "./node.ts";
 
 declare module "fastify" {
 	interface FastifyReply {
@@ -30,9 +30,7 @@ async function plugin(app: FastifyInstance, opts: { bridge: IntercomBridge }) {
 	const limit = bridge.options.webhooks.bodyLimitBytes ?? 64 * 1024;
 	app.decorate("intercom", bridge);
 	app.decorateReply("intercomScripts", async function (this: FastifyReply, options?: ScriptOptions) {
-		const request = toWebRequest(this.request.raw);
-		const html = await bridge.messenger.script(request, options);
-		const { setCookie } = await bridge.visit(request);
+		const { html, setCookie } = await bridge.messenger.page(nodeVisitorRequest(this.request.raw), options);
 		if (setCookie) this.header("set-cookie", setCookie);
 		return html;
 	});

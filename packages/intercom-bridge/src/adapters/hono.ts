@@ -19,14 +19,16 @@ export function intercomHono(
 ): MiddlewareHandler<{ Variables: IntercomHonoVariables }> {
 	return async (c, next) => {
 		if (bridge.ownsPath(c.req.path)) return bridge.handler(c.req.raw);
-		let visited = false;
+		// The script and the Set-Cookie come in one call; a known visitor's is served from memory.
+		let page: Promise<{ html: string; setCookie: string | null }> | undefined;
 		c.set("intercomScripts", (options) => {
-			visited = true;
-			return bridge.messenger.script(c.req.raw, options);
+			page = bridge.messenger.page(c.req.raw, options);
+			return page.then((p) => p.html);
 		});
 		await next();
-		if (visited) {
-			const { setCookie } = await bridge.visit(c.req.raw);
+		if (page) {
+			// Should the script have failed (and the page gone out without it), try the visit again.
+			const { setCookie } = await page.catch(() => bridge.visit(c.req.raw));
 			if (setCookie) c.res.headers.append("Set-Cookie", setCookie);
 		}
 	};

@@ -13,6 +13,7 @@
  * // <body>{children}{script && <script {...script.attributes} dangerouslySetInnerHTML={{ __html: script.js }} />}</body>
  */
 import type { IntercomBridge } from "../bridge/create-intercom-bridge.ts";
+import type { VisitorRequest } from "../bridge/request-info.ts";
 
 /** Route handlers for `app/<basePath>/[...path]/route.ts`. */
 export function toNextHandler(bridge: IntercomBridge) {
@@ -37,7 +38,12 @@ export async function nextMessengerScript(
 		const value = headers.get(name);
 		if (value) passed[name] = value;
 	}
-	const request = new Request(`http://${host}/`, { headers: passed });
+	// What the bridge reads of a request, without building one (see VisitorRequest).
+	const request: VisitorRequest = {
+		url: `http://${host}/`,
+		method: "GET",
+		headers: { get: (name) => (Object.hasOwn(passed, name) ? (passed[name] ?? null) : null) },
+	};
 	const html = await bridge.messenger.script(request, { cacheSafe: true, nonce: options.nonce });
 	const match = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(html);
 	if (!match?.[1]) return null;
