@@ -11,6 +11,7 @@ export {
 	type ScriptOptions,
 } from "./bridge/create-intercom-bridge.ts";
 export type { Visit } from "./bridge/create-visitor-tracker.ts";
+export type { VisitorRequest } from "./bridge/request-info.ts";
 export {
 	ConfigError,
 	ConflictError,
