@@ -9,6 +9,7 @@
  * // … on shutdown:
  * await runner.stop();    // stops fetching, waits for running jobs (at most 10 s)
  */
+import { createRequire } from "node:module";
 import type PgBoss from "pg-boss";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
@@ -20,8 +21,9 @@ import {
 	type ConversationLinksJob,
 	getJobQueue,
 	type JobQueue,
+	PG_BOSS_SCHEMA,
 } from "./job-queue.ts";
-import { storeBossDb } from "./pg-boss-db.ts";
+import { type BossDb, storeBossDb } from "./pg-boss-db.ts";
 
 export interface JobRunnerOptions {
 	store: Store;
@@ -54,6 +56,45 @@ export interface JobRunner {
 	start(): Promise<void>;
 	/** Stops fetching jobs and waits for those running (at most 10 s); leaves the database open. */
 	stop(): Promise<void>;
+}
+
+/**
+ * The statements with which pg-boss's worker records a job's outcome (complete, fail), as the
+ * installed pg-boss writes them; empty if its plans module ever stops providing them.
+ */
+function settleStatements(): Set<string> {
+	const plans = createRequire(import.meta.url)("pg-boss/src/plans.js") as Partial<
+		Record<"completeJobs" | "failJobsById", (schema: string) => string>
+	>;
+	const statements = new Set<string>();
+	for (const plan of [plans.completeJobs, plans.failJobsById]) {
+		if (typeof plan === "function") statements.add(plan(PG_BOSS_SCHEMA));
+	}
+	return statements;
+}
+
+/**
+ * The worker's database. pg-boss 10's worker records a job's outcome without awaiting it
+ * (manager.js `watch`: `this.complete(…)`, `this.fail(…)`), so a database error there (a
+ * terminated connection, the pool closing at shutdown) is an unhandled rejection that ends the
+ * process. Those two statements' errors are logged and answered "no job changed" instead: the job
+ * stays active until its lease (`expireInSeconds`) runs out, and pg-boss then retries it.
+ */
+function settleTolerantDb(db: BossDb, statements: Set<string>, logger: Logger): BossDb {
+	return {
+		async executeSql(text, values) {
+			try {
+				return await db.executeSql(text, values);
+			} catch (err) {
+				if (!statements.has(text)) throw err;
+				logger.warn(
+					{ err: { name: (err as Error).name, message: (err as Error).message } },
+					"jobs: could not record a job's outcome; it runs again when its lease expires",
+				);
+				return { rows: [{ count: "0" }] };
+			}
+		},
+	};
 }
 
 const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger }) =>
@@ -121,7 +162,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 				await queue.ensure();
 				const { default: PgBossClass } = await import("pg-boss");
 				const worker = new PgBossClass({
-					db: storeBossDb(store),
+					db: settleTolerantDb(storeBossDb(store), settleStatements(), logger),
 					supervise: true,
 					schedule: false,
 					migrate: false,
