@@ -2,6 +2,7 @@
  * The intercom-bridge HTTP service on node:http (through @hono/node-server): what `npm start` and
  * `intercom-bridge serve` run. It serves the routes of the service app and shuts down cleanly.
  */
+import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
@@ -18,7 +19,10 @@ export interface StartServerOptions {
 	host?: string;
 	/** Extra routes to mount (the demo, the admin console and the webhooks do so). */
 	app?: Hono;
-	/** Runs after the last request finished and before the store closes (stop background jobs here). */
+	/**
+	 * Runs as soon as closing begins, alongside the drain of open requests; the store closes once
+	 * both are done. Stop background jobs here: they stop claiming work at once.
+	 */
 	beforeStoreClose?: () => Promise<void>;
 }
 
@@ -26,7 +30,11 @@ export interface RunningServer {
 	/** `http://host:port` */
 	url: string;
 	port: number;
-	/** Stops accepting connections, waits for open requests (at most 10 s), then closes the store. */
+	/**
+	 * Stops accepting connections, answers open and further requests on open connections with
+	 * `Connection: close`, waits for them (at most 10 s, then drops the connections left), runs
+	 * `beforeStoreClose` meanwhile, then closes the store.
+	 */
 	close(): Promise<void>;
 }
 
@@ -70,13 +78,31 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 	const { port } = server.address() as AddressInfo;
 	const shownHost =
 		host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+	// A keep-alive client goes on sending requests on its connection after `server.close()`, so
+	// the drain would only end at its bound (and cut those requests off). While closing, each
+	// response tells the client to close the connection instead: the ones under way when closing
+	// began, and any later request on a connection still open.
+	let draining = false;
+	const inFlight = new Set<ServerResponse>();
+	if ("closeIdleConnections" in server) {
+		server.prependListener("request", (_req, res) => {
+			if (draining) {
+				res.setHeader("Connection", "close");
+				return;
+			}
+			inFlight.add(res);
+			res.once("close", () => inFlight.delete(res));
+		});
+	}
 	let closing: Promise<void> | undefined;
 	return {
 		url: `http://${shownHost}:${port}`,
 		port,
 		close() {
 			closing ??= (async () => {
-				await new Promise<void>((resolve) => {
+				draining = true;
+				for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+				const drained = new Promise<void>((resolve) => {
 					const timer = setTimeout(() => {
 						if ("closeAllConnections" in server) server.closeAllConnections();
 						resolve();
@@ -87,8 +113,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 					});
 					if ("closeIdleConnections" in server) server.closeIdleConnections();
 				});
+				const [, stopped] = await Promise.allSettled([
+					drained,
+					Promise.resolve().then(() => options.beforeStoreClose?.()),
+				]);
 				try {
-					await options.beforeStoreClose?.();
+					if (stopped.status === "rejected") throw stopped.reason;
 				} finally {
 					await options.store.close();
 				}
