@@ -1,6 +1,6 @@
 /** `intercom-bridge/server`: run the service on node:http. */
 
-export { parsePort, runService, type ServiceEnv } from "./run-service.ts";
+export { parsePort, type RunServiceOptions, runService, type ServiceEnv } from "./run-service.ts";
 export {
 	createServiceApp,
 	type RunningServer,

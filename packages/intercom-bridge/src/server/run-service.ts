@@ -10,6 +10,7 @@ import { ensureFirstAdmin } from "../admin/first-admin.ts";
 import { createIntercomBridge } from "../bridge/create-intercom-bridge.ts";
 import { openStoreFromEnv } from "../config/open-store-from-env.ts";
 import { ConfigError } from "../errors.ts";
+import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
 import { createLogger } from "../logger.ts";
 import { type RunningServer, startServer } from "./start-server.ts";
@@ -39,11 +40,22 @@ export function parsePort(raw: string | undefined, fallback = 3000): number {
 	return port;
 }
 
-/** Starts the service and resolves once it listens. `print` shows the human-facing lines. */
+export interface RunServiceOptions {
+	/** Intercom hosts per region. Default: the real Intercom; tests pass the emulator's. */
+	endpoints?: EndpointsResolver;
+}
+
+/**
+ * Starts the service and resolves once it listens. `print` shows the human-facing lines. On
+ * SIGINT/SIGTERM it stops claiming jobs, drains open requests (at most 10 s; see
+ * RunningServer.close) and exits 0.
+ */
 export async function runService(
 	env: ServiceEnv = process.env,
 	print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+	options: RunServiceOptions = {},
 ): Promise<RunningServer> {
+	const { endpoints } = options;
 	const port = parsePort(env.PORT);
 	const logger = createLogger({ level: env.LOG_LEVEL });
 	const store = await openStoreFromEnv(env, {
@@ -60,11 +72,14 @@ export async function runService(
 		const basePath = env.INTERCOM_BRIDGE_BASE_PATH?.trim() || "/intercom";
 		// The service answers the webhooks Intercom calls and the live-site routes, runs the
 		// background jobs (conversation links), and serves the admin console.
-		const bridge = createIntercomBridge({ store, logger, trustProxy, basePath });
-		const jobs = createJobRunner({ store, logger });
+		const bridge = createIntercomBridge({ store, logger, trustProxy, basePath, endpoints });
+		const jobs = createJobRunner({ store, logger, endpoints });
 		await jobs.start();
 		const app = new Hono();
-		app.route("/", createAdminApp({ store, logger, trustProxy, publicUrl, webhookBasePath: basePath }));
+		app.route(
+			"/",
+			createAdminApp({ store, logger, trustProxy, publicUrl, webhookBasePath: basePath, endpoints }),
+		);
 		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw));
 		try {
 			server = await startServer({
