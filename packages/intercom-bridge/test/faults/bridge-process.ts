@@ -1,7 +1,8 @@
 /**
  * The bridge as a service process for the fault tests: PostgreSQL store, webhook routes over
- * node:http, and the job runner calling the Intercom emulator at EMULATOR_URL. Migrates on start
- * (as every instance does), then tells the parent its port over IPC.
+ * node:http, and the job runner calling the Intercom emulator at EMULATOR_URL (JOB_CONCURRENCY
+ * jobs at once, default 2). Migrates on start (as every instance does), then tells the parent its
+ * port over IPC.
  */
 import { createServer } from "node:http";
 import { toNodeHandler } from "../../src/adapters/node.ts";
@@ -9,15 +10,9 @@ import { createIntercomBridge } from "../../src/bridge/create-intercom-bridge.ts
 import { postgresStore } from "../../src/db/postgres.ts";
 import { createJobRunner } from "../../src/jobs/create-job-runner.ts";
 import { createLogger } from "../../src/logger.ts";
-import type { EmulatorRegion } from "../../src/testing/index.ts";
+import { emulatorEndpoints } from "./emulator-endpoints.ts";
 
-const emulator = process.env.EMULATOR_URL ?? "";
-const endpoints = (region: EmulatorRegion = "us") => ({
-	api: `${emulator}/${region}`,
-	messenger: `${emulator}/${region}/iam`,
-	app: `${emulator}/${region}/app`,
-	widget: `${emulator}/widget`,
-});
+const endpoints = emulatorEndpoints(process.env.EMULATOR_URL ?? "");
 
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? "silent" });
 const store = postgresStore({
@@ -42,6 +37,7 @@ const runner = createJobRunner({
 	pollingIntervalSeconds: 0.5,
 	retryDelaySeconds: 1,
 	retryBackoff: false,
+	concurrency: Number(process.env.JOB_CONCURRENCY ?? 2),
 });
 await runner.start();
 const address = server.address();

@@ -36,24 +36,46 @@ export async function faultStore(url: string, contacts: number) {
 	return { store, site, apiKey, guids };
 }
 
-/** A bridge service in a child process (see bridge-process.ts). */
+/** A bridge service in a child process (see bridge-process.ts and service-process.ts). */
 export interface BridgeProcess {
 	child: ChildProcess;
 	url: string;
 	kill(signal?: NodeJS.Signals): Promise<void>;
+	/** Resolves with the first line of its stdout (so far or to come) that matches, or rejects after `timeoutMs`. */
+	waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-/** Starts bridge-process.ts and waits until it listens. */
-export async function startBridgeProcess(databaseUrl: string, emulatorUrl: string): Promise<BridgeProcess> {
-	const child = fork(new URL("./bridge-process.ts", import.meta.url), {
+/**
+ * Starts bridge-process.ts (default) or service-process.ts (the real service) and waits until it
+ * listens. `env` adds to the environment (e.g. LOG_LEVEL, JOB_CONCURRENCY).
+ */
+export async function startBridgeProcess(
+	databaseUrl: string,
+	emulatorUrl: string,
+	options: { script?: "bridge-process.ts" | "service-process.ts"; env?: Record<string, string> } = {},
+): Promise<BridgeProcess> {
+	const child = fork(new URL(`./${options.script ?? "bridge-process.ts"}`, import.meta.url), {
 		execArgv: ["--conditions=dev-source", "--no-warnings"],
 		env: {
 			...process.env,
 			DATABASE_URL: databaseUrl,
 			EMULATOR_URL: emulatorUrl,
 			INTERCOM_BRIDGE_SECRET_KEY: TEST_SECRET_KEY.toString("base64"),
+			...options.env,
 		},
-		stdio: ["ignore", "ignore", "inherit", "ipc"],
+		stdio: ["ignore", "pipe", "inherit", "ipc"],
+	});
+	// Its stdout is read line by line (and must be read, or a chatty child would block on it).
+	const lines: string[] = [];
+	const waiters = new Set<(line: string) => void>();
+	let partial = "";
+	child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+		const parts = (partial + chunk).split("\n");
+		partial = parts.pop() ?? "";
+		for (const line of parts) {
+			if (lines.length < 10_000) lines.push(line);
+			for (const waiter of waiters) waiter(line);
+		}
 	});
 	const exited = once(child, "exit").then(() => {
 		throw new Error("the bridge process exited before it listened");
@@ -69,6 +91,23 @@ export async function startBridgeProcess(databaseUrl: string, emulatorUrl: strin
 			child.kill(signal);
 			await gone;
 		},
+		waitForOutput(pattern, timeoutMs = 10_000) {
+			const seen = lines.find((line) => pattern.test(line));
+			if (seen !== undefined) return Promise.resolve(seen);
+			return new Promise((resolve, reject) => {
+				const waiter = (line: string) => {
+					if (!pattern.test(line)) return;
+					clearTimeout(timer);
+					waiters.delete(waiter);
+					resolve(line);
+				};
+				const timer = setTimeout(() => {
+					waiters.delete(waiter);
+					reject(new Error(`no output line matched ${pattern} within ${timeoutMs} ms`));
+				}, timeoutMs);
+				waiters.add(waiter);
+			});
+		},
 	};
 }
 
@@ -79,13 +118,25 @@ export interface Outcome {
 	value: string;
 	status: number | null;
 	retryAfter: string | null;
+	/** When it was sent and when its answer (or failure) came, in epoch ms. */
+	startedAt: number;
+	endedAt: number;
+	/** Why there was no answer: the socket error's code (ECONNREFUSED, UND_ERR_SOCKET, …) or message. */
+	error?: string;
 }
 
 /**
  * Sends webhooks from `workers` parallel loops until `stop()` resolves, each request for its own
- * contact (so every acknowledged effect can be checked), spread over `urls` in turn.
+ * contact (so every acknowledged effect can be checked), spread over `urls` in turn. Values are
+ * `${valuePrefix}${n}` (default `v-`): give a second load on the same database another prefix.
  */
-export function runLoad(input: { urls: string[]; apiKey: string; guids: string[]; workers: number }) {
+export function runLoad(input: {
+	urls: string[];
+	apiKey: string;
+	guids: string[];
+	workers: number;
+	valuePrefix?: string;
+}) {
 	const outcomes: Outcome[] = [];
 	let next = 0;
 	let running = true;
@@ -94,12 +145,20 @@ export function runLoad(input: { urls: string[]; apiKey: string; guids: string[]
 			const n = next++;
 			const guid = input.guids[n] as string;
 			const kind = n % 2 === 0 ? "logactivity" : "updatecontact";
-			const value = `v-${n}`;
+			const value = `${input.valuePrefix ?? "v-"}${n}`;
 			const body =
 				kind === "logactivity"
 					? { ContactGUID: guid, ActivityType: "pagevisit", ActivityValue: value }
 					: { ContactGUID: guid, ContactFirstName: value };
-			const outcome: Outcome = { kind, guid, value, status: null, retryAfter: null };
+			const outcome: Outcome = {
+				kind,
+				guid,
+				value,
+				status: null,
+				retryAfter: null,
+				startedAt: Date.now(),
+				endedAt: 0,
+			};
 			try {
 				const res = await fetch(`${input.urls[n % input.urls.length]}/intercom/${kind}`, {
 					method: "POST",
@@ -110,9 +169,12 @@ export function runLoad(input: { urls: string[]; apiKey: string; guids: string[]
 				await res.arrayBuffer();
 				outcome.status = res.status;
 				outcome.retryAfter = res.headers.get("retry-after");
-			} catch {
+			} catch (err) {
 				// No answer (connection refused or reset): not acknowledged, so not counted as lost.
+				const cause = (err as Error).cause as { code?: string; message?: string } | undefined;
+				outcome.error = cause?.code ?? cause?.message ?? (err as Error).message;
 			}
+			outcome.endedAt = Date.now();
 			outcomes.push(outcome);
 		}
 	};
@@ -147,4 +209,20 @@ export async function lostAcknowledged(store: Store, outcomes: Outcome[]): Promi
 	return acked.filter((o) =>
 		o.kind === "updatecontact" ? names.get(o.guid) !== o.value : values.get(o.value) !== 1,
 	);
+}
+
+/** Activity values written more than once (each request of a load has its own value): none is expected. */
+export async function duplicatedActivities(store: Store): Promise<{ value: string; n: number }[]> {
+	return rowsOf<{ value: string; n: number }>(
+		await store.db.execute(
+			sql`select value, count(*)::int as n from activities group by value having count(*) > 1`,
+		),
+	);
+}
+
+/** Counts of each status (`null`: no answer) in a load's outcomes. */
+export function statusCounts(outcomes: Outcome[]): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const o of outcomes) counts[String(o.status)] = (counts[String(o.status)] ?? 0) + 1;
+	return counts;
 }

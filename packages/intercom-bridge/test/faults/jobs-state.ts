@@ -33,3 +33,13 @@ export async function waitForLinks(store: Store, timeoutMs: number, except = new
 		await new Promise((r) => setTimeout(r, 300));
 	}
 }
+
+/** The conversation-links jobs: state and when a worker claimed it (epoch ms, null if never). */
+export async function linkJobs(store: Store) {
+	return rowsOf<{ id: string; state: string; startedOn: number | null }>(
+		await store.db.execute(sql`
+			select id::text as id, state::text as state,
+				(extract(epoch from started_on) * 1000)::float8 as "startedOn"
+			from pgboss.job where name = 'intercom-bridge-conversation-links'`),
+	);
+}

@@ -1,0 +1,139 @@
+/**
+ * PostgreSQL backends terminated under load (`pg_terminate_backend`, as a failover or an admin
+ * does): every connection of the test database is killed in a few storms while webhooks arrive on
+ * both endpoints. The bridge answers 2xx or 503 with Retry-After, never 500; every acknowledged
+ * request has its effect, none twice, each activity with its one links job; and it recovers once
+ * the storms end (reliability.md W11, X3 a). The service runs in a child process with its job
+ * runner, which must survive the storms too (pg-boss used to end the process there: see
+ * create-job-runner.ts, settleTolerantDb).
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../../src/store/create-store.ts";
+import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
+import { createPostgresDatabase } from "../harness/databases.ts";
+import { APP_ID } from "../webhooks/webhook-testbed.ts";
+import {
+	type BridgeProcess,
+	duplicatedActivities,
+	faultStore,
+	lostAcknowledged,
+	runLoad,
+	startBridgeProcess,
+	statusCounts,
+	TOKEN,
+} from "./fault-env.ts";
+import { activityJobs } from "./jobs-state.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const STORMS = 5;
+const RECOVERY = 100;
+
+describe("PostgreSQL connections terminated during load", () => {
+	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
+	let listening: EmulatorServer;
+	let databaseUrl: string;
+	let store: Store;
+	let apiKey: string;
+	let guids: string[];
+	let bridge: BridgeProcess | undefined;
+	let admin: pg.Client | undefined;
+
+	beforeAll(async () => {
+		listening = await emulator.listen();
+		databaseUrl = await createPostgresDatabase();
+		({ store, apiKey, guids } = await faultStore(databaseUrl, 6000));
+		for (const guid of guids) {
+			emulator.seedContact({ role: "user", external_id: guid });
+			emulator.seedConversations(guid, 1);
+		}
+		// The terminating client sits in another database, out of its own storms' reach.
+		const adminUrl = new URL(databaseUrl);
+		adminUrl.pathname = "/postgres";
+		admin = new pg.Client({ connectionString: adminUrl.toString() });
+		await admin.connect();
+	});
+
+	afterAll(async () => {
+		await bridge?.kill();
+		await admin?.end().catch(() => {});
+		await store?.close().catch(() => {});
+		await listening?.close();
+	});
+
+	it("answers 2xx or 503, never 500, loses and doubles nothing, and recovers", async () => {
+		bridge = await startBridgeProcess(databaseUrl, listening.url);
+		const database = new URL(databaseUrl).pathname.slice(1);
+		const recoveryGuids = guids.slice(-RECOVERY);
+		const load = runLoad({ urls: [bridge.url], apiKey, guids: guids.slice(0, -RECOVERY), workers: 12 });
+		await sleep(700);
+		// A storm counts when it killed something; on a busy machine the bridge may not have
+		// reconnected yet, and then the storm is tried again shortly.
+		const terminated: number[] = [];
+		const sentAt: number[] = [];
+		for (let attempt = 0; terminated.length < STORMS && attempt < STORMS * 5; attempt++) {
+			const result = await admin?.query<{ n: number }>(
+				`select count(*) filter (where pg_terminate_backend(pid))::int as n
+				from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+				[database],
+			);
+			const n = result?.rows[0]?.n ?? 0;
+			if (n > 0) {
+				terminated.push(n);
+				sentAt.push(load.outcomes.length);
+			}
+			await sleep(n > 0 ? 300 : 100);
+		}
+		await sleep(300);
+		const outcomes = await load.stop();
+
+		// After the storms: a fresh batch is acknowledged in full.
+		const recovery = await runLoad({
+			urls: [bridge.url],
+			apiKey,
+			guids: recoveryGuids,
+			workers: 8,
+			valuePrefix: "recovery-",
+		}).finished();
+
+		const counts = statusCounts(outcomes);
+		console.info(
+			"connections terminated:",
+			JSON.stringify({
+				terminated,
+				sentAt,
+				total: outcomes.length,
+				statuses: counts,
+				exit: [bridge.child.exitCode, bridge.child.signalCode],
+			}),
+		);
+		// The bridge process survived, and every storm hit its connections (its pool, shared with the
+		// job runner).
+		expect([bridge.child.exitCode, bridge.child.signalCode]).toEqual([null, null]);
+		expect(terminated).toHaveLength(STORMS);
+		expect(Object.keys(counts).every((s) => s === "200" || s === "503")).toBe(true);
+		expect(outcomes.filter((o) => o.status === 503).every((o) => Number(o.retryAfter) > 0)).toBe(true);
+		expect(counts["200"] ?? 0).toBeGreaterThan(0);
+		expect(recovery.map((o) => o.status)).toEqual(recovery.map(() => 200));
+
+		expect(await lostAcknowledged(store, [...outcomes, ...recovery])).toEqual([]);
+		expect(await duplicatedActivities(store)).toEqual([]);
+		// Activity and job are written together: never one without the other, never two jobs.
+		const { activities, orphanJobs } = await activityJobs(store);
+		expect(activities.filter((a) => a.states?.length !== 1)).toEqual([]);
+		expect(orphanJobs).toBe(0);
+
+		// The job runner survived the storms too: it goes on filling links (at its pace of about
+		// 2 jobs a second per worker, so not all of them here).
+		const linked = (list: typeof activities) => list.filter((a) => a.comment).length;
+		const before = linked(activities);
+		let after = before;
+		for (const deadline = Date.now() + 10_000; after < before + 4 && Date.now() < deadline; ) {
+			await sleep(250);
+			after = linked((await activityJobs(store)).activities);
+		}
+		console.info("links:", { activities: activities.length, before, after });
+		expect(after).toBeGreaterThanOrEqual(before + 4);
+	}, 45_000);
+});
