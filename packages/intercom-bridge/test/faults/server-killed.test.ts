@@ -60,7 +60,9 @@ describe("service killed with SIGKILL during load", () => {
 		const atKill = await activityJobs(store);
 		const leased = new Set(atKill.activities.filter((a) => a.states?.includes("active")).map((a) => a.id));
 
-		const second = await startBridgeProcess(databaseUrl, listening.url);
+		// Each worker takes at most 2 jobs a second (pg-boss waits out its polling interval after a
+		// job), and the load leaves a few hundred: 8 of them keep the link check well within its time.
+		const second = await startBridgeProcess(databaseUrl, listening.url, { env: { JOB_CONCURRENCY: "8" } });
 		processes.push(second);
 		expect(await lostAcknowledged(store, outcomes)).toEqual([]);
 		const after = await activityJobs(store);
