@@ -39,8 +39,14 @@ export interface JobRunnerOptions {
 	retryDelaySeconds?: number;
 	/** Double the retry delay per attempt. Default true. */
 	retryBackoff?: boolean;
-	/** How often an idle worker looks for jobs, in seconds (at least 0.5). Default 2. */
+	/** How often a worker looks for jobs, in seconds (at least 0.5). Default 1. */
 	pollingIntervalSeconds?: number;
+	/**
+	 * Jobs a worker takes per look (worked one after the other, each with its own outcome). pg-boss
+	 * waits out the polling interval even after finding jobs, so this sets the throughput:
+	 * concurrency × batchSize / pollingIntervalSeconds jobs a second at most. Default 5.
+	 */
+	batchSize?: number;
 	/** When Intercom refuses the token, the job waits this long (seconds) without spending an attempt. Default 900. */
 	authRetryDelaySeconds?: number;
 	/** …at most this many times, then gives up (default 96: a day at 15 minutes). */
@@ -178,13 +184,24 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 					expireInSeconds: 900,
 				});
 				const workOptions = {
-					pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-					batchSize: 1,
+					pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
+					batchSize: Math.max(1, options.batchSize ?? 5),
 					includeMetadata: true as const,
 				};
 				for (let i = 0; i < Math.max(1, options.concurrency ?? 2); i++) {
 					await worker.work<ConversationLinksJob>(CONVERSATION_LINKS_QUEUE, workOptions, async (jobs) => {
-						for (const job of jobs) await handle(job, worker);
+						// pg-boss fails a whole batch when this throws; instead each failed job is failed (and
+						// retried) on its own, and pg-boss completes the others, which are still active.
+						for (const job of jobs) {
+							try {
+								await handle(job, worker);
+							} catch (err) {
+								await worker.fail(CONVERSATION_LINKS_QUEUE, job.id, {
+									name: (err as Error).name,
+									message: (err as Error).message,
+								});
+							}
+						}
 					});
 				}
 				boss = worker;

@@ -58,7 +58,7 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		await store.close();
 	});
 
-	const start = async (options: { storeTranscripts?: boolean } = {}) => {
+	const start = async (options: { storeTranscripts?: boolean; batchSize?: number } = {}) => {
 		runner = createJobRunner({
 			store,
 			logger: createLogger({ level: "silent" }),
@@ -111,6 +111,19 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		await until(stateIs(id, "completed"));
 		expect((await jobs(id))[0]?.retry_count).toBe(1);
 		expect((await comment(id))?.split("\n")).toHaveLength(320);
+	});
+
+	it("fails only the job that failed when a worker takes several at once", async () => {
+		client.failures.push(503);
+		// Started first, so the jobs get the runner's retry policy (no delay); the three are logged
+		// within the polling interval, so one look takes all three.
+		await start({ batchSize: 3 });
+		const ids = await Promise.all([logActivity(guid), logActivity(guid), logActivity(guid)]);
+		for (const id of ids) await until(stateIs(id, "completed"));
+		const retries = await Promise.all(ids.map(async (id) => (await jobs(id))[0]?.retry_count));
+		// The first job taken met the 503 and was retried; its batch neighbours completed first time.
+		expect(retries.sort()).toEqual([0, 0, 1]);
+		for (const id of ids) expect((await comment(id))?.split("\n")).toHaveLength(320);
 	});
 
 	it("gives up after the configured attempts and keeps the activity", async () => {
