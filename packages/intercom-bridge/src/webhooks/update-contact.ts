@@ -295,5 +295,3 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 	);
 	return request.respond({ status: "updated", ...result });
 }
-export const UPDATE_STATEMENT_FOR_PROBE = UPDATE_CLAIMED;
-export const UPDATE_NOCLAIM_FOR_PROBE = UPDATE;
