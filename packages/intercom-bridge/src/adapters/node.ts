@@ -207,7 +207,10 @@ export async function nodeMessengerScript(
 	res: ServerResponse,
 	options?: ScriptOptions,
 ): Promise<string> {
-	const { html, setCookie } = await bridge.messenger.page(new NodeVisitorRequest(req), options);
+	const request = new NodeVisitorRequest(req);
+	const cached = bridge.messenger.cachedScript(request, options);
+	if (cached !== undefined) return cached;
+	const { html, setCookie } = await bridge.messenger.page(request, options);
 	if (setCookie) res.appendHeader("set-cookie", setCookie);
 	return html;
 }

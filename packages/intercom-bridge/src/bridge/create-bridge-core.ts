@@ -17,7 +17,8 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 	const { store, messenger } = options;
 	const tracker = createVisitorTracker(options, (settings) => consentsNeeded(settings, messenger));
 
-	async function decide(visit: Visit): Promise<MessengerDecision> {
+	/** The Messenger decision for a resolved visit. Synchronous: no I/O. */
+	function decide(visit: Visit): MessengerDecision {
 		if (!visit.site || !visit.settings) return { enabled: false, reason: "disabled" };
 		return buildMessengerSettings({
 			settings: visit.settings,

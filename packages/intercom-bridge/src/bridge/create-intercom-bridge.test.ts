@@ -289,7 +289,7 @@ describe("createIntercomBridge: cached page views", () => {
 		expect(await bridge.messenger.script(view(cookie), { nonce: "n0nce" })).toContain('nonce="n0nce"');
 	});
 
-	it("re-reads within the cache age: the Host's site after a moment, a contact changed elsewhere after 2 s", async () => {
+	it("re-reads: the Host's site and settings after 0.1 s in the background, a contact changed elsewhere after 2 s", async () => {
 		const { bridge, store, queries, clock, cookie, guid } = await known({}, { sendContactData: "always" });
 		const resolveSite = vi.spyOn(store, "resolveSiteByHost");
 		// Another process (or the store directly) changes the contact: the bridge hears nothing of it.
@@ -328,15 +328,23 @@ describe("createIntercomBridge: cached page views", () => {
 		expect((await bridge.messenger.page(view(cookie))).html).toContain(guid);
 	});
 
-	it("shows a settings change made through the store at the next page view", async () => {
-		const { bridge, store, site, cookie, guid } = await known();
+	it("shows a settings change made through the store within 0.1 s", async () => {
+		const { bridge, store, site, clock, cookie, guid } = await known();
+		const before = (await bridge.messenger.page(view(cookie))).html;
 		await store.setSetting(site.id, "enabled", "false");
-		expect(await bridge.messenger.page(view(cookie))).toEqual({ html: "", setCookie: null });
+		// Until the site's settings are checked again, page views keep the script they had.
+		expect((await bridge.messenger.page(view(cookie))).html).toBe(before);
+		clock.now += 101;
+		await vi.waitFor(async () =>
+			expect(await bridge.messenger.page(view(cookie))).toEqual({ html: "", setCookie: null }),
+		);
 		await store.setSetting(site.id, "enabled", "true");
 		await store.setSetting(site.id, "appId", "xyz789");
-		const html = (await bridge.messenger.page(view(cookie))).html;
-		expect(html).toContain('"app_id":"xyz789"');
-		expect(html).toContain(guid);
+		clock.now += 101;
+		await vi.waitFor(async () =>
+			expect((await bridge.messenger.page(view(cookie))).html).toContain('"app_id":"xyz789"'),
+		);
+		expect((await bridge.messenger.page(view(cookie))).html).toContain(guid);
 	});
 
 	it("follows identify and merges: a request identified first, and an old cookie, get the survivor", async () => {

@@ -86,21 +86,21 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 	};
 
 	/**
-	 * A page view's script from caches alone, or undefined. It is there when the request's Host was
-	 * resolved moments ago, its cookie verified before, its contact was read within the cache age
-	 * (and was not merged away: that needs a Set-Cookie), and the script was rendered for that
-	 * contact, its consents and the store's current settings. Then the page view costs map look-ups:
-	 * no URL parsing, no HMAC, no query, no serialisation, and it needs no Set-Cookie and no write.
-	 * Otherwise {@link script} and {@link visit} resolve the visitor, which fills the caches.
+	 * A page view's script from memory alone, synchronously, or undefined. It is there when the
+	 * request's Host was resolved moments ago (its site and the store's settings, checked again every
+	 * 0.1 s), its cookie verified before, its contact was read within the cache age and was not merged
+	 * away (that needs a Set-Cookie), and the script was rendered for that contact, its consents and
+	 * those settings. Then the page view costs a few map look-ups: no URL parsing, no HMAC, no query,
+	 * no promise, no serialisation, and it needs no Set-Cookie and no write. Otherwise
+	 * {@link resolvedScript} and the visit do the work, which fills the caches.
 	 */
-	async function cachedScript(request: VisitorRequest, opts: ScriptOptions): Promise<string | undefined> {
+	function cachedScript(request: VisitorRequest, opts: ScriptOptions): string | undefined {
 		// A request already resolved may have been identified or merged since: its cookie is outdated.
 		if (opts.nonce || core.visited(request)) return undefined;
-		const site = core.cachedSite(request);
-		const guid = site && core.cookie.read(request.headers.get("cookie"));
-		if (!site || !guid) return undefined;
-		// The store's cached settings (one map look-up), so a change shows as soon as the store has it.
-		const settings = await options.store.getSettings(site.id);
+		const known = core.cachedSite(request);
+		const guid = known && core.cookie.read(request.headers.get("cookie"));
+		if (!known || !guid) return undefined;
+		const { settings } = known;
 		const visitor = core.cachedVisitor(guid, settings);
 		if (!visitor || visitor.contact.guid !== guid) return undefined;
 		if (opts.cacheSafe ?? options.messenger.cacheSafe) {
@@ -137,7 +137,8 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		) {
 			return hit.html;
 		}
-		const decision = await core.decide(visit);
+		// No await from here to the cache: concurrent views of the visitor then render it only once.
+		const decision = core.decide(visit);
 		const html = decision.enabled
 			? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
 			: "";
@@ -183,8 +184,15 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			 * For a known visitor seen moments ago the script comes from memory, without a query.
 			 */
 			async script(request: VisitorRequest, opts: ScriptOptions = {}): Promise<string> {
-				return (await cachedScript(request, opts)) ?? resolvedScript(request, opts);
+				return cachedScript(request, opts) ?? resolvedScript(request, opts);
 			},
+			/**
+			 * For adapters: the script from memory when a known visitor was seen moments ago (then the
+			 * page needs no Set-Cookie), synchronously; else undefined, and {@link page} does the work.
+			 * @internal
+			 */
+			cachedScript: (request: VisitorRequest, opts: ScriptOptions = {}): string | undefined =>
+				cachedScript(request, opts),
 			/**
 			 * For adapters: the script and the Set-Cookie value the page's response needs (or null), in
 			 * one call. A known visitor seen moments ago costs map look-ups only (see `cachedScript`).
@@ -194,7 +202,7 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 				request: VisitorRequest,
 				opts: ScriptOptions = {},
 			): Promise<{ html: string; setCookie: string | null }> {
-				const cached = await cachedScript(request, opts);
+				const cached = cachedScript(request, opts);
 				if (cached !== undefined) return { html: cached, setCookie: null };
 				const html = await resolvedScript(request, opts);
 				return { html, setCookie: (await core.visit(request)).setCookie };

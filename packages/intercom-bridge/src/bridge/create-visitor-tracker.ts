@@ -5,7 +5,8 @@
  * never for bots or prefetches. Each request is resolved once (memoised).
  *
  * For the Messenger script's cached path (see `cachedScript` in create-intercom-bridge.ts) the
- * tracker also answers synchronously from what it remembers: the site of a Host, a known contact.
+ * tracker also answers synchronously from what it remembers: a Host's site and settings (checked
+ * with the store every 0.1 s, in the background), a known contact (read within the cache age).
  */
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Contact } from "../store/contact-store.ts";
@@ -32,13 +33,25 @@ export interface KnownVisitor {
 	agreed: Record<string, boolean>;
 }
 
+/** A Host's site and that site's settings, as the store gave them at `at`. */
+export interface KnownSite {
+	site: Site;
+	settings: SiteSettings;
+}
+
 /** How many known contacts, and how many Host names, are remembered at most. */
 const MAX_KNOWN = 10_000;
 const MAX_HOSTS = 1_000;
 /** Longer hosts (host names have at most 253 characters, and a port) are not remembered. */
 const MAX_HOST_LENGTH = 300;
-/** How long the site of a Host is taken without asking the store (ms), at most its cache age. */
-const SITE_RECHECK_MS = 250;
+/**
+ * How old (ms) a Host's site and settings may be before one look-up refreshes them from the store
+ * in the background, page views using them meanwhile; and how old before page views stop using
+ * them and resolve the visit themselves (the store failing or slow to answer). Both at most the
+ * store's cache age.
+ */
+const SITE_RECHECK_MS = 100;
+const SITE_MAX_AGE_MS = 1000;
 
 /**
  * The scheme and authority of an absolute URL ("https://shop.example.com:8443"), without parsing
@@ -47,6 +60,24 @@ const SITE_RECHECK_MS = 250;
 function urlOrigin(url: string): string {
 	const slash = url.indexOf("/", url.indexOf("://") + 3);
 	return slash < 0 ? url : url.slice(0, slash);
+}
+
+/**
+ * `load()` once for concurrent callers with the same key: when a cache expires under load, the
+ * requests in flight share one read instead of each making its own.
+ */
+function singleFlight<T>(flights: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+	let flight = flights.get(key);
+	if (!flight) {
+		const started = load();
+		flight = started;
+		flights.set(key, started);
+		const done = () => {
+			if (flights.get(key) === started) flights.delete(key);
+		};
+		started.then(done, done);
+	}
+	return flight;
 }
 
 /** Sets `key` in a map that keeps at most `max` entries, dropping the oldest first. */
@@ -67,21 +98,48 @@ export function createVisitorTracker(
 	// by another process shows within the cache time, as settings do.
 	const known = new Map<string, { at: number; value: KnownVisitor; codes: string }>();
 	const fresh = (at: number) => store.now() - at <= store.cacheMaxAgeMs;
+	const contactReads = new Map<string, Promise<KnownVisitor | null>>();
+	// Bumped by forget(): a read that started before a change must not be remembered after it.
+	let generation = 0;
 	const lookup = async (guid: string, codes: readonly string[], key: string) => {
 		const hit = known.get(guid);
 		if (hit && hit.codes === key && fresh(hit.at)) return hit.value;
-		const found = await store.getVisitorContact(guid, codes);
-		if (found) setBounded(known, MAX_KNOWN, guid, { at: store.now(), value: found, codes: key });
-		else known.delete(guid);
-		return found;
+		return singleFlight(contactReads, `${guid} ${key}`, async () => {
+			const started = generation;
+			const found = await store.getVisitorContact(guid, codes);
+			if (started === generation) {
+				if (found) setBounded(known, MAX_KNOWN, guid, { at: store.now(), value: found, codes: key });
+				else known.delete(guid);
+			}
+			return found;
+		});
 	};
-	// The site each Host header resolved to, and for requests without one (a Fetch Request keeps
-	// its host in its URL) each URL origin: the store caches sites too, but its look-up (async,
-	// normalising the host) costs more than the rest of a cached page view. Two maps, so a forged
-	// Host header can never stand for a URL.
-	const byHost = new Map<string, { at: number; site: Site }>();
-	const byOrigin = new Map<string, { at: number; site: Site }>();
+	const siteReads = new Map<string, Promise<Site | null>>();
+	const siteOf = (host: string) => singleFlight(siteReads, host, () => store.resolveSiteByHost(host));
+	// The site and settings of each Host header, and for requests without one (a Fetch Request
+	// keeps its host in its URL) of each URL origin: the store caches both too, but asking it
+	// (async, normalising the host) costs more than the rest of a cached page view. Two maps, so a
+	// forged Host header can never stand for a URL.
+	type SiteEntry = KnownSite & { at: number; host: string; refreshing: boolean };
+	const byHost = new Map<string, SiteEntry>();
+	const byOrigin = new Map<string, SiteEntry>();
 	const siteRecheckMs = Math.min(SITE_RECHECK_MS, store.cacheMaxAgeMs);
+	const siteMaxAgeMs = Math.min(SITE_MAX_AGE_MS, store.cacheMaxAgeMs);
+	const rememberSite = (map: Map<string, SiteEntry>, key: string, host: string, known: KnownSite) => {
+		if (key.length > MAX_HOST_LENGTH) return;
+		setBounded(map, MAX_HOSTS, key, { ...known, at: store.now(), host, refreshing: false });
+	};
+	const refreshSite = (map: Map<string, SiteEntry>, key: string, entry: SiteEntry) => {
+		entry.refreshing = true;
+		const refresh = async () => {
+			const site = await siteOf(entry.host);
+			if (!site) return void map.delete(key);
+			rememberSite(map, key, entry.host, { site, settings: await store.getSettings(site.id) });
+		};
+		refresh().catch(() => {
+			entry.refreshing = false; // the next page view tries again
+		});
+	};
 	const siteKey = (request: VisitorRequest) => {
 		const host = requestHost(request, options.trustProxy);
 		return host === null ? { map: byOrigin, key: urlOrigin(request.url) } : { map: byHost, key: host };
@@ -108,13 +166,11 @@ export function createVisitorTracker(
 
 	async function resolve(request: VisitorRequest, create: boolean): Promise<Visit> {
 		const { host, secure } = requestOrigin(request, options.trustProxy);
-		const site = await store.resolveSiteByHost(host);
+		const site = await siteOf(host);
 		if (!site) return { site: null, settings: null, contact: null, agreed: {}, setCookie: null, secure };
-		const remembered = siteKey(request);
-		if (remembered.key.length <= MAX_HOST_LENGTH) {
-			setBounded(remembered.map, MAX_HOSTS, remembered.key, { at: store.now(), site });
-		}
 		const settings = await store.getSettings(site.id);
+		const { map, key: siteKeyOf } = siteKey(request);
+		rememberSite(map, siteKeyOf, host, { site, settings });
 		const { codes, key } = consents(settings);
 		const guid = cookie.read(request.headers.get("cookie"));
 		if (guid) {
@@ -162,6 +218,8 @@ export function createVisitorTracker(
 		},
 		/** Forgets what is cached about these contact GUIDs (after a change to them). */
 		forget(...guids: (string | null | undefined)[]) {
+			generation++;
+			contactReads.clear();
 			for (const guid of guids) if (guid) known.delete(guid.toLowerCase());
 		},
 		/** Makes the visit of `request` refer to `contact` from now on (after identify/agree). */
@@ -171,13 +229,20 @@ export function createVisitorTracker(
 		/** True when `request` was resolved (or is being resolved): its visit may differ from its cookie. */
 		visited: (request: VisitorRequest) => visits.has(request),
 		/**
-		 * The site of the request's Host as resolved moments ago, or undefined (ask the store then).
-		 * Synchronous, for the cached page view.
+		 * The site and settings of the request's Host as the store gave them moments ago (see
+		 * SITE_RECHECK_MS), or undefined (resolve the visit then). Synchronous, for the cached page
+		 * view; an entry past its recheck time is refreshed in the background.
 		 */
-		cachedSite(request: VisitorRequest): Site | undefined {
+		cachedSite(request: VisitorRequest): KnownSite | undefined {
 			const { map, key } = siteKey(request);
 			const hit = map.get(key);
-			return hit && store.now() - hit.at <= siteRecheckMs ? hit.site : undefined;
+			if (!hit) return undefined;
+			const age = store.now() - hit.at;
+			if (age > siteRecheckMs) {
+				if (age > siteMaxAgeMs) return undefined;
+				if (!hit.refreshing) refreshSite(map, key, hit);
+			}
+			return hit;
 		},
 		/**
 		 * The contact of `guid` with the consent states `settings` need, when it was read within the

@@ -25,7 +25,7 @@ export function createLiveSiteRoutes(core: BridgeCore): Hono {
 
 	app.get("/messenger/settings", async (c) => {
 		const visit = await core.visit(c.req.raw);
-		const decision = await core.decide(visit);
+		const decision = core.decide(visit);
 		const res = c.json(
 			decision.enabled ? decision : { enabled: false, reason: decision.reason },
 			200,
