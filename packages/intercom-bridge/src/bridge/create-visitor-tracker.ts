@@ -116,6 +116,9 @@ export function createVisitorTracker(
 	};
 	const siteReads = new Map<string, Promise<Site | null>>();
 	const siteOf = (host: string) => singleFlight(siteReads, host, () => store.resolveSiteByHost(host));
+	const settingsReads = new Map<string, Promise<SiteSettings>>();
+	const settingsOf = (siteId: number) =>
+		singleFlight(settingsReads, String(siteId), () => store.getSettings(siteId));
 	// The site and settings of each Host header, and for requests without one (a Fetch Request
 	// keeps its host in its URL) of each URL origin: the store caches both too, but asking it
 	// (async, normalising the host) costs more than the rest of a cached page view. Two maps, so a
@@ -134,7 +137,7 @@ export function createVisitorTracker(
 		const refresh = async () => {
 			const site = await siteOf(entry.host);
 			if (!site) return void map.delete(key);
-			rememberSite(map, key, entry.host, { site, settings: await store.getSettings(site.id) });
+			rememberSite(map, key, entry.host, { site, settings: await settingsOf(site.id) });
 		};
 		refresh().catch(() => {
 			entry.refreshing = false; // the next page view tries again
@@ -168,7 +171,7 @@ export function createVisitorTracker(
 		const { host, secure } = requestOrigin(request, options.trustProxy);
 		const site = await siteOf(host);
 		if (!site) return { site: null, settings: null, contact: null, agreed: {}, setCookie: null, secure };
-		const settings = await store.getSettings(site.id);
+		const settings = await settingsOf(site.id);
 		const { map, key: siteKeyOf } = siteKey(request);
 		rememberSite(map, siteKeyOf, host, { site, settings });
 		const { codes, key } = consents(settings);
