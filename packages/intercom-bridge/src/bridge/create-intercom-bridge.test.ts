@@ -309,6 +309,49 @@ describe("createIntercomBridge: cached page views", () => {
 		expect(queries).toEqual([]);
 	});
 
+	it("reads an expired visitor once for all the page views waiting on it", async () => {
+		const { bridge, queries, clock, cookie, guid } = await known();
+		clock.now += 2001; // the contact, the site and the settings all expired
+		queries.length = 0;
+		const views = await Promise.all(Array.from({ length: 20 }, () => bridge.messenger.page(view(cookie))));
+		expect(new Set(views.map((v) => v.html)).size).toBe(1);
+		expect(views[0]?.html).toContain(guid);
+		const count = (table: string) => queries.filter((q) => q.includes(`from "${table}"`)).length;
+		expect({ contacts: count("contacts"), sites: count("sites"), settings: count("site_settings") }).toEqual({
+			contacts: 1,
+			sites: 1,
+			settings: 1,
+		});
+	});
+
+	it("does not remember a contact read that a change overtook", async () => {
+		const { bridge, store, clock, cookie, guid } = await known();
+		await store.updateContact(guid, { email: "ada@example.com", firstName: "Ada" });
+		// The request that will agree, resolved now (a form post whose visit was looked up before).
+		const form = view(cookie);
+		await bridge.visit(form);
+		clock.now += 2001;
+		// A page view reads the contact (before the consent); the read is held back...
+		let release = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const read = store.getVisitorContact.bind(store);
+		vi.spyOn(store, "getVisitorContact").mockImplementationOnce(async (...args) => {
+			const found = await read(...args);
+			await held;
+			return found;
+		});
+		const slow = bridge.messenger.page(view(cookie));
+		await vi.waitFor(() => expect(store.getVisitorContact).toHaveBeenCalledTimes(1));
+		// ...while the visitor agrees to share data, which drops what is cached about them.
+		await bridge.consents.agree(form, "data");
+		release();
+		expect((await slow).html).not.toContain("ada@example.com"); // it read before the agreement
+		// The overtaken read was not remembered: the next view reads again and sees the consent.
+		expect((await bridge.messenger.page(view(cookie))).html).toContain("ada@example.com");
+	});
+
 	it("never serves the cached script for a tampered cookie", async () => {
 		const { bridge, store, cookie, guid } = await known();
 		const mac = cookie.slice(cookie.indexOf(".") + 1);

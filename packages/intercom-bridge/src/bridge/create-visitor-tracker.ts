@@ -12,6 +12,7 @@ import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
+import { setBounded, singleFlight } from "./cache-helpers.ts";
 import { isLikelyBot, requestHost, requestOrigin, type VisitorRequest } from "./request-info.ts";
 import { createVisitorCookie } from "./visitor-cookie.ts";
 
@@ -60,30 +61,6 @@ const SITE_MAX_AGE_MS = 1000;
 function urlOrigin(url: string): string {
 	const slash = url.indexOf("/", url.indexOf("://") + 3);
 	return slash < 0 ? url : url.slice(0, slash);
-}
-
-/**
- * `load()` once for concurrent callers with the same key: when a cache expires under load, the
- * requests in flight share one read instead of each making its own.
- */
-function singleFlight<T>(flights: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
-	let flight = flights.get(key);
-	if (!flight) {
-		const started = load();
-		flight = started;
-		flights.set(key, started);
-		const done = () => {
-			if (flights.get(key) === started) flights.delete(key);
-		};
-		started.then(done, done);
-	}
-	return flight;
-}
-
-/** Sets `key` in a map that keeps at most `max` entries, dropping the oldest first. */
-function setBounded<K, V>(map: Map<K, V>, max: number, key: K, value: V) {
-	if (!map.has(key) && map.size >= max) map.delete(map.keys().next().value as K);
-	map.set(key, value);
 }
 
 export function createVisitorTracker(

@@ -9,6 +9,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { isGuid } from "../store/contact-store.ts";
+import { setBounded } from "./cache-helpers.ts";
 
 export interface VisitorCookie {
 	/** Reads the contact GUID from a Cookie header; null when absent or not signed by us. */
@@ -50,8 +51,7 @@ export function createVisitorCookie(options: {
 		// A copy: `value` is a slice of the whole Cookie header, which the map would otherwise keep.
 		const key = Buffer.from(value, "latin1").toString("latin1");
 		const id = key.slice(0, dot).toLowerCase();
-		if (verified.size >= remember) verified.delete(verified.keys().next().value as string);
-		verified.set(key, id);
+		setBounded(verified, remember, key, id);
 		return id;
 	}
 
