@@ -148,14 +148,18 @@ export function toNodeHandler(bridge: IntercomBridge) {
 	};
 }
 
-/** A Node request's headers as `Headers.get` reads them (Node keeps names in lower case). */
+/**
+ * A Node request's headers as `Headers.get` reads them, for the lower-case names the bridge asks
+ * for (Node keeps names in lower case).
+ */
 class NodeHeadersView {
-	readonly #headers: IncomingMessage["headers"];
+	// Plain fields rather than #private ones, which cost a keyed define each on every page view.
+	private readonly headers: IncomingMessage["headers"];
 	constructor(headers: IncomingMessage["headers"]) {
-		this.#headers = headers;
+		this.headers = headers;
 	}
 	get(name: string): string | null {
-		const value = this.#headers[name.toLowerCase()];
+		const value = this.headers[name];
 		return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 	}
 }
@@ -169,23 +173,23 @@ class NodeHeadersView {
 class NodeVisitorRequest {
 	readonly method: string;
 	readonly headers: NodeHeadersView;
-	readonly #req: NodeRequest;
-	#url: string | undefined;
+	private readonly req: NodeRequest;
+	private href: string | undefined;
 	constructor(req: NodeRequest) {
-		this.#req = req;
+		this.req = req;
 		this.method = req.method ?? "GET";
 		this.headers = new NodeHeadersView(req.headers);
 	}
 	get url(): string {
-		if (this.#url === undefined) {
-			const req = this.#req;
+		if (this.href === undefined) {
+			const req = this.req;
 			const secure = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
 			const base = `${secure ? "https" : "http"}://${req.headers.host || "localhost"}`;
 			const path = req.originalUrl ?? req.url ?? "/";
 			// An origin-form path ("/shop?x") is appended as it is; anything else is resolved.
-			this.#url = path.startsWith("/") && !path.startsWith("//") ? base + path : new URL(path, base).href;
+			this.href = path.startsWith("/") && !path.startsWith("//") ? base + path : new URL(path, base).href;
 		}
-		return this.#url;
+		return this.href;
 	}
 }
 

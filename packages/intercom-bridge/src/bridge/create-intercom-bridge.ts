@@ -142,11 +142,19 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		const html = decision.enabled
 			? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
 			: "";
+		// Kept as one flat string: built from many pieces, it would be walked piece by piece each time
+		// a page containing it is written.
+		const flat = key ? Buffer.from(html).toString() : html;
 		if (key && visit.contact && visit.settings) {
 			if (rendered.size >= 10_000) rendered.delete(rendered.keys().next().value as string);
-			rendered.set(key, { contact: visit.contact, settings: visit.settings, agreed: visit.agreed, html });
+			rendered.set(key, {
+				contact: visit.contact,
+				settings: visit.settings,
+				agreed: visit.agreed,
+				html: flat,
+			});
 		}
-		return html;
+		return flat;
 	}
 
 	return {

@@ -34,7 +34,7 @@ export interface KnownVisitor {
 	agreed: Record<string, boolean>;
 }
 
-/** A Host's site and that site's settings, as the store gave them at `at`. */
+/** A Host's site and that site's settings, as the store gave them. */
 export interface KnownSite {
 	site: Site;
 	settings: SiteSettings;
@@ -105,9 +105,9 @@ export function createVisitorTracker(
 	const byOrigin = new Map<string, SiteEntry>();
 	const siteRecheckMs = Math.min(SITE_RECHECK_MS, store.cacheMaxAgeMs);
 	const siteMaxAgeMs = Math.min(SITE_MAX_AGE_MS, store.cacheMaxAgeMs);
-	const rememberSite = (map: Map<string, SiteEntry>, key: string, host: string, known: KnownSite) => {
+	const rememberSite = (map: Map<string, SiteEntry>, key: string, host: string, value: KnownSite) => {
 		if (key.length > MAX_HOST_LENGTH) return;
-		setBounded(map, MAX_HOSTS, key, { ...known, at: store.now(), host, refreshing: false });
+		setBounded(map, MAX_HOSTS, key, { ...value, at: store.now(), host, refreshing: false });
 	};
 	const refreshSite = (map: Map<string, SiteEntry>, key: string, entry: SiteEntry) => {
 		entry.refreshing = true;

@@ -27,6 +27,9 @@ describe("visitor cookie", () => {
 		const value = cookieOf(cookie.write(GUID, true));
 		expect(cookie.read(`a=1; ${value}; b=2`)).toBe(GUID);
 		expect(cookie.read(`a=1;${value}`)).toBe(GUID);
+		const signed = value.slice("ib_contact=".length);
+		expect(cookie.read(`a=1;\tib_contact = ${signed} ;b=2`)).toBe(GUID); // unusual spacing
+		expect(cookie.read(`ib_contact;${value}`)).toBe(GUID);
 		expect(cookie.read(`ib_contact=${GUID}`)).toBeNull();
 		expect(cookie.read(`ib_contactx=${value.slice("ib_contact=".length)}`)).toBeNull();
 		expect(cookie.read(`x${value}`)).toBeNull();

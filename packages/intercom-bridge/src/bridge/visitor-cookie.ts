@@ -55,6 +55,7 @@ export function createVisitorCookie(options: {
 		return id;
 	}
 
+	const prefix = `${name}=`;
 	return {
 		read(header) {
 			if (!header) return null;
@@ -62,9 +63,15 @@ export function createVisitorCookie(options: {
 			for (let start = 0; start < header.length; ) {
 				let end = header.indexOf(";", start);
 				if (end < 0) end = header.length;
-				const eq = header.indexOf("=", start);
-				if (eq >= 0 && eq < end && header.slice(start, eq).trim() === name) {
-					const guid = verify(header.slice(eq + 1, end).trim());
+				while (header.charCodeAt(start) === 32) start++;
+				// "name=" as browsers send it; else, as before, any spacing around the name.
+				let value = header.startsWith(prefix, start) ? start + prefix.length : -1;
+				if (value < 0) {
+					const eq = header.indexOf("=", start);
+					if (eq >= 0 && eq < end && header.slice(start, eq).trim() === name) value = eq + 1;
+				}
+				if (value >= 0 && value <= end) {
+					const guid = verify(header.slice(value, end).trim());
 					if (guid) return guid;
 				}
 				start = end + 1;
