@@ -6,9 +6,9 @@
  * Intercom is processed (reliability.md W12).
  */
 import { createHash } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Tx } from "../store/database.ts";
-import { claimDelivery } from "../store/delivery-store.ts";
+import { runInTransaction } from "../store/prepared-statement.ts";
 import { webhookDeliveries } from "../store/schema.ts";
 
 /** Key of a Series body: its SHA-256 over the raw bytes. */
@@ -36,23 +36,19 @@ export interface ClaimInput {
  * connection (PGlite).
  */
 export async function claimWebhookDelivery(tx: Tx, input: ClaimInput): Promise<boolean> {
-	const { windowMs, ...row } = input;
-	if (await claimDelivery(tx, { ...row, responseStatus: 200 })) return true;
-	if (windowMs === undefined) return false;
-	// Seen before: take it over only when the earlier one is outside the window (database clock).
-	const renewed = await tx
-		.update(webhookDeliveries)
-		.set({ receivedAt: sql`now()`, status: row.status })
-		.where(
-			and(
-				eq(webhookDeliveries.siteId, row.siteId),
-				eq(webhookDeliveries.endpoint, row.endpoint),
-				eq(webhookDeliveries.deliveryKey, row.deliveryKey),
-				sql`${webhookDeliveries.receivedAt} < now() - make_interval(secs => ${windowMs / 1000})`,
-			),
-		)
-		.returning({ id: webhookDeliveries.id });
-	return renewed.length > 0;
+	// The same INSERT the one-statement handlers embed, so both ways claim alike.
+	const text = claimDeliveryText({
+		from: "(select 1) as go",
+		siteId: "$1::int",
+		endpoint: "$2::text",
+		deliveryKey: "$3::text",
+		status: "$4::text",
+		detail: "null::text",
+		windowSecs: input.windowMs === undefined ? undefined : "$5::float8",
+	});
+	const values = [input.siteId, input.endpoint, input.deliveryKey, input.status];
+	if (input.windowMs !== undefined) values.push(input.windowMs / 1000);
+	return (await runInTransaction(tx, text, values)).length > 0;
 }
 
 /** Stores a short note on a claimed delivery (what was skipped and why; never a value). */
