@@ -9,6 +9,8 @@ export interface ServerStats {
 	queries: number;
 	recent: string[];
 	rss: number;
+	/** CPU time (user + system, µs) the server process has used so far. */
+	cpuMicros: number;
 }
 
 /** A running benchmark server. */
@@ -68,6 +70,10 @@ export interface LoadResult {
 	requests: number;
 	non2xx: number;
 	errors: number;
+	/** CPU (µs) the server process spent per request, where measured. */
+	serverCpuMicros?: number;
+	/** CPU (µs) PostgreSQL's processes spent per request, where measured (null: no /proc). */
+	postgresCpuMicros?: number | null;
 }
 
 const summary = (r: AutocannonResult): LoadResult => ({

@@ -9,6 +9,7 @@ import pg from "pg";
 import { startPostgres } from "../test/harness/postgres-server.ts";
 import { openCountedStore } from "./counted-store.ts";
 import { type BenchServer, type LoadResult, load, startServer, webhookRequest } from "./load.ts";
+import { postgresCpuMicrosBetween, postgresCpuSnapshot } from "./process-cpu.ts";
 import { type BenchResults, renderReport } from "./report.ts";
 import { BROWSER_UA, type Seeded, seedBenchStore } from "./seed.ts";
 
@@ -23,7 +24,10 @@ const secretKey = randomBytes(32);
 const servers: BenchServer[] = [];
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (r: LoadResult) =>
-	`${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
+	`${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}` +
+	(r.serverCpuMicros === undefined
+		? ""
+		: `, CPU/request: server ${r.serverCpuMicros} µs, PostgreSQL ${r.postgresCpuMicros ?? "?"} µs`);
 
 async function server(env: Record<string, string>): Promise<BenchServer> {
 	const started = await startServer({ BENCH_SECRET_KEY: secretKey.toString("base64"), ...env });
@@ -49,13 +53,35 @@ async function seedPostgres(url: string): Promise<Seeded> {
 	return seeded;
 }
 
+/**
+ * A timed load, with the CPU the server process and PostgreSQL's processes spent per request
+ * (where the time goes, for reading the ratio; the warm-up is not counted).
+ */
+async function measuredLoad(
+	target: BenchServer,
+	request: ReturnType<typeof webhookRequest>,
+	onPostgres: boolean,
+): Promise<LoadResult> {
+	await load({ url: target.url, request, seconds: 2 });
+	const pgCpu = async () => (onPostgres ? postgresCpuSnapshot() : null);
+	const [server0, pg0] = [(await target.stats()).cpuMicros, await pgCpu()];
+	const result = await load({ url: target.url, request, seconds });
+	const [server1, pg1] = [(await target.stats()).cpuMicros, await pgCpu()];
+	const perRequest = (micros: number) => Math.round(micros / Math.max(1, result.requests));
+	return {
+		...result,
+		serverCpuMicros: perRequest(server1 - server0),
+		postgresCpuMicros: pg0 && pg1 ? perRequest(postgresCpuMicrosBetween(pg0, pg1)) : null,
+	};
+}
+
 async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, baseline?: BenchServer) {
 	const rows: BenchResults["webhooks"] = [];
 	for (const endpoint of ["updatecontact", "logactivity"] as const) {
 		const request = webhookRequest(endpoint, seeded.apiKey, seeded.guids);
-		const base = baseline ? await load({ url: baseline.url, request, seconds, warmupSeconds: 2 }) : null;
+		const base = baseline ? await measuredLoad(baseline, request, true) : null;
 		if (base) log(`  ${endpoint} baseline: ${fmt(base)}`);
-		const measured = await load({ url: bridge.url, request, seconds, warmupSeconds: 2 });
+		const measured = await measuredLoad(bridge, request, database === "postgres");
 		log(`  ${endpoint} ${database} bridge: ${fmt(measured)}`);
 		// Statements per request, counted on 50 requests sent one by one: the cost the ratio reflects.
 		// First let the requests still in flight when the load stopped finish.

@@ -16,6 +16,10 @@ import { BROWSER_UA, pageHtml, type Seeded, seedBenchStore } from "./seed.ts";
 type Command = { type: "stats" } | { type: "rss" };
 
 const send = (message: unknown) => process.send?.(message);
+const cpuMicros = () => {
+	const { user, system } = process.cpuUsage();
+	return user + system;
+};
 const url = process.env.DATABASE_URL ?? null;
 const secretKey = Buffer.from(process.env.BENCH_SECRET_KEY ?? "", "base64");
 
@@ -26,7 +30,7 @@ async function main() {
 		const baseline = await startBaseline({ url, ...seeded });
 		send({ type: "ready", port: baseline.port });
 		process.on("message", () =>
-			send({ type: "stats", queries: 0, recent: [], rss: process.memoryUsage().rss }),
+			send({ type: "stats", queries: 0, recent: [], rss: process.memoryUsage().rss, cpuMicros: cpuMicros() }),
 		);
 		return;
 	}
@@ -60,7 +64,13 @@ async function main() {
 			globalThis.gc?.();
 			globalThis.gc?.();
 		}
-		send({ type: "stats", queries: queries(), recent: recent(), rss: process.memoryUsage().rss });
+		send({
+			type: "stats",
+			queries: queries(),
+			recent: recent(),
+			rss: process.memoryUsage().rss,
+			cpuMicros: cpuMicros(),
+		});
 	});
 }
 
