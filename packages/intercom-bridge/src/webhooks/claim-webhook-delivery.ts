@@ -86,6 +86,10 @@ export function claimDeliveryText(input: {
 	status: string;
 	detail: string;
 	windowSecs?: string;
+	/** A condition on the rows of `from`. */
+	where?: string;
+	/** What to return of a won claim. Default `id`. */
+	returning?: string;
 }): string {
 	const onConflict =
 		input.windowSecs === undefined
@@ -94,7 +98,7 @@ export function claimDeliveryText(input: {
 				where webhook_deliveries.received_at < now() - make_interval(secs => ${input.windowSecs})`;
 	return `insert into webhook_deliveries (site_id, endpoint, delivery_key, status, response_status, detail)
 		select ${input.siteId}, ${input.endpoint}, ${input.deliveryKey}, ${input.status}, 200, ${input.detail}
-		from ${input.from}
+		from ${input.from}${input.where ? ` where ${input.where}` : ""}
 		on conflict (site_id, endpoint, delivery_key) ${onConflict}
-		returning id`;
+		returning ${input.returning ?? "id"}`;
 }

@@ -7,6 +7,7 @@
  * runs in a transaction with the update. Either way all of it is saved, or nothing.
  */
 
+import { StoreUnavailableError } from "../errors.ts";
 import {
 	CONTACT_FIELD_LIMITS,
 	type ContactFieldName,
@@ -20,6 +21,8 @@ import type { Tx } from "../store/database.ts";
 import { isUniqueViolation } from "../store/db-errors.ts";
 import { type PreparedStatement, preparedStatement, runInTransaction } from "../store/prepared-statement.ts";
 import { contacts } from "../store/schema.ts";
+import { RUN_AGAIN } from "../store/statement-batcher.ts";
+import { storeBatcher } from "../store/store-batcher.ts";
 import { type BodyFields, bodyFields, contactGuidOf } from "./body-fields.ts";
 import {
 	bodyDeliveryKey,
@@ -155,28 +158,123 @@ const UPDATE = updateStatement(false);
 const UPDATE_CLAIMED = updateStatement(true);
 
 /**
- * Saves an update: on the store in one prepared statement, or inside a transaction (`tx`).
- * `guid` is the contact's (the survivor's, for a merged GUID), or null for an unknown contact.
+ * The update of several requests as one statement (group commit, store-batcher.ts): the same
+ * steps as {@link updateStatement} for each row of $1 (a JSON array), and with a claim $2 the
+ * window (s). A row goes in this statement only if it is the first of the batch for its contact,
+ * its delivery key and its email; the others come back with `done` false and run in a later
+ * statement, so the rows of one statement never touch the same thing and each sees the database
+ * as if it ran alone.
  */
-async function saveUpdate(
-	target: { store: Store } | { tx: Tx },
-	u: Update,
-): Promise<{ guid: string | null; claimed: boolean; emailTaken: boolean }> {
-	const values: unknown[] = [
+function updateBatchStatement(withClaim: boolean): PreparedStatement {
+	const columns = UPDATE_CONTACT_KEYS.map(([, name]) => contacts[name].name);
+	const assignments = [
+		...columns.map((column) => `${column} = coalesce(r.${column}, c.${column})`),
+		"custom_fields = case when r.custom_fields is null then c.custom_fields else c.custom_fields || r.custom_fields end",
+		"email = case when r.email is null or r.taken then c.email else r.email end",
+		"updated_at = now()",
+	];
+	const claim = claimDeliveryText({
+		from: "ranked",
+		where: "ranked.go",
+		siteId: "ranked.site_id",
+		endpoint: "'updatecontact'",
+		deliveryKey: "ranked.delivery_key",
+		status: "'updated'",
+		windowSecs: "$2::float8",
+		detail: "case when ranked.taken then 'ContactEmail: email_taken' else ranked.detail end",
+		returning: "site_id, delivery_key",
+	});
+	const claimed = "k.delivery_key is not null";
+	return preparedStatement(
+		withClaim ? "update_contact_claimed_batch" : "update_contact_batch",
+		`with input as (
+			select * from json_to_recordset($1::json) as r(i int, guid uuid, ${columns.map((c) => `${c} text`).join(", ")},
+				custom_fields jsonb, email text, site_id int, delivery_key text, detail text)
+		),
+		resolved as (
+			select input.*, t.guid as target,
+				exists (select 1 from contacts c where lower(c.email) = lower(input.email) and c.guid <> t.guid) as taken
+			from input left join lateral (${resolveContactGuidText("input.guid")}) t on true
+		),
+		ranked as (
+			select resolved.*, target is not null
+				and row_number() over (partition by target order by i) = 1
+				and row_number() over (partition by site_id, delivery_key order by i) = 1
+				and (email is null or row_number() over (partition by lower(email) order by i) = 1) as go
+			from resolved
+		),
+		${withClaim ? `claim as (${claim}),` : ""}
+		updated as (
+			update contacts c set ${assignments.join(", ")}
+			from ranked r ${withClaim ? "join claim k on k.site_id = r.site_id and k.delivery_key = r.delivery_key" : ""}
+			where r.go and c.guid = r.target
+			returning c.guid
+		)
+		select r.i, r.target as guid, r.go or r.target is null as done,
+			${withClaim ? claimed : "true"} as claimed, r.taken as email_taken
+		from ranked r ${withClaim ? "left join claim k on k.site_id = r.site_id and k.delivery_key = r.delivery_key" : ""}
+		order by r.i`,
+	);
+}
+
+const UPDATE_BATCH = updateBatchStatement(false);
+const UPDATE_CLAIMED_BATCH = updateBatchStatement(true);
+
+type Saved = { guid: string | null; claimed: boolean; emailTaken: boolean };
+
+/** The values of {@link updateStatement} for `u`. */
+function updateValues(u: Update): unknown[] {
+	return [
 		u.guid,
 		...UPDATE_CONTACT_KEYS.map(([, name]) => u.set[name] ?? null),
 		u.custom ? JSON.stringify(u.custom) : null,
 		u.email,
 		...(u.claim ? [u.claim.siteId, u.claim.deliveryKey, u.claim.windowMs / 1000, u.claim.detail] : []),
 	];
-	const statement = u.claim ? UPDATE_CLAIMED : UPDATE;
+}
+
+/**
+ * Saves an update inside a transaction (`tx`), or on the store: alone when the store is idle, or
+ * together with concurrent updates in one statement (group commit). `guid` is the contact's (the
+ * survivor's, for a merged GUID), or null for an unknown contact.
+ */
+async function saveUpdate(target: { store: Store } | { tx: Tx }, u: Update): Promise<Saved> {
 	type Row = { guid: string | null; claimed: boolean; email_taken: boolean };
-	const [row] =
-		"store" in target
-			? await target.store.runStatement<Row>(statement, values)
-			: await runInTransaction<Row>(target.tx, statement.text, values);
-	if (!row) throw new Error("the update statement returned no row");
-	return { guid: row.guid, claimed: row.claimed, emailTaken: row.email_taken };
+	const saved = (row: Row | undefined): Saved => {
+		if (!row) throw new Error("the update statement returned no row");
+		return { guid: row.guid, claimed: row.claimed, emailTaken: row.email_taken };
+	};
+	const statement = u.claim ? UPDATE_CLAIMED : UPDATE;
+	if ("tx" in target)
+		return saved((await runInTransaction<Row>(target.tx, statement.text, updateValues(u)))[0]);
+	const { store } = target;
+	const windowMs = u.claim?.windowMs ?? 0;
+	const batcher = storeBatcher<Update, Saved>(store, `updatecontact:${u.claim ? windowMs : "-"}`, () => ({
+		runOne: async (one) => saved((await store.runStatement<Row>(statement, updateValues(one)))[0]),
+		async runBatch(items) {
+			const rows = items.map((one, i) => {
+				const row: Record<string, unknown> = {
+					i,
+					guid: one.guid,
+					custom_fields: one.custom ?? null,
+					email: one.email,
+					site_id: one.claim?.siteId ?? null,
+					delivery_key: one.claim?.deliveryKey ?? null,
+					detail: one.claim?.detail ?? null,
+				};
+				for (const [, name] of UPDATE_CONTACT_KEYS) row[contacts[name].name] = one.set[name] ?? null;
+				return row;
+			});
+			const batch = u.claim ? UPDATE_CLAIMED_BATCH : UPDATE_BATCH;
+			const result = await store.runStatement<Row & { done: boolean }>(
+				batch,
+				u.claim ? [JSON.stringify(rows), windowMs / 1000] : [JSON.stringify(rows)],
+			);
+			return result.map((row) => (row.done ? saved(row) : RUN_AGAIN));
+		},
+		failsAll: (err) => err instanceof StoreUnavailableError,
+	}));
+	return batcher.run(u);
 }
 
 /**

@@ -10,6 +10,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.ts";
 import { authCases } from "./auth-cases.ts";
+import { batchCases } from "./batch-cases.ts";
 import { ingressCases } from "./ingress-cases.ts";
 import { logActivityCases } from "./log-activity-cases.ts";
 import { notificationCases } from "./notification-cases.ts";
@@ -37,6 +38,7 @@ export function webhookCases(target: WebhookSuiteTarget): void {
 		describe("faults", () => {
 			const env = useWebhookEnv(target, mount);
 			ingressCases(env);
+			batchCases(env);
 		});
 
 		it("keeps the Kentico module's URLs and XperienceApiKey header with basePath /kentico.xperience.intercom", async () => {

@@ -1,0 +1,110 @@
+/**
+ * Group commit for the webhook statements (docs/decisions/0007-group-commit-webhooks.md): at most
+ * `maxInFlight` statements of one kind run at a time; requests that arrive meanwhile wait, and
+ * when a statement finishes, the waiting ones (up to `maxBatch`) go together in the next. Under
+ * light load every request runs alone at once, exactly as without the batcher; under load one
+ * statement (one round trip, one wake-up of a PostgreSQL backend, one commit) serves several.
+ */
+
+/** What {@link StatementBatcherOptions.runBatch} gives for an item to be run again in a later batch. */
+export const RUN_AGAIN: unique symbol = Symbol("run again");
+
+export interface StatementBatcherOptions<I, R> {
+	/** Runs one item alone: a batch of one, and each item of a batch that failed. */
+	runOne(item: I): Promise<R>;
+	/**
+	 * Runs several items in one statement, all or nothing, and gives one outcome per item, in their
+	 * order: its result, or {@link RUN_AGAIN} when it could not go in this batch (it touches what
+	 * an earlier item of the batch touches); the first item of a batch must always get a result.
+	 */
+	runBatch(items: readonly I[]): Promise<ReadonlyArray<R | typeof RUN_AGAIN>>;
+	/**
+	 * True for a batch's error that each item would meet alone as well (the database is gone):
+	 * every item fails with it. Any other error (one item's conflict) runs each item alone, so
+	 * each gets its own outcome and one bad item does not fail the others.
+	 */
+	failsAll(err: unknown): boolean;
+	/** Most items in one statement. */
+	maxBatch: number;
+	/** Most statements of this kind running at once (leave pool connections for other work). */
+	maxInFlight: number;
+}
+
+/** Runs items through shared statements; see {@link createStatementBatcher}. */
+export interface StatementBatcher<I, R> {
+	run(item: I): Promise<R>;
+	/** Items waiting for a statement (for tests and metrics). */
+	readonly waiting: number;
+}
+
+interface Waiter<I, R> {
+	item: I;
+	resolve(result: R): void;
+	reject(err: unknown): void;
+}
+
+/** Creates a batcher. Items are run in the order they arrive, as far as batches allow. */
+export function createStatementBatcher<I, R>(options: StatementBatcherOptions<I, R>): StatementBatcher<I, R> {
+	const maxBatch = Math.max(1, Math.floor(options.maxBatch));
+	const maxInFlight = Math.max(1, Math.floor(options.maxInFlight));
+	const queue: Waiter<I, R>[] = [];
+	let inFlight = 0;
+
+	const runAlone = async (w: Waiter<I, R>) => {
+		try {
+			w.resolve(await options.runOne(w.item));
+		} catch (err) {
+			w.reject(err);
+		}
+	};
+
+	const execute = async (batch: Waiter<I, R>[]) => {
+		if (batch.length === 1) return runAlone(batch[0] as Waiter<I, R>);
+		let outcomes: ReadonlyArray<R | typeof RUN_AGAIN>;
+		try {
+			outcomes = await options.runBatch(batch.map((w) => w.item));
+			if (outcomes.length !== batch.length || outcomes[0] === RUN_AGAIN) {
+				throw new Error(`a batch of ${batch.length} gave ${outcomes.length} outcomes`);
+			}
+		} catch (err) {
+			if (options.failsAll(err)) {
+				for (const w of batch) w.reject(err);
+				return;
+			}
+			// Nothing of the batch was written (one statement): each item alone meets its own outcome.
+			await Promise.all(batch.map(runAlone));
+			return;
+		}
+		const again: Waiter<I, R>[] = [];
+		batch.forEach((w, i) => {
+			const outcome = outcomes[i] as R | typeof RUN_AGAIN;
+			if (outcome === RUN_AGAIN) again.push(w);
+			else w.resolve(outcome);
+		});
+		// First in line for the next statement, where the first of a batch always goes through.
+		queue.unshift(...again);
+	};
+
+	const pump = () => {
+		while (inFlight < maxInFlight && queue.length > 0) {
+			const batch = queue.splice(0, maxBatch);
+			inFlight++;
+			void execute(batch).finally(() => {
+				inFlight--;
+				pump();
+			});
+		}
+	};
+
+	return {
+		run(item) {
+			return new Promise<R>((resolve, reject) => {
+				queue.push({ item, resolve, reject });
+				pump();
+			});
+		},
+		get waiting() {
+			return queue.length;
+		},
+	};
+}
