@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createStatementBatcher, RUN_AGAIN, type StatementBatcherOptions } from "./statement-batcher.ts";
+import {
+	createStatementBatcher,
+	createStatementSlots,
+	RUN_AGAIN,
+	type StatementBatcherOptions,
+} from "./statement-batcher.ts";
 
 /** A batcher over numbers whose statements finish when the test says so. */
 function harness(overrides: Partial<StatementBatcherOptions<number, string>> = {}) {
@@ -142,5 +147,35 @@ describe("createStatementBatcher", () => {
 		});
 		const results = [0, 1, 2].map((i) => batcher.run(i));
 		expect(await Promise.all(results)).toEqual(["one:0", "one:1", "one:2"]);
+	});
+});
+
+describe("shared statement slots", () => {
+	it("keeps several batchers together within the slots, and lets each take its turn", async () => {
+		const slots = createStatementSlots(1);
+		const order: string[] = [];
+		const make = (name: string) =>
+			createStatementBatcher<number, string>({
+				async runOne(i) {
+					order.push(`${name}${i}`);
+					await new Promise((r) => setTimeout(r, 5));
+					return `${name}${i}`;
+				},
+				async runBatch(items) {
+					order.push(`${name}[${items.join(",")}]`);
+					await new Promise((r) => setTimeout(r, 5));
+					return items.map((i) => `${name}${i}`);
+				},
+				failsAll: () => false,
+				maxBatch: 10,
+				maxInFlight: slots,
+			});
+		const [a, b] = [make("a"), make("b")];
+		const results = [a.run(1), a.run(2), a.run(3), b.run(1), b.run(2)];
+		expect(slots.inUse).toBe(1);
+		expect(await Promise.all(results)).toEqual(["a1", "a2", "a3", "b1", "b2"]);
+		// a1 ran alone; then b's waiting requests went before a's next batch.
+		expect(order).toEqual(["a1", "b[1,2]", "a[2,3]"]);
+		expect(slots.inUse).toBe(0);
 	});
 });

@@ -1,5 +1,5 @@
 /**
- * Group commit for the webhook statements (docs/decisions/0007-group-commit-webhooks.md): at most
+ * Group commit for the webhook statements (docs/decisions/0006-group-commit-webhooks.md): at most
  * `maxInFlight` statements of one kind run at a time; requests that arrive meanwhile wait, and
  * when a statement finishes, the waiting ones (up to `maxBatch`) go together in the next. Under
  * light load every request runs alone at once, exactly as without the batcher; under load one
@@ -26,8 +26,24 @@ export interface StatementBatcherOptions<I, R> {
 	failsAll(err: unknown): boolean;
 	/** Most items in one statement. */
 	maxBatch: number;
-	/** Most statements of this kind running at once (leave pool connections for other work). */
-	maxInFlight: number;
+	/**
+	 * Statement slots: the most statements running at once (leave pool connections for other
+	 * work). A number for this batcher alone, or {@link StatementSlots} shared by several.
+	 */
+	maxInFlight: number | StatementSlots;
+}
+
+/** Statement slots shared by several batchers (of one store), so together they keep to `max`. */
+export interface StatementSlots {
+	readonly max: number;
+	inUse: number;
+	/** The batchers' pumps, run when a slot frees (each takes what it may). */
+	readonly pumps: Array<() => void>;
+}
+
+/** Slots for at most `max` statements at once, to share between batchers. */
+export function createStatementSlots(max: number): StatementSlots {
+	return { max: Math.max(1, Math.floor(max)), inUse: 0, pumps: [] };
 }
 
 /** Runs items through shared statements; see {@link createStatementBatcher}. */
@@ -46,9 +62,9 @@ interface Waiter<I, R> {
 /** Creates a batcher. Items are run in the order they arrive, as far as batches allow. */
 export function createStatementBatcher<I, R>(options: StatementBatcherOptions<I, R>): StatementBatcher<I, R> {
 	const maxBatch = Math.max(1, Math.floor(options.maxBatch));
-	const maxInFlight = Math.max(1, Math.floor(options.maxInFlight));
+	const slots =
+		typeof options.maxInFlight === "number" ? createStatementSlots(options.maxInFlight) : options.maxInFlight;
 	const queue: Waiter<I, R>[] = [];
-	let inFlight = 0;
 
 	const runAlone = async (w: Waiter<I, R>) => {
 		try {
@@ -86,15 +102,18 @@ export function createStatementBatcher<I, R>(options: StatementBatcherOptions<I,
 	};
 
 	const pump = () => {
-		while (inFlight < maxInFlight && queue.length > 0) {
+		while (slots.inUse < slots.max && queue.length > 0) {
 			const batch = queue.splice(0, maxBatch);
-			inFlight++;
+			slots.inUse++;
 			void execute(batch).finally(() => {
-				inFlight--;
+				slots.inUse--;
+				// The other batchers first: a busy one must not keep the shared slots to itself.
+				for (const other of slots.pumps) if (other !== pump) other();
 				pump();
 			});
 		}
 	};
+	slots.pumps.push(pump);
 
 	return {
 		run(item) {

@@ -1,21 +1,26 @@
 /**
- * One {@link StatementBatcher} per store and statement kind, sized to the store's connections:
- * half of a PostgreSQL pool (the rest stays free for page views, the admin and the job runner),
- * one on PGlite (a single connection that runs one statement at a time anyway).
+ * One {@link StatementBatcher} per store and statement kind; all of a store's batchers share its
+ * statement slots: half of a PostgreSQL pool (the rest stays free for page views, the admin and
+ * the job runner), one on PGlite (a single connection that runs one statement at a time anyway).
  */
 import type { Store } from "./create-store.ts";
 import {
 	createStatementBatcher,
+	createStatementSlots,
 	type StatementBatcher,
 	type StatementBatcherOptions,
+	type StatementSlots,
 } from "./statement-batcher.ts";
 
 /** Most requests in one statement: enough to amortise a round trip, small enough for the planner. */
 export const MAX_BATCH = 16;
 
-const batchers = new WeakMap<object, Map<string, StatementBatcher<unknown, unknown>>>();
+const batchers = new WeakMap<
+	object,
+	{ slots: StatementSlots; byKey: Map<string, StatementBatcher<unknown, unknown>> }
+>();
 
-/** Statements of one kind that may run at once on `store`. */
+/** Webhook statements that may run at once on `store`. */
 export function batchConcurrency(store: Pick<Store, "kind" | "client">): number {
 	if (store.kind !== "postgres") return 1;
 	const max = (store.client as { options?: { max?: unknown } } | null)?.options?.max;
@@ -30,17 +35,17 @@ export function storeBatcher<I, R>(
 ): StatementBatcher<I, R> {
 	let forStore = batchers.get(store);
 	if (!forStore) {
-		forStore = new Map();
+		forStore = { slots: createStatementSlots(batchConcurrency(store)), byKey: new Map() };
 		batchers.set(store, forStore);
 	}
-	let batcher = forStore.get(key) as StatementBatcher<I, R> | undefined;
+	let batcher = forStore.byKey.get(key) as StatementBatcher<I, R> | undefined;
 	if (!batcher) {
 		batcher = createStatementBatcher<I, R>({
 			...options(),
 			maxBatch: MAX_BATCH,
-			maxInFlight: batchConcurrency(store),
+			maxInFlight: forStore.slots,
 		});
-		forStore.set(key, batcher as StatementBatcher<unknown, unknown>);
+		forStore.byKey.set(key, batcher as StatementBatcher<unknown, unknown>);
 	}
 	return batcher;
 }

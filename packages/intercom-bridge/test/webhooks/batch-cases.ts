@@ -1,6 +1,6 @@
 /**
  * Concurrent webhooks, which the store runs together in shared statements (group commit,
- * docs/decisions/0007): every request must get the outcome it would get alone, whatever else
+ * docs/decisions/0006): every request must get the outcome it would get alone, whatever else
  * shares its statement: the same contact, the same body, the same email, a merged GUID.
  */
 import { randomUUID } from "node:crypto";
