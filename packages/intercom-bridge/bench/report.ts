@@ -44,6 +44,9 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`- Load: autocannon over loopback, 50 connections, ${r.seconds} s per measurement after a 2 s warm-up;`,
 		"  servers in their own processes; PostgreSQL 15 throw-away cluster (fsync off, synchronous_commit off, for both sides).",
 		"- Baseline: bare node:http + node-postgres (pool of 10, like the store) doing the single UPDATE/INSERT.",
+		"- The bridge runs concurrent webhooks together, up to 16 per statement (docs/decisions/0006-group-commit-webhooks.md);",
+		"  statements/request is counted on requests sent one at a time, where each runs alone.",
+		"- Page: the two variants alternate four times; run-to-run noise on 2 shared cores is about ±7 points.",
 		"",
 		"## Webhooks",
 		"",
@@ -58,6 +61,18 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 			`| ${w.endpoint} | ${w.database} | ${rps(w.bridge.rps)} | ${ms(w.bridge.p50)} | ${ms(w.bridge.p99)} | ${b ? rps(b.rps) : "–"} | ${b ? ms(b.p50) : "–"} | ${b ? ms(b.p99) : "–"} | ${tput === null ? "–" : `${pct(tput)}${w.database === "postgres" ? ` ${verdict(tput >= 0.6)}` : " (info)"}`} | ${p99 === null ? "–" : `${p99.toFixed(2)}×${w.database === "postgres" ? ` ${verdict(p99 <= 2)}` : " (info)"}`} | ${w.bridge.non2xx + w.bridge.errors} | ${w.statements.toFixed(1)} |`,
 		);
 	}
+	const us = (v: number | null | undefined) => (v === null || v === undefined ? "–" : `${v} µs`);
+	lines.push(
+		"",
+		"Where the CPU goes, per request (server process; PostgreSQL's processes, from /proc; the rest of the two cores is autocannon's):",
+		"",
+		"| endpoint | database | bridge server | bridge PostgreSQL | baseline server | baseline PostgreSQL |",
+		"|---|---|---:|---:|---:|---:|",
+		...r.webhooks.map(
+			(w) =>
+				`| ${w.endpoint} | ${w.database} | ${us(w.bridge.serverCpuMicros)} | ${w.database === "postgres" ? us(w.bridge.postgresCpuMicros) : "(in the server)"} | ${us(w.baseline?.serverCpuMicros)} | ${us(w.baseline?.postgresCpuMicros)} |`,
+		),
+	);
 	const p = r.page;
 	const cost = 1 - p.helper.rps / p.bare.rps;
 	const growth = r.memory.rss100k / r.memory.rss10k - 1;
@@ -69,8 +84,8 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		"",
 		"| measurement | value | target |",
 		"|---|---:|---|",
-		`| page without helper | ${rps(p.bare.rps)} req/s, p99 ${ms(p.bare.p99)} | |`,
-		`| same page with helper | ${rps(p.helper.rps)} req/s, p99 ${ms(p.helper.p99)} | |`,
+		`| page without helper | ${rps(p.bare.rps)} req/s, p99 ${ms(p.bare.p99)}, server CPU ${us(p.bare.serverCpuMicros)}/request | |`,
+		`| same page with helper | ${rps(p.helper.rps)} req/s, p99 ${ms(p.helper.p99)}, server CPU ${us(p.helper.serverCpuMicros)}/request | |`,
 		`| throughput cost of the helper | ${pct(cost)} | ≤ 5% ${verdict(cost <= 0.05)} |`,
 		`| database statements per page view | ${p.queriesPerView.toFixed(2)} | ≤ 1 indexed read (+ settings/site cache refreshes every 2 s) ${verdict(p.queriesPerView <= 1.05)} |`,
 		`| bytes the helper adds to the page | ${p.bytesAdded} | |`,

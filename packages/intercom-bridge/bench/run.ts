@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
+import type { AutocannonRequest } from "autocannon";
 import pg from "pg";
 import { startPostgres } from "../test/harness/postgres-server.ts";
 import { openCountedStore } from "./counted-store.ts";
@@ -27,7 +28,10 @@ const fmt = (r: LoadResult) =>
 	`${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}` +
 	(r.serverCpuMicros === undefined
 		? ""
-		: `, CPU/request: server ${r.serverCpuMicros} µs, PostgreSQL ${r.postgresCpuMicros ?? "?"} µs`);
+		: `, CPU/request: server ${r.serverCpuMicros} µs` +
+			(r.postgresCpuMicros === null || r.postgresCpuMicros === undefined
+				? ""
+				: `, PostgreSQL ${r.postgresCpuMicros} µs`));
 
 async function server(env: Record<string, string>): Promise<BenchServer> {
 	const started = await startServer({ BENCH_SECRET_KEY: secretKey.toString("base64"), ...env });
@@ -59,13 +63,15 @@ async function seedPostgres(url: string): Promise<Seeded> {
  */
 async function measuredLoad(
 	target: BenchServer,
-	request: ReturnType<typeof webhookRequest>,
+	request: AutocannonRequest,
 	onPostgres: boolean,
+	runSeconds = seconds,
+	warmupSeconds = 2,
 ): Promise<LoadResult> {
-	await load({ url: target.url, request, seconds: 2 });
+	await load({ url: target.url, request, seconds: warmupSeconds });
 	const pgCpu = async () => (onPostgres ? postgresCpuSnapshot() : null);
 	const [server0, pg0] = [(await target.stats()).cpuMicros, await pgCpu()];
-	const result = await load({ url: target.url, request, seconds });
+	const result = await load({ url: target.url, request, seconds: runSeconds });
 	const [server1, pg1] = [(await target.stats()).cpuMicros, await pgCpu()];
 	const perRequest = (micros: number) => Math.round(micros / Math.max(1, result.requests));
 	return {
@@ -108,27 +114,31 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const get = (path: string, headers: Record<string, string>) => ({ method: "GET", path, headers });
 	const body = async (path: string) => (await fetch(`${bridge.url}${path}`, { headers: known })).text();
 	const bytesAdded = (await body("/page")).length - (await body("/bare")).length;
-	// Alternate the two variants twice so drift of the machine hits both alike.
+	// Alternate the two variants four times so drift of the machine hits both alike.
 	const runs: Record<"bare" | "helper", LoadResult[]> = { bare: [], helper: [] };
-	for (let round = 0; round < 2; round++) {
+	for (let round = 0; round < 4; round++) {
 		for (const [name, path] of [
 			["bare", "/bare"],
 			["helper", "/page"],
 		] as const) {
-			const half = Math.max(2, Math.round(seconds / 2));
-			runs[name].push(
-				await load({ url: bridge.url, request: get(path, known), seconds: half, warmupSeconds: 1 }),
-			);
+			const quarter = Math.max(2, Math.round(seconds / 4));
+			runs[name].push(await measuredLoad(bridge, get(path, known), true, quarter, 1));
 		}
 	}
-	const mean = (rs: LoadResult[]): LoadResult => ({
-		rps: rs.reduce((s, r) => s + r.rps, 0) / rs.length,
-		p50: Math.max(...rs.map((r) => r.p50)),
-		p99: Math.max(...rs.map((r) => r.p99)),
-		requests: rs.reduce((s, r) => s + r.requests, 0),
-		non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
-		errors: rs.reduce((s, r) => s + r.errors, 0),
-	});
+	const sum = (rs: LoadResult[], value: (r: LoadResult) => number) => rs.reduce((s, r) => s + value(r), 0);
+	const mean = (rs: LoadResult[]): LoadResult => {
+		const requests = sum(rs, (r) => r.requests);
+		return {
+			rps: sum(rs, (r) => r.rps) / rs.length,
+			p50: Math.max(...rs.map((r) => r.p50)),
+			p99: Math.max(...rs.map((r) => r.p99)),
+			requests,
+			non2xx: sum(rs, (r) => r.non2xx),
+			errors: sum(rs, (r) => r.errors),
+			serverCpuMicros: Math.round(sum(rs, (r) => (r.serverCpuMicros ?? 0) * r.requests) / requests),
+			postgresCpuMicros: Math.round(sum(rs, (r) => (r.postgresCpuMicros ?? 0) * r.requests) / requests),
+		};
+	};
 	await new Promise((r) => setTimeout(r, 1000)); // let requests in flight finish
 	const before = await bridge.stats();
 	const views = 200;
