@@ -24,22 +24,27 @@ function scriptTag(body: string, nonce: string | undefined): string {
  * calls until the widget arrives, like Intercom's own snippet.
  */
 function loader(options: RenderOptions, start: string): string {
-	const lazy = options.lazy ? 1 : 0;
-	const idle =
-		typeof options.lazy === "object" && options.lazy.idleTimeoutMs
-			? Math.max(0, Math.floor(options.lazy.idleTimeoutMs))
-			: 4000;
 	const nonce = options.nonce ? serializeForScript(options.nonce) : "null";
+	// Only the branch in use is sent: every page view carries these bytes.
+	let boot: string;
+	if (options.lazy) {
+		const idle =
+			typeof options.lazy === "object" && options.lazy.idleTimeoutMs
+				? Math.max(0, Math.floor(options.lazy.idleTimeoutMs))
+				: 4000;
+		boot =
+			`var ev=["pointerdown","keydown","touchstart","scroll"];var go=function(){for(var k=0;k<ev.length;k++){w.removeEventListener(ev[k],go,true);}l();};` +
+			`for(var k=0;k<ev.length;k++){w.addEventListener(ev[k],go,{capture:true,passive:true});}` +
+			`setTimeout(function(){if(w.requestIdleCallback){w.requestIdleCallback(go,{timeout:2000});}else{go();}},${idle});`;
+	} else {
+		boot = `if(d.readyState==="complete"){l();}else if(w.attachEvent){w.attachEvent("onload",l);}else{w.addEventListener("load",l,false);}`;
+	}
 	return (
-		`(function(w,d,lazy,idle,nonce){var ic=w.Intercom;if(typeof ic==="function"){ic("reattach_activator");ic("update",w.intercomSettings);return;}` +
+		`(function(w,d,nonce){var ic=w.Intercom;if(typeof ic==="function"){ic("reattach_activator");ic("update",w.intercomSettings);return;}` +
 		`var i=function(){i.c(arguments);};i.q=[];i.c=function(a){i.q.push(a);};w.Intercom=i;` +
 		`var add=function(u){var s=d.createElement("script");s.type="text/javascript";s.async=true;s.src=u;if(nonce){s.setAttribute("nonce",nonce);}(d.head||d.documentElement).appendChild(s);};` +
-		`var started=false;var l=function(){if(started){return;}started=true;${start}};` +
-		`if(lazy){var ev=["pointerdown","keydown","touchstart","scroll"];var go=function(){for(var k=0;k<ev.length;k++){w.removeEventListener(ev[k],go,true);}l();};` +
-		`for(var k=0;k<ev.length;k++){w.addEventListener(ev[k],go,{capture:true,passive:true});}` +
-		`setTimeout(function(){if(w.requestIdleCallback){w.requestIdleCallback(go,{timeout:2000});}else{go();}},idle);}` +
-		`else if(d.readyState==="complete"){l();}else if(w.attachEvent){w.attachEvent("onload",l);}else{w.addEventListener("load",l,false);}` +
-		`})(window,document,${lazy},${idle},${nonce});`
+		`var started=false;var l=function(){if(started){return;}started=true;${start}};${boot}` +
+		`})(window,document,${nonce});`
 	);
 }
 
