@@ -16,6 +16,8 @@ export interface BenchResults {
 	page: {
 		bare: LoadResult;
 		helper: LoadResult;
+		/** The bare page made as long as the page with the helper. */
+		padded: LoadResult;
 		queriesPerView: number;
 		statements: string[];
 		bytesAdded: number;
@@ -87,6 +89,7 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`| page without helper | ${rps(p.bare.rps)} req/s, p99 ${ms(p.bare.p99)}, server CPU ${us(p.bare.serverCpuMicros)}/request | |`,
 		`| same page with helper | ${rps(p.helper.rps)} req/s, p99 ${ms(p.helper.p99)}, server CPU ${us(p.helper.serverCpuMicros)}/request | |`,
 		`| throughput cost of the helper | ${pct(cost)} | ≤ 5% ${verdict(cost <= 0.05)} |`,
+		`| bare page padded to the same length (information) | ${rps(p.padded.rps)} req/s, server CPU ${us(p.padded.serverCpuMicros)}/request | the helper's own work costs ${pct(1 - p.helper.rps / p.padded.rps)} against it; the rest is its bytes |`,
 		`| database statements per page view | ${p.queriesPerView.toFixed(2)} | ≤ 1 indexed read (+ settings/site cache refreshes every 2 s) ${verdict(p.queriesPerView <= 1.05)} |`,
 		`| bytes the helper adds to the page | ${p.bytesAdded} | |`,
 		`| new anonymous visitors (contact created, cookie set) | ${rps(p.anonymous.rps)} /s, p99 ${ms(p.anonymous.p99)} | |`,

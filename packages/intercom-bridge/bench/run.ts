@@ -114,12 +114,14 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const get = (path: string, headers: Record<string, string>) => ({ method: "GET", path, headers });
 	const body = async (path: string) => (await fetch(`${bridge.url}${path}`, { headers: known })).text();
 	const bytesAdded = (await body("/page")).length - (await body("/bare")).length;
-	// Alternate the two variants four times so drift of the machine hits both alike.
-	const runs: Record<"bare" | "helper", LoadResult[]> = { bare: [], helper: [] };
+	// Alternate the variants four times so drift of the machine hits them alike. The padded page (bare,
+	// as long as the page with the helper) tells the helper's work from the bytes it adds.
+	const runs: Record<"bare" | "helper" | "padded", LoadResult[]> = { bare: [], helper: [], padded: [] };
 	for (let round = 0; round < 4; round++) {
 		for (const [name, path] of [
 			["bare", "/bare"],
 			["helper", "/page"],
+			["padded", `/padded?bytes=${bytesAdded}`],
 		] as const) {
 			const quarter = Math.max(2, Math.round(seconds / 4));
 			runs[name].push(await measuredLoad(bridge, get(path, known), true, quarter, 1));
@@ -152,12 +154,15 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const result = {
 		bare: mean(runs.bare),
 		helper: mean(runs.helper),
+		padded: mean(runs.padded),
 		queriesPerView: (after.queries - before.queries) / views,
 		statements: [...new Set(after.recent.map((q) => q.replace(/\s+/g, " ").slice(0, 160)))],
 		bytesAdded,
 		anonymous,
 	};
-	log(`  page bare: ${fmt(result.bare)}\n  page helper: ${fmt(result.helper)}`);
+	log(
+		`  page bare: ${fmt(result.bare)}\n  page helper: ${fmt(result.helper)}\n  page padded: ${fmt(result.padded)}`,
+	);
 	log(`  queries/view ${result.queriesPerView}, +${bytesAdded} bytes, anonymous: ${fmt(anonymous)}`);
 	return result;
 }

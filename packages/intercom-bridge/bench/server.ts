@@ -1,7 +1,8 @@
 /**
  * A benchmark server in its own process (so the load generator does not share its event loop).
  * `BENCH_MODE=bridge` serves the bridge (webhooks under /intercom, and a page at `/page` with the
- * Messenger helper and at `/bare` without it); `BENCH_MODE=baseline` serves the bare baseline.
+ * Messenger helper, at `/bare` without it, and at `/padded?bytes=N` without it but N bytes longer);
+ * `BENCH_MODE=baseline` serves the bare baseline.
  * `DATABASE_URL` picks PostgreSQL (seeded by the parent); without it, an in-memory PGlite seeded here.
  * Talks to the parent over IPC: `ready` with what the load needs, then `stats` and `rss` on request.
  */
@@ -43,7 +44,12 @@ async function main() {
 		try {
 			const path = req.url ?? "/";
 			if (bridge.ownsPath(path.split("?")[0] ?? path)) return await intercom(req, res);
-			const scripts = path.startsWith("/page") ? await nodeMessengerScript(bridge, req, res) : "";
+			// `/padded?bytes=N`: the bare page with N bytes of comment, as many as the helper adds.
+			const scripts = path.startsWith("/page")
+				? await nodeMessengerScript(bridge, req, res)
+				: path.startsWith("/padded")
+					? `<!--${"-".repeat(Math.max(0, Number(path.split("=")[1] ?? 0) - 7))}-->`
+					: "";
 			res.setHeader("content-type", "text/html; charset=utf-8");
 			res.end(pageHtml(scripts));
 		} catch {
