@@ -199,7 +199,7 @@ function updateBatchStatement(withClaim: boolean): PreparedStatement {
 		ranked as (
 			select resolved.*, target is not null
 				and row_number() over (partition by target order by i) = 1
-				and row_number() over (partition by site_id, delivery_key order by i) = 1
+				and (delivery_key is null or row_number() over (partition by site_id, delivery_key order by i) = 1)
 				and (email is null or row_number() over (partition by lower(email) order by i) = 1) as go
 			from resolved
 		),
