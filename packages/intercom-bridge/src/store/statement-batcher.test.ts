@@ -150,6 +150,24 @@ describe("createStatementBatcher", () => {
 	});
 });
 
+describe("runOne by default", () => {
+	it("runs a lone item as a batch of one, and refuses a batch of one that gives it back", async () => {
+		const seen: number[][] = [];
+		const batcher = createStatementBatcher<number, string>({
+			async runBatch(items) {
+				seen.push([...items]);
+				return items.map((i) => (i < 0 ? RUN_AGAIN : `batch:${i}`));
+			},
+			failsAll: () => false,
+			maxBatch: 10,
+			maxInFlight: 1,
+		});
+		expect(await batcher.run(7)).toBe("batch:7");
+		await expect(batcher.run(-1)).rejects.toThrow(/a batch of one gave 1 outcomes/);
+		expect(seen).toEqual([[7], [-1]]);
+	});
+});
+
 describe("shared statement slots", () => {
 	it("keeps several batchers together within the slots, and lets each take its turn", async () => {
 		const slots = createStatementSlots(1);

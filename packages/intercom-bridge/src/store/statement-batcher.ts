@@ -10,8 +10,11 @@
 export const RUN_AGAIN: unique symbol = Symbol("run again");
 
 export interface StatementBatcherOptions<I, R> {
-	/** Runs one item alone: a batch of one, and each item of a batch that failed. */
-	runOne(item: I): Promise<R>;
+	/**
+	 * Runs one item alone: a batch of one, and each item of a batch that failed. Default:
+	 * `runBatch` with the one item (which, first of its batch, always gets a result).
+	 */
+	runOne?(item: I): Promise<R>;
 	/**
 	 * Runs several items in one statement, all or nothing, and gives one outcome per item, in their
 	 * order: its result, or {@link RUN_AGAIN} when it could not go in this batch (it touches what
@@ -66,9 +69,20 @@ export function createStatementBatcher<I, R>(options: StatementBatcherOptions<I,
 		typeof options.maxInFlight === "number" ? createStatementSlots(options.maxInFlight) : options.maxInFlight;
 	const queue: Waiter<I, R>[] = [];
 
+	const runOne =
+		options.runOne ??
+		(async (item: I): Promise<R> => {
+			const outcomes = await options.runBatch([item]);
+			const outcome = outcomes[0];
+			if (outcomes.length !== 1 || outcome === undefined || outcome === RUN_AGAIN) {
+				throw new Error(`a batch of one gave ${outcomes.length} outcomes, the first ${String(outcome)}`);
+			}
+			return outcome;
+		});
+
 	const runAlone = async (w: Waiter<I, R>) => {
 		try {
-			w.resolve(await options.runOne(w.item));
+			w.resolve(await runOne(w.item));
 		} catch (err) {
 			w.reject(err);
 		}

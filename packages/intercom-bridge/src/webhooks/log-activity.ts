@@ -22,61 +22,17 @@ const typeRefused = () =>
 	new WebhookHttpError(400, "VALIDATION_FAILED", "Activity type is incorrect or disabled.");
 
 /**
- * The whole log as one statement (one round trip, atomic without a transaction): the type (if
- * enabled), the contact (by GUID or merged GUID), the delivery claim, the activity, and its
- * conversation-links job. A refused type, an unknown contact or a lost claim writes nothing.
- * Fixed text, prepared once per connection. $1 type code name, $2 GUID, $3 site, $4 value, $5 URL,
- * $6 URL hash, $7 job retry limit, and with a claim: $8 delivery key, $9 window (s).
- */
-function logStatement(withClaim: boolean): PreparedStatement {
-	const claim = claimDeliveryText({
-		from: "atype, target",
-		siteId: "$3::int",
-		endpoint: "'logactivity'",
-		deliveryKey: "$8::text",
-		status: "'logged'",
-		windowSecs: "$9::float8",
-		detail: "null::text",
-	});
-	const job = conversationLinksJobText({
-		from: "act",
-		// The GUID Intercom sent and, when it was merged, the surviving one (the person may be known by either).
-		data: `jsonb_build_object('activityId', act.id, 'siteId', $3::int, 'externalIds',
-			case when act.contact_guid = $2::uuid then jsonb_build_array($2::text)
-				else jsonb_build_array($2::text, act.contact_guid::text) end)`,
-		retryLimit: "$7::int",
-	});
-	return preparedStatement(
-		withClaim ? "log_activity_claimed" : "log_activity",
-		`with atype as (select id, display_name from activity_types where code_name = $1::text and enabled),
-		target as (${resolveContactGuidText("$2::uuid")}),
-		${withClaim ? `claim as (${claim}),` : ""}
-		act as (
-			insert into activities (contact_guid, site_id, type_id, title, value, url, url_hash)
-			select target.guid, $3::int, atype.id,
-				left(case when $4::text is null then atype.display_name else atype.display_name || ' - ' || $4::text end, 250),
-				$4::text, $5::text, $6::text
-			from atype, target ${withClaim ? ", claim" : ""}
-			returning id, contact_guid
-		),
-		job as (${job})
-		select exists (select 1 from atype) as type_ok, (select guid from target) as guid,
-			(select id from act)::text as activity_id`,
-	);
-}
-
-const LOG = logStatement(false);
-const LOG_CLAIMED = logStatement(true);
-
-/**
- * The log of several requests as one statement (group commit, store-batcher.ts): the steps of
- * {@link logStatement} for each row of $1 (a JSON array: i, type code, GUID, site, value, URL,
- * URL hash, delivery key), $2 the job retry limit, and with a claim $3 the window (s). Activity ids
- * are drawn from the sequence first, so each row's activity and job are known by its own id. A row
+ * The log of one or more requests as one statement (one round trip, atomic without a transaction;
+ * several under load, see store-batcher.ts). For each row of $1 (a JSON array: i, type code, GUID,
+ * site, value, URL, URL hash, delivery key): the type (if enabled), the contact (by GUID or merged
+ * GUID), the delivery claim (with a claim, $3 is the window in s), the activity and its
+ * conversation-links job ($2 the job retry limit). A refused type, an unknown contact or a lost
+ * claim writes nothing. Activity ids are drawn from the sequence first, so each row's activity and
+ * job are known by its own id. Fixed text, prepared once per connection. A row
  * whose delivery key an earlier row of the batch has comes back with `done` false and runs in a
  * later statement (it then sees the first row's claim).
  */
-function logBatchStatement(withClaim: boolean): PreparedStatement {
+function logStatement(withClaim: boolean): PreparedStatement {
 	const claim = claimDeliveryText({
 		from: "ranked",
 		where: "ranked.go",
@@ -99,7 +55,7 @@ function logBatchStatement(withClaim: boolean): PreparedStatement {
 		? "and row_number() over (partition by site_id, delivery_key order by i) = 1"
 		: "";
 	return preparedStatement(
-		withClaim ? "log_activity_claimed_batch" : "log_activity_batch",
+		withClaim ? "log_activity_claimed" : "log_activity",
 		`with input as (
 			select * from json_to_recordset($1::json) as r(i int, type_code text, guid uuid, site_id int,
 				value text, url text, url_hash text, delivery_key text)
@@ -135,8 +91,8 @@ function logBatchStatement(withClaim: boolean): PreparedStatement {
 	);
 }
 
-const LOG_BATCH = logBatchStatement(false);
-const LOG_CLAIMED_BATCH = logBatchStatement(true);
+const LOG = logStatement(false);
+const LOG_CLAIMED = logStatement(true);
 
 /** One log request's values. */
 interface LogItem {
@@ -158,22 +114,9 @@ type LogRow = { type_ok: boolean; guid: string | null; activity_id: string | nul
 function saveLog(store: Store, item: LogItem): Promise<LogRow> {
 	const withClaim = item.deliveryKey !== null;
 	const key = `logactivity:${withClaim ? item.windowSecs : "-"}:${item.retryLimit}`;
-	const batcher = storeBatcher<LogItem, LogRow>(store, key, () => ({
-		async runOne(one) {
-			const [row] = await store.runStatement<LogRow>(withClaim ? LOG_CLAIMED : LOG, [
-				one.typeCodeName,
-				one.guid,
-				one.siteId,
-				one.value,
-				one.url,
-				one.urlHash,
-				one.retryLimit,
-				...(withClaim ? [one.deliveryKey, one.windowSecs] : []),
-			]);
-			if (!row) throw new Error("the log statement returned no row");
-			return row;
-		},
-		async runBatch(items) {
+	const batcher = storeBatcher<LogItem, LogRow>(store, key, () => {
+		// Retry limit and window are the same for all of a batcher's items (they are in the key).
+		const runLogs = async (items: readonly LogItem[]): Promise<Array<LogRow | typeof RUN_AGAIN>> => {
 			const rows = items.map((one, i) => ({
 				i,
 				type_code: one.typeCodeName,
@@ -184,14 +127,15 @@ function saveLog(store: Store, item: LogItem): Promise<LogRow> {
 				url_hash: one.urlHash,
 				delivery_key: one.deliveryKey,
 			}));
-			const result = await store.runStatement<LogRow & { done: boolean }>(
-				withClaim ? LOG_CLAIMED_BATCH : LOG_BATCH,
-				[JSON.stringify(rows), item.retryLimit, ...(withClaim ? [item.windowSecs] : [])],
-			);
+			const result = await store.runStatement<LogRow & { done: boolean }>(withClaim ? LOG_CLAIMED : LOG, [
+				JSON.stringify(rows),
+				item.retryLimit,
+				...(withClaim ? [item.windowSecs] : []),
+			]);
 			return result.map((row) => (row.done ? row : RUN_AGAIN));
-		},
-		failsAll: (err) => err instanceof StoreUnavailableError,
-	}));
+		};
+		return { runBatch: runLogs, failsAll: (err) => err instanceof StoreUnavailableError };
+	});
 	return batcher.run(item);
 }
 

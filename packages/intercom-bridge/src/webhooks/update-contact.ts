@@ -104,68 +104,16 @@ interface Update {
 }
 
 /**
- * The update as one statement (one round trip, atomic without a transaction): resolve the GUID,
- * check the email is free, claim the delivery, update. A refused claim (duplicate) or an unknown
- * contact updates nothing. Its shape is fixed, so it is prepared once per connection: every
- * field is a parameter, and null keeps the contact's value ("only non-empty values overwrite").
- * $1 GUID, $2… the fields of UPDATE_CONTACT_KEYS, then custom fields (jsonb), email, and with a
- * claim: site, delivery key, window (s), detail.
+ * The update of one or more requests as one statement (one round trip, atomic without a
+ * transaction; several under load, see store-batcher.ts). For each row of $1 (a JSON array): resolve
+ * the GUID, check the email is free, claim the delivery (with a claim, $2 is the window in s),
+ * update. A refused claim (duplicate) or an unknown contact updates nothing; null keeps the
+ * contact's value ("only non-empty values overwrite"). A row goes in only if it is the first of
+ * the statement for its contact, its delivery key and its email; the others come back with `done`
+ * false and run in a later statement, so the rows of one statement never touch the same thing and
+ * each sees the database as if it ran alone. The text is fixed: prepared once per connection.
  */
 function updateStatement(withClaim: boolean): PreparedStatement {
-	const n = UPDATE_CONTACT_KEYS.length;
-	const [custom, email, site, key, windowSecs, detail] = [n + 2, n + 3, n + 4, n + 5, n + 6, n + 7].map(
-		(i) => `$${i}`,
-	);
-	const assignments = [
-		...UPDATE_CONTACT_KEYS.map(([, name], i) => {
-			const column = contacts[name].name;
-			return `${column} = coalesce($${i + 2}::text, c.${column})`;
-		}),
-		`custom_fields = case when ${custom}::jsonb is null then c.custom_fields else c.custom_fields || ${custom}::jsonb end`,
-		`email = case when ${email}::text is null or (select taken from taken) then c.email else ${email}::text end`,
-		"updated_at = now()",
-	];
-	const claim = claimDeliveryText({
-		from: "target",
-		siteId: `${site}::int`,
-		endpoint: "'updatecontact'",
-		deliveryKey: `${key}::text`,
-		status: "'updated'",
-		windowSecs: `${windowSecs}::float8`,
-		detail: `case when (select taken from taken) then 'ContactEmail: email_taken' else ${detail}::text end`,
-	});
-	return preparedStatement(
-		withClaim ? "update_contact_claimed" : "update_contact",
-		`with target as (${resolveContactGuidText("$1::uuid")}),
-		taken as (
-			select exists (select 1 from contacts c, target t
-				where lower(c.email) = lower(${email}::text) and c.guid <> t.guid) as taken
-		),
-		${withClaim ? `claim as (${claim}),` : ""}
-		updated as (
-			update contacts c set ${assignments.join(", ")}
-			from target t
-			where c.guid = t.guid ${withClaim ? "and exists (select 1 from claim)" : ""}
-			returning c.guid
-		)
-		select (select guid from target) as guid,
-			${withClaim ? "exists (select 1 from claim)" : "true"} as claimed,
-			(select taken from taken) as email_taken`,
-	);
-}
-
-const UPDATE = updateStatement(false);
-const UPDATE_CLAIMED = updateStatement(true);
-
-/**
- * The update of several requests as one statement (group commit, store-batcher.ts): the same
- * steps as {@link updateStatement} for each row of $1 (a JSON array), and with a claim $2 the
- * window (s). A row goes in this statement only if it is the first of the batch for its contact,
- * its delivery key and its email; the others come back with `done` false and run in a later
- * statement, so the rows of one statement never touch the same thing and each sees the database
- * as if it ran alone.
- */
-function updateBatchStatement(withClaim: boolean): PreparedStatement {
 	const columns = UPDATE_CONTACT_KEYS.map(([, name]) => contacts[name].name);
 	const assignments = [
 		...columns.map((column) => `${column} = coalesce(r.${column}, c.${column})`),
@@ -186,7 +134,7 @@ function updateBatchStatement(withClaim: boolean): PreparedStatement {
 	});
 	const claimed = "k.delivery_key is not null";
 	return preparedStatement(
-		withClaim ? "update_contact_claimed_batch" : "update_contact_batch",
+		withClaim ? "update_contact_claimed" : "update_contact",
 		`with input as (
 			select * from json_to_recordset($1::json) as r(i int, guid uuid, ${columns.map((c) => `${c} text`).join(", ")},
 				custom_fields jsonb, email text, site_id int, delivery_key text, detail text)
@@ -217,20 +165,41 @@ function updateBatchStatement(withClaim: boolean): PreparedStatement {
 	);
 }
 
-const UPDATE_BATCH = updateBatchStatement(false);
-const UPDATE_CLAIMED_BATCH = updateBatchStatement(true);
+const UPDATE = updateStatement(false);
+const UPDATE_CLAIMED = updateStatement(true);
 
 type Saved = { guid: string | null; claimed: boolean; emailTaken: boolean };
 
-/** The values of {@link updateStatement} for `u`. */
-function updateValues(u: Update): unknown[] {
-	return [
-		u.guid,
-		...UPDATE_CONTACT_KEYS.map(([, name]) => u.set[name] ?? null),
-		u.custom ? JSON.stringify(u.custom) : null,
-		u.email,
-		...(u.claim ? [u.claim.siteId, u.claim.deliveryKey, u.claim.windowMs / 1000, u.claim.detail] : []),
-	];
+type Row = { guid: string | null; claimed: boolean; email_taken: boolean; done: boolean };
+
+/** Runs {@link updateStatement} for `items` on the store or in a transaction. */
+async function runUpdates(
+	target: { store: Store } | { tx: Tx },
+	items: readonly Update[],
+	windowMs: number | null,
+): Promise<Array<Saved | typeof RUN_AGAIN>> {
+	const rows = items.map((one, i) => {
+		const row: Record<string, unknown> = {
+			i,
+			guid: one.guid,
+			custom_fields: one.custom ?? null,
+			email: one.email,
+			site_id: one.claim?.siteId ?? null,
+			delivery_key: one.claim?.deliveryKey ?? null,
+			detail: one.claim?.detail ?? null,
+		};
+		for (const [, name] of UPDATE_CONTACT_KEYS) row[contacts[name].name] = one.set[name] ?? null;
+		return row;
+	});
+	const statement = windowMs === null ? UPDATE : UPDATE_CLAIMED;
+	const values = windowMs === null ? [JSON.stringify(rows)] : [JSON.stringify(rows), windowMs / 1000];
+	const result =
+		"store" in target
+			? await target.store.runStatement<Row>(statement, values)
+			: await runInTransaction<Row>(target.tx, statement.text, values);
+	return result.map((row) =>
+		row.done ? { guid: row.guid, claimed: row.claimed, emailTaken: row.email_taken } : RUN_AGAIN,
+	);
 }
 
 /**
@@ -239,39 +208,17 @@ function updateValues(u: Update): unknown[] {
  * survivor's, for a merged GUID), or null for an unknown contact.
  */
 async function saveUpdate(target: { store: Store } | { tx: Tx }, u: Update): Promise<Saved> {
-	type Row = { guid: string | null; claimed: boolean; email_taken: boolean };
-	const saved = (row: Row | undefined): Saved => {
-		if (!row) throw new Error("the update statement returned no row");
-		return { guid: row.guid, claimed: row.claimed, emailTaken: row.email_taken };
-	};
-	const statement = u.claim ? UPDATE_CLAIMED : UPDATE;
-	if ("tx" in target)
-		return saved((await runInTransaction<Row>(target.tx, statement.text, updateValues(u)))[0]);
+	// With a claim, the window is the same for all of a batcher's items (it is in the key).
+	const windowMs = u.claim ? u.claim.windowMs : null;
+	if ("tx" in target) {
+		const [saved] = await runUpdates(target, [u], windowMs);
+		// The first (here only) row of a statement always goes in.
+		if (!saved || saved === RUN_AGAIN) throw new Error("the update statement returned no row");
+		return saved;
+	}
 	const { store } = target;
-	const windowMs = u.claim?.windowMs ?? 0;
-	const batcher = storeBatcher<Update, Saved>(store, `updatecontact:${u.claim ? windowMs : "-"}`, () => ({
-		runOne: async (one) => saved((await store.runStatement<Row>(statement, updateValues(one)))[0]),
-		async runBatch(items) {
-			const rows = items.map((one, i) => {
-				const row: Record<string, unknown> = {
-					i,
-					guid: one.guid,
-					custom_fields: one.custom ?? null,
-					email: one.email,
-					site_id: one.claim?.siteId ?? null,
-					delivery_key: one.claim?.deliveryKey ?? null,
-					detail: one.claim?.detail ?? null,
-				};
-				for (const [, name] of UPDATE_CONTACT_KEYS) row[contacts[name].name] = one.set[name] ?? null;
-				return row;
-			});
-			const batch = u.claim ? UPDATE_CLAIMED_BATCH : UPDATE_BATCH;
-			const result = await store.runStatement<Row & { done: boolean }>(
-				batch,
-				u.claim ? [JSON.stringify(rows), windowMs / 1000] : [JSON.stringify(rows)],
-			);
-			return result.map((row) => (row.done ? saved(row) : RUN_AGAIN));
-		},
+	const batcher = storeBatcher<Update, Saved>(store, `updatecontact:${windowMs ?? "-"}`, () => ({
+		runBatch: (items) => runUpdates({ store }, items, windowMs),
 		failsAll: (err) => err instanceof StoreUnavailableError,
 	}));
 	return batcher.run(u);
