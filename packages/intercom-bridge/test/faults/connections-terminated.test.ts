@@ -8,20 +8,14 @@
  * create-job-runner.ts, settleTolerantDb).
  */
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/store/create-store.ts";
-import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
-import { createPostgresDatabase } from "../harness/databases.ts";
-import { APP_ID } from "../webhooks/webhook-testbed.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-	type BridgeProcess,
 	duplicatedActivities,
-	faultStore,
 	lostAcknowledged,
 	runLoad,
 	startBridgeProcess,
 	statusCounts,
-	TOKEN,
+	useFaultEnvironment,
 } from "./fault-env.ts";
 import { activityJobs } from "./jobs-state.ts";
 
@@ -31,39 +25,23 @@ const STORMS = 5;
 const RECOVERY = 100;
 
 describe("PostgreSQL connections terminated during load", () => {
-	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
-	let listening: EmulatorServer;
-	let databaseUrl: string;
-	let store: Store;
-	let apiKey: string;
-	let guids: string[];
-	let bridge: BridgeProcess | undefined;
 	let admin: pg.Client | undefined;
+	const env = useFaultEnvironment(6000, async () => {
+		await admin?.end().catch(() => {});
+	});
 
 	beforeAll(async () => {
-		listening = await emulator.listen();
-		databaseUrl = await createPostgresDatabase();
-		({ store, apiKey, guids } = await faultStore(databaseUrl, 6000));
-		for (const guid of guids) {
-			emulator.seedContact({ role: "user", external_id: guid });
-			emulator.seedConversations(guid, 1);
-		}
 		// The terminating client sits in another database, out of its own storms' reach.
-		const adminUrl = new URL(databaseUrl);
+		const adminUrl = new URL(env().databaseUrl);
 		adminUrl.pathname = "/postgres";
 		admin = new pg.Client({ connectionString: adminUrl.toString() });
 		await admin.connect();
 	});
 
-	afterAll(async () => {
-		await bridge?.kill();
-		await admin?.end().catch(() => {});
-		await store?.close().catch(() => {});
-		await listening?.close();
-	});
-
 	it("answers 2xx or 503, never 500, loses and doubles nothing, and recovers", async () => {
-		bridge = await startBridgeProcess(databaseUrl, listening.url);
+		const { databaseUrl, listening, processes, store, apiKey, guids } = env();
+		const bridge = await startBridgeProcess(databaseUrl, listening.url);
+		processes.push(bridge);
 		const database = new URL(databaseUrl).pathname.slice(1);
 		const recoveryGuids = guids.slice(-RECOVERY);
 		const load = runLoad({ urls: [bridge.url], apiKey, guids: guids.slice(0, -RECOVERY), workers: 12 });

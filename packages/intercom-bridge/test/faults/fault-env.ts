@@ -5,13 +5,67 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { sql } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 import { postgresStore } from "../../src/db/postgres.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
-import { TEST_SECRET_KEY } from "../harness/databases.ts";
-import { seedSite } from "../webhooks/webhook-testbed.ts";
+import {
+	createIntercomEmulator,
+	type EmulatorServer,
+	type IntercomEmulator,
+} from "../../src/testing/index.ts";
+import { createPostgresDatabase, TEST_SECRET_KEY } from "../harness/databases.ts";
+import { APP_ID, seedSite } from "../webhooks/webhook-testbed.ts";
 
 export const TOKEN = "fault-token-123";
+
+/** What {@link useFaultEnvironment} sets up for a group of fault tests. */
+export interface FaultEnvironment {
+	emulator: IntercomEmulator;
+	listening: EmulatorServer;
+	databaseUrl: string;
+	store: Store;
+	apiKey: string;
+	guids: string[];
+	/** Bridge processes a test started; killed after the group. */
+	processes: BridgeProcess[];
+}
+
+/**
+ * Registers beforeAll/afterAll for a group: the Intercom emulator listening (it knows every seeded
+ * contact, with one conversation each), a fresh PostgreSQL database with the site and `contacts`
+ * contacts ({@link faultStore}). After the group: the processes killed, `cleanup`, then the store
+ * and the emulator closed. Returns a getter of the environment.
+ */
+export function useFaultEnvironment(contacts: number, cleanup?: () => Promise<void>): () => FaultEnvironment {
+	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
+	const processes: BridgeProcess[] = [];
+	let env: FaultEnvironment | undefined;
+	let listening: EmulatorServer | undefined;
+	let store: Store | undefined;
+	beforeAll(async () => {
+		listening = await emulator.listen();
+		const databaseUrl = await createPostgresDatabase();
+		const seeded = await faultStore(databaseUrl, contacts);
+		store = seeded.store;
+		for (const guid of seeded.guids) {
+			emulator.seedContact({ role: "user", external_id: guid });
+			emulator.seedConversations(guid, 1);
+		}
+		env = { emulator, listening, databaseUrl, processes, ...seeded };
+	});
+	afterAll(async () => {
+		for (const p of processes) await p.kill();
+		await cleanup?.();
+		// After a fault the pool may hold broken connections; closing must not fail the group.
+		await store?.close().catch(() => {});
+		await listening?.close();
+	});
+	return () => {
+		if (!env) throw new Error("fault environment not ready");
+		return env;
+	};
+}
 
 /** A store on `url` with the seeded site, `contacts` fresh contacts, and durable commits. */
 export async function faultStore(url: string, contacts: number) {

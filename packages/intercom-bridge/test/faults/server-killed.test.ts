@@ -3,49 +3,17 @@
  * activity is lost, every activity has exactly its one links job (nothing half-written), and the
  * job queue resumes, filling the links (reliability.md X3 c, O1, O2).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/store/create-store.ts";
-import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
-import { createPostgresDatabase } from "../harness/databases.ts";
-import { APP_ID } from "../webhooks/webhook-testbed.ts";
-import {
-	type BridgeProcess,
-	faultStore,
-	lostAcknowledged,
-	runLoad,
-	startBridgeProcess,
-	TOKEN,
-} from "./fault-env.ts";
+import { describe, expect, it } from "vitest";
+import { lostAcknowledged, runLoad, startBridgeProcess, useFaultEnvironment } from "./fault-env.ts";
 import { activityJobs, waitForLinks } from "./jobs-state.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("service killed with SIGKILL during load", () => {
-	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
-	let listening: EmulatorServer;
-	let databaseUrl: string;
-	let store: Store;
-	let apiKey: string;
-	let guids: string[];
-	const processes: BridgeProcess[] = [];
-
-	beforeAll(async () => {
-		listening = await emulator.listen();
-		databaseUrl = await createPostgresDatabase();
-		({ store, apiKey, guids } = await faultStore(databaseUrl, 3000));
-		for (const guid of guids) {
-			emulator.seedContact({ role: "user", external_id: guid });
-			emulator.seedConversations(guid, 1);
-		}
-	});
-
-	afterAll(async () => {
-		for (const p of processes) await p.kill();
-		await store?.close();
-		await listening?.close();
-	});
+	const env = useFaultEnvironment(3000);
 
 	it("loses nothing acknowledged, writes nothing half, and resumes the job queue", async () => {
+		const { databaseUrl, listening, processes, store, apiKey, guids } = env();
 		const first = await startBridgeProcess(databaseUrl, listening.url);
 		processes.push(first);
 		const load = runLoad({ urls: [first.url], apiKey, guids, workers: 12 });

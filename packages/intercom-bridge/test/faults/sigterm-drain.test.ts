@@ -8,21 +8,15 @@
 import { once } from "node:events";
 import { request } from "node:http";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Store } from "../../src/store/create-store.ts";
-import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
-import { createPostgresDatabase } from "../harness/databases.ts";
-import { APP_ID } from "../webhooks/webhook-testbed.ts";
+import { describe, expect, it } from "vitest";
 import {
-	type BridgeProcess,
 	duplicatedActivities,
-	faultStore,
 	lostAcknowledged,
 	type Outcome,
 	runLoad,
 	startBridgeProcess,
 	statusCounts,
-	TOKEN,
+	useFaultEnvironment,
 } from "./fault-env.ts";
 import { activityJobs, linkJobs, waitForLinks } from "./jobs-state.ts";
 
@@ -80,33 +74,13 @@ async function probe(url: string): Promise<number | string> {
 }
 
 describe("SIGTERM to the service during load", () => {
-	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
-	let listening: EmulatorServer;
-	let databaseUrl: string;
-	let store: Store;
-	let apiKey: string;
-	let guids: string[];
-	const processes: BridgeProcess[] = [];
 	const lockers: pg.Client[] = [];
-
-	beforeAll(async () => {
-		listening = await emulator.listen();
-		databaseUrl = await createPostgresDatabase();
-		({ store, apiKey, guids } = await faultStore(databaseUrl, 1600));
-		for (const guid of guids) {
-			emulator.seedContact({ role: "user", external_id: guid });
-			emulator.seedConversations(guid, 1);
-		}
-	});
-
-	afterAll(async () => {
-		for (const p of processes) await p.kill();
+	const env = useFaultEnvironment(1600, async () => {
 		for (const locker of lockers) await locker.end().catch(() => {});
-		await store?.close();
-		await listening?.close();
 	});
 
 	it("drains requests and jobs, exits 0, loses and doubles nothing", async () => {
+		const { emulator, databaseUrl, listening, processes, store, apiKey, guids } = env();
 		// Slow Intercom for the first jobs, so the service is working some when the signal comes.
 		emulator.inject({ kind: "latency", ms: 1500, times: 4 });
 		const service = await startBridgeProcess(databaseUrl, listening.url, {
@@ -240,6 +214,7 @@ describe("SIGTERM to the service during load", () => {
 	}, 50_000);
 
 	it("exits 0 after 10 s when a request never finishes, dropping its connection", async () => {
+		const { databaseUrl, listening, processes, apiKey, guids } = env();
 		const service = await startBridgeProcess(databaseUrl, listening.url, {
 			script: "service-process.ts",
 			env: { LOG_LEVEL: "info" },
