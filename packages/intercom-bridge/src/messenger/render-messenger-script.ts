@@ -20,31 +20,36 @@ function scriptTag(body: string, nonce: string | undefined): string {
 }
 
 /**
- * The loader, given an expression that yields the widget URL when called. Queues `Intercom(...)`
- * calls until the widget arrives, like Intercom's own snippet.
+ * The loader, given statements that start the widget (`a(url)` adds its script). Queues
+ * `Intercom(...)` calls until the widget arrives, like Intercom's own snippet, and behaves as it
+ * does: a page that already has the Messenger only reattaches and updates it; otherwise the widget
+ * loads at `load` (or at once when the page has loaded already). Written out minified by hand,
+ * because every page view carries these bytes (see BENCHMARKS.md): no `type` on the added script
+ * (it is the default), no `attachEvent` (old IE only). The nonce goes on the widget script as the
+ * IDL property, which is what CSP checks.
  */
 function loader(options: RenderOptions, start: string): string {
-	const nonce = options.nonce ? serializeForScript(options.nonce) : "null";
-	// Only the branch in use is sent: every page view carries these bytes.
+	const nonce = options.nonce ? `,${serializeForScript(options.nonce)}` : "";
+	// Only the branch in use is sent.
 	let boot: string;
 	if (options.lazy) {
 		const idle =
 			typeof options.lazy === "object" && options.lazy.idleTimeoutMs
 				? Math.max(0, Math.floor(options.lazy.idleTimeoutMs))
 				: 4000;
+		// The first interaction, or the browser's next idle time after `idle` ms, whichever comes first.
 		boot =
-			`var ev=["pointerdown","keydown","touchstart","scroll"];var go=function(){for(var k=0;k<ev.length;k++){w.removeEventListener(ev[k],go,true);}l();};` +
-			`for(var k=0;k<ev.length;k++){w.addEventListener(ev[k],go,{capture:true,passive:true});}` +
-			`setTimeout(function(){if(w.requestIdleCallback){w.requestIdleCallback(go,{timeout:2000});}else{go();}},${idle});`;
+			`var e=["pointerdown","keydown","touchstart","scroll"],g=function(){e.forEach(function(v){w.removeEventListener(v,g,!0)});l()};` +
+			`e.forEach(function(v){w.addEventListener(v,g,{capture:!0,passive:!0})});` +
+			`setTimeout(function(){w.requestIdleCallback?w.requestIdleCallback(g,{timeout:2e3}):g()},${idle})`;
 	} else {
-		boot = `if(d.readyState==="complete"){l();}else if(w.attachEvent){w.attachEvent("onload",l);}else{w.addEventListener("load",l,false);}`;
+		boot = `d.readyState=="complete"?l():w.addEventListener("load",l)`;
 	}
 	return (
-		`(function(w,d,nonce){var ic=w.Intercom;if(typeof ic==="function"){ic("reattach_activator");ic("update",w.intercomSettings);return;}` +
-		`var i=function(){i.c(arguments);};i.q=[];i.c=function(a){i.q.push(a);};w.Intercom=i;` +
-		`var add=function(u){var s=d.createElement("script");s.type="text/javascript";s.async=true;s.src=u;if(nonce){s.setAttribute("nonce",nonce);}(d.head||d.documentElement).appendChild(s);};` +
-		`var started=false;var l=function(){if(started){return;}started=true;${start}};${boot}` +
-		`})(window,document,${nonce});`
+		`(function(w,d,n){var c=w.Intercom;if(typeof c=="function"){c("reattach_activator");c("update",w.intercomSettings);return}` +
+		`var i=function(){i.c(arguments)};i.q=[];i.c=function(a){i.q.push(a)};w.Intercom=i;` +
+		`var a=function(u){var s=d.createElement("script");s.async=!0;s.src=u;if(n)s.nonce=n;(d.head||d.documentElement).appendChild(s)},t,` +
+		`l=function(){if(t)return;t=1;${start}};${boot}})(window,document${nonce});`
 	);
 }
 
@@ -54,7 +59,7 @@ export function renderInlineScript(
 	widgetUrl: string,
 	options: RenderOptions = {},
 ): string {
-	const body = `window.intercomSettings=${serializeForScript(settings)};${loader(options, `add(${serializeForScript(widgetUrl)});`)}`;
+	const body = `window.intercomSettings=${serializeForScript(settings)};${loader(options, `a(${serializeForScript(widgetUrl)})`)}`;
 	return scriptTag(body, options.nonce);
 }
 
@@ -65,8 +70,8 @@ export function renderInlineScript(
 export function renderCacheSafeScript(settingsUrl: string, options: RenderOptions = {}): string {
 	const start =
 		`fetch(${serializeForScript(settingsUrl)},{credentials:"same-origin",cache:"no-store",headers:{accept:"application/json"}})` +
-		`.then(function(r){return r.ok?r.json():null;}).then(function(m){if(!m||!m.enabled){return;}w.intercomSettings=m.settings;add(m.widgetUrl);})` +
-		`.catch(function(){});`;
+		`.then(function(r){return r.ok?r.json():null}).then(function(m){if(m&&m.enabled){w.intercomSettings=m.settings;a(m.widgetUrl)}})` +
+		`.catch(function(){})`;
 	return scriptTag(loader(options, start), options.nonce);
 }
 
