@@ -10,6 +10,7 @@ import pg from "pg";
 import { startPostgres } from "../test/harness/postgres-server.ts";
 import { openCountedStore } from "./counted-store.ts";
 import { type BenchServer, type LoadResult, load, startServer, webhookRequest } from "./load.ts";
+import { pinProcesses } from "./pin-cpus.ts";
 import { postgresCpuMicrosBetween, postgresCpuSnapshot } from "./process-cpu.ts";
 import { type BenchResults, renderReport } from "./report.ts";
 import { BROWSER_UA, type Seeded, seedBenchStore } from "./seed.ts";
@@ -68,7 +69,7 @@ async function measuredLoad(
 	runSeconds = seconds,
 	warmupSeconds = 2,
 ): Promise<LoadResult> {
-	await load({ url: target.url, request, seconds: warmupSeconds });
+	if (warmupSeconds > 0) await load({ url: target.url, request, seconds: warmupSeconds });
 	const pgCpu = async () => (onPostgres ? postgresCpuSnapshot() : null);
 	const [server0, pg0] = [(await target.stats()).cpuMicros, await pgCpu()];
 	const result = await load({ url: target.url, request, seconds: runSeconds });
@@ -109,38 +110,89 @@ async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, b
 	return rows;
 }
 
+/** The page variants, each measured in every round; `base` is the variant a cost is taken against. */
+const PAGE_VARIANTS = [
+	{ name: "bare", path: () => "/bare", base: null },
+	{ name: "helper", path: () => "/page", base: "bare" },
+	{ name: "padded", path: (bytes: number) => `/padded?bytes=${bytes}`, base: "bare" },
+	// The bare page again: its "cost" against the first is the run's noise floor.
+	{ name: "control", path: () => "/bare", base: "bare" },
+	{ name: "medianBare", path: () => "/median/bare", base: null },
+	{ name: "medianHelper", path: () => "/median/page", base: "medianBare" },
+] as const;
+
+/**
+ * Rounds of the page variants (BENCH_PAGE_ROUNDS); each round measures every variant once. Two
+ * passes of the rotation (below) by default.
+ */
+const pageRounds = Number(process.env.BENCH_PAGE_ROUNDS ?? 2 * PAGE_VARIANTS.length);
+
+const median = (values: number[]) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
 async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const known = { "user-agent": BROWSER_UA, cookie: bridge.cookie };
 	const get = (path: string, headers: Record<string, string>) => ({ method: "GET", path, headers });
 	const body = async (path: string) => (await fetch(`${bridge.url}${path}`, { headers: known })).text();
 	const bytesAdded = (await body("/page")).length - (await body("/bare")).length;
-	// Alternate the variants four times so drift of the machine hits them alike. The padded page (bare,
-	// as long as the page with the helper) tells the helper's work from the bytes it adds.
-	const runs: Record<"bare" | "helper" | "padded", LoadResult[]> = { bare: [], helper: [], padded: [] };
-	for (let round = 0; round < 4; round++) {
-		for (const [name, path] of [
-			["bare", "/bare"],
-			["helper", "/page"],
-			["padded", `/padded?bytes=${bytesAdded}`],
-		] as const) {
-			const quarter = Math.max(2, Math.round(seconds / 4));
-			runs[name].push(await measuredLoad(bridge, get(path, known), true, quarter, 1));
+	// The server on one core, autocannon (this process) on the other: see pin-cpus.ts.
+	const unpin = pinProcesses([
+		{ pid: bridge.child.pid ?? 0, cpus: "0" },
+		{ pid: process.pid, cpus: "1" },
+	]);
+	type Name = (typeof PAGE_VARIANTS)[number]["name"];
+	const runs = Object.fromEntries(PAGE_VARIANTS.map((v) => [v.name, [] as LoadResult[]])) as Record<
+		Name,
+		LoadResult[]
+	>;
+	try {
+		for (const v of PAGE_VARIANTS)
+			await load({ url: bridge.url, request: get(v.path(bytesAdded), known), seconds: 2 });
+		// Many short rounds, so that the machine's drift hits every variant alike; each cost is the
+		// median over rounds of the cost within the round. The order rotates, and runs backwards in
+		// every other pass, so every variant takes every place and follows each neighbour: the place
+		// in a round biased the cost by about 5% when it was fixed.
+		const segment = Math.max(1, Math.round(seconds / 8));
+		const n = PAGE_VARIANTS.length;
+		for (let round = 0; round < pageRounds; round++) {
+			const pass = Math.floor(round / n);
+			const rotated = PAGE_VARIANTS.map((_, i) => PAGE_VARIANTS[(i + round) % n] ?? PAGE_VARIANTS[0]);
+			const order = pass % 2 ? rotated.reverse() : rotated;
+			for (const v of order) {
+				// Each after a warm-up as long: the variant before it leaves the server's state behind.
+				runs[v.name].push(
+					await measuredLoad(bridge, get(v.path(bytesAdded), known), false, segment, segment),
+				);
+			}
 		}
+	} finally {
+		unpin?.();
 	}
-	const sum = (rs: LoadResult[], value: (r: LoadResult) => number) => rs.reduce((s, r) => s + value(r), 0);
-	const mean = (rs: LoadResult[]): LoadResult => {
-		const requests = sum(rs, (r) => r.requests);
-		return {
-			rps: sum(rs, (r) => r.rps) / rs.length,
-			p50: Math.max(...rs.map((r) => r.p50)),
-			p99: Math.max(...rs.map((r) => r.p99)),
-			requests,
-			non2xx: sum(rs, (r) => r.non2xx),
-			errors: sum(rs, (r) => r.errors),
-			serverCpuMicros: Math.round(sum(rs, (r) => (r.serverCpuMicros ?? 0) * r.requests) / requests),
-			postgresCpuMicros: Math.round(sum(rs, (r) => (r.postgresCpuMicros ?? 0) * r.requests) / requests),
-		};
-	};
+	const summary = (rs: LoadResult[]): LoadResult => ({
+		rps: median(rs.map((r) => r.rps)),
+		p50: median(rs.map((r) => r.p50)),
+		p99: median(rs.map((r) => r.p99)),
+		requests: rs.reduce((s, r) => s + r.requests, 0),
+		non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
+		errors: rs.reduce((s, r) => s + r.errors, 0),
+		serverCpuMicros: median(rs.map((r) => r.serverCpuMicros ?? 0)),
+	});
+	const costs = Object.fromEntries(
+		PAGE_VARIANTS.filter((v) => v.base !== null).map((v) => {
+			const base = runs[v.base as Name];
+			const own = runs[v.name];
+			return [
+				v.name,
+				{
+					throughput: median(own.map((r, i) => 1 - r.rps / (base[i]?.rps ?? r.rps))),
+					cpu: median(own.map((r, i) => (r.serverCpuMicros ?? 0) / (base[i]?.serverCpuMicros || 1) - 1)),
+				},
+			];
+		}),
+	) as BenchResults["page"]["costs"];
 	await new Promise((r) => setTimeout(r, 1000)); // let requests in flight finish
 	const before = await bridge.stats();
 	const views = 200;
@@ -151,18 +203,24 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		request: get("/page", { "user-agent": BROWSER_UA }),
 		seconds,
 	});
-	const result = {
-		bare: mean(runs.bare),
-		helper: mean(runs.helper),
-		padded: mean(runs.padded),
+	const result: BenchResults["page"] = {
+		rounds: pageRounds,
+		pinned: unpin !== null,
+		variants: Object.fromEntries(
+			PAGE_VARIANTS.map((v) => [v.name, summary(runs[v.name])]),
+		) as BenchResults["page"]["variants"],
+		costs,
+		medianBytes: (await body("/median/bare")).length,
 		queriesPerView: (after.queries - before.queries) / views,
 		statements: [...new Set(after.recent.map((q) => q.replace(/\s+/g, " ").slice(0, 160)))],
 		bytesAdded,
 		anonymous,
 	};
-	log(
-		`  page bare: ${fmt(result.bare)}\n  page helper: ${fmt(result.helper)}\n  page padded: ${fmt(result.padded)}`,
-	);
+	for (const v of PAGE_VARIANTS) log(`  page ${v.name}: ${fmt(result.variants[v.name])}`);
+	for (const [name, c] of Object.entries(costs))
+		log(
+			`  cost of ${name}: throughput ${(c.throughput * 100).toFixed(1)}%, server CPU ${(c.cpu * 100).toFixed(1)}%`,
+		);
 	log(`  queries/view ${result.queriesPerView}, +${bytesAdded} bytes, anonymous: ${fmt(anonymous)}`);
 	return result;
 }

@@ -10,9 +10,20 @@ import { rowsOf } from "../src/store/database.ts";
 /** A browser's User-Agent: the bridge creates no contacts for bots. */
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/150.0 Safari/537.36";
 
-/** The page both variants serve; only the helper's output differs. */
-export const pageHtml = (scripts: string) =>
-	`<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1><p>${"Products. ".repeat(200)}</p>${scripts}</body></html>`;
+/** The sizes of page the bench serves: a minimal page (about 2 KB) and a median-sized one. */
+export const PAGE_TEXT = {
+	/** The worst case for the helper: little else on the page, so its bytes weigh most. */
+	small: "Products. ".repeat(200),
+	/**
+	 * About 18 KB: the median HTML document's transfer size in the HTTP Archive's Web Almanac 2024
+	 * (Page Weight chapter). Served uncompressed here, so real pages of that weight are larger still.
+	 */
+	median: "Products. ".repeat(1800),
+} as const;
+
+/** The page every variant serves; only what goes before `</body>` differs. */
+export const pageHtml = (scripts: string, text: string = PAGE_TEXT.small) =>
+	`<!doctype html><html><head><title>Shop</title></head><body><h1>Shop</h1><p>${text}</p>${scripts}</body></html>`;
 
 /** Number of contacts the webhook load is spread over. */
 export const CONTACT_POOL = 500;

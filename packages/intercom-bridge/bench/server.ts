@@ -1,7 +1,8 @@
 /**
  * A benchmark server in its own process (so the load generator does not share its event loop).
  * `BENCH_MODE=bridge` serves the bridge (webhooks under /intercom, and a page at `/page` with the
- * Messenger helper, at `/bare` without it, and at `/padded?bytes=N` without it but N bytes longer);
+ * Messenger helper, at `/bare` without it, and at `/padded?bytes=N` without it but N bytes longer;
+ * `/median/page` and `/median/bare` are the same for a page of the median web page's size);
  * `BENCH_MODE=baseline` serves the bare baseline.
  * `DATABASE_URL` picks PostgreSQL (seeded by the parent); without it, an in-memory PGlite seeded here.
  * Talks to the parent over IPC: `ready` with what the load needs, then `stats` and `rss` on request.
@@ -12,7 +13,7 @@ import { createIntercomBridge } from "../src/bridge/create-intercom-bridge.ts";
 import { createLogger } from "../src/logger.ts";
 import { startBaseline } from "./baseline.ts";
 import { openCountedStore } from "./counted-store.ts";
-import { BROWSER_UA, pageHtml, type Seeded, seedBenchStore } from "./seed.ts";
+import { BROWSER_UA, PAGE_TEXT, pageHtml, type Seeded, seedBenchStore } from "./seed.ts";
 
 type Command = { type: "stats" } | { type: "rss" };
 
@@ -44,14 +45,16 @@ async function main() {
 		try {
 			const path = req.url ?? "/";
 			if (bridge.ownsPath(path.split("?")[0] ?? path)) return await intercom(req, res);
+			const median = path.startsWith("/median/");
+			const variant = median ? path.slice(7) : path;
 			// `/padded?bytes=N`: the bare page with N bytes of comment, as many as the helper adds.
-			const scripts = path.startsWith("/page")
+			const scripts = variant.startsWith("/page")
 				? await nodeMessengerScript(bridge, req, res)
-				: path.startsWith("/padded")
-					? `<!--${"-".repeat(Math.max(0, Number(path.split("=")[1] ?? 0) - 7))}-->`
+				: variant.startsWith("/padded")
+					? `<!--${"-".repeat(Math.max(0, Number(variant.split("=")[1] ?? 0) - 7))}-->`
 					: "";
 			res.setHeader("content-type", "text/html; charset=utf-8");
-			res.end(pageHtml(scripts));
+			res.end(pageHtml(scripts, median ? PAGE_TEXT.median : PAGE_TEXT.small));
 		} catch {
 			res.statusCode = 503;
 			res.end();
