@@ -21,6 +21,8 @@ export interface BenchServer {
 	cookie: string;
 	/** Statements the server's store has sent so far, and its RSS (after two GCs with `gc: true`). */
 	stats(gc?: boolean): Promise<ServerStats>;
+	/** Sends a command to the server and waits for its answer. */
+	command<T>(message: object): Promise<T>;
 	stop(): Promise<void>;
 }
 
@@ -51,6 +53,11 @@ export async function startServer(env: Record<string, string>): Promise<BenchSer
 			child.send({ type: gc ? "rss" : "stats" });
 			const [message] = (await once(child, "message")) as [ServerStats];
 			return message;
+		},
+		async command<T>(message: object) {
+			child.send(message);
+			const [answer] = (await once(child, "message")) as [T];
+			return answer;
 		},
 		async stop() {
 			// A child killed by a signal has signalCode set and exitCode null.

@@ -1,6 +1,7 @@
 /** Renders the benchmark results as BENCHMARKS.md: the machine, the date, the tables and the verdicts. */
 import { cpus, totalmem } from "node:os";
 import type { LoadResult } from "./load.ts";
+import type { SliceComparison } from "./time-slices.ts";
 
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
@@ -14,18 +15,21 @@ export interface BenchResults {
 		statements: number;
 	}>;
 	page: {
-		/** Rounds measured; each variant's numbers are medians over them. */
-		rounds: number;
+		/** Seconds each comparison was measured, and the length of a slice of one variant. */
+		seconds: number;
+		sliceMs: number;
 		/** Whether the server and the load generator each had a core of their own (pin-cpus.ts). */
 		pinned: boolean;
 		/**
-		 * bare and helper: the 2 KB page without and with the helper; padded: the bare page made as
-		 * long as the page with the helper; control: the bare page measured again; medianBare and
-		 * medianHelper: the page of the median web page's size.
+		 * Each A/B comparison under one load (time-slices.ts). helper: the 2 KB page without and
+		 * with the helper; control: the bare page against itself; padded: the bare page against
+		 * itself made as long as with the helper; medianHelper: the page of the median web page's
+		 * size without and with the helper.
 		 */
-		variants: Record<"bare" | "helper" | "padded" | "control" | "medianBare" | "medianHelper", LoadResult>;
-		/** Medians over rounds of each variant's cost against its base in the same round (0.05 = 5%). */
-		costs: Record<"helper" | "padded" | "control" | "medianHelper", { throughput: number; cpu: number }>;
+		comparisons: Record<
+			"helper" | "control" | "padded" | "medianHelper",
+			SliceComparison & { p99: number; errors: number }
+		>;
 		/** Length of the median-sized bare page. */
 		medianBytes: number;
 		queriesPerView: number;
@@ -85,11 +89,13 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		),
 	);
 	const p = r.page;
-	const v = p.variants;
-	const cost = p.costs.helper.throughput;
+	const c = p.comparisons;
+	const cost = c.helper.throughput;
 	const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)}%`;
-	const costCell = (c: { throughput: number; cpu: number }) =>
-		`${signed(c.throughput)} throughput, ${signed(c.cpu)} server CPU`;
+	const costCell = (x: SliceComparison) =>
+		`${signed(x.throughput)} throughput, ${signed(x.cpu)} server CPU (${x.pairs} slices)`;
+	const pair = (x: SliceComparison) =>
+		`${rps(x.a.rps)} / ${rps(x.b.rps)} req/s, server CPU ${x.a.cpuMicros.toFixed(1)} / ${x.b.cpuMicros.toFixed(1)} µs/request`;
 	const growth = r.memory.rss100k / r.memory.rss10k - 1;
 	lines.push(
 		"",
@@ -97,20 +103,20 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		"",
 		"## Messenger helper on a page (PostgreSQL, known contact by cookie)",
 		"",
-		`${p.rounds} rounds; each round measures every variant for ${Math.max(1, Math.round(r.seconds / 8))} s after a warm-up as long, in an order that rotates (and reverses every other pass), and a cost is the median over rounds of the cost within a round.` +
+		`Each comparison serves the page without (A) and with (B) under one load of ${p.seconds} s, switching every ${p.sliceMs} ms, ` +
+			"so that both see the same machine (bench/time-slices.ts). A cost is the median over B's slices of B's throughput against the A slices on either side." +
 			(p.pinned
 				? " The server has one core and autocannon the other (taskset), so the server is what saturates."
 				: " The server and autocannon were not pinned to cores (no taskset): expect more noise."),
 		"",
 		"| measurement | value | target |",
 		"|---|---:|---|",
-		`| 2 KB page without helper | ${rps(v.bare.rps)} req/s, p99 ${ms(v.bare.p99)}, server CPU ${us(v.bare.serverCpuMicros)}/request | |`,
-		`| same page with helper | ${rps(v.helper.rps)} req/s, p99 ${ms(v.helper.p99)}, server CPU ${us(v.helper.serverCpuMicros)}/request | |`,
-		`| **cost of the helper on the 2 KB page** | ${costCell(p.costs.helper)} | ≤ 5% of throughput ${verdict(cost <= 0.05)} |`,
-		`| the same bare page measured twice (noise floor) | ${costCell(p.costs.control)} | |`,
-		`| bare page padded with as many bytes as the helper adds | ${costCell(p.costs.padded)} | the bytes alone; the rest of the helper's cost is its work |`,
-		`| page of the median web page's size (${(p.medianBytes / 1024).toFixed(0)} KB) without / with helper | ${rps(v.medianBare.rps)} / ${rps(v.medianHelper.rps)} req/s | |`,
-		`| cost of the helper on that page (information) | ${costCell(p.costs.medianHelper)} | |`,
+		`| 2 KB page without / with helper | ${pair(c.helper)}, p99 ${ms(c.helper.p99)} | |`,
+		`| **cost of the helper on the 2 KB page** | ${costCell(c.helper)} | ≤ 5% of throughput ${verdict(cost <= 0.05)} |`,
+		`| the bare page against itself (noise floor) | ${costCell(c.control)} | |`,
+		`| the bare page against itself padded with the helper's bytes | ${costCell(c.padded)} | the bytes alone; the rest of the helper's cost is its work |`,
+		`| page of the median web page's size (${(p.medianBytes / 1024).toFixed(0)} KB) without / with helper | ${pair(c.medianHelper)} | |`,
+		`| cost of the helper on that page (information) | ${costCell(c.medianHelper)} | |`,
 		`| database statements per page view | ${p.queriesPerView.toFixed(2)} | ≤ 1 indexed read (+ the background re-check of the site and its settings, at most every 0.1 s) ${verdict(p.queriesPerView <= 1.05)} |`,
 		`| bytes the helper adds to the page | ${p.bytesAdded} | |`,
 		`| new anonymous visitors (contact created, cookie set) | ${rps(p.anonymous.rps)} /s, p99 ${ms(p.anonymous.p99)} | |`,

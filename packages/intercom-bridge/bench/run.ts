@@ -14,6 +14,7 @@ import { pinProcesses } from "./pin-cpus.ts";
 import { postgresCpuMicrosBetween, postgresCpuSnapshot } from "./process-cpu.ts";
 import { type BenchResults, renderReport } from "./report.ts";
 import { BROWSER_UA, type Seeded, seedBenchStore } from "./seed.ts";
+import { compareSlices, type Slice } from "./time-slices.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 /**
@@ -110,28 +111,22 @@ async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, b
 	return rows;
 }
 
-/** The page variants, each measured in every round; `base` is the variant a cost is taken against. */
-const PAGE_VARIANTS = [
-	{ name: "bare", path: () => "/bare", base: null },
-	{ name: "helper", path: () => "/page", base: "bare" },
-	{ name: "padded", path: (bytes: number) => `/padded?bytes=${bytes}`, base: "bare" },
-	// The bare page again: its "cost" against the first is the run's noise floor.
-	{ name: "control", path: () => "/bare", base: "bare" },
-	{ name: "medianBare", path: () => "/median/bare", base: null },
-	{ name: "medianHelper", path: () => "/median/page", base: "medianBare" },
+/**
+ * The page comparisons: each serves variant A and B of one page in alternating slices of time
+ * under one load (time-slices.ts); the cost is B's against A's.
+ */
+const PAGE_COMPARISONS = [
+	{ name: "helper", path: "/ab", variants: (_: number) => ["/bare", "/page"] },
+	// The bare page against itself: the noise floor.
+	{ name: "control", path: "/ab", variants: (_: number) => ["/bare", "/bare"] },
+	{ name: "padded", path: "/ab", variants: (bytes: number) => ["/bare", `/padded?bytes=${bytes}`] },
+	{ name: "medianHelper", path: "/median/ab", variants: (_: number) => ["/bare", "/page"] },
 ] as const;
 
-/**
- * Rounds of the page variants (BENCH_PAGE_ROUNDS); each round measures every variant once. Two
- * passes of the rotation (below) by default.
- */
-const pageRounds = Number(process.env.BENCH_PAGE_ROUNDS ?? 2 * PAGE_VARIANTS.length);
-
-const median = (values: number[]) => {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+/** Seconds each page comparison is measured (BENCH_PAGE_SECONDS), after 2 s of warm-up. */
+const pageSeconds = Number(process.env.BENCH_PAGE_SECONDS ?? 16);
+/** Length of a slice of one variant: long enough that the requests in flight at a switch (50 connections, 2–3 ms) are about 1% of it. */
+const SLICE_MS = 250;
 
 async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const known = { "user-agent": BROWSER_UA, cookie: bridge.cookie };
@@ -143,56 +138,27 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		{ pid: bridge.child.pid ?? 0, cpus: "0" },
 		{ pid: process.pid, cpus: "1" },
 	]);
-	type Name = (typeof PAGE_VARIANTS)[number]["name"];
-	const runs = Object.fromEntries(PAGE_VARIANTS.map((v) => [v.name, [] as LoadResult[]])) as Record<
-		Name,
-		LoadResult[]
-	>;
+	const comparisons = {} as BenchResults["page"]["comparisons"];
+	const warmupSeconds = 2;
 	try {
-		for (const v of PAGE_VARIANTS)
-			await load({ url: bridge.url, request: get(v.path(bytesAdded), known), seconds: 2 });
-		// Many short rounds, so that the machine's drift hits every variant alike; each cost is the
-		// median over rounds of the cost within the round. The order rotates, and runs backwards in
-		// every other pass, so every variant takes every place and follows each neighbour: the place
-		// in a round biased the cost by about 5% when it was fixed.
-		const segment = Math.max(1, Math.round(seconds / 8));
-		const n = PAGE_VARIANTS.length;
-		for (let round = 0; round < pageRounds; round++) {
-			const pass = Math.floor(round / n);
-			const rotated = PAGE_VARIANTS.map((_, i) => PAGE_VARIANTS[(i + round) % n] ?? PAGE_VARIANTS[0]);
-			const order = pass % 2 ? rotated.reverse() : rotated;
-			for (const v of order) {
-				// Each after a warm-up as long: the variant before it leaves the server's state behind.
-				runs[v.name].push(
-					await measuredLoad(bridge, get(v.path(bytesAdded), known), false, segment, segment),
-				);
-			}
+		for (const c of PAGE_COMPARISONS) {
+			await bridge.command({ type: "slice", variants: c.variants(bytesAdded), sliceMs: SLICE_MS });
+			const run = await load({
+				url: bridge.url,
+				request: get(c.path, known),
+				seconds: warmupSeconds + pageSeconds,
+			});
+			const { slices } = await bridge.command<{ slices: Slice[] }>({ type: "sliceStop" });
+			const compared = compareSlices(slices, Math.ceil((warmupSeconds * 1000) / SLICE_MS));
+			comparisons[c.name] = { ...compared, p99: run.p99, errors: run.non2xx + run.errors };
+			log(
+				`  ${c.name}: A ${compared.a.rps.toFixed(0)} req/s ${compared.a.cpuMicros.toFixed(1)} µs, B ${compared.b.rps.toFixed(0)} req/s ${compared.b.cpuMicros.toFixed(1)} µs; ` +
+					`cost ${(compared.throughput * 100).toFixed(1)}% throughput, ${(compared.cpu * 100).toFixed(1)}% CPU (${compared.pairs} pairs)`,
+			);
 		}
 	} finally {
 		unpin?.();
 	}
-	const summary = (rs: LoadResult[]): LoadResult => ({
-		rps: median(rs.map((r) => r.rps)),
-		p50: median(rs.map((r) => r.p50)),
-		p99: median(rs.map((r) => r.p99)),
-		requests: rs.reduce((s, r) => s + r.requests, 0),
-		non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
-		errors: rs.reduce((s, r) => s + r.errors, 0),
-		serverCpuMicros: median(rs.map((r) => r.serverCpuMicros ?? 0)),
-	});
-	const costs = Object.fromEntries(
-		PAGE_VARIANTS.filter((v) => v.base !== null).map((v) => {
-			const base = runs[v.base as Name];
-			const own = runs[v.name];
-			return [
-				v.name,
-				{
-					throughput: median(own.map((r, i) => 1 - r.rps / (base[i]?.rps ?? r.rps))),
-					cpu: median(own.map((r, i) => (r.serverCpuMicros ?? 0) / (base[i]?.serverCpuMicros || 1) - 1)),
-				},
-			];
-		}),
-	) as BenchResults["page"]["costs"];
 	await new Promise((r) => setTimeout(r, 1000)); // let requests in flight finish
 	const before = await bridge.stats();
 	const views = 200;
@@ -204,23 +170,16 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		seconds,
 	});
 	const result: BenchResults["page"] = {
-		rounds: pageRounds,
+		seconds: pageSeconds,
+		sliceMs: SLICE_MS,
 		pinned: unpin !== null,
-		variants: Object.fromEntries(
-			PAGE_VARIANTS.map((v) => [v.name, summary(runs[v.name])]),
-		) as BenchResults["page"]["variants"],
-		costs,
+		comparisons,
 		medianBytes: (await body("/median/bare")).length,
 		queriesPerView: (after.queries - before.queries) / views,
 		statements: [...new Set(after.recent.map((q) => q.replace(/\s+/g, " ").slice(0, 160)))],
 		bytesAdded,
 		anonymous,
 	};
-	for (const v of PAGE_VARIANTS) log(`  page ${v.name}: ${fmt(result.variants[v.name])}`);
-	for (const [name, c] of Object.entries(costs))
-		log(
-			`  cost of ${name}: throughput ${(c.throughput * 100).toFixed(1)}%, server CPU ${(c.cpu * 100).toFixed(1)}%`,
-		);
 	log(`  queries/view ${result.queriesPerView}, +${bytesAdded} bytes, anonymous: ${fmt(anonymous)}`);
 	return result;
 }

@@ -2,7 +2,8 @@
  * A benchmark server in its own process (so the load generator does not share its event loop).
  * `BENCH_MODE=bridge` serves the bridge (webhooks under /intercom, and a page at `/page` with the
  * Messenger helper, at `/bare` without it, and at `/padded?bytes=N` without it but N bytes longer;
- * `/median/page` and `/median/bare` are the same for a page of the median web page's size);
+ * `/median/page` and `/median/bare` are the same for a page of the median web page's size; `/ab`
+ * serves two of those variants in alternating slices of time, see time-slices.ts);
  * `BENCH_MODE=baseline` serves the bare baseline.
  * `DATABASE_URL` picks PostgreSQL (seeded by the parent); without it, an in-memory PGlite seeded here.
  * Talks to the parent over IPC: `ready` with what the load needs, then `stats` and `rss` on request.
@@ -14,8 +15,14 @@ import { createLogger } from "../src/logger.ts";
 import { startBaseline } from "./baseline.ts";
 import { openCountedStore } from "./counted-store.ts";
 import { BROWSER_UA, PAGE_TEXT, pageHtml, type Seeded, seedBenchStore } from "./seed.ts";
+import { createSlicer } from "./time-slices.ts";
 
-type Command = { type: "stats" } | { type: "rss" };
+type Command =
+	| { type: "stats" }
+	| { type: "rss" }
+	/** Serve `/ab` (and `/median/ab`) as `variants[0]`, then `[1]`, alternating every `sliceMs`. */
+	| { type: "slice"; variants: [string, string]; sliceMs: number }
+	| { type: "sliceStop" };
 
 const send = (message: unknown) => process.send?.(message);
 const cpuMicros = () => {
@@ -41,12 +48,16 @@ async function main() {
 	const seeded = url ? null : await seedBenchStore(store);
 	const bridge = createIntercomBridge({ store, logger: createLogger({ level: "silent" }) });
 	const intercom = toNodeHandler(bridge);
+	let slicer: ReturnType<typeof createSlicer> | null = null;
+	let sliceVariants: [string, string] = ["/bare", "/bare"];
 	const server = createServer(async (req, res) => {
 		try {
 			const path = req.url ?? "/";
 			if (bridge.ownsPath(path.split("?")[0] ?? path)) return await intercom(req, res);
 			const median = path.startsWith("/median/");
-			const variant = median ? path.slice(7) : path;
+			let variant = median ? path.slice(7) : path;
+			const slice = variant === "/ab" ? slicer : null;
+			if (variant === "/ab") variant = sliceVariants[slicer?.variant ?? 0];
 			// `/padded?bytes=N`: the bare page with N bytes of comment, as many as the helper adds.
 			const scripts = variant.startsWith("/page")
 				? await nodeMessengerScript(bridge, req, res)
@@ -55,6 +66,7 @@ async function main() {
 					: "";
 			res.setHeader("content-type", "text/html; charset=utf-8");
 			res.end(pageHtml(scripts, median ? PAGE_TEXT.median : PAGE_TEXT.small));
+			slice?.served();
 		} catch {
 			res.statusCode = 503;
 			res.end();
@@ -68,6 +80,18 @@ async function main() {
 	const cookie = (await bridge.visit(first)).setCookie?.split(";")[0] ?? "";
 	send({ type: "ready", port, seeded, cookie });
 	process.on("message", (command: Command) => {
+		if (command.type === "slice") {
+			sliceVariants = command.variants;
+			slicer = createSlicer({ sliceMs: command.sliceMs, cpuMicros });
+			send({ type: "slicing" });
+			return;
+		}
+		if (command.type === "sliceStop") {
+			const slices = slicer?.stop() ?? [];
+			slicer = null;
+			send({ type: "slices", slices });
+			return;
+		}
 		if (command.type === "rss") {
 			// Two collections: the first may only schedule finalisers.
 			globalThis.gc?.();
