@@ -124,9 +124,13 @@ const PAGE_COMPARISONS = [
 ] as const;
 
 /** Seconds each page comparison is measured (BENCH_PAGE_SECONDS), after 2 s of warm-up. */
-const pageSeconds = Number(process.env.BENCH_PAGE_SECONDS ?? 16);
-/** Length of a slice of one variant: long enough that the requests in flight at a switch (50 connections, 2–3 ms) are about 1% of it. */
-const SLICE_MS = 250;
+const pageSeconds = Number(process.env.BENCH_PAGE_SECONDS ?? 20);
+/**
+ * Length of a slice of one variant. Shorter slices give more pairs (with 250 ms, 31 pairs left
+ * about ±4 points between runs); the requests in flight at a switch (50 connections, 2–3 ms)
+ * blur about 3% of a slice, which shrinks a cost by that share, not more.
+ */
+const SLICE_MS = 100;
 
 async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const known = { "user-agent": BROWSER_UA, cookie: bridge.cookie };
