@@ -9,10 +9,10 @@
  * with the store every 0.1 s, in the background), a known contact (read within the cache age).
  */
 import type { SiteSettings } from "../settings/setting-keys.ts";
+import { setBounded, singleFlight } from "../store/cache-helpers.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
-import { setBounded, singleFlight } from "./cache-helpers.ts";
 import { isLikelyBot, requestHost, requestOrigin, type VisitorRequest } from "./request-info.ts";
 import { createVisitorCookie } from "./visitor-cookie.ts";
 

@@ -8,8 +8,8 @@
  * before, so a changed cookie is always checked again, and one that fails is never remembered.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { setBounded } from "../store/cache-helpers.ts";
 import { isGuid } from "../store/contact-store.ts";
-import { setBounded } from "./cache-helpers.ts";
 
 export interface VisitorCookie {
 	/** Reads the contact GUID from a Cookie header; null when absent or not signed by us. */

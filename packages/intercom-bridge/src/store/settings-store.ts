@@ -2,7 +2,7 @@
  * Per-site settings. Secrets are encrypted before they reach the database and decrypted only in
  * memory. Reads are cached per site for `cacheMaxAgeMs` (default 2 s), so a change made by another
  * process (the CLI, another instance on the same PostgreSQL) takes effect within that time, and a
- * page view costs no query.
+ * page view costs no query. Concurrent reads of an expired entry share one query.
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
@@ -19,6 +19,7 @@ import {
 	type SiteSettings,
 	toSiteSettings,
 } from "../settings/setting-keys.ts";
+import { singleFlight } from "./cache-helpers.ts";
 import type { Tx } from "./database.ts";
 import { consents, settingsAudit, siteSettings, sites } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -43,6 +44,16 @@ export function generateWebhookApiKey(): string {
 export function createSettingsStore(ctx: StoreContext) {
 	const { db, secretBox } = ctx;
 	const cache = new Map<number, { at: number; settings: SiteSettings }>();
+	// Reads in flight, shared by concurrent callers: when the cache expires under load (webhooks,
+	// the console), the requests waiting share one query instead of each making its own.
+	const loads = new Map<string, Promise<SiteSettings>>();
+	// Bumped by every write: a read that started before one is neither shared nor cached after it.
+	let generation = 0;
+	const forget = (siteId: number) => {
+		generation++;
+		cache.delete(siteId);
+		loads.delete(String(siteId));
+	};
 	const context = (siteId: number, key: string) => `site:${siteId}/${key}`;
 
 	async function loadRaw(siteId: number) {
@@ -85,9 +96,12 @@ export function createSettingsStore(ctx: StoreContext) {
 		async getSettings(siteId: number): Promise<SiteSettings> {
 			const hit = cache.get(siteId);
 			if (hit && ctx.now() - hit.at <= ctx.cacheMaxAgeMs) return hit.settings;
-			const settings = toSiteSettings(await guard(() => loadRaw(siteId)));
-			cache.set(siteId, { at: ctx.now(), settings });
-			return settings;
+			const started = generation;
+			return singleFlight(loads, String(siteId), async () => {
+				const settings = toSiteSettings(await guard(() => loadRaw(siteId)));
+				if (generation === started) cache.set(siteId, { at: ctx.now(), settings });
+				return settings;
+			});
 		},
 
 		/** Every setting of a site for display, secrets masked. Never cached. */
@@ -136,7 +150,7 @@ export function createSettingsStore(ctx: StoreContext) {
 					await writeValue(tx, siteId, parsed.key, parsed.value, actor, "set");
 				}),
 			);
-			cache.delete(siteId);
+			forget(siteId);
 		},
 
 		/** Removes a setting (it falls back to its default). Audited. */
@@ -152,7 +166,7 @@ export function createSettingsStore(ctx: StoreContext) {
 						.values({ siteId, key, action: "clear", actor: options.actor ?? "system" });
 				}),
 			);
-			cache.delete(siteId);
+			forget(siteId);
 		},
 
 		/**
@@ -177,7 +191,7 @@ export function createSettingsStore(ctx: StoreContext) {
 					await writeValue(tx, siteId, "webhookApiKey", next, actor, "rotate");
 				}),
 			);
-			cache.delete(siteId);
+			forget(siteId);
 			return next;
 		},
 
@@ -214,7 +228,7 @@ export function createSettingsStore(ctx: StoreContext) {
 					}),
 				);
 				made += inserted;
-				cache.delete(id);
+				forget(id);
 			}
 			return made;
 		},

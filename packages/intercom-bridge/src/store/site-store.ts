@@ -4,6 +4,7 @@
  */
 import { asc, eq } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { singleFlight } from "./cache-helpers.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { siteHosts, sites } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -64,18 +65,28 @@ export function createSiteStore(ctx: StoreContext) {
 		return [...byId.values()];
 	}
 
+	// The read in flight, shared by concurrent callers (see settings-store.ts), and a generation
+	// bumped by every write so that a read started before it is neither shared nor cached after it.
+	const loads = new Map<string, Promise<NonNullable<typeof cache>>>();
+	let generation = 0;
+
 	async function cached() {
-		if (!cache || ctx.now() - cache.at > ctx.cacheMaxAgeMs) {
+		if (cache && ctx.now() - cache.at <= ctx.cacheMaxAgeMs) return cache;
+		const started = generation;
+		return singleFlight(loads, "sites", async () => {
 			const all = await guard(loadAll);
 			const byHost = new Map<string, Site>();
 			for (const site of all) for (const host of site.hostNames) byHost.set(host, site);
-			cache = { at: ctx.now(), sites: all, byHost };
-		}
-		return cache;
+			const loaded = { at: ctx.now(), sites: all, byHost };
+			if (generation === started) cache = loaded;
+			return loaded;
+		});
 	}
 
 	const invalidate = () => {
+		generation++;
 		cache = undefined;
+		loads.clear();
 	};
 
 	return {

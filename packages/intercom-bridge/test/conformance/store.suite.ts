@@ -128,6 +128,42 @@ export function storeSuite(factory: StoreFactory) {
 			expect(JSON.stringify(audit)).not.toContain(secret);
 		});
 
+		it("shares one read among concurrent callers once the cache has expired", async () => {
+			let now = 1_000_000;
+			const store = await ready({ now: () => now });
+			const { id } = await store.requireSite("default");
+			const first = await store.getSettings(id);
+			const firstSite = await store.resolveSiteByHost("shop.example.com");
+			now += 2001;
+			const settings = await Promise.all(Array.from({ length: 20 }, () => store.getSettings(id)));
+			const sites = await Promise.all(
+				Array.from({ length: 20 }, () => store.resolveSiteByHost("shop.example.com")),
+			);
+			// Each read builds new objects: one object for all 20 means one read, and a new one means it did read.
+			expect(new Set(settings).size).toBe(1);
+			expect(settings[0]).not.toBe(first);
+			expect(new Set(sites).size).toBe(1);
+			expect(sites[0]).not.toBe(firstSite);
+		});
+
+		it("a write during a read is neither hidden by it nor overwritten in the cache", async () => {
+			let now = 1_000_000;
+			const store = await ready({ now: () => now });
+			const { id } = await store.requireSite("default");
+			expect((await store.getSettings(id)).region).toBe("us");
+			now += 2001;
+			const before = store.getSettings(id); // a read in flight when the write lands
+			await store.setSetting(id, "region", "eu");
+			expect((await store.getSettings(id)).region).toBe("eu");
+			await before;
+			expect((await store.getSettings(id)).region).toBe("eu");
+			const sitesBefore = store.resolveSiteByHost("late.example.com");
+			await store.createSite({ codeName: "late", displayName: "Late", hostNames: ["late.example.com"] });
+			expect((await store.resolveSiteByHost("late.example.com"))?.codeName).toBe("late");
+			await sitesBefore;
+			expect((await store.resolveSiteByHost("late.example.com"))?.codeName).toBe("late");
+		});
+
 		it("rotates the webhook API key and keeps the previous one for the grace period", async () => {
 			const store = await ready();
 			const { id } = await store.requireSite("default");

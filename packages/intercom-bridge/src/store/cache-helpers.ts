@@ -1,4 +1,4 @@
-/** Small helpers for the bridge's in-memory caches: a size bound, and one read for many waiters. */
+/** Small helpers for in-memory caches (the store's and the bridge's): a size bound, and one read for many waiters. */
 
 /**
  * Sets `key` in a map that keeps at most `max` entries: when a new key would exceed it, the oldest
