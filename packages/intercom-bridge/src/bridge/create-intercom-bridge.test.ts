@@ -135,6 +135,27 @@ describe("createIntercomBridge: Messenger", () => {
 		expect(after).toContain(first.contact?.guid);
 	});
 
+	it("a cache-safe page carries no Set-Cookie and creates no contact (a shared cache keeps it)", async () => {
+		const { bridge, store } = await setup({ messenger: { cacheSafe: true } });
+		const fresh = await bridge.messenger.page(page());
+		expect(fresh.html).toContain("/intercom/messenger/settings");
+		expect(fresh.setCookie).toBeNull();
+		expect((await store.listContacts()).total).toBe(0);
+		// A known visitor whose contact was merged away also gets no cookie from the page itself.
+		const visit = await bridge.visit(page());
+		const survivor = await store.createContact({ email: "kept@example.com" });
+		await store.mergeContacts(visit.contact?.guid ?? "", survivor.guid);
+		const merged = await bridge.messenger.page(page(cookieOf(visit.setCookie)));
+		expect(merged.setCookie).toBeNull();
+		expect(merged.html).not.toContain(survivor.guid);
+		// The settings endpoint (no-store) is where the visitor is identified, and created if need be.
+		const res = await bridge.handler(
+			new Request("https://shop.example.com/intercom/messenger/settings", { headers: { "user-agent": UA } }),
+		);
+		expect(res.headers.get("cache-control")).toContain("no-store");
+		expect(res.headers.get("set-cookie")).toContain("ib_contact=");
+	});
+
 	it("renders nothing for a disabled site and a cache-safe page without visitor data", async () => {
 		const off = await setup({}, { enabled: "false" });
 		expect(await off.bridge.messenger.script(page())).toBe("");
@@ -417,7 +438,7 @@ describe("createIntercomBridge: cached page views", () => {
 		expect(after).not.toContain("ada@example.com");
 	});
 
-	it("gives cache-safe pages the same loader, and still a cookie to a new visitor", async () => {
+	it("gives cache-safe pages the same loader, and no cookie to anyone (decision 0003)", async () => {
 		const { bridge, cookie, guid } = await known({ messenger: { cacheSafe: true } });
 		const cached = await bridge.messenger.page(view(cookie));
 		expect(cached.setCookie).toBeNull();
@@ -425,6 +446,6 @@ describe("createIntercomBridge: cached page views", () => {
 		expect(cached.html).not.toContain(guid);
 		const fresh = await bridge.messenger.page(view(""));
 		expect(fresh.html).toBe(cached.html);
-		expect(fresh.setCookie).toMatch(/^ib_contact=/);
+		expect(fresh.setCookie).toBeNull();
 	});
 });

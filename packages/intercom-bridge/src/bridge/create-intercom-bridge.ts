@@ -204,6 +204,7 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			/**
 			 * For adapters: the script and the Set-Cookie value the page's response needs (or null), in
 			 * one call. A known visitor seen moments ago costs map look-ups only (see `cachedScript`).
+			 * A cache-safe page never needs one.
 			 * @internal
 			 */
 			async page(
@@ -213,6 +214,10 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 				const cached = cachedScript(request, opts);
 				if (cached !== undefined) return { html: cached, setCookie: null };
 				const html = await resolvedScript(request, opts);
+				// A cache-safe page is the same for everyone and a shared cache may keep it, Set-Cookie
+				// and all: no cookie and no new contact here. The settings endpoint (no-store) identifies
+				// the visitor, creates one if need be, and moves a merged visitor's cookie.
+				if (opts.cacheSafe ?? options.messenger.cacheSafe) return { html, setCookie: null };
 				return { html, setCookie: (await core.visit(request)).setCookie };
 			},
 			/** The visitor's Messenger decision (settings object for single-page apps). */
