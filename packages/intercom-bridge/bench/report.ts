@@ -11,6 +11,8 @@ export interface BenchResults {
 		database: string;
 		bridge: LoadResult;
 		baseline: LoadResult | null;
+		/** With a baseline: the medians over rounds of the bridge's throughput and p99 against the baseline's in the same round. */
+		ratios: { rounds: number; throughput: number; p99: number } | null;
 		/** SQL statements the bridge sends per request (the baseline sends 1). */
 		statements: number;
 	}>;
@@ -60,6 +62,8 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`- Load: autocannon over loopback, 50 connections, ${r.seconds} s per measurement after a 2 s warm-up;`,
 		"  servers in their own processes; PostgreSQL 15 throw-away cluster (fsync off, synchronous_commit off, for both sides).",
 		"- Baseline: bare node:http + node-postgres (pool of 10, like the store) doing the single UPDATE/INSERT.",
+		`- Webhooks on PostgreSQL: ${r.webhooks.find((w) => w.ratios)?.ratios?.rounds ?? 0} rounds of baseline and bridge in turn, ${Math.max(2, Math.round(r.seconds / 2))} s each after 1 s of warm-up;`,
+		"  req/s and latencies are medians over the rounds, and each ratio is the median of the ratios within a round.",
 		"- The bridge runs concurrent webhooks together, up to 16 per statement (docs/decisions/0006-group-commit-webhooks.md);",
 		"  statements/request is counted on requests sent one at a time, where each runs alone.",
 		"",
@@ -70,8 +74,8 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 	];
 	for (const w of r.webhooks) {
 		const b = w.baseline;
-		const tput = b ? w.bridge.rps / b.rps : null;
-		const p99 = b ? w.bridge.p99 / Math.max(b.p99, 1) : null;
+		const tput = w.ratios?.throughput ?? (b ? w.bridge.rps / b.rps : null);
+		const p99 = w.ratios?.p99 ?? (b ? w.bridge.p99 / Math.max(b.p99, 1) : null);
 		lines.push(
 			`| ${w.endpoint} | ${w.database} | ${rps(w.bridge.rps)} | ${ms(w.bridge.p50)} | ${ms(w.bridge.p99)} | ${b ? rps(b.rps) : "–"} | ${b ? ms(b.p50) : "–"} | ${b ? ms(b.p99) : "–"} | ${tput === null ? "–" : `${pct(tput)}${w.database === "postgres" ? ` ${verdict(tput >= 0.6)}` : " (info)"}`} | ${p99 === null ? "–" : `${p99.toFixed(2)}×${w.database === "postgres" ? ` ${verdict(p99 <= 2)}` : " (info)"}`} | ${w.bridge.non2xx + w.bridge.errors} | ${w.statements.toFixed(1)} |`,
 		);

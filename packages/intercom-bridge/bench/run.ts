@@ -14,7 +14,7 @@ import { pinProcesses } from "./pin-cpus.ts";
 import { postgresCpuMicrosBetween, postgresCpuSnapshot } from "./process-cpu.ts";
 import { type BenchResults, renderReport } from "./report.ts";
 import { BROWSER_UA, type Seeded, seedBenchStore } from "./seed.ts";
-import { compareSlices, type Slice } from "./time-slices.ts";
+import { compareSlices, median, type Slice } from "./time-slices.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 /**
@@ -83,13 +83,64 @@ async function measuredLoad(
 	};
 }
 
+/** Rounds of baseline and bridge for each webhook (BENCH_WEBHOOK_ROUNDS). */
+const webhookRounds = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 4);
+
+/** Several runs as one: medians of the rates and latencies, CPU per request over all requests. */
+function combine(runs: LoadResult[]): LoadResult {
+	const requests = runs.reduce((n, r) => n + r.requests, 0);
+	const perRequest = (value: (r: LoadResult) => number | null | undefined) => {
+		if (runs.some((r) => value(r) === null || value(r) === undefined)) return null;
+		return Math.round(runs.reduce((n, r) => n + (value(r) ?? 0) * r.requests, 0) / Math.max(1, requests));
+	};
+	return {
+		rps: median(runs.map((r) => r.rps)),
+		p50: median(runs.map((r) => r.p50)),
+		p99: median(runs.map((r) => r.p99)),
+		requests,
+		non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+		errors: runs.reduce((n, r) => n + r.errors, 0),
+		serverCpuMicros: perRequest((r) => r.serverCpuMicros) ?? undefined,
+		postgresCpuMicros: perRequest((r) => r.postgresCpuMicros),
+	};
+}
+
 async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, baseline?: BenchServer) {
 	const rows: BenchResults["webhooks"] = [];
 	for (const endpoint of ["updatecontact", "logactivity"] as const) {
 		const request = webhookRequest(endpoint, seeded.apiKey, seeded.guids);
-		const base = baseline ? await measuredLoad(baseline, request, true) : null;
-		if (base) log(`  ${endpoint} baseline: ${fmt(base)}`);
-		const measured = await measuredLoad(bridge, request, database === "postgres");
+		const onPostgres = database === "postgres";
+		let base: LoadResult | null = null;
+		let measured: LoadResult;
+		let ratios: BenchResults["webhooks"][number]["ratios"] = null;
+		if (baseline) {
+			// Rounds of baseline and bridge in turn (ABBA), each ratio taken within its round: one run
+			// of each moved the ratio between 64% and 111% on this VM as the machine drifted.
+			const segment = Math.max(2, Math.round(seconds / 2));
+			const runs: { baseline: LoadResult[]; bridge: LoadResult[] } = { baseline: [], bridge: [] };
+			for (let round = 0; round < webhookRounds; round++) {
+				const order = round % 2 ? (["bridge", "baseline"] as const) : (["baseline", "bridge"] as const);
+				for (const who of order) {
+					const target = who === "baseline" ? baseline : bridge;
+					runs[who].push(await measuredLoad(target, request, onPostgres, segment, 1));
+				}
+			}
+			base = combine(runs.baseline);
+			measured = combine(runs.bridge);
+			const within = (f: (own: LoadResult, theirs: LoadResult) => number) =>
+				median(runs.bridge.map((r, i) => f(r, runs.baseline[i] ?? r)));
+			ratios = {
+				rounds: webhookRounds,
+				throughput: within((r, b) => r.rps / b.rps),
+				p99: within((r, b) => r.p99 / Math.max(b.p99, 1)),
+			};
+			log(`  ${endpoint} baseline: ${fmt(base)}`);
+			log(
+				`  ${endpoint} ratios (median of ${webhookRounds} rounds): throughput ${(ratios.throughput * 100).toFixed(0)}%, p99 ${ratios.p99.toFixed(2)}×`,
+			);
+		} else {
+			measured = await measuredLoad(bridge, request, onPostgres);
+		}
 		log(`  ${endpoint} ${database} bridge: ${fmt(measured)}`);
 		// Statements per request, counted on 50 requests sent one by one: the cost the ratio reflects.
 		// First let the requests still in flight when the load stopped finish.
@@ -106,7 +157,7 @@ async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, b
 			}
 			for (const [q, n] of histogram) log(`    ${n}× ${q}`);
 		}
-		rows.push({ endpoint, database, bridge: measured, baseline: base, statements });
+		rows.push({ endpoint, database, bridge: measured, baseline: base, ratios, statements });
 	}
 	return rows;
 }

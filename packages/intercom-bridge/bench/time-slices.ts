@@ -51,7 +51,8 @@ export function createSlicer(options: { sliceMs: number; cpuMicros: () => number
 	};
 }
 
-const median = (values: number[]) => {
+/** The median of `values` (0 for none). */
+export const median = (values: number[]) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = Math.floor(sorted.length / 2);
 	return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
