@@ -21,20 +21,17 @@ export function intercomHono(
 		if (bridge.ownsPath(c.req.path)) return bridge.handler(c.req.raw);
 		// The script and the Set-Cookie come in one call; a known visitor's is served from memory.
 		let page: Promise<{ html: string; setCookie: string | null }> | undefined;
-		let cacheSafe = false;
+		let pageOptions: ScriptOptions | undefined;
 		c.set("intercomScripts", (options) => {
-			cacheSafe = options?.cacheSafe ?? bridge.options.messenger.cacheSafe ?? false;
+			pageOptions = options;
 			page = bridge.messenger.page(c.req.raw, options);
 			return page.then((p) => p.html);
 		});
 		await next();
 		if (page) {
-			// Should the script have failed (and the page gone out without it), try the visit again;
-			// a cache-safe page never carries a cookie (see messenger.page).
-			const { setCookie } = await page.catch(
-				(): Promise<{ setCookie: string | null }> | { setCookie: null } =>
-					cacheSafe ? { setCookie: null } : bridge.visit(c.req.raw),
-			);
+			// Should the script have failed (and the page gone out without it), ask again for the
+			// Set-Cookie: page() knows when there must be none (a cache-safe page).
+			const { setCookie } = await page.catch(() => bridge.messenger.page(c.req.raw, pageOptions));
 			if (setCookie) c.res.headers.append("Set-Cookie", setCookie);
 		}
 	};
