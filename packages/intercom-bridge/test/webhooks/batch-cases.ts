@@ -16,13 +16,18 @@ const DEDUP = [
 ] as const;
 
 export function batchCases(env: () => WebhookEnv) {
+	/** The store, a sender with the given dedup window, and `count` new contacts. */
+	const setUp = async (dedupWindowMs: number, count = 0) => {
+		const { store } = env();
+		const send = await env().with({ dedupWindowMs });
+		const contacts = await Promise.all(Array.from({ length: count }, () => store.createContact()));
+		return { store, send, contacts };
+	};
 	describe("concurrent requests in shared statements", () => {
 		it.each(DEDUP)(
 			"updates 40 contacts at once, each with its own values (%s)",
 			async (_name, dedupWindowMs) => {
-				const { store } = env();
-				const send = await env().with({ dedupWindowMs });
-				const contacts = await Promise.all(Array.from({ length: 40 }, () => store.createContact()));
+				const { store, send, contacts } = await setUp(dedupWindowMs, 40);
 				const responses = await Promise.all(
 					contacts.map((c, i) =>
 						send("/updatecontact", {
@@ -51,8 +56,7 @@ export function batchCases(env: () => WebhookEnv) {
 		it.each(DEDUP)(
 			"applies 12 concurrent updates of one contact, losing none (%s)",
 			async (_name, dedupWindowMs) => {
-				const { store } = env();
-				const send = await env().with({ dedupWindowMs });
+				const { store, send } = await setUp(dedupWindowMs);
 				const contact = await store.createContact();
 				// Each request sets a different field, so a lost update shows as a missing value.
 				const fields = [
@@ -95,9 +99,7 @@ export function batchCases(env: () => WebhookEnv) {
 		it.each(DEDUP)(
 			"gives one free email to only one of 10 contacts that ask for it at once (%s)",
 			async (_name, dedupWindowMs) => {
-				const { store } = env();
-				const send = await env().with({ dedupWindowMs });
-				const contacts = await Promise.all(Array.from({ length: 10 }, () => store.createContact()));
+				const { store, send, contacts } = await setUp(dedupWindowMs, 10);
 				const email = `shared-${randomUUID()}@example.com`;
 				const responses = await Promise.all(
 					contacts.map((c) =>
@@ -120,8 +122,7 @@ export function batchCases(env: () => WebhookEnv) {
 		it.each(DEDUP)(
 			"updates a contact through its own and a merged GUID at once, losing neither (%s)",
 			async (_name, dedupWindowMs) => {
-				const { store } = env();
-				const send = await env().with({ dedupWindowMs });
+				const { store, send } = await setUp(dedupWindowMs);
 				const [survivor, merged] = [await store.createContact(), await store.createContact()];
 				await store.mergeContacts(merged.guid, survivor.guid);
 				const others = await Promise.all(Array.from({ length: 6 }, () => store.createContact()));
@@ -138,9 +139,7 @@ export function batchCases(env: () => WebhookEnv) {
 		);
 
 		it("logs 40 activities at once, one each, with one links job each", async () => {
-			const { store } = env();
-			const send = await env().with({ dedupWindowMs: 60_000 });
-			const contacts = await Promise.all(Array.from({ length: 8 }, () => store.createContact()));
+			const { store, send, contacts } = await setUp(60_000, 8);
 			const responses = await Promise.all(
 				Array.from({ length: 40 }, (_, i) =>
 					send("/logactivity", {
@@ -173,8 +172,7 @@ export function batchCases(env: () => WebhookEnv) {
 		});
 
 		it("answers unknown contacts and refused types among good ones with their own errors", async () => {
-			const { store } = env();
-			const send = await env().with({ dedupWindowMs: 60_000 });
+			const { store, send } = await setUp(60_000);
 			const contact = await store.createContact();
 			const unknown = randomUUID();
 			const responses = await Promise.all([
