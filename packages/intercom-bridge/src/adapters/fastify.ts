@@ -70,7 +70,7 @@ async function plugin(app: FastifyInstance, opts: { bridge: IntercomBridge }) {
 			const body = req.body instanceof Uint8Array ? req.body : undefined;
 			const request = toBridgeRequest(req.raw, body);
 			if (noType.has(req.raw)) request.headers.delete("content-type");
-			const response = await bridge.handler(request);
+			const response = await bridge.handler(request, { clientAddress: req.raw.socket?.remoteAddress });
 			reply.code(response.status);
 			for (const [name, value] of response.headers) if (name !== "set-cookie") reply.header(name, value);
 			const cookies = response.headers.getSetCookie();

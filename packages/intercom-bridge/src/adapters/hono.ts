@@ -11,6 +11,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
+import { connectionOf } from "../http/client-address.ts";
 
 export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
 
@@ -18,7 +19,8 @@ export function intercomHono(
 	bridge: IntercomBridge,
 ): MiddlewareHandler<{ Variables: IntercomHonoVariables }> {
 	return async (c, next) => {
-		if (bridge.ownsPath(c.req.path)) return bridge.handler(c.req.raw);
+		// The client's address where the runtime gives it (@hono/node-server): for per-address limits.
+		if (bridge.ownsPath(c.req.path)) return bridge.handler(c.req.raw, connectionOf(c.env));
 		// The script and the Set-Cookie come in one call; a known visitor's is served from memory.
 		let page: Promise<{ html: string; setCookie: string | null }> | undefined;
 		let pageOptions: ScriptOptions | undefined;

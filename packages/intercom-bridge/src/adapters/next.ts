@@ -15,9 +15,20 @@
 import type { IntercomBridge } from "../bridge/create-intercom-bridge.ts";
 import type { VisitorRequest } from "../bridge/request-info.ts";
 
+export interface NextHandlerOptions {
+	/**
+	 * The client's IP for a request, for the webhooks' per-address limits. Next.js gives route
+	 * handlers no peer address; on Vercel pass `ipAddress` from `@vercel/functions`. Without it,
+	 * the limits apply only with `trustProxy` (the bridge then reads `X-Forwarded-For`).
+	 */
+	clientAddress?: (request: Request) => string | null | undefined;
+}
+
 /** Route handlers for `app/<basePath>/[...path]/route.ts`. */
-export function toNextHandler(bridge: IntercomBridge) {
-	const handler = (request: Request) => bridge.handler(request);
+export function toNextHandler(bridge: IntercomBridge, options: NextHandlerOptions = {}) {
+	const { clientAddress } = options;
+	const handler = (request: Request) =>
+		bridge.handler(request, clientAddress ? { clientAddress: clientAddress(request) } : undefined);
 	return { GET: handler, HEAD: handler, POST: handler, PUT: handler, OPTIONS: handler };
 }
 

@@ -144,7 +144,8 @@ export function toNodeHandler(bridge: IntercomBridge) {
 				return sendError(res, 500, "BODY_ALREADY_PARSED", err.message);
 			throw err;
 		}
-		await writeWebResponse(await bridge.handler(toBridgeRequest(req, body)), res);
+		const connection = { clientAddress: req.socket?.remoteAddress };
+		await writeWebResponse(await bridge.handler(toBridgeRequest(req, body), connection), res);
 	};
 }
 

@@ -55,8 +55,11 @@ export interface AdminAppOptions {
 	apiKeyGracePeriodMs?: number;
 	/** The fetch used to call Intercom. Default the global fetch; tests may pass the emulator's. */
 	fetch?: typeof fetch;
-	/** Failed sign-ins before delays start, per email (default 5) and per IP (default 20). */
-	loginLimits?: { perEmail?: number; perIp?: number };
+	/**
+	 * Failed sign-ins before delays start, per email (default 5) and per IP (default 20); and
+	 * sign-in attempts per IP and minute before 429s, checked in memory first (default 10).
+	 */
+	loginLimits?: { perEmail?: number; perIp?: number; attemptsPerMinutePerIp?: number };
 	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
 	session?: { idleMs?: number; absoluteMs?: number };
 }
@@ -101,6 +104,7 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 			now,
 			maxFailuresPerEmail: options.loginLimits?.perEmail,
 			maxFailuresPerIp: options.loginLimits?.perIp,
+			maxAttemptsPerMinutePerIp: options.loginLimits?.attemptsPerMinutePerIp,
 		}),
 	};
 }

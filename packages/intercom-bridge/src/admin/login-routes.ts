@@ -67,6 +67,12 @@ export function registerLoginRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 
 	app.post("/login", async (c) => {
 		if (!isSameSiteRequest(c, allowedOrigins(c, deps))) return c.text("Forbidden: cross-site request.", 403);
+		// Before the body, the database and the password hash: a flood from one address stops here.
+		const busy = deps.throttle.admit(clientIp(c, deps));
+		if (busy > 0) {
+			c.header("Retry-After", String(busy));
+			return c.text(`Too many sign-in attempts from your address. Try again in ${busy} s.`, 429);
+		}
 		const form = await formFields(c);
 		const cookie = readLoginCookie(c, deps);
 		if (!cookie || !safeEqual(cookie, form._login ?? "")) {

@@ -6,8 +6,14 @@
  * spraying across accounts from one address (per-IP limit, higher because offices share one). The
  * limit is keyed on the email as typed, whether or not an account has it, so a 429 tells nothing
  * about which emails exist. Refused attempts are not recorded: they cannot lengthen the delay.
+ *
+ * In front of those, a limit on attempts per IP in memory (reliability W16): each attempt costs
+ * database reads and a deliberately slow password hash, so a flood from one address is refused
+ * before it reaches either, and writes nothing.
  */
 import { and, count, desc, eq, gt, max } from "drizzle-orm";
+import { addressKey } from "../http/client-address.ts";
+import { createRateLimiter } from "../http/create-rate-limiter.ts";
 import type { Store } from "../store/create-store.ts";
 import { adminLoginAttempts } from "../store/schema.ts";
 
@@ -18,6 +24,8 @@ export interface LoginThrottleOptions {
 	maxFailuresPerEmail?: number;
 	/** Failures per IP before delays start. Default 20. */
 	maxFailuresPerIp?: number;
+	/** Sign-in attempts per IP and minute, successful or not, before 429s. Default 10. */
+	maxAttemptsPerMinutePerIp?: number;
 }
 
 /** Failures older than this no longer count. */
@@ -35,6 +43,11 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
 	const { db } = options.store;
 	const perEmail = options.maxFailuresPerEmail ?? 5;
 	const perIp = options.maxFailuresPerIp ?? 20;
+	const attempts = createRateLimiter({
+		capacity: options.maxAttemptsPerMinutePerIp ?? 10,
+		periodMs: 60_000,
+		now: options.now,
+	});
 
 	async function failures(column: "email" | "ip", value: string) {
 		const since = new Date(options.now() - WINDOW_MS);
@@ -59,6 +72,14 @@ export function createLoginThrottle(options: LoginThrottleOptions) {
 	}
 
 	return {
+		/**
+		 * Counts a sign-in attempt from `ip` in memory; returns the seconds to wait when the address
+		 * is over its attempts per minute (then nothing else may be done for it), else 0.
+		 */
+		admit(ip: string | null): number {
+			return ip === null ? 0 : attempts.take(addressKey(ip));
+		},
+
 		/** Seconds to wait before this email may try again from this IP; 0 when it may try now. */
 		async retryAfterSeconds(email: string, ip: string | null): Promise<number> {
 			const byEmail = waitMs(await failures("email", attemptEmail(email)), perEmail);

@@ -7,6 +7,7 @@
  */
 import type { Context } from "hono";
 import { requestOrigin } from "../bridge/request-info.ts";
+import { clientAddress } from "../http/client-address.ts";
 
 export interface RequestInfoOptions {
 	trustProxy: boolean;
@@ -35,15 +36,8 @@ export function publicOrigin(c: Context, options: RequestInfoOptions): string {
 }
 
 /** The client's IP: the connection's, or with trustProxy the address our proxy appended last. */
-export function clientIp(c: Context, options: RequestInfoOptions): string | null {
-	if (options.trustProxy) {
-		const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
-		if (forwarded) return forwarded.slice(0, 64);
-	}
-	// @hono/node-server puts the Node request in env.incoming; app.request() in tests has none.
-	const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-	return env?.incoming?.socket?.remoteAddress ?? null;
-}
+export const clientIp = (c: Context, options: RequestInfoOptions): string | null =>
+	clientAddress(c, options.trustProxy);
 
 /**
  * A redirect target from a `next` parameter: only a same-origin path under `basePath` (one leading

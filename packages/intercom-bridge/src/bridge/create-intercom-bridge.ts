@@ -12,6 +12,7 @@
  */
 import { Hono } from "hono";
 import { IntercomBridgeError } from "../errors.ts";
+import type { ConnectionInfo } from "../http/client-address.ts";
 import type { MessengerDecision } from "../messenger/build-messenger-settings.ts";
 import {
 	type RenderOptions,
@@ -163,8 +164,13 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		/** The store the bridge works on. */
 		store: options.store,
 
-		/** Answers every request under `basePath` (Fetch API). Other paths get a 404 JSON. */
-		handler: (request: Request): Promise<Response> => Promise.resolve(app.fetch(request)),
+		/**
+		 * Answers every request under `basePath` (Fetch API). Other paths get a 404 JSON. Pass the
+		 * connection's address (`{ clientAddress: req.socket.remoteAddress }`) where you have it:
+		 * the webhook routes limit failed authentications per address (the adapters do this).
+		 */
+		handler: (request: Request, connection?: ConnectionInfo): Promise<Response> =>
+			Promise.resolve(app.fetch(request, connection)),
 
 		/** True when `pathname` belongs to the bridge (adapters pass other requests on). */
 		ownsPath: (pathname: string) => pathname === basePath || pathname.startsWith(`${basePath}/`),

@@ -10,6 +10,7 @@ import { ensureFirstAdmin } from "../admin/first-admin.ts";
 import { createIntercomBridge } from "../bridge/create-intercom-bridge.ts";
 import { openStoreFromEnv } from "../config/open-store-from-env.ts";
 import { ConfigError } from "../errors.ts";
+import { connectionOf } from "../http/client-address.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
 import { createLogger } from "../logger.ts";
@@ -80,7 +81,7 @@ export async function runService(
 			"/",
 			createAdminApp({ store, logger, trustProxy, publicUrl, webhookBasePath: basePath, endpoints }),
 		);
-		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw));
+		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw, connectionOf(c.env)));
 		try {
 			server = await startServer({
 				store,

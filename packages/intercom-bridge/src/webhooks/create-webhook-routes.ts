@@ -5,10 +5,16 @@
  * - `POST /logactivity` (or PUT): a Series logs an activity (conversation links follow from a job);
  * - `POST /webhooks`: signed Developer Hub notifications (`HEAD`/`GET` answer 200 for Intercom's probe).
  *
- * Every request goes: site by Host (unknown or disabled: 404) → content type (415) → body within
+ * Every request goes: the client address's limits (429) → site by Host (unknown or disabled: 404) → content type (415) → body within
  * the limit (413) → authentication over the raw bytes (401) → JSON (400) → the handler, whose
  * database work is one transaction. Failures are JSON `{ "error": { "code", "message" } }`; a lost
  * database is 503 with `Retry-After`.
+ *
+ * Limits per client address (reliability W16): an address that failed authentication
+ * `rateLimit.failuresPerMinute` times gets 429 for every request, before its body is read, until
+ * its budget refills; `rateLimit.requestsPerSecond` optionally caps all its requests. They apply
+ * when the address is known: the adapters pass the connection's, and `X-Forwarded-For` counts only
+ * with `trustProxy`.
  *
  * @example
  * const app = new Hono();
@@ -18,6 +24,8 @@
 import { type Context, Hono } from "hono";
 import type { BridgeContext } from "../bridge/bridge-context.ts";
 import { requestOrigin } from "../bridge/request-info.ts";
+import { addressKey, clientAddress } from "../http/client-address.ts";
+import { createRateLimiter } from "../http/create-rate-limiter.ts";
 import { jsonResponseFor } from "../http/known-body.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
@@ -57,10 +65,47 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 	const logger = ctx.options.logger.child({ component: "webhooks" });
 	const options = resolveWebhookOptions(ctx.options.webhooks);
 	const handlerCtx: WebhookHandlerContext = { store, logger, options, now };
+	const { failuresPerMinute, requestsPerSecond } = options.rateLimit;
+	const failures = createRateLimiter({ capacity: failuresPerMinute, periodMs: 60_000, now });
+	const requests = createRateLimiter({ capacity: 2 * requestsPerSecond, periodMs: 2000, now });
+	const tooMany = (seconds: number, message: string) =>
+		errorResponse(429, "RATE_LIMITED", `${message}; retry after ${seconds} s.`, {
+			"Retry-After": String(seconds),
+		});
+	/** The key the limits count a request under, or null when its address is unknown. */
+	const limitKey = (c: Context) => {
+		const address = clientAddress(c, trustProxy);
+		return address === null ? null : addressKey(address);
+	};
+	/** The 429 for a request over its address's limits, else null (and the request is counted). */
+	function refused(key: string | null): Response | null {
+		if (key === null) return null;
+		const failed = failures.retryAfterSeconds(key);
+		if (failed > 0) return tooMany(failed, "Too many failed authentications from your address");
+		const busy = requests.take(key);
+		if (busy > 0)
+			return tooMany(busy, `More than ${requestsPerSecond} requests per second from your address`);
+		return null;
+	}
+	/** Counts a failed authentication; says so in the log once when the address is shut out. */
+	function failed(key: string | null, endpoint: string) {
+		if (key === null) return;
+		failures.take(key);
+		const wait = failures.retryAfterSeconds(key);
+		if (wait > 0) {
+			logger.warn(
+				{ address: key, endpoint, retryAfterSeconds: wait },
+				"webhook: too many failed authentications; answering 429 to this address",
+			);
+		}
+	}
 
 	const endpoint =
 		(name: string, handler: Handler, auth: { requireSignature?: boolean } = {}) =>
 		async (c: Context): Promise<Response> => {
+			const key = limitKey(c);
+			const limited = refused(key);
+			if (limited) return limited;
 			try {
 				const request = c.req.raw;
 				const { site, settings } = await enabledSite(store, request, trustProxy);
@@ -74,6 +119,7 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 					requireSignature: auth.requireSignature,
 				});
 				if (!result.ok) {
+					failed(key, name);
 					// The reason is for the operator; the sender learns only that it failed.
 					logger.warn(
 						{ site: site.codeName, endpoint: name, reason: result.reason },
@@ -102,6 +148,8 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 	app.post("/webhooks", endpoint("webhooks", receiveNotification, { requireSignature: true }));
 	// Intercom checks a notification URL with HEAD before saving it; Hono answers HEAD with GET routes.
 	app.get("/webhooks", async (c) => {
+		const limited = refused(limitKey(c));
+		if (limited) return limited;
 		try {
 			await enabledSite(store, c.req.raw, trustProxy);
 			return c.json({ status: "ok" });

@@ -6,7 +6,7 @@ import type { Store } from "../store/create-store.ts";
 import type { Site } from "../store/site-store.ts";
 import { DEFAULT_BODY_LIMIT_BYTES } from "./read-webhook-body.ts";
 import { DEFAULT_API_KEY_GRACE_PERIOD_MS } from "./verify-webhook-auth.ts";
-import type { CustomFieldMapping, WebhookOptions } from "./webhook-options.ts";
+import type { CustomFieldMapping, WebhookOptions, WebhookRateLimit } from "./webhook-options.ts";
 
 export interface ResolvedWebhookOptions {
 	apiKeyGracePeriodMs: number;
@@ -17,6 +17,7 @@ export interface ResolvedWebhookOptions {
 	onUpdateContact: WebhookOptions["onUpdateContact"];
 	onNotification: WebhookOptions["onNotification"];
 	linkJobMaxAttempts: number;
+	rateLimit: Required<WebhookRateLimit>;
 }
 
 /** What every webhook handler gets. */
@@ -36,6 +37,9 @@ export interface WebhookRequest {
 	/** A JSON answer (200 unless `init` says otherwise), made the cheapest way for the caller. */
 	respond(data: unknown, init?: ResponseInit): Response;
 }
+
+/** Failed authentications per minute and client address before 429s (reliability W16). */
+export const DEFAULT_FAILURES_PER_MINUTE = 20;
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
 	const v = value ?? fallback;
@@ -81,5 +85,13 @@ export function resolveWebhookOptions(options: WebhookOptions = {}): ResolvedWeb
 		onUpdateContact: options.onUpdateContact,
 		onNotification: options.onNotification,
 		linkJobMaxAttempts: maxAttempts,
+		rateLimit: {
+			failuresPerMinute: nonNegative(
+				"rateLimit.failuresPerMinute",
+				options.rateLimit?.failuresPerMinute,
+				DEFAULT_FAILURES_PER_MINUTE,
+			),
+			requestsPerSecond: nonNegative("rateLimit.requestsPerSecond", options.rateLimit?.requestsPerSecond, 0),
+		},
 	};
 }

@@ -39,7 +39,25 @@ export interface NotificationEvent {
 	site: { id: number; codeName: string };
 }
 
+/** Limits per client address on the webhook routes (see the README's "Abuse limits"). */
+export interface WebhookRateLimit {
+	/**
+	 * Failed authentications (401) an address may make per minute, in bursts of as many. Past
+	 * them, every request from the address is answered 429 before its body is read, until the
+	 * budget refills. Default 20; 0 turns it off.
+	 */
+	failuresPerMinute?: number;
+	/**
+	 * Requests of any kind an address may make per second, in bursts of twice as many. Default 0,
+	 * no limit: a 429 makes Intercom hold back deliveries for 1 minute to 2 hours, so set it only
+	 * well above the rate your Series send at.
+	 */
+	requestsPerSecond?: number;
+}
+
 export interface WebhookOptions {
+	/** Limits per client address (failed authentications, and optionally all requests). */
+	rateLimit?: WebhookRateLimit;
 	/** How long the previous webhook API key stays valid after "Generate new" (ms). Default 24 h. */
 	apiKeyGracePeriodMs?: number;
 	/** Largest accepted body in bytes. Default 64 KiB. */

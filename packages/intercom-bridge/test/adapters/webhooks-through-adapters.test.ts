@@ -93,5 +93,6 @@ for (const name of ["node", "express", "fastify", "hono", "next"] as AdapterName
 		factory: pgliteFactory,
 		mount,
 		maxPulledBytes: 8 * 1024 * 1024,
+		knowsClientAddress: name !== "next",
 	});
 }

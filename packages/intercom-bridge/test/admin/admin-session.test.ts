@@ -1,5 +1,7 @@
 /** Sign-in, sessions and throttling of the console (reliability.md A1, A4, A8, A11, A12). */
+import { count } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { adminLoginAttempts } from "../../src/store/schema.ts";
 import { type AdminFixture, adminFixture, browser, hidden, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -164,6 +166,33 @@ describe("throttling", () => {
 				await browser(g.app).signIn(`user${i}@example.com`, "bad password 123", "203.0.113.9");
 			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "203.0.113.9")).status).toBe(429);
 			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "198.51.100.1")).status).toBe(303);
+		} finally {
+			await g.close();
+		}
+	});
+
+	it("refuses attempts over the per-minute limit of an address before any database work", async () => {
+		const g = await adminFixture({ trustProxy: true, loginLimits: { attemptsPerMinutePerIp: 3 } });
+		try {
+			const attempts = async () =>
+				(await g.store.db.select({ n: count() }).from(adminLoginAttempts))[0]?.n ?? 0;
+			const before = await attempts();
+			const statuses: number[] = [];
+			let refused: Response | undefined;
+			for (let i = 0; i < 5; i++) {
+				const res = await browser(g.app).signIn(`user${i}@example.com`, "bad password 123", "203.0.113.9");
+				statuses.push(res.status);
+				if (res.status === 429) refused ??= res;
+			}
+			expect(statuses).toEqual([401, 401, 401, 429, 429]);
+			expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThan(0);
+			expect(await refused?.text()).toMatch(/Too many sign-in attempts from your address/);
+			// The refused attempts wrote nothing: three rows, from the three that were checked.
+			expect(await attempts()).toBe(before + 3);
+			// Another address is not affected, and the limit refills within the minute.
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "198.51.100.1")).status).toBe(303);
+			g.clock.now += 60_000;
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "203.0.113.9")).status).toBe(303);
 		} finally {
 			await g.close();
 		}

@@ -35,6 +35,66 @@ export function authCases(env: () => WebhookEnv) {
 			}
 		});
 
+		describe("limits per client address", () => {
+			const clock = { t: Date.parse("2026-11-26T10:00:00Z") };
+			const limited = (rateLimit: { failuresPerMinute?: number; requestsPerSecond?: number }) =>
+				env().with({ dedupWindowMs: 0, rateLimit }, { now: () => clock.t, clientAddress: "192.0.2.10" });
+			const refusal = async (res: Response) => ({
+				status: res.status,
+				retryAfter: res.headers.get("retry-after"),
+				error: ((await res.json()) as { error: { code: string; message: string } }).error,
+			});
+
+			it("applies no limit where the client address is unknown (one shared bucket would let a flood shut Intercom out)", async (ctx) => {
+				if (env().target.knowsClientAddress !== false) ctx.skip();
+				const send = await limited({ failuresPerMinute: 1, requestsPerSecond: 1 });
+				for (let i = 0; i < 5; i++)
+					expect((await send("/updatecontact", { body: body(), auth: "none" })).status).toBe(401);
+			});
+
+			it("answers 429 to every request of an address past its failed authentications, until its budget refills", async (ctx) => {
+				if (env().target.knowsClientAddress === false) ctx.skip();
+				const send = await limited({ failuresPerMinute: 3 });
+				for (let i = 0; i < 3; i++)
+					expect((await send("/updatecontact", { body: body(), auth: "none" })).status).toBe(401);
+				expect(await refusal(await send("/updatecontact", { body: body(), auth: "none" }))).toEqual({
+					status: 429,
+					retryAfter: "20",
+					error: {
+						code: "RATE_LIMITED",
+						message: "Too many failed authentications from your address; retry after 20 s.",
+					},
+				});
+				// The right key waits too: the address is shut out, not the credentials.
+				expect((await send("/updatecontact", { body: body(), auth: "key" })).status).toBe(429);
+				expect((await send("/logactivity", { body: body(), auth: "key" })).status).toBe(429);
+				clock.t += 20_000; // one failure's worth refilled
+				expect((await send("/updatecontact", { body: body(), auth: "key" })).status).toBe(404);
+				expect((await send("/updatecontact", { body: body(), auth: "none" })).status).toBe(401);
+				expect((await send("/updatecontact", { body: body(), auth: "key" })).status).toBe(429);
+			});
+
+			it("does not count authenticated requests against the failure budget", async () => {
+				const send = await limited({ failuresPerMinute: 2 });
+				for (let i = 0; i < 30; i++)
+					expect((await send("/updatecontact", { body: body(), auth: "key" })).status).toBe(404);
+			});
+
+			it("caps all requests of an address with requestsPerSecond, in bursts of twice as many", async (ctx) => {
+				if (env().target.knowsClientAddress === false) ctx.skip();
+				const send = await limited({ requestsPerSecond: 2 });
+				const statuses: number[] = [];
+				for (let i = 0; i < 6; i++)
+					statuses.push((await send("/updatecontact", { body: body(), auth: "key" })).status);
+				expect(statuses).toEqual([404, 404, 404, 404, 429, 429]);
+				const res = await refusal(await send("/updatecontact", { body: body(), auth: "key" }));
+				expect(res).toMatchObject({ status: 429, retryAfter: "1", error: { code: "RATE_LIMITED" } });
+				expect(res.error.message).toBe("More than 2 requests per second from your address; retry after 1 s.");
+				clock.t += 1000;
+				expect((await send("/updatecontact", { body: body(), auth: "key" })).status).toBe(404);
+			});
+		});
+
 		it("verifies the signature over the raw bytes, in either hex case, and never falls back to the key", async () => {
 			const { send } = env();
 			const raw = `{ "ContactGUID" :"5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b",  "ContactFirstName":"José 🙂" }`;

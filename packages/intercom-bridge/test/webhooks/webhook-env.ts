@@ -30,6 +30,11 @@ export interface WebhookSuiteTarget {
 	 * process); over a real socket the kernel's buffers take a few MiB before backpressure.
 	 */
 	maxPulledBytes?: number;
+	/**
+	 * False where the mount passes no client address (Next.js route handlers get only a Request):
+	 * then the per-address limits must not apply. Default true.
+	 */
+	knowsClientAddress?: boolean;
 }
 
 export interface WebhookEnv {
@@ -46,7 +51,7 @@ export interface WebhookEnv {
 	/** Mounts routes with these options and returns a sender for them. */
 	with(
 		webhooks: WebhookOptions,
-		extra?: { now?: () => number },
+		extra?: { now?: () => number; clientAddress?: string },
 	): Promise<(path: string, options?: SendOptions) => Promise<Response>>;
 	/** Builds a request without sending it. */
 	build(path: string, options?: SendOptions): Request;
@@ -72,7 +77,7 @@ export function useWebhookEnv(target: WebhookSuiteTarget, mount: MountFn): () =>
 			request: defaults,
 			send: sender(defaults),
 			async with(webhooks, extra) {
-				return sender(await mount({ store, basePath, webhooks, now: extra?.now }));
+				return sender(await mount({ store, basePath, webhooks, ...extra }));
 			},
 			build,
 		};

@@ -30,10 +30,15 @@ export type MountFn = (input: {
 	webhooks: WebhookOptions;
 	now?: () => number;
 	logger?: Logger;
+	/**
+	 * The client address the default mount reports (none by default, as `app.request()` has
+	 * none); a framework adapter reports its socket's, 127.0.0.1, whatever this says.
+	 */
+	clientAddress?: string;
 }) => RequestFn | Promise<RequestFn>;
 
 /** The default mount: the Hono routes at the base path, called with `app.request()`. */
-export const mountRoutes: MountFn = ({ store, basePath, webhooks, now, logger }) => {
+export const mountRoutes: MountFn = ({ store, basePath, webhooks, now, logger, clientAddress }) => {
 	const ctx = {
 		options: resolveBridgeOptions({
 			store,
@@ -45,7 +50,7 @@ export const mountRoutes: MountFn = ({ store, basePath, webhooks, now, logger })
 	};
 	const app = new Hono();
 	app.route(ctx.options.basePath, createWebhookRoutes(ctx));
-	return (request) => Promise.resolve(app.request(request));
+	return (request) => Promise.resolve(app.request(request, undefined, { clientAddress }));
 };
 
 let template: PGlite | undefined;

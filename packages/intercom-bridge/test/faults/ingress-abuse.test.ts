@@ -1,0 +1,151 @@
+/**
+ * Ingress abuse limits on the service as `npm start` runs it (startServer, the bridge's routes
+ * with the connection's address), reliability.md W16:
+ * - a 1k req/s flood of unauthenticated webhooks from one address gets only 401 and 429, the
+ *   database sees no write, and the log no more than the failures the limit lets through;
+ * - another address is not affected;
+ * - a body sent at 1 byte/s is cut off at the request timeout with 408.
+ */
+import { connect } from "node:net";
+import { Writable } from "node:stream";
+import type { PGlite } from "@electric-sql/pglite";
+import autocannon from "autocannon";
+import { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createIntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
+import { pgliteStore } from "../../src/db/pglite.ts";
+import { connectionOf } from "../../src/http/client-address.ts";
+import { createLogger } from "../../src/logger.ts";
+import { type RunningServer, startServer } from "../../src/server/start-server.ts";
+import type { Store } from "../../src/store/create-store.ts";
+import { migratedPglite, TEST_SECRET_KEY } from "../harness/databases.ts";
+import { seedSite } from "../webhooks/webhook-testbed.ts";
+
+const GUID = "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+
+/** Every statement PGlite is given from now on (transactions count as writes: they may hold some). */
+function recordStatements(pglite: PGlite) {
+	const seen: string[] = [];
+	const wrap = <K extends "query" | "exec" | "transaction">(name: K) => {
+		const original = (pglite[name] as (...a: unknown[]) => unknown).bind(pglite);
+		(pglite as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+			seen.push(name === "transaction" ? "transaction" : String(args[0]));
+			return original(...args);
+		};
+	};
+	wrap("query");
+	wrap("exec");
+	wrap("transaction");
+	return {
+		writes: () =>
+			seen.filter((s) => s === "transaction" || /\b(insert|update|delete|merge|truncate)\b/i.test(s)),
+		count: () => seen.length,
+	};
+}
+
+describe("ingress abuse limits (W16)", () => {
+	let store: Store;
+	let server: RunningServer;
+	let statements: ReturnType<typeof recordStatements>;
+	let apiKey: string;
+	const logLines: string[] = [];
+
+	beforeAll(async () => {
+		const pglite = await migratedPglite();
+		store = await pgliteStore({ dataDir: null, pglite, secretKey: TEST_SECRET_KEY });
+		await store.prepare();
+		({ apiKey } = await seedSite(store));
+		const logger = createLogger({
+			level: "info",
+			destination: new Writable({
+				write(chunk, _encoding, done) {
+					logLines.push(...String(chunk).split("\n").filter(Boolean));
+					done();
+				},
+			}),
+		});
+		// As run-service mounts it; the proxy header is trusted so that the test can speak for two addresses.
+		const bridge = createIntercomBridge({ store, logger, trustProxy: true });
+		const app = new Hono();
+		app.all("/intercom/*", (c) => bridge.handler(c.req.raw, connectionOf(c.env)));
+		server = await startServer({ store, logger, port: 0, app, requestTimeoutMs: 1000 });
+		statements = recordStatements(pglite);
+	});
+
+	afterAll(async () => {
+		await server?.close();
+	});
+
+	it("answers a 1k req/s unauthenticated flood from one address with 401 and 429 only, writing nothing", async () => {
+		const before = { statements: statements.count(), logs: logLines.length };
+		const statuses = new Map<number, number>();
+		const result = await autocannon({
+			url: `${server.url}/intercom/updatecontact`,
+			method: "POST",
+			headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.66" },
+			body: JSON.stringify({ ContactGUID: GUID, ContactFirstName: "Mallory" }),
+			connections: 20,
+			overallRate: 1000,
+			duration: 3,
+			setupClient: (client: { on(event: "response", cb: (status: number) => void): void }) =>
+				client.on("response", (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1)),
+		} as Parameters<typeof autocannon>[0]);
+		const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
+		expect(result.errors).toBe(0);
+		expect(sent).toBeGreaterThan(2000);
+		expect([...statuses.keys()].sort()).toEqual([401, 429]);
+		expect(statuses.get(401)).toBe(20); // the default failures per minute, then 429 only
+		expect(statements.writes()).toEqual([]);
+		// Reads: the site and its settings, cached; not one per request.
+		expect(statements.count() - before.statements).toBeLessThan(50);
+		// The log: one line per failure let through, and one when the address was shut out.
+		const lines = logLines.slice(before.logs);
+		expect(lines.length).toBeLessThanOrEqual(21);
+		expect(lines.filter((l) => l.includes("too many failed authentications"))).toHaveLength(1);
+		expect(lines.join("\n")).not.toContain(apiKey);
+
+		// Another address, with the key, is served meanwhile.
+		const other = await fetch(`${server.url}/intercom/updatecontact`, {
+			method: "POST",
+			headers: { "content-type": "application/json", "x-forwarded-for": "198.51.100.1", "x-api-key": apiKey },
+			body: JSON.stringify({ ContactGUID: GUID }),
+		});
+		expect(other.status).toBe(404); // authenticated: the contact does not exist
+		const shutOut = await fetch(`${server.url}/intercom/updatecontact`, {
+			method: "POST",
+			headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.66", "x-api-key": apiKey },
+			body: JSON.stringify({ ContactGUID: GUID }),
+		});
+		expect(shutOut.status).toBe(429);
+		expect(Number(shutOut.headers.get("retry-after"))).toBeGreaterThan(0);
+	}, 30_000);
+
+	it("cuts off a body sent at 1 byte/s at the request timeout with 408", async () => {
+		const writesBefore = statements.writes().length;
+		const { port } = new URL(server.url);
+		const socket = connect(Number(port), "127.0.0.1");
+		await new Promise((resolve) => socket.once("connect", resolve));
+		const body = JSON.stringify({ ContactGUID: GUID, ActivityType: "pagevisit" });
+		socket.write(
+			`POST /intercom/logactivity HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Api-Key: ${apiKey}\r\nContent-Length: ${body.length}\r\n\r\n`,
+		);
+		let sent = 0;
+		const drip = setInterval(() => {
+			if (!socket.destroyed && sent < body.length) socket.write(body[sent++] ?? "");
+		}, 1000);
+		const started = Date.now();
+		let answer = "";
+		socket.on("data", (d) => {
+			answer += String(d);
+		});
+		socket.on("error", () => {}); // the server may reset the connection once it answered
+		await new Promise((resolve) => socket.once("close", resolve));
+		clearInterval(drip);
+		const elapsed = Date.now() - started;
+		expect(answer).toMatch(/^HTTP\/1\.1 408/);
+		// Cut at the 1 s timeout (checked every second), long before the body was complete.
+		expect(elapsed).toBeLessThan(4000);
+		expect(sent).toBeLessThan(body.length);
+		expect(statements.writes().length).toBe(writesBefore);
+	}, 15_000);
+});
