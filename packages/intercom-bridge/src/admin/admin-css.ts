@@ -88,6 +88,13 @@ td form.inline { display: inline-flex; flex-wrap: nowrap; vertical-align: middle
 td input[type=text] { width: 240px; }
 td { vertical-align: middle; }
 .comment { white-space: pre-wrap; overflow-wrap: anywhere; }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 12px; margin: 0; }
+.stat { border: 1px solid var(--line); border-radius: var(--radius); padding: 10px 14px; }
+.stat dt { font-size: 12px; color: var(--muted); }
+.stat dd { margin: 0; }
+.stat dd:nth-of-type(1) { font-size: 22px; font-weight: 600; }
+.stat dd.muted { font-size: 12px; }
+code.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
 @media (max-width: 800px) {
 	.shell { grid-template-columns: 1fr; }
 	.sidenav { border-right: 0; border-bottom: 1px solid var(--line); }

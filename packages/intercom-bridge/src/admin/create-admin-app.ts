@@ -25,6 +25,7 @@ import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerCatalogRoutes } from "./catalog-routes.ts";
 import { registerContactRoutes } from "./contact-routes.ts";
 import { registerDataAccessRoutes } from "./data-access-routes.ts";
+import { registerJobRoutes } from "./job-routes.ts";
 import { documentShell, sitePath } from "./layout.ts";
 import { registerLoginRoutes, registerLogoutRoute } from "./login-routes.ts";
 import { createLoginThrottle } from "./login-throttle.ts";
@@ -152,7 +153,8 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 	});
 	app.get("/go", async (c) => {
 		const section =
-			["setup", "data-access", "webhooks", "audit"].find((s) => s === c.req.query("section")) ?? "setup";
+			["setup", "data-access", "webhooks", "audit", "jobs"].find((s) => s === c.req.query("section")) ??
+			"setup";
 		const site = visibleSites(c.get("user"), await deps.store.listSites()).find(
 			(s) => s.codeName === c.req.query("site"),
 		);
@@ -163,6 +165,7 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 	registerDataAccessRoutes(app, deps);
 	registerWebhookRoutes(app, deps);
 	registerAuditRoutes(app, deps);
+	registerJobRoutes(app, deps);
 	registerContactRoutes(app, deps);
 	registerCatalogRoutes(app, deps);
 	app.notFound((c) => {

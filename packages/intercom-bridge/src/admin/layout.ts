@@ -20,6 +20,7 @@ export type NavKey =
 	| "data-access"
 	| "webhooks"
 	| "audit"
+	| "jobs"
 	| "contacts"
 	| "activity-types"
 	| "consents";
@@ -79,7 +80,7 @@ export function page(c: Context<AdminEnv>, deps: AdminDeps, options: PageOptions
 	const site = options.site ?? null;
 	const sites = options.sites ?? [];
 	const sectionFor =
-		options.nav && ["setup", "data-access", "webhooks", "audit"].includes(options.nav)
+		options.nav && ["setup", "data-access", "webhooks", "audit", "jobs"].includes(options.nav)
 			? options.nav
 			: "setup";
 	const navSite = site ?? sites[0] ?? null;
@@ -112,6 +113,7 @@ export function page(c: Context<AdminEnv>, deps: AdminDeps, options: PageOptions
 			${navLink(sitePath(deps, navSite, "setup"), "Intercom setup", options.nav === "setup")}
 			${navLink(sitePath(deps, navSite, "data-access"), "Intercom data access", options.nav === "data-access")}
 			${navLink(sitePath(deps, navSite, "webhooks"), "Webhook security", options.nav === "webhooks")}
+			${navLink(sitePath(deps, navSite, "jobs"), "Background jobs", options.nav === "jobs")}
 			${navLink(sitePath(deps, navSite, "audit"), "Audit log", options.nav === "audit")}
 		</ul>`
 				: ""

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { getJobBacklog } from "../jobs/job-backlog.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 
@@ -46,14 +47,20 @@ export interface RunningServer {
 /** The default of {@link StartServerOptions.requestTimeoutMs}. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
-/** Builds the service's own routes: `GET /healthz`. */
+/**
+ * Builds the service's own routes: `GET /healthz`, 200 `{ status: "ok", database, jobs }` with the
+ * conversation-links backlog (pending, retrying, active, dead, oldestPendingSeconds), or 503 when
+ * the database does not answer.
+ */
 export function createServiceApp(store: Store): Hono {
 	const app = new Hono();
 	app.get("/healthz", async (c) => {
 		try {
 			await store.db.execute(sql`select 1`);
 			c.header("Cache-Control", "no-store");
-			return c.json({ status: "ok", database: store.kind });
+			// The links backlog (counts only), for monitoring; a failure to read it is not ill health.
+			const jobs = await getJobBacklog(store).catch(() => null);
+			return c.json({ status: "ok", database: store.kind, jobs });
 		} catch {
 			return c.json({ status: "unavailable", database: store.kind }, 503, { "Retry-After": "5" });
 		}

@@ -228,6 +228,9 @@ describe("admin console in Chromium", { timeout: 60_000 }, () => {
 		await shot(page, "10-activity-types");
 		await page.goto(`${base}/admin/sites/default/audit`);
 		await shot(page, "11-audit");
+		await page.getByRole("link", { name: "Background jobs" }).click();
+		await expect.poll(() => page.locator("h1").textContent()).toBe("Background jobs");
+		await shot(page, "12-jobs");
 		await page.context().close();
 	});
 

@@ -129,6 +129,7 @@ describe("secrets never reach the browser", () => {
 			"/admin/sites/default/data-access",
 			"/admin/sites/default/webhooks",
 			"/admin/sites/default/audit",
+			"/admin/sites/default/jobs",
 			"/admin/contacts",
 			`/admin/contacts/${contact.guid}`,
 			"/admin/activity-types",

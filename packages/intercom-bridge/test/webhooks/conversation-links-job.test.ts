@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createJobRunner, type JobRunner } from "../../src/jobs/create-job-runner.ts";
+import { getJobBacklog, listDeadJobs, redriveDeadJobs } from "../../src/jobs/job-backlog.ts";
 import { getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
@@ -135,6 +136,31 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		expect(client.calls.filter((c) => c.startsWith("conversations.search"))).toHaveLength(3);
 		expect(await comment(id)).toBeNull();
 		expect(await store.listActivities(guid)).toHaveLength(1);
+	});
+
+	it("shows a job out of attempts as dead with its error, and runs it again on request (O14)", async () => {
+		client.failures.push(503, 503, 503);
+		await start();
+		const id = await logActivity(guid);
+		const siteId = (await store.requireSite("default")).id;
+		await until(stateIs(id, "failed"));
+		expect(await getJobBacklog(store, { siteId })).toEqual({
+			pending: 0,
+			retrying: 0,
+			active: 0,
+			dead: 1,
+			oldestPendingSeconds: null,
+		});
+		const [dead] = await listDeadJobs(store, { siteId });
+		expect(dead).toMatchObject({ activityId: id, siteId, contactGuid: guid, attempts: 3 });
+		expect(dead?.error).toMatch(/503/);
+		expect(await getJobBacklog(store, { siteId: siteId + 1 })).toMatchObject({ dead: 0 });
+		expect(await redriveDeadJobs(store, { siteId: siteId + 1 })).toBe(0); // another site's: untouched
+		// Intercom is back: run it again; it gets its attempts anew and links the conversations.
+		expect(await redriveDeadJobs(store, { siteId, ids: [dead?.id ?? ""] })).toBe(1);
+		await until(stateIs(id, "completed"));
+		expect((await comment(id))?.split("\n")).toHaveLength(320);
+		expect(await getJobBacklog(store)).toMatchObject({ pending: 0, dead: 0 });
 	});
 
 	it("puts the job off without spending attempts when Intercom refuses the token", async () => {
