@@ -46,6 +46,7 @@ async function render(c: Context<AdminEnv>, deps: AdminDeps, access: SiteAccess,
 	${stat("jobs-pending", "Waiting", backlog.pending, "new, or waiting to retry")}
 	${stat("jobs-oldest", "Oldest waiting", backlog.oldestPendingSeconds === null ? "–" : formatAge(backlog.oldestPendingSeconds), "since it was queued")}
 	${stat("jobs-retrying", "Retrying", backlog.retrying, "failed before, will try again")}
+	${stat("jobs-token", "Waiting for a token", backlog.waitingForToken, "Intercom refused the site's token")}
 	${stat("jobs-active", "Running", backlog.active, "being worked now")}
 	${stat("jobs-dead", "Dead", backlog.dead, "attempts used up")}
 </dl>
@@ -77,6 +78,14 @@ ${
 			)}</tbody></table>${backlog.dead > dead.length ? html`<p class="muted">The latest ${dead.length} of ${backlog.dead} are listed.</p>` : ""}`
 }
 </section>`;
+	if (backlog.waitingForToken > 0) {
+		notices.push(
+			notice(
+				"warn",
+				html`Intercom refused this site's access token, so ${backlog.waitingForToken} job${backlog.waitingForToken === 1 ? " waits" : "s wait"} (they try again every 15 minutes, by default for a day). <a href="${sitePath(deps, access.site, "data-access")}">Connect the site again</a>.`,
+			),
+		);
+	}
 	return c.html(
 		page(c, deps, {
 			title: "Background jobs",

@@ -18,6 +18,8 @@ export interface JobBacklog {
 	pending: number;
 	/** Of `pending`, those that failed before and wait for another attempt. */
 	retrying: number;
+	/** Of `pending`, those put off because Intercom refused the site's token: reconnect the site. */
+	waitingForToken: number;
 	/** Being worked now. */
 	active: number;
 	/** Attempts used up: the activity stays without links unless the job is run again. */
@@ -58,12 +60,20 @@ const forSite = (siteId: number | undefined) =>
 
 /** The backlog of the links queue (of one site when `siteId` is given). */
 export async function getJobBacklog(store: Store, options: { siteId?: number } = {}): Promise<JobBacklog> {
-	const empty: JobBacklog = { pending: 0, retrying: 0, active: 0, dead: 0, oldestPendingSeconds: null };
+	const empty: JobBacklog = {
+		pending: 0,
+		retrying: 0,
+		waitingForToken: 0,
+		active: 0,
+		dead: 0,
+		oldestPendingSeconds: null,
+	};
 	if (!(await hasQueueTable(store))) return empty;
 	// Finished jobs are the bulk of the table: they are skipped by the state filter.
 	const [row] = rowsOf<{
 		pending: number;
 		retrying: number;
+		token: number;
 		active: number;
 		dead: number;
 		oldest: number | null;
@@ -72,6 +82,7 @@ export async function getJobBacklog(store: Store, options: { siteId?: number } =
 			select
 				count(*) filter (where state in ('created', 'retry'))::int as pending,
 				count(*) filter (where state = 'retry')::int as retrying,
+				count(*) filter (where state in ('created', 'retry') and data ? 'authWaits')::int as token,
 				count(*) filter (where state = 'active')::int as active,
 				count(*) filter (where state = 'failed')::int as dead,
 				extract(epoch from now() - min(created_on) filter (where state in ('created', 'retry')))::float8 as oldest
@@ -82,6 +93,7 @@ export async function getJobBacklog(store: Store, options: { siteId?: number } =
 	return {
 		pending: row.pending,
 		retrying: row.retrying,
+		waitingForToken: row.token,
 		active: row.active,
 		dead: row.dead,
 		oldestPendingSeconds: row.oldest === null ? null : Math.max(0, Math.floor(row.oldest)),

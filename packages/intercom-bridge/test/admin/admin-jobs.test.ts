@@ -102,6 +102,24 @@ describe("background jobs", () => {
 		});
 	});
 
+	it("counts jobs put off for a refused token, and says to connect the site again", async () => {
+		const queue = getJobQueue(f.store);
+		await f.store.db.transaction((tx) =>
+			queue.enqueueConversationLinks(
+				tx,
+				{ activityId: activityIds[0] ?? 0, siteId: site.id, externalIds: [], authWaits: 2 },
+				{ maxAttempts: 1 },
+			),
+		);
+		const b = browser(f.app);
+		await b.signIn();
+		const page = await (await b.get("/admin/sites/default/jobs")).text();
+		expect(page).toContain('id="jobs-token">1<');
+		expect(page).toContain('id="jobs-pending">4<');
+		expect(page).toContain("Intercom refused this site's access token, so 1 job waits");
+		expect(page).toContain('href="/admin/sites/default/data-access">Connect the site again</a>');
+	});
+
 	it("runs one dead job again, then all, and a worker takes them", async () => {
 		await failJobs(3);
 		const b = browser(f.app);

@@ -147,6 +147,7 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		expect(await getJobBacklog(store, { siteId })).toEqual({
 			pending: 0,
 			retrying: 0,
+			waitingForToken: 0,
 			active: 0,
 			dead: 1,
 			oldestPendingSeconds: null,
@@ -172,6 +173,7 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		expect(first?.state).toBe("completed");
 		expect(second).toMatchObject({ state: "created", retry_count: 0, data: { authWaits: 1 } });
 		expect(new Date(second?.start_after ?? 0).getTime()).toBeGreaterThan(Date.now() + 800_000);
+		expect(await getJobBacklog(store)).toMatchObject({ pending: 1, waitingForToken: 1, dead: 0 });
 	});
 
 	it("stores transcripts when asked, HTML stripped", async () => {
