@@ -49,7 +49,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * Builds the service's own routes: `GET /healthz`, 200 `{ status: "ok", database, jobs }` with the
- * conversation-links backlog (pending, retrying, active, dead, oldestPendingSeconds), or 503 when
+ * conversation-links backlog (see JobBacklog), or 503 when
  * the database does not answer.
  */
 export function createServiceApp(store: Store): Hono {
