@@ -22,6 +22,7 @@ import {
 } from "../messenger/render-messenger-script.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
 import { createWebhookRoutes } from "../webhooks/create-webhook-routes.ts";
+import { createWebhookCounts, type WebhookCounts } from "./bridge-context.ts";
 import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-options.ts";
 import { createBridgeCore } from "./create-bridge-core.ts";
 import type { Visit } from "./create-visitor-tracker.ts";
@@ -44,7 +45,8 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 
 	const app = new Hono();
 	app.route(basePath, createLiveSiteRoutes(core));
-	app.route(basePath, createWebhookRoutes({ options }));
+	const webhookCounts = createWebhookCounts();
+	app.route(basePath, createWebhookRoutes({ options, webhookCounts }));
 	app.notFound((c) =>
 		c.json(
 			{
@@ -171,6 +173,9 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		 */
 		handler: (request: Request, connection?: ConnectionInfo): Promise<Response> =>
 			Promise.resolve(app.fetch(request, connection)),
+
+		/** What the webhook routes refused since the bridge was created: 401s and 429s (for monitoring). */
+		webhookCounts: (): WebhookCounts => ({ ...webhookCounts }),
 
 		/** True when `pathname` belongs to the bridge (adapters pass other requests on). */
 		ownsPath: (pathname: string) => pathname === basePath || pathname.startsWith(`${basePath}/`),

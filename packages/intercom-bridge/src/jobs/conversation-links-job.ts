@@ -33,6 +33,8 @@ export type LinksClientFactory = (input: {
 	region: Region;
 	endpoints: IntercomEndpoints;
 	logger: Logger;
+	/** The fetch to call Intercom with: it counts the answers (see JobRunner.intercomCalls). */
+	fetch: typeof fetch;
 }) => LinksClient;
 
 export interface ConversationLinksDeps {
@@ -40,6 +42,8 @@ export interface ConversationLinksDeps {
 	logger: Logger;
 	endpoints: EndpointsResolver;
 	createClient: LinksClientFactory;
+	/** The counted fetch handed to `createClient`. */
+	fetch: typeof fetch;
 	storeTranscripts: boolean;
 }
 
@@ -119,6 +123,7 @@ export async function fillConversationLinks(
 		region: settings.region,
 		endpoints,
 		logger: deps.logger,
+		fetch: deps.fetch,
 	});
 	const appId = settings.appId;
 	try {

@@ -11,6 +11,7 @@
  */
 import { createRequire } from "node:module";
 import type PgBoss from "pg-boss";
+import { createCallCounter, type IntercomCallCounts } from "../intercom/create-call-counter.ts";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
@@ -33,6 +34,8 @@ export interface JobRunnerOptions {
 	endpoints?: EndpointsResolver;
 	/** Builds the REST client for a site's token. Default: `createIntercomClient`. */
 	createClient?: LinksClientFactory;
+	/** The fetch Intercom is called with (counted, then handed to `createClient`). Default the global fetch. */
+	fetch?: typeof fetch;
 	/** Also store conversation transcripts in the activity comment. Default false. */
 	storeTranscripts?: boolean;
 	/** First retry delay in seconds; doubled (with jitter) for each further attempt. Default 30. */
@@ -62,6 +65,8 @@ export interface JobRunner {
 	start(): Promise<void>;
 	/** Stops fetching jobs and waits for those running (at most 10 s); leaves the database open. */
 	stop(): Promise<void>;
+	/** What Intercom answered this runner since it was created: requests, 429s, 401/403s, 5xx, no answer. */
+	intercomCalls(): IntercomCallCounts;
 }
 
 /**
@@ -103,15 +108,17 @@ function settleTolerantDb(db: BossDb, statements: Set<string>, logger: Logger): 
 	};
 }
 
-const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger }) =>
-	createIntercomClient({ token, region, endpoints, logger });
+const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger, fetch }) =>
+	createIntercomClient({ token, region, endpoints, logger, fetch });
 
 /** Creates a job runner; nothing runs until `start()`. */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
 	const { store } = options;
 	const logger = (options.logger ?? createLogger()).child({ component: "jobs" });
 	const queue = getJobQueue(store, logger);
+	const calls = createCallCounter();
 	const deps = {
+		fetch: calls.counted(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
 		store,
 		logger,
 		endpoints: options.endpoints ?? realIntercom,
@@ -163,6 +170,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
 	return {
 		queue,
+		intercomCalls: () => calls.snapshot(),
 		start() {
 			starting ??= (async () => {
 				await queue.ensure();

@@ -90,6 +90,7 @@ export async function runService(
 				host: env.HOST?.trim() || "127.0.0.1",
 				app,
 				beforeStoreClose: () => jobs.stop(),
+				health: () => ({ webhooks: bridge.webhookCounts(), intercom: jobs.intercomCalls() }),
 			});
 		} catch (err) {
 			await jobs.stop();

@@ -30,6 +30,8 @@ export interface StartServerOptions {
 	 * ("slowloris", a body at 1 byte/s) is answered 408 and cut off then. Default 15 000.
 	 */
 	requestTimeoutMs?: number;
+	/** More for `/healthz` to report (process-local counters), merged into its answer. */
+	health?: () => Record<string, unknown>;
 }
 
 export interface RunningServer {
@@ -52,7 +54,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
  * conversation-links backlog (see JobBacklog), or 503 when
  * the database does not answer.
  */
-export function createServiceApp(store: Store): Hono {
+export function createServiceApp(store: Store, health?: () => Record<string, unknown>): Hono {
 	const app = new Hono();
 	app.get("/healthz", async (c) => {
 		try {
@@ -60,7 +62,7 @@ export function createServiceApp(store: Store): Hono {
 			c.header("Cache-Control", "no-store");
 			// The links backlog (counts only), for monitoring; a failure to read it is not ill health.
 			const jobs = await getJobBacklog(store).catch(() => null);
-			return c.json({ status: "ok", database: store.kind, jobs });
+			return c.json({ status: "ok", database: store.kind, jobs, ...health?.() });
 		} catch {
 			return c.json({ status: "unavailable", database: store.kind }, 503, { "Retry-After": "5" });
 		}
@@ -71,7 +73,7 @@ export function createServiceApp(store: Store): Hono {
 /** Starts listening. Resolves once the port is bound. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
 	const app = new Hono();
-	app.route("/", createServiceApp(options.store));
+	app.route("/", createServiceApp(options.store, options.health));
 	if (options.app) app.route("/", options.app);
 	app.notFound((c) =>
 		c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),

@@ -22,7 +22,7 @@
  */
 
 import { type Context, Hono } from "hono";
-import type { BridgeContext } from "../bridge/bridge-context.ts";
+import { type BridgeContext, createWebhookCounts } from "../bridge/bridge-context.ts";
 import { requestOrigin } from "../bridge/request-info.ts";
 import { addressKey, clientAddress } from "../http/client-address.ts";
 import { createRateLimiter } from "../http/create-rate-limiter.ts";
@@ -68,10 +68,13 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 	const { failuresPerMinute, requestsPerSecond } = options.rateLimit;
 	const failures = createRateLimiter({ capacity: failuresPerMinute, periodMs: 60_000, now });
 	const requests = createRateLimiter({ capacity: 2 * requestsPerSecond, periodMs: 2000, now });
-	const tooMany = (seconds: number, message: string) =>
-		errorResponse(429, "RATE_LIMITED", `${message}; retry after ${seconds} s.`, {
+	const counts = ctx.webhookCounts ?? createWebhookCounts();
+	const tooMany = (seconds: number, message: string) => {
+		counts.rateLimited++;
+		return errorResponse(429, "RATE_LIMITED", `${message}; retry after ${seconds} s.`, {
 			"Retry-After": String(seconds),
 		});
+	};
 	/** The key the limits count a request under, or null when its address is unknown. */
 	const limitKey = (c: Context) => {
 		const address = clientAddress(c, trustProxy);
@@ -119,6 +122,7 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 					requireSignature: auth.requireSignature,
 				});
 				if (!result.ok) {
+					counts.unauthorized++;
 					failed(key, name);
 					// The reason is for the operator; the sender learns only that it failed.
 					logger.warn(

@@ -34,13 +34,14 @@ describe("Intercom failing while activities arrive", () => {
 			logger: createLogger({ level: "silent" }),
 			endpoints: (region) => emulator.endpoints(region),
 			// Short deadlines and few client retries, so the faults reach the job's own retries quickly.
-			createClient: ({ token, region, endpoints, logger }) =>
+			fetch: emulator.fetch,
+			createClient: ({ token, region, endpoints, logger, fetch }) =>
 				createIntercomClient({
 					token,
 					region,
 					endpoints,
 					logger,
-					fetch: emulator.fetch,
+					fetch,
 					timeoutMs: 300,
 					maxRetries: 1,
 				}),
@@ -95,6 +96,10 @@ describe("Intercom failing while activities arrive", () => {
 		);
 		expect(missing).toEqual([]);
 		expect(failures.length).toBeGreaterThanOrEqual(16);
+		// What the runner counted (for /healthz) is what the emulator answered.
+		const calls = runner.intercomCalls();
+		expect(calls).toMatchObject({ rateLimited: 6, serverErrors: 10, unauthorized: 0 });
+		expect(calls.requests).toBe(emulator.requests.length);
 		for (const a of (await activityJobs(store)).activities) expect(a.comment?.split("\n")).toHaveLength(2);
 	}, 40_000);
 });

@@ -102,6 +102,17 @@ describe("SIGTERM to the service during load", () => {
 			6000,
 		);
 		expect(claimed).toBe(true);
+		// The service's health names the backlog and what it counted (O14): the webhooks it refused
+		// and what Intercom answered its jobs.
+		const health = (await (await fetch(`${service.url}/healthz`)).json()) as Record<string, unknown>;
+		expect(health).toMatchObject({
+			status: "ok",
+			database: "postgres",
+			jobs: { dead: 0 },
+			webhooks: { unauthorized: 0, rateLimited: 0 },
+			intercom: { unauthorized: 0, rateLimited: 0 },
+		});
+		expect((health.intercom as { requests: number }).requests).toBeGreaterThan(0);
 
 		const split = splitRequest(service.url, apiKey, guids[20] as string, "split-0");
 		const load = runLoad({
