@@ -23,6 +23,7 @@ export {
 	StoreUnavailableError,
 	ValidationError,
 } from "./errors.ts";
+export type { IntercomCallCounts } from "./intercom/create-call-counter.ts";
 export {
 	conversationUrl,
 	type EndpointsResolver,
@@ -30,10 +31,18 @@ export {
 	intercomEndpoints,
 } from "./intercom/endpoints.ts";
 export { createJobRunner, type JobRunner, type JobRunnerOptions } from "./jobs/create-job-runner.ts";
+export {
+	type DeadJob,
+	getJobBacklog,
+	type JobBacklog,
+	listDeadJobs,
+	redriveDeadJobs,
+} from "./jobs/job-backlog.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export type { IntercomSettings, MessengerDecision } from "./messenger/build-messenger-settings.ts";
 export { userHash, userJwt } from "./messenger/identity.ts";
 export type { MessengerAppearance, MessengerOptions } from "./messenger/messenger-options.ts";
+export { type EraseResult, eraseContact, isErased } from "./privacy/erase-contact.ts";
 export {
 	checkSettingKey,
 	IDENTITY_MODES,

@@ -7,7 +7,7 @@ import type { ContactFieldName } from "../store/contact-fields.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
-import { type Markup, page } from "./layout.ts";
+import { csrfField, type Markup, page } from "./layout.ts";
 import { linkifyComment } from "./linkify-comment.ts";
 
 export interface ContactPageInput {
@@ -20,6 +20,8 @@ export interface ContactPageInput {
 	/** Intercom app hosts whose links in comments are made clickable. */
 	appHosts: ReadonlySet<string>;
 	sites: Site[];
+	/** The user may erase contacts (a modify role on every site). */
+	canErase: boolean;
 }
 
 const LABELS: Record<ContactFieldName, string> = {
@@ -106,6 +108,16 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 				}</td></tr>`,
 				)}</tbody></table>`
 	}
-</section>`;
+</section>
+${
+	input.canErase
+		? html`<section class="card" aria-labelledby="erase-h">
+	<h2 id="erase-h">Erase this contact</h2>
+	<p>On the person's request (right to erasure): deletes the contact, its activities and consent history here, and the person in every Intercom workspace a site is connected to. It cannot be undone. Webhooks that still arrive for this contact are acknowledged and ignored.</p>
+	<form method="post" action="${deps.basePath}/contacts/${k.guid}/erase" data-confirm="Erase ${name} here and in Intercom? This cannot be undone.">${csrfField(c)}
+		<div class="actions"><button class="btn danger" type="submit" id="erase-contact">Erase contact</button></div></form>
+</section>`
+		: ""
+}`;
 	return page(c, deps, { title: name, sites: input.sites, nav: "contacts", body });
 }

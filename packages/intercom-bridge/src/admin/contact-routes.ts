@@ -6,12 +6,16 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
+import { NotFoundError } from "../errors.ts";
+import { eraseContact } from "../privacy/erase-contact.ts";
 import { REGIONS } from "../settings/setting-keys.ts";
 import { CONTACT_FIELD_NAMES } from "../store/contact-fields.ts";
+import { isGuid } from "../store/contact-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import { postRoute, requireModify } from "./admin-routing.ts";
 import { contactPage } from "./contact-page.ts";
-import { page } from "./layout.ts";
-import { visibleSites } from "./roles.ts";
+import { notice, page } from "./layout.ts";
+import { canModifyShared, visibleSites } from "./roles.ts";
 
 const PAGE_SIZE = 25;
 
@@ -33,7 +37,14 @@ export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
 		const link = (p: number) =>
 			`${deps.basePath}/contacts?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(p) })}`;
-		const body = html`<h1>Contacts</h1>
+		const erased =
+			c.req.query("erased") === "1"
+				? notice(
+						"ok",
+						"The contact was erased here. Its deletion in Intercom runs in the background (see the log if Intercom refuses).",
+					)
+				: "";
+		const body = html`${erased}<h1>Contacts</h1>
 <p class="lead">${list.total} contact${list.total === 1 ? "" : "s"}${search ? html` matching “${search}”` : ""}, newest first.</p>
 <form class="card inline" method="get" action="${deps.basePath}/contacts" role="search">
 	<label for="q">Search</label>
@@ -85,7 +96,21 @@ ${
 				siteNames,
 				appHosts,
 				sites,
+				canErase: canModifyShared(c.get("user")),
 			}),
 		);
+	});
+
+	postRoute(app, "/contacts/:guid/erase", async (c) => {
+		requireModify(canModifyShared(c.get("user")));
+		const guid = c.req.param("guid");
+		if (!isGuid(guid)) throw new HTTPException(404, { message: "No such contact." });
+		try {
+			await eraseContact(deps.store, guid, { actor: c.get("user").email, logger: deps.logger });
+		} catch (err) {
+			if (err instanceof NotFoundError) throw new HTTPException(404, { message: "No such contact." });
+			throw err;
+		}
+		return c.redirect(`${deps.basePath}/contacts?erased=1`, 303);
 	});
 }

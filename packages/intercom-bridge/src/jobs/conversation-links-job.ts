@@ -22,8 +22,9 @@ import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
 /** The part of the Intercom client the job uses (tests inject a fake of this shape). */
+/** What the jobs use of the Intercom client (links, and erasure's delete). */
 export interface LinksClient {
-	contacts: Pick<ContactsApi, "findByExternalId" | "search">;
+	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete">;
 	conversations: Pick<ConversationsApi, "search" | "get">;
 }
 
@@ -70,7 +71,8 @@ export function isRetryable(err: unknown): boolean {
 	);
 }
 
-async function intercomContactIds(client: LinksClient, externalIds: string[]): Promise<string[]> {
+/** The Intercom contact ids of a person known by these `external_id`s (users and leads). */
+export async function intercomContactIds(client: LinksClient, externalIds: string[]): Promise<string[]> {
 	const ids = new Set<string>();
 	for (const externalId of externalIds) {
 		// find_by_external_id sees users at once; search also finds leads but lags behind (facts §9.2).

@@ -16,9 +16,12 @@ import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
+import { eraseInIntercom } from "./contact-erasure-job.ts";
 import { fillConversationLinks, type LinksClientFactory } from "./conversation-links-job.ts";
 import {
+	CONTACT_ERASURE_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
+	type ContactErasureJob,
 	type ConversationLinksJob,
 	getJobQueue,
 	type JobQueue,
@@ -196,6 +199,28 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 					batchSize: Math.max(1, options.batchSize ?? 5),
 					includeMetadata: true as const,
 				};
+				// Erasures are few: one worker, one job at a time; a failure is retried by pg-boss.
+				await worker.work<ContactErasureJob>(
+					CONTACT_ERASURE_QUEUE,
+					{ pollingIntervalSeconds: workOptions.pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
+					async ([job]) => {
+						if (!job) return;
+						const log = { jobId: job.id, attempt: job.retryCount + 1 };
+						try {
+							const outcome = await eraseInIntercom(deps, job.data);
+							logger.info({ ...log, ...outcome }, "contact erasure in Intercom: done");
+						} catch (err) {
+							const detail = { ...log, err: { name: (err as Error).name, message: (err as Error).message } };
+							if (job.retryCount >= job.retryLimit)
+								logger.error(
+									detail,
+									"contact erasure in Intercom: gave up; delete the person in Intercom by hand",
+								);
+							else logger.warn(detail, "contact erasure in Intercom: failed, will retry");
+							throw err;
+						}
+					},
+				);
 				for (let i = 0; i < Math.max(1, options.concurrency ?? 2); i++) {
 					await worker.work<ConversationLinksJob>(CONVERSATION_LINKS_QUEUE, workOptions, async (jobs) => {
 						// pg-boss fails a whole batch when this throws; instead each failed job is failed (and

@@ -13,6 +13,17 @@ import { drizzleBossDb, storeBossDb } from "./pg-boss-db.ts";
 /** Name of the pg-boss queue that fills activities' conversation links. */
 export const CONVERSATION_LINKS_QUEUE = "intercom-bridge-conversation-links";
 
+/** Name of the pg-boss queue that erases contacts in Intercom (reliability P3). */
+export const CONTACT_ERASURE_QUEUE = "intercom-bridge-contact-erasure";
+
+/** Attempts of an erasure job: with the doubling delay from 60 s, they span about 2 days. */
+export const CONTACT_ERASURE_ATTEMPTS = 12;
+
+/** Data of a contact-erasure job: the GUIDs Intercom knows the person by (`external_id`). */
+export interface ContactErasureJob {
+	externalIds: string[];
+}
+
 /** pg-boss's schema (its default; the queue's sender and runner use the default). */
 export const PG_BOSS_SCHEMA = "pgboss";
 
@@ -69,6 +80,11 @@ export interface JobQueue {
 		data: ConversationLinksJob,
 		options: { maxAttempts: number },
 	): Promise<string>;
+	/**
+	 * Inserts a contact-erasure job in the caller's transaction (see {@link enqueueConversationLinks}).
+	 * @returns the job id.
+	 */
+	enqueueContactErasure(tx: Tx, data: ContactErasureJob): Promise<string>;
 }
 
 const queues = new WeakMap<Store, JobQueue>();
@@ -111,6 +127,13 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 							retryBackoff: true,
 							expireInSeconds: 900,
 						});
+						await sender.createQueue(CONTACT_ERASURE_QUEUE, {
+							name: CONTACT_ERASURE_QUEUE,
+							retryLimit: CONTACT_ERASURE_ATTEMPTS - 1,
+							retryDelay: 60,
+							retryBackoff: true,
+							expireInSeconds: 900,
+						});
 						break;
 					} catch (err) {
 						if (attempt >= 4) throw err;
@@ -145,6 +168,23 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 			);
 			if (!id)
 				throw new StoreUnavailableError(`The job queue ${CONVERSATION_LINKS_QUEUE} is missing; retry later.`);
+			return id;
+		},
+		async enqueueContactErasure(tx, data) {
+			if (!boss)
+				throw new StoreUnavailableError("The job queue is not ready; call ensure() first and retry.");
+			const id = await boss.send(
+				CONTACT_ERASURE_QUEUE,
+				{ ...data },
+				{
+					db: drizzleBossDb(tx),
+					retryLimit: CONTACT_ERASURE_ATTEMPTS - 1,
+					retryDelay: 60,
+					retryBackoff: true,
+				},
+			);
+			if (!id)
+				throw new StoreUnavailableError(`The job queue ${CONTACT_ERASURE_QUEUE} is missing; retry later.`);
 			return id;
 		},
 	};

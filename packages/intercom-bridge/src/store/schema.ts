@@ -123,6 +123,15 @@ export const contactMerges = pgTable(
 	(t) => [index("contact_merges_into_idx").on(t.intoGuid)],
 );
 
+/**
+ * Contacts erased on request (reliability P3): a SHA-256 of each erased GUID and nothing else, so a
+ * late webhook for one is acknowledged and ignored, never taken for a contact to create or update.
+ */
+export const erasedContacts = pgTable("erased_contacts", {
+	guidHash: varchar("guid_hash", { length: 64 }).primaryKey(),
+	erasedAt: timestamp("erased_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const activityTypes = pgTable("activity_types", {
 	id: serial("id").primaryKey(),
 	codeName: varchar("code_name", { length: 100 }).notNull().unique(),

@@ -27,9 +27,11 @@ import { requestOrigin } from "../bridge/request-info.ts";
 import { addressKey, clientAddress } from "../http/client-address.ts";
 import { createRateLimiter } from "../http/create-rate-limiter.ts";
 import { jsonResponseFor } from "../http/known-body.ts";
+import { isErased } from "../privacy/erase-contact.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Site } from "../store/site-store.ts";
+import { bodyFields } from "./body-fields.ts";
 import { logActivity } from "./log-activity.ts";
 import { parseWebhookJson } from "./parse-webhook-json.ts";
 import { readWebhookBody } from "./read-webhook-body.ts";
@@ -41,7 +43,7 @@ import {
 } from "./resolve-webhook-options.ts";
 import { updateContact } from "./update-contact.ts";
 import { authenticateWebhook } from "./verify-webhook-auth.ts";
-import { errorResponse, toErrorResponse, WebhookHttpError } from "./webhook-http-error.ts";
+import { errorResponse, publicMessage, toErrorResponse, WebhookHttpError } from "./webhook-http-error.ts";
 
 type Handler = (ctx: WebhookHandlerContext, request: WebhookRequest) => Promise<Response>;
 
@@ -58,6 +60,13 @@ async function enabledSite(
 	}
 	return { site, settings };
 }
+
+/** True for the 404 a handler throws when the body's contact does not exist. */
+const isContactNotFound = (err: unknown) =>
+	err instanceof WebhookHttpError &&
+	err.status === 404 &&
+	err.code === "NOT_FOUND" &&
+	/^Contact not found/.test(publicMessage(err));
 
 /** Builds the webhook routes. @throws ConfigError for bad `webhooks` options. */
 export function createWebhookRoutes(ctx: BridgeContext): Hono {
@@ -139,7 +148,17 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 				}
 				const body = parseWebhookJson(text);
 				const respond = (data: unknown, init?: ResponseInit) => jsonResponseFor(request, data, init);
-				return await handler(handlerCtx, { site, settings, bytes, body, respond });
+				try {
+					return await handler(handlerCtx, { site, settings, bytes, body, respond });
+				} catch (err) {
+					// A contact erased on request: Intercom may still send webhooks for it. They are
+					// acknowledged (so Intercom does not retry and pause the endpoint) and change nothing.
+					if (isContactNotFound(err) && (await isErased(store, bodyFields(body).text("ContactGUID") ?? ""))) {
+						logger.info({ site: site.codeName, endpoint: name }, "webhook: contact was erased; ignored");
+						return respond({ status: "ignored", reason: "erased" });
+					}
+					throw err;
+				}
 			} catch (err) {
 				return toErrorResponse(err, logger, name);
 			}

@@ -3,6 +3,7 @@
  * (150 a page at most) and scripted failures, for the conversation-links job tests.
  */
 import { IntercomApiError, IntercomAuthError } from "../../src/errors.ts";
+import type { ContactsApi } from "../../src/intercom/contacts.ts";
 import type { Contact, Conversation } from "../../src/intercom/intercom-types.ts";
 import type { SearchFilter, SearchQuery } from "../../src/intercom/search-query.ts";
 import type { LinksClient } from "../../src/jobs/conversation-links-job.ts";
@@ -39,6 +40,10 @@ export function fakeLinksClient(
 			async search(query) {
 				calls.push(`contacts.search ${String(filterOf(query).value)}`);
 				return { data: [], totalCount: 0, next: null };
+			},
+			async delete(id) {
+				calls.push(`contacts.delete ${id}`);
+				return { type: "contact", id, deleted: true } as Awaited<ReturnType<ContactsApi["delete"]>>;
 			},
 		},
 		conversations: {

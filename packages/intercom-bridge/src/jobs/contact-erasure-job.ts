@@ -1,0 +1,48 @@
+/**
+ * The Intercom side of erasing a contact (reliability P3): in every workspace a site is connected
+ * to, the person is looked up by each erased GUID (`external_id`) and deleted with
+ * `DELETE /contacts/{id}`. Intercom's delete is permanent. A person already gone counts as done;
+ * any other failure throws, and pg-boss tries again later (about two days of attempts).
+ */
+import { IntercomApiError } from "../errors.ts";
+import { type ConversationLinksDeps, intercomContactIds } from "./conversation-links-job.ts";
+import type { ContactErasureJob } from "./job-queue.ts";
+
+/** What one erasure did. */
+export interface ErasureOutcome {
+	/** Sites whose workspace was searched (connected sites; workspaces shared by sites count twice). */
+	sites: number;
+	/** Intercom contacts deleted. */
+	deleted: number;
+}
+
+export async function eraseInIntercom(
+	deps: Omit<ConversationLinksDeps, "storeTranscripts">,
+	job: ContactErasureJob,
+): Promise<ErasureOutcome> {
+	let sites = 0;
+	let deleted = 0;
+	for (const site of await deps.store.listSites()) {
+		const settings = await deps.store.getSettings(site.id);
+		if (!settings.accessToken) continue;
+		sites++;
+		const client = deps.createClient({
+			token: settings.accessToken,
+			region: settings.region,
+			endpoints: deps.endpoints(settings.region),
+			logger: deps.logger,
+			fetch: deps.fetch,
+		});
+		for (const id of await intercomContactIds(client, job.externalIds)) {
+			try {
+				await client.contacts.delete(id);
+				deleted++;
+			} catch (err) {
+				// Deleted meanwhile (another site on the same workspace, an earlier attempt): done.
+				if (err instanceof IntercomApiError && err.httpStatus === 404) continue;
+				throw err;
+			}
+		}
+	}
+	return { sites, deleted };
+}
