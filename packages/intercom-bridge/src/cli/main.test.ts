@@ -147,6 +147,13 @@ describe("intercom-bridge CLI", () => {
 		expect(csv[1]).toContain(`"'=cmd|' /C calc'!A0"`);
 		const jsonl = (await cli(dataDir, ["contacts", "export", "--json"])).stdout.split("\n");
 		expect(JSON.parse(jsonl[0] ?? "{}").guid).toBe(contact.guid);
+		const erased = await cli(dataDir, ["contacts", "erase", contact.guid, "--actor", "dpo@example.com"]);
+		expect(erased.code).toBe(0);
+		expect(erased.stdout).toContain("Erased 1 GUID(s) and 0 activities.");
+		expect((await cli(dataDir, ["contacts", "show", contact.guid])).code).toBe(1);
+		const again = await cli(dataDir, ["contacts", "erase", contact.guid]);
+		expect(again.code).toBe(1);
+		expect(again.stderr).toContain(`No contact with GUID "${contact.guid}"`);
 
 		const added = await cli(dataDir, [
 			"admin-users",

@@ -1,6 +1,7 @@
-/** CLI commands over the store: migrate, sites, settings, api-key, activity-types, consents, contacts, admin-users. */
+/** CLI commands over the store: migrate, sites, settings, api-key, activity-types, consents, contacts (and erasure), admin-users. */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { ValidationError } from "../errors.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { eraseContact } from "../privacy/erase-contact.ts";
 import { checkSettingKey, isSecretSetting, maskSecret, parseSetting } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import type { WithStore } from "./main.ts";
@@ -302,6 +303,27 @@ function registerContactCommands(
 						]),
 					].join("\n");
 				});
+			}),
+		);
+	contacts
+		.command("erase <guid>")
+		.description(
+			"erase a contact on request: here (with its activities, consents and merged GUIDs) and, by the service's job runner, in Intercom",
+		)
+		.option("--actor <name>", "who asked, for the log", "cli")
+		.action((guid: string, opts: { actor: string }) =>
+			withStore(async (store) => {
+				try {
+					const result = await eraseContact(store, guid, { actor: opts.actor });
+					io.stdout(
+						`Erased ${result.guids.length} GUID(s) and ${result.activities} activit${result.activities === 1 ? "y" : "ies"}. ` +
+							"The person is deleted in Intercom when the service's job runner next runs.",
+					);
+				} catch (err) {
+					if (err instanceof NotFoundError)
+						throw new ValidationError(`No contact with GUID "${guid}".`, "guid");
+					throw err;
+				}
 			}),
 		);
 	contacts
