@@ -154,7 +154,20 @@ export async function fillConversationLinks(
 		}
 		if (err instanceof NotFoundError) return { kind: "skipped", reason: "activity deleted" };
 		if (isRetryable(err)) throw err;
+		// Another attempt would get the same answer: the job is dead at once, with the reason, where
+		// an operator sees it and can run it again once the cause is fixed (reliability O5).
 		const status = err instanceof IntercomApiError ? err.httpStatus : undefined;
-		return { kind: "skipped", reason: `permanent error${status ? ` (HTTP ${status})` : ""}` };
+		throw new PermanentJobError(
+			`Permanent error${status ? ` (HTTP ${status})` : ""}: ${(err as Error).message ?? String(err)}`,
+			{ cause: err },
+		);
+	}
+}
+
+/** A failure that no retry can mend (Intercom answered 400, 403, 404, 409, 422): no attempt is left. */
+export class PermanentJobError extends Error {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super(message, options);
+		this.name = "PermanentJobError";
 	}
 }

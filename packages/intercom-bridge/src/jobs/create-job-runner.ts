@@ -10,6 +10,7 @@
  * await runner.stop();    // stops fetching, waits for running jobs (at most 10 s)
  */
 import { createRequire } from "node:module";
+import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { createCallCounter, type IntercomCallCounts } from "../intercom/create-call-counter.ts";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
@@ -17,7 +18,11 @@ import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import { eraseInIntercom } from "./contact-erasure-job.ts";
-import { fillConversationLinks, type LinksClientFactory } from "./conversation-links-job.ts";
+import {
+	fillConversationLinks,
+	type LinksClientFactory,
+	PermanentJobError,
+} from "./conversation-links-job.ts";
 import {
 	CONTACT_ERASURE_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
@@ -163,13 +168,23 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 				"conversation links: Intercom refused the token; reconnect the site (job put off)",
 			);
 		} catch (err) {
-			const last = job.retryCount >= job.retryLimit;
+			const last = job.retryCount >= job.retryLimit || err instanceof PermanentJobError;
 			const detail = { ...log, err: { name: (err as Error).name, message: (err as Error).message } };
 			if (last) logger.warn(detail, "conversation links: gave up; the activity stays without links");
 			else logger.info(detail, "conversation links: failed, will retry");
 			throw err;
 		}
 	}
+
+	/**
+	 * Leaves a job no further attempt: pg-boss fails a job for good once retry_count reaches
+	 * retry_limit. The limit stays, so a job run again from the console gets all its attempts.
+	 */
+	const lastAttempt = async (id: string) => {
+		await store.db.execute(
+			sql`update ${sql.raw(`${PG_BOSS_SCHEMA}.job`)} set retry_count = retry_limit where name = ${CONVERSATION_LINKS_QUEUE} and id = ${id}::uuid`,
+		);
+	};
 
 	return {
 		queue,
@@ -229,9 +244,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 							try {
 								await handle(job, worker);
 							} catch (err) {
+								// No attempt left: pg-boss then marks it failed (dead) rather than retrying it.
+								if (err instanceof PermanentJobError) await lastAttempt(job.id);
 								await worker.fail(CONVERSATION_LINKS_QUEUE, job.id, {
 									name: (err as Error).name,
 									message: (err as Error).message,
+									attempts: job.retryCount + 1,
 								});
 							}
 						}

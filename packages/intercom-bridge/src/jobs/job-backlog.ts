@@ -112,6 +112,11 @@ function errorText(output: unknown): string {
 		: JSON.stringify(output).slice(0, 500);
 }
 
+const attemptsOf = (output: unknown): number | undefined => {
+	const n = (output as { attempts?: unknown } | null)?.attempts;
+	return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : undefined;
+};
+
 /** The dead jobs of a site, the latest failures first. */
 export async function listDeadJobs(
 	store: Store,
@@ -143,7 +148,8 @@ export async function listDeadJobs(
 		siteId: Number(r.site_id),
 		contactGuid: r.contact_guid,
 		activityTitle: r.title,
-		attempts: r.retry_count + 1,
+		// The runner records the attempts made (a permanent error ends a job early); else count them.
+		attempts: attemptsOf(r.output) ?? r.retry_count + 1,
 		error: errorText(r.output),
 		failedAt: new Date(r.completed_on ?? 0),
 	}));

@@ -164,6 +164,25 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		expect(await getJobBacklog(store)).toMatchObject({ pending: 0, dead: 0 });
 	});
 
+	it("ends a job at once on a permanent error, dead with its reason, and a re-run gets every attempt (O5)", async () => {
+		client.failures.push(404);
+		await start();
+		const id = await logActivity(guid);
+		const siteId = (await store.requireSite("default")).id;
+		await until(stateIs(id, "failed"));
+		// One call, no retry: Intercom would answer the same.
+		expect(client.calls.filter((c) => c.startsWith("conversations.search"))).toHaveLength(1);
+		const [dead] = await listDeadJobs(store, { siteId });
+		expect(dead).toMatchObject({ activityId: id, attempts: 1 });
+		expect(dead?.error).toMatch(/^PermanentJobError: Permanent error \(HTTP 404\)/);
+		// Run again: it has its three attempts (two 503s are retried), then links.
+		client.failures.push(503, 503);
+		expect(await redriveDeadJobs(store, { siteId })).toBe(1);
+		await until(stateIs(id, "completed"));
+		expect((await jobs(id))[0]?.retry_count).toBe(2);
+		expect((await comment(id))?.split("\n")).toHaveLength(320);
+	});
+
 	it("puts the job off without spending attempts when Intercom refuses the token", async () => {
 		client.failures.push("auth");
 		await start();
