@@ -30,8 +30,12 @@ async function plugin(app: FastifyInstance, opts: { bridge: IntercomBridge }) {
 	const limit = bridge.options.webhooks.bodyLimitBytes ?? 64 * 1024;
 	app.decorate("intercom", bridge);
 	app.decorateReply("intercomScripts", async function (this: FastifyReply, options?: ScriptOptions) {
-		const { html, setCookie } = await bridge.messenger.page(nodeVisitorRequest(this.request.raw), options);
+		const { html, setCookie, cacheControl } = await bridge.messenger.page(
+			nodeVisitorRequest(this.request.raw),
+			options,
+		);
 		if (setCookie) this.header("set-cookie", setCookie);
+		if (cacheControl) this.header("cache-control", cacheControl);
 		return html;
 	});
 	// A child context so raw-body parsing applies only to the bridge's own routes.

@@ -10,7 +10,7 @@
  * app.get("/", async (c) => c.html(`<html><body>Shop${await c.get("intercomScripts")()}</body></html>`));
  */
 import type { MiddlewareHandler } from "hono";
-import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
+import type { IntercomBridge, MessengerPage, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
 import { connectionOf } from "../http/client-address.ts";
 
 export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
@@ -22,7 +22,7 @@ export function intercomHono(
 		// The client's address where the runtime gives it (@hono/node-server): for per-address limits.
 		if (bridge.ownsPath(c.req.path)) return bridge.handler(c.req.raw, connectionOf(c.env));
 		// The script and the Set-Cookie come in one call; a known visitor's is served from memory.
-		let page: Promise<{ html: string; setCookie: string | null }> | undefined;
+		let page: Promise<MessengerPage> | undefined;
 		let pageOptions: ScriptOptions | undefined;
 		c.set("intercomScripts", (options) => {
 			pageOptions = options;
@@ -33,8 +33,12 @@ export function intercomHono(
 		if (page) {
 			// Should the script have failed (and the page gone out without it), ask again for the
 			// Set-Cookie: page() knows when there must be none (a cache-safe page).
-			const { setCookie } = await page.catch(() => bridge.messenger.page(c.req.raw, pageOptions));
+			const { setCookie, cacheControl } = await page.catch(() =>
+				bridge.messenger.page(c.req.raw, pageOptions),
+			);
 			if (setCookie) c.res.headers.append("Set-Cookie", setCookie);
+			// Over whatever the route set: a shared cache must never keep a page naming its visitor.
+			if (cacheControl) c.res.headers.set("Cache-Control", cacheControl);
 		}
 	};
 }

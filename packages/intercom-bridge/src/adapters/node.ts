@@ -203,7 +203,8 @@ export const nodeVisitorRequest = (req: NodeRequest): VisitorRequest => new Node
 
 /**
  * The Messenger script for a page served by node:http; sets the visitor cookie on `res` when needed
- * (a new visitor, or a contact merged into another). A known visitor seen moments ago costs a few
+ * (a new visitor, or a contact merged into another), and `Cache-Control: private, no-store` when
+ * the script names the visitor (do not mark such a page public afterwards). A known visitor seen moments ago costs a few
  * map look-ups: no query, no HMAC, and no Fetch `Request` is built.
  */
 export async function nodeMessengerScript(
@@ -214,8 +215,13 @@ export async function nodeMessengerScript(
 ): Promise<string> {
 	const request = new NodeVisitorRequest(req);
 	const cached = bridge.messenger.cachedScript(request, options);
-	if (cached !== undefined) return cached;
-	const { html, setCookie } = await bridge.messenger.page(request, options);
+	if (cached !== undefined) {
+		const cacheControl = bridge.messenger.cacheControl(cached, options);
+		if (cacheControl) res.setHeader("cache-control", cacheControl);
+		return cached;
+	}
+	const { html, setCookie, cacheControl } = await bridge.messenger.page(request, options);
 	if (setCookie) res.appendHeader("set-cookie", setCookie);
+	if (cacheControl) res.setHeader("cache-control", cacheControl);
 	return html;
 }

@@ -140,6 +140,7 @@ describe("createIntercomBridge: Messenger", () => {
 		const fresh = await bridge.messenger.page(page());
 		expect(fresh.html).toContain("/intercom/messenger/settings");
 		expect(fresh.setCookie).toBeNull();
+		expect(fresh.cacheControl).toBeNull(); // the same for everyone: the site's own caching applies
 		expect((await store.listContacts()).total).toBe(0);
 		// A known visitor whose contact was merged away also gets no cookie from the page itself.
 		const visit = await bridge.visit(page());
@@ -298,7 +299,11 @@ describe("createIntercomBridge: cached page views", () => {
 		const resolveSite = vi.spyOn(store, "resolveSiteByHost");
 		const readContact = vi.spyOn(store, "getVisitorContact");
 		for (let i = 0; i < 3; i++) {
-			expect(await bridge.messenger.page(view(cookie))).toEqual({ html: resolved, setCookie: null });
+			expect(await bridge.messenger.page(view(cookie))).toEqual({
+				html: resolved,
+				setCookie: null,
+				cacheControl: "private, no-store",
+			});
 			expect(await bridge.messenger.script(view(cookie))).toBe(resolved);
 			expect(await bridge.messenger.script(page(cookie))).toBe(resolved);
 		}
@@ -400,7 +405,7 @@ describe("createIntercomBridge: cached page views", () => {
 		expect((await bridge.messenger.page(view(cookie))).html).toBe(before);
 		clock.now += 101;
 		await vi.waitFor(async () =>
-			expect(await bridge.messenger.page(view(cookie))).toEqual({ html: "", setCookie: null }),
+			expect(await bridge.messenger.page(view(cookie))).toEqual({ html: "", setCookie: null, cacheControl: null }),
 		);
 		await store.setSetting(site.id, "enabled", "true");
 		await store.setSetting(site.id, "appId", "xyz789");

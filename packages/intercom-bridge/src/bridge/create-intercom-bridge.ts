@@ -29,6 +29,19 @@ import type { Visit } from "./create-visitor-tracker.ts";
 import { createLiveSiteRoutes } from "./live-site-routes.ts";
 import type { VisitorRequest } from "./request-info.ts";
 
+/** What `messenger.page` gives an adapter for one page. */
+export interface MessengerPage {
+	/** The HTML to put before `</body>`. */
+	html: string;
+	/** A Set-Cookie value the response must carry, or null. */
+	setCookie: string | null;
+	/** The Cache-Control the response must carry (the script names the visitor), or null. */
+	cacheControl: string | null;
+}
+
+/** Cache-Control of a page whose Messenger script names the visitor: no shared cache may keep it. */
+export const PERSONAL_PAGE_CACHE_CONTROL = "private, no-store";
+
 /** Options of `messenger.script`. */
 export interface ScriptOptions {
 	/** The page's CSP nonce. */
@@ -117,6 +130,9 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			? hit.html
 			: undefined;
 	}
+
+	const cacheControlOf = (html: string, opts: ScriptOptions) =>
+		html === "" || (opts.cacheSafe ?? options.messenger.cacheSafe) ? null : PERSONAL_PAGE_CACHE_CONTROL;
 
 	/** The script for `request`, resolving the visitor (see messenger.script). */
 	async function resolvedScript(request: VisitorRequest, opts: ScriptOptions): Promise<string> {
@@ -218,19 +234,28 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			 * A cache-safe page never needs one.
 			 * @internal
 			 */
-			async page(
-				request: VisitorRequest,
-				opts: ScriptOptions = {},
-			): Promise<{ html: string; setCookie: string | null }> {
+			async page(request: VisitorRequest, opts: ScriptOptions = {}): Promise<MessengerPage> {
 				const cached = cachedScript(request, opts);
-				if (cached !== undefined) return { html: cached, setCookie: null };
+				if (cached !== undefined)
+					return { html: cached, setCookie: null, cacheControl: cacheControlOf(cached, opts) };
 				const html = await resolvedScript(request, opts);
 				// A cache-safe page is the same for everyone and a shared cache may keep it, Set-Cookie
 				// and all: no cookie and no new contact here. The settings endpoint (no-store) identifies
 				// the visitor, creates one if need be, and moves a merged visitor's cookie.
-				if (opts.cacheSafe ?? options.messenger.cacheSafe) return { html, setCookie: null };
-				return { html, setCookie: (await core.visit(request)).setCookie };
+				if (opts.cacheSafe ?? options.messenger.cacheSafe)
+					return { html, setCookie: null, cacheControl: null };
+				return {
+					html,
+					setCookie: (await core.visit(request)).setCookie,
+					cacheControl: cacheControlOf(html, opts),
+				};
 			},
+			/**
+			 * The Cache-Control a page carrying `html` (from {@link script}) needs: `private, no-store`
+			 * when the script names the visitor (user_id, user_hash), since a shared cache that kept the
+			 * page would hand one visitor's identity to others; null for a cache-safe or empty script.
+			 */
+			cacheControl: (html: string, opts: ScriptOptions = {}): string | null => cacheControlOf(html, opts),
 			/** The visitor's Messenger decision (settings object for single-page apps). */
 			async settings(request: VisitorRequest): Promise<MessengerDecision> {
 				return core.decide(await core.visit(request));

@@ -39,8 +39,16 @@ export function adapterSuite(name: AdapterName) {
 				cookie = cookieOf(settings);
 			} else {
 				expect(html).toMatch(/"user_id":"[0-9a-f-]{36}"/);
+				// The page names its visitor: no shared cache may keep it (reliability S5).
+				expect(first.headers.get("cache-control")).toBe("private, no-store");
 			}
 			expect(cookie).toMatch(/^ib_contact=/);
+			if (name !== "next") {
+				// Also when the script comes from memory for a known visitor.
+				const known = await fetch(`${app.url}/`, { headers: browser({ cookie }) });
+				expect(await known.text()).toMatch(/"user_id":"[0-9a-f-]{36}"/);
+				expect(known.headers.get("cache-control")).toBe("private, no-store");
+			}
 			const again = await fetch(`${app.url}/intercom/messenger/settings`, { headers: browser({ cookie }) });
 			expect(again.headers.get("set-cookie")).toBeNull();
 			const body = await again.json();
@@ -55,6 +63,7 @@ export function adapterSuite(name: AdapterName) {
 			});
 			expect(await res.json()).toEqual({ ok: true });
 			expect(res.headers.get("set-cookie")).toBeNull();
+			expect(res.headers.get("cache-control") ?? "").not.toContain("private");
 			expect((await fixture.store.listContacts()).total).toBe(before);
 		});
 
