@@ -405,7 +405,11 @@ describe("createIntercomBridge: cached page views", () => {
 		expect((await bridge.messenger.page(view(cookie))).html).toBe(before);
 		clock.now += 101;
 		await vi.waitFor(async () =>
-			expect(await bridge.messenger.page(view(cookie))).toEqual({ html: "", setCookie: null, cacheControl: null }),
+			expect(await bridge.messenger.page(view(cookie))).toEqual({
+				html: "",
+				setCookie: null,
+				cacheControl: null,
+			}),
 		);
 		await store.setSetting(site.id, "enabled", "true");
 		await store.setSetting(site.id, "appId", "xyz789");
