@@ -122,7 +122,7 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`| page of the median web page's size (${(p.medianBytes / 1024).toFixed(0)} KB) without / with helper | ${pair(c.medianHelper)} | |`,
 		`| cost of the helper on that page (information) | ${costCell(c.medianHelper)} | |`,
 		`| database statements per page view | ${p.queriesPerView.toFixed(2)} | ≤ 1 indexed read (+ the background re-check of the site and its settings, at most every 0.1 s) ${verdict(p.queriesPerView <= 1.05)} |`,
-		`| bytes the helper adds to the page | ${p.bytesAdded} | |`,
+		`| bytes the helper adds to the response (body and headers) | ${p.bytesAdded} | |`,
 		`| new anonymous visitors (contact created, cookie set) | ${rps(p.anonymous.rps)} /s, p99 ${ms(p.anonymous.p99)} | |`,
 		"",
 		`Statement of a page view: \`${p.statements.join("` / `") || "none"}\``,

@@ -187,7 +187,14 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const known = { "user-agent": BROWSER_UA, cookie: bridge.cookie };
 	const get = (path: string, headers: Record<string, string>) => ({ method: "GET", path, headers });
 	const body = async (path: string) => (await fetch(`${bridge.url}${path}`, { headers: known })).text();
-	const bytesAdded = (await body("/page")).length - (await body("/bare")).length;
+	// Body and header lines ("name: value\r\n"): the helper also adds Cache-Control: private, no-store.
+	const responseBytes = async (path: string) => {
+		const res = await fetch(`${bridge.url}${path}`, { headers: known });
+		let bytes = Buffer.byteLength(await res.text());
+		for (const [name, value] of res.headers) bytes += name.length + value.length + 4;
+		return bytes;
+	};
+	const bytesAdded = (await responseBytes("/page")) - (await responseBytes("/bare"));
 	// The server on one core, autocannon (this process) on the other: see pin-cpus.ts.
 	const unpin = pinProcesses([
 		{ pid: bridge.child.pid ?? 0, cpus: "0" },
