@@ -33,6 +33,12 @@ import {
 	PG_BOSS_SCHEMA,
 } from "./job-queue.ts";
 import { type BossDb, storeBossDb } from "./pg-boss-db.ts";
+import {
+	type RetentionOptions,
+	type RetentionSweep,
+	resolveRetention,
+	sweepRetention,
+} from "./sweep-retention.ts";
 
 export interface JobRunnerOptions {
 	store: Store;
@@ -64,6 +70,13 @@ export interface JobRunnerOptions {
 	maxAuthWaits?: number;
 	/** Jobs worked at once by this process (also caps parallel Intercom calls). Default 2. */
 	concurrency?: number;
+	/**
+	 * How long records that only grow are kept, and how often (minutes, default 60; 0 never) old
+	 * ones are deleted: webhook deliveries 30 days, sign-in attempts 90 days by default.
+	 */
+	retention?: RetentionOptions & { intervalMinutes?: number };
+	/** The clock (ms) retention counts from. Default Date.now. */
+	now?: () => number;
 }
 
 export interface JobRunner {
@@ -75,6 +88,8 @@ export interface JobRunner {
 	stop(): Promise<void>;
 	/** What Intercom answered this runner since it was created: requests, 429s, 401/403s, 5xx, no answer. */
 	intercomCalls(): IntercomCallCounts;
+	/** Deletes records older than the retention now (the runner also does it every `retention.intervalMinutes`). */
+	sweepRetention(): Promise<RetentionSweep>;
 }
 
 /**
@@ -133,6 +148,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		createClient: options.createClient ?? defaultClientFactory,
 		storeTranscripts: options.storeTranscripts ?? false,
 	};
+	const retention = resolveRetention(options.retention);
+	const sweepEveryMinutes = options.retention?.intervalMinutes ?? 60;
+	const sweep = () => sweepRetention(store, { ...retention, now: options.now ?? Date.now });
+	let sweeper: ReturnType<typeof setInterval> | undefined;
+	let firstSweep: ReturnType<typeof setTimeout> | undefined;
 	const authRetryDelaySeconds = options.authRetryDelaySeconds ?? 900;
 	const maxAuthWaits = options.maxAuthWaits ?? 96;
 	let boss: PgBoss | undefined;
@@ -189,6 +209,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 	return {
 		queue,
 		intercomCalls: () => calls.snapshot(),
+		sweepRetention: sweep,
 		start() {
 			starting ??= (async () => {
 				await queue.ensure();
@@ -256,6 +277,25 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 					});
 				}
 				boss = worker;
+				if (sweepEveryMinutes > 0) {
+					const run = () =>
+						sweep().then(
+							(gone) => {
+								if (gone.webhookDeliveries + gone.loginAttempts > 0)
+									logger.info(gone, "retention: deleted old records");
+							},
+							(err: unknown) =>
+								logger.warn(
+									{ err: { name: (err as Error).name, message: (err as Error).message } },
+									"retention sweep failed",
+								),
+						);
+					// Once soon after start, then on the interval; neither keeps the process alive.
+					firstSweep = setTimeout(run, 30_000);
+					firstSweep.unref();
+					sweeper = setInterval(run, sweepEveryMinutes * 60_000);
+					sweeper.unref();
+				}
 			})().catch((err: unknown) => {
 				starting = undefined;
 				throw err;
@@ -263,6 +303,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 			return starting;
 		},
 		async stop() {
+			clearTimeout(firstSweep);
+			clearInterval(sweeper);
+			sweeper = undefined;
 			await starting?.catch(() => {});
 			starting = undefined;
 			const worker = boss;
