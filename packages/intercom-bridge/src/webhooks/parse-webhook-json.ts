@@ -1,13 +1,21 @@
 /**
  * Parses a webhook body as a JSON object, safely: keys that could poison prototypes further down
  * (`__proto__`, `constructor.prototype`) are refused, as secure-json-parse does by default, and
- * deep nesting is refused (reliability.md W9). Messages name the problem so a marketer can fix the
+ * deep nesting and bodies with too many keys or items are refused (reliability.md W9). Messages name the problem so a marketer can fix the
  * Series body.
  */
 import { WebhookHttpError } from "./webhook-http-error.ts";
 
 /** Deepest nesting accepted (objects and arrays). Series bodies are flat; notifications are shallow. */
 export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Most keys and array items accepted in one body, all levels together. A Series body has a few
+ * dozen; a notification a few hundred, and a full 64 KiB one of real objects (about 20 bytes an
+ * entry) some 3 000. A 64 KiB body of `{"a":0,…}` has over 10 000, which every step after parsing
+ * (field look-ups, the hook, logs) would have to walk.
+ */
+export const MAX_JSON_ENTRIES = 5000;
 
 const bad = (message: string) => new WebhookHttpError(400, "VALIDATION_FAILED", message);
 
@@ -20,12 +28,18 @@ function describe(value: unknown): string {
 /** Walks the parsed value: refuses poisoning keys and deep nesting. Iterative, so no stack overflow. */
 function check(root: unknown): void {
 	const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+	let entries = 0;
 	while (stack.length > 0) {
 		const item = stack.pop();
 		if (!item || item.value === null || typeof item.value !== "object") continue;
 		if (item.depth > MAX_JSON_DEPTH)
 			throw bad(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
 		const values = Array.isArray(item.value) ? item.value : Object.values(item.value);
+		entries += values.length;
+		if (entries > MAX_JSON_ENTRIES)
+			throw bad(
+				`Request body has more than ${MAX_JSON_ENTRIES} keys and array items; send only the fields you map.`,
+			);
 		if (!Array.isArray(item.value)) {
 			if (Object.hasOwn(item.value, "__proto__"))
 				throw bad('Request body must not contain the key "__proto__".');
@@ -43,7 +57,7 @@ function check(root: unknown): void {
 /**
  * Parses `text` as a JSON object.
  * @throws WebhookHttpError 400 saying what is wrong: empty, invalid JSON (with the parser's
- * reason), not an object, a poisoning key, too deep.
+ * reason), not an object, a poisoning key, too deep, too many keys or items.
  */
 export function parseWebhookJson(text: string): Record<string, unknown> {
 	if (text.trim() === "") throw bad("Request body is empty; send a JSON object.");

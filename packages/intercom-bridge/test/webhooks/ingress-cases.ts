@@ -38,6 +38,18 @@ export function ingressCases(env: () => WebhookEnv) {
 				/nested deeper/,
 			],
 			[
+				"more than 5000 keys",
+				{ body: `{${Array.from({ length: 5001 }, (_, i) => `"k${i}":0`).join(",")}}` },
+				400,
+				/more than 5000 keys and array items/,
+			],
+			[
+				"more than 5000 array items in a field",
+				{ body: `{"ContactGUID":"${GUID}","list":[${Array(5001).fill(0).join(",")}]}` },
+				400,
+				/more than 5000 keys and array items/,
+			],
+			[
 				"charset parameter",
 				{ body: { ContactGUID: GUID }, headers: { "content-type": "Application/JSON; charset=utf-8" } },
 				404,
