@@ -9,6 +9,7 @@
  * // … on shutdown:
  * await runner.stop();    // stops fetching, waits for running jobs (at most 10 s)
  */
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
@@ -16,6 +17,7 @@ import { createCallCounter, type IntercomCallCounts } from "../intercom/create-c
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
+import { setBounded } from "../store/cache-helpers.ts";
 import type { Store } from "../store/create-store.ts";
 import { eraseInIntercom } from "./contact-erasure-job.ts";
 import {
@@ -134,6 +136,26 @@ function settleTolerantDb(db: BossDb, statements: Set<string>, logger: Logger): 
 const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger, fetch }) =>
 	createIntercomClient({ token, region, endpoints, logger, fetch });
 
+/**
+ * One client per workspace token for all the runner's jobs, rather than one per job: a client
+ * tracks Intercom's rate limit (X-RateLimit-Remaining and -Reset), so jobs that share it hold back
+ * together when the quota runs out instead of each learning it from its own 429 (reliability O7).
+ * A new token (the site reconnected) gets a new client.
+ */
+function sharedClients(create: LinksClientFactory): LinksClientFactory {
+	const clients = new Map<string, ReturnType<LinksClientFactory>>();
+	return (input) => {
+		const token = createHash("sha256").update(input.token).digest("hex");
+		const key = `${input.region} ${input.endpoints.api} ${token}`;
+		let client = clients.get(key);
+		if (!client) {
+			client = create(input);
+			setBounded(clients, 100, key, client);
+		}
+		return client;
+	};
+}
+
 /** Creates a job runner; nothing runs until `start()`. */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
 	const { store } = options;
@@ -145,7 +167,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		store,
 		logger,
 		endpoints: options.endpoints ?? realIntercom,
-		createClient: options.createClient ?? defaultClientFactory,
+		createClient: sharedClients(options.createClient ?? defaultClientFactory),
 		storeTranscripts: options.storeTranscripts ?? false,
 	};
 	const retention = resolveRetention(options.retention);

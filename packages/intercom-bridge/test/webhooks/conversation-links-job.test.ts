@@ -25,6 +25,7 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 	let runner: JobRunner;
 	let client: FakeLinksClient;
 	let logActivity: (guid: string) => Promise<number>;
+	let clientsMade = 0;
 	const guid = randomUUID();
 
 	// Builds the PGlite template (with pg-boss's schema) once, outside the tests' time limit.
@@ -63,7 +64,10 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		runner = createJobRunner({
 			store,
 			logger: createLogger({ level: "silent" }),
-			createClient: () => client,
+			createClient: () => {
+				clientsMade++;
+				return client;
+			},
 			retryDelaySeconds: 0,
 			retryBackoff: false,
 			pollingIntervalSeconds: 0.5,
@@ -103,6 +107,19 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 			"conversations.search 150 after=150",
 			"conversations.search 150 after=300",
 		]);
+	});
+
+	it("shares one client, and so its view of the rate limit, among the jobs of a workspace (O7)", async () => {
+		clientsMade = 0;
+		await start({ batchSize: 3 });
+		const ids = await Promise.all([logActivity(guid), logActivity(guid), logActivity(guid)]);
+		for (const id of ids) await until(stateIs(id, "completed"));
+		expect(clientsMade).toBe(1);
+		// A new token (the site reconnected) gets a client of its own.
+		await store.setSetting((await store.requireSite("default")).id, "accessToken", "another-token");
+		const later = await logActivity(guid);
+		await until(stateIs(later, "completed"));
+		expect(clientsMade).toBe(2);
 	});
 
 	it("retries after a 429 and then succeeds", async () => {
