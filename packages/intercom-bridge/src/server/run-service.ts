@@ -22,6 +22,9 @@ export interface ServiceEnv {
 	DATABASE_URL?: string;
 	INTERCOM_BRIDGE_DATA_DIR?: string;
 	INTERCOM_BRIDGE_SECRET_KEY?: string;
+	/** Files holding DATABASE_URL and INTERCOM_BRIDGE_SECRET_KEY (Docker/Kubernetes secrets). */
+	DATABASE_URL_FILE?: string;
+	INTERCOM_BRIDGE_SECRET_KEY_FILE?: string;
 	LOG_LEVEL?: string;
 	/** `true` behind a reverse proxy that sets X-Forwarded-Proto/-Host/-For. */
 	TRUST_PROXY?: string;
