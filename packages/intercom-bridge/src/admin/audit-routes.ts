@@ -37,7 +37,7 @@ ${
 		? html`<p class="muted">No changes recorded.</p>`
 		: html`<table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Setting</th><th scope="col">Action</th></tr></thead><tbody>${rows.map(
 				(r) =>
-					html`<tr><td>${when(r.at)}</td><td>${r.actor}</td><td><code>${r.key === "webhookApiKey.previous" ? "webhookApiKey (previous)" : r.key}</code></td><td>${ACTIONS[r.action] ?? r.action}</td></tr>`,
+					html`<tr><td>${when(r.at)}</td><td>${r.actor}</td><td><code>${r.key.endsWith(".previous") ? `${r.key.slice(0, -".previous".length)} (previous)` : r.key}</code></td><td>${ACTIONS[r.action] ?? r.action}</td></tr>`,
 			)}</tbody></table>`
 }
 </section>

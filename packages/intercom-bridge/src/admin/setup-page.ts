@@ -117,7 +117,7 @@ export function setupPage(c: Context<AdminEnv>, deps: AdminDeps, input: SetupPag
 	<section class="card" aria-labelledby="app-h">
 		<h2 id="app-h">Intercom app</h2>
 		${textRow({ name: "clientId", label: "Client ID", value: values.clientId, error: errors.clientId, disabled, hint: "Developer Hub › your app › Basic information." })}
-		${secretRow(deps, input, "clientSecret", "Client secret", "Used for “Get token” and to check signed webhooks.")}
+		${secretRow(deps, input, "clientSecret", "Client secret", "Used for “Get token” and to check signed webhooks. When you replace it, signatures made with the old one are still accepted for 24 hours.")}
 	</section>
 	<section class="card" aria-labelledby="data-h">
 		<h2 id="data-h">Contact data sent to Intercom</h2>

@@ -148,8 +148,15 @@ export const SETTING_DEFINITIONS = {
 export type SettingKey = keyof typeof SETTING_DEFINITIONS;
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
 
-/** Internal keys the store keeps beside the public ones (API key rotation grace period). */
-export const INTERNAL_KEYS = { previousWebhookApiKey: "webhookApiKey.previous" } as const;
+/** Internal keys the store keeps beside the public ones (the grace periods of replaced secrets). */
+export const INTERNAL_KEYS = {
+	previousWebhookApiKey: "webhookApiKey.previous",
+	previousClientSecret: "clientSecret.previous",
+} as const;
+
+/** True for the internal keys, which hold secrets. */
+export const isInternalSecretKey = (key: string) =>
+	key === INTERNAL_KEYS.previousWebhookApiKey || key === INTERNAL_KEYS.previousClientSecret;
 
 /** True when `key` names a setting. */
 export function isSettingKey(key: string): key is SettingKey {
@@ -202,6 +209,11 @@ export interface SiteSettings {
 	webhookApiKey: string | null;
 	/** The key replaced by the last rotation, and when; valid for a grace period. */
 	previousWebhookApiKey: { key: string; rotatedAt: Date } | null;
+	/**
+	 * The client secret replaced by the last change, and when: signatures made with it are accepted
+	 * for the same grace period, since Intercom and this site never switch at the same moment.
+	 */
+	previousClientSecret: { secret: string; replacedAt: Date } | null;
 }
 
 /** Builds {@link SiteSettings} from stored text values (already decrypted). Unknown values fall back to defaults. */
@@ -214,6 +226,7 @@ export function toSiteSettings(
 		return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
 	};
 	const previous = values.get(INTERNAL_KEYS.previousWebhookApiKey);
+	const previousSecret = values.get(INTERNAL_KEYS.previousClientSecret);
 	return {
 		enabled: get("enabled") === "true",
 		appId: get("appId"),
@@ -227,6 +240,9 @@ export function toSiteSettings(
 		accessToken: get("accessToken"),
 		webhookApiKey: get("webhookApiKey"),
 		previousWebhookApiKey: previous ? { key: previous.value, rotatedAt: previous.updatedAt } : null,
+		previousClientSecret: previousSecret
+			? { secret: previousSecret.value, replacedAt: previousSecret.updatedAt }
+			: null,
 	};
 }
 

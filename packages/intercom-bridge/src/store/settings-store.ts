@@ -5,11 +5,12 @@
  * page view costs no query. Concurrent reads of an expired entry share one query.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { ValidationError } from "../errors.ts";
 import {
 	checkSettingKey,
 	INTERNAL_KEYS,
+	isInternalSecretKey,
 	isSecretSetting,
 	maskSecret,
 	parseSetting,
@@ -74,7 +75,7 @@ export function createSettingsStore(ctx: StoreContext) {
 		actor: string,
 		action: string,
 	) {
-		const secret = isSecretSetting(key) || key === INTERNAL_KEYS.previousWebhookApiKey;
+		const secret = isSecretSetting(key) || isInternalSecretKey(key);
 		const columns = secret
 			? { value: null, secret: secretBox.seal(value, context(siteId, key)) }
 			: { value, secret: null };
@@ -147,6 +148,20 @@ export function createSettingsStore(ctx: StoreContext) {
 							);
 						}
 					}
+					if (parsed.key === "clientSecret") {
+						// The secret being replaced keeps verifying signatures for the grace period.
+						const [current] = await tx
+							.select()
+							.from(siteSettings)
+							.where(and(eq(siteSettings.siteId, siteId), eq(siteSettings.key, "clientSecret")))
+							.for("update");
+						const old = current?.secret
+							? secretBox.open(current.secret, context(siteId, "clientSecret"))
+							: null;
+						if (old && old !== parsed.value) {
+							await writeValue(tx, siteId, INTERNAL_KEYS.previousClientSecret, old, actor, "rotate");
+						}
+					}
 					await writeValue(tx, siteId, parsed.key, parsed.value, actor, "set");
 				}),
 			);
@@ -158,9 +173,11 @@ export function createSettingsStore(ctx: StoreContext) {
 			checkSettingKey(key);
 			await guard(() =>
 				db.transaction(async (tx) => {
+					// A cleared client secret takes its predecessor with it: nothing verifies any more.
+					const keys = key === "clientSecret" ? [key, INTERNAL_KEYS.previousClientSecret] : [key];
 					await tx
 						.delete(siteSettings)
-						.where(and(eq(siteSettings.siteId, siteId), eq(siteSettings.key, key)));
+						.where(and(eq(siteSettings.siteId, siteId), inArray(siteSettings.key, keys)));
 					await tx
 						.insert(settingsAudit)
 						.values({ siteId, key, action: "clear", actor: options.actor ?? "system" });

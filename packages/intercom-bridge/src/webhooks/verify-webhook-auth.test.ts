@@ -90,3 +90,37 @@ describe("the webhook site host (requestOrigin)", () => {
 		expect(requestOrigin(request, true).host).toBe("www.example.com");
 	});
 });
+
+describe("a replaced client secret", () => {
+	const HOUR = 3_600_000;
+	const site = (replacedAt: number) =>
+		({
+			clientSecret: "new-client-secret",
+			previousClientSecret: { secret: "client-secret", replacedAt: new Date(replacedAt) },
+			webhookApiKey: null,
+			previousWebhookApiKey: null,
+		}) as unknown as SiteSettings;
+	const signedWithOld = new Headers({ "x-hub-signature": `sha1=${DIGEST}` });
+	const check = (settings: SiteSettings, now: number) =>
+		authenticateWebhook({ headers: signedWithOld, bytes: BODY, settings, now, gracePeriodMs: 24 * HOUR });
+
+	it("still verifies signatures made with it during the grace period", () => {
+		expect(check(site(0), 23 * HOUR)).toEqual({ ok: true, method: "previousSignature" });
+	});
+
+	it("refuses them once the grace period is over, saying why", () => {
+		expect(check(site(0), 25 * HOUR)).toEqual({
+			ok: false,
+			reason: "signed with the previous clientSecret, whose grace period is over",
+		});
+	});
+
+	it("prefers the current secret and refuses a signature made with neither", () => {
+		const current = { ...site(0), clientSecret: "client-secret", previousClientSecret: null } as SiteSettings;
+		expect(check(current, 0)).toEqual({ ok: true, method: "signature" });
+		const headers = new Headers({ "x-hub-signature": `sha1=${"0".repeat(40)}` });
+		expect(
+			authenticateWebhook({ headers, bytes: BODY, settings: site(0), now: 0, gracePeriodMs: 24 * HOUR }),
+		).toEqual({ ok: false, reason: "X-Hub-Signature does not match the body" });
+	});
+});

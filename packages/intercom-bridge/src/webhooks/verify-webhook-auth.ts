@@ -11,7 +11,7 @@ import type { SiteSettings } from "../settings/setting-keys.ts";
 
 /** How a request proved itself, or why it did not. */
 export type AuthResult =
-	| { ok: true; method: "signature" | "apiKey" | "previousApiKey" }
+	| { ok: true; method: "signature" | "previousSignature" | "apiKey" | "previousApiKey" }
 	| { ok: false; reason: string };
 
 /** Default grace period of the previous API key after a rotation: 24 hours. */
@@ -91,7 +91,17 @@ export function authenticateWebhook(input: {
 	requireSignature?: boolean;
 }): AuthResult {
 	const signature = input.headers.get("x-hub-signature");
-	if (signature !== null) return verifySignature(input.bytes, signature, input.settings.clientSecret);
+	if (signature !== null) {
+		const current = verifySignature(input.bytes, signature, input.settings.clientSecret);
+		const previous = input.settings.previousClientSecret;
+		if (current.ok || !previous) return current;
+		// Signed with the secret replaced moments ago (Intercom or the site switched first).
+		const old = verifySignature(input.bytes, signature, previous.secret);
+		if (!old.ok) return current;
+		return input.now - previous.replacedAt.getTime() <= input.gracePeriodMs
+			? { ok: true, method: "previousSignature" }
+			: { ok: false, reason: "signed with the previous clientSecret, whose grace period is over" };
+	}
 	if (input.requireSignature) return { ok: false, reason: "X-Hub-Signature is required on this endpoint" };
 	return verifyApiKey(apiKeyOf(input.headers), input.settings, input);
 }

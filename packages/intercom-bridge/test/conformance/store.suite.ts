@@ -128,6 +128,30 @@ export function storeSuite(factory: StoreFactory) {
 			expect(JSON.stringify(audit)).not.toContain(secret);
 		});
 
+		it("keeps a replaced client secret, encrypted, as the previous one; clearing drops both", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			await store.setSetting(id, "clientSecret", "first-client-secret-0123");
+			expect((await store.getSettings(id)).previousClientSecret).toBeNull();
+			await store.setSetting(id, "clientSecret", "first-client-secret-0123"); // unchanged: not replaced
+			expect((await store.getSettings(id)).previousClientSecret).toBeNull();
+			await store.setSetting(id, "clientSecret", "second-client-secret-456", { actor: "ada@example.com" });
+			const settings = await store.getSettings(id);
+			expect(settings.clientSecret).toBe("second-client-secret-456");
+			expect(settings.previousClientSecret?.secret).toBe("first-client-secret-0123");
+			expect(settings.previousClientSecret?.replacedAt).toBeInstanceOf(Date);
+			const stored = rowsOf<{ value: string | null }>(
+				await store.db.execute(sql`select value from site_settings where key = 'clientSecret.previous'`),
+			);
+			expect(stored).toEqual([{ value: null }]); // kept sealed, like the secret itself
+			expect((await store.listSettingsAudit(id))[1]).toMatchObject({
+				key: "clientSecret.previous",
+				action: "rotate",
+			});
+			await store.clearSetting(id, "clientSecret");
+			expect(await store.getSettings(id)).toMatchObject({ clientSecret: null, previousClientSecret: null });
+		});
+
 		it("shares one read among concurrent callers once the cache has expired", async () => {
 			let now = 1_000_000;
 			const store = await ready({ now: () => now });

@@ -35,6 +35,19 @@ export function authCases(env: () => WebhookEnv) {
 			}
 		});
 
+		it("accepts signatures made with a replaced client secret for the grace period only", async () => {
+			const { store, site } = env();
+			await store.setSetting(site.id, "clientSecret", "rotated-client-secret-0123");
+			try {
+				// Signed with the secret just replaced: Intercom has not switched yet.
+				expect((await env().send("/updatecontact", { body: body(), auth: "sign" })).status).toBe(404);
+				const later = await env().with({ dedupWindowMs: 0 }, { now: () => Date.now() + 25 * 3_600_000 });
+				expect((await later("/updatecontact", { body: body(), auth: "sign" })).status).toBe(401);
+			} finally {
+				await store.setSetting(site.id, "clientSecret", CLIENT_SECRET);
+			}
+		});
+
 		describe("limits per client address", () => {
 			const clock = { t: Date.parse("2026-11-26T10:00:00Z") };
 			const limited = (rateLimit: { failuresPerMinute?: number; requestsPerSecond?: number }) =>
