@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
+import { ConfigError } from "../errors.ts";
 import { createCallCounter, type IntercomCallCounts } from "../intercom/create-call-counter.ts";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
@@ -77,6 +78,13 @@ export interface JobRunnerOptions {
 	 * ones are deleted: webhook deliveries 30 days, sign-in attempts 90 days by default.
 	 */
 	retention?: RetentionOptions & { intervalMinutes?: number };
+	/**
+	 * How long a worker holds a job it claimed (seconds). A job whose worker died (SIGKILL, a lost
+	 * machine) runs again once its lease is over, within one more lease (the expiry check runs that
+	 * often, at most every 2 minutes). Longer than the longest job: one still running when its lease
+	 * ends is run a second time meanwhile (harmless here, the links are written whole). Default 900.
+	 */
+	leaseSeconds?: number;
 	/** The clock (ms) retention counts from. Default Date.now. */
 	now?: () => number;
 }
@@ -175,6 +183,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 	const sweep = () => sweepRetention(store, { ...retention, now: options.now ?? Date.now });
 	let sweeper: ReturnType<typeof setInterval> | undefined;
 	let firstSweep: ReturnType<typeof setTimeout> | undefined;
+	const leaseSeconds = options.leaseSeconds ?? 900;
+	if (!(Number.isInteger(leaseSeconds) && leaseSeconds >= 5 && leaseSeconds <= 86_400)) {
+		throw new ConfigError(
+			`leaseSeconds must be a whole number of seconds from 5 to 86400 (got ${leaseSeconds}).`,
+		);
+	}
 	const authRetryDelaySeconds = options.authRetryDelaySeconds ?? 900;
 	const maxAuthWaits = options.maxAuthWaits ?? 96;
 	let boss: PgBoss | undefined;
@@ -241,6 +255,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 					supervise: true,
 					schedule: false,
 					migrate: false,
+					// pg-boss finds expired leases in its maintenance pass: at least once a lease.
+					maintenanceIntervalSeconds: Math.min(120, leaseSeconds),
 				});
 				worker.on("error", (err: Error) =>
 					logger.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
@@ -250,7 +266,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 					name: CONVERSATION_LINKS_QUEUE,
 					retryDelay: options.retryDelaySeconds ?? 30,
 					retryBackoff: options.retryBackoff ?? true,
-					expireInSeconds: 900,
+					expireInSeconds: leaseSeconds,
 				});
 				const workOptions = {
 					pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,

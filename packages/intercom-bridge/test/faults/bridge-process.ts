@@ -1,7 +1,7 @@
 /**
  * The bridge as a service process for the fault tests: PostgreSQL store, webhook routes over
  * node:http, and the job runner calling the Intercom emulator at EMULATOR_URL (JOB_CONCURRENCY
- * jobs at once, default 2). Migrates on start (as every instance does), then tells the parent its
+ * jobs at once, default 2; JOB_LEASE_SECONDS, default 900). Migrates on start (as every instance does), then tells the parent its
  * port over IPC.
  */
 import { createServer } from "node:http";
@@ -38,6 +38,7 @@ const runner = createJobRunner({
 	retryDelaySeconds: 1,
 	retryBackoff: false,
 	concurrency: Number(process.env.JOB_CONCURRENCY ?? 2),
+	leaseSeconds: Number(process.env.JOB_LEASE_SECONDS ?? 900),
 });
 await runner.start();
 const address = server.address();

@@ -1,7 +1,8 @@
 /**
  * The service killed with SIGKILL under load, then started again: no acknowledged update or
  * activity is lost, every activity has exactly its one links job (nothing half-written), and the
- * job queue resumes, filling the links (reliability.md X3 c, O1, O2).
+ * job queue resumes, filling the links, also of the jobs the killed worker held, once their lease
+ * is over (reliability.md X3 c, O1, O2).
  */
 import { describe, expect, it } from "vitest";
 import { lostAcknowledged, runLoad, startBridgeProcess, useFaultEnvironment } from "./fault-env.ts";
@@ -13,8 +14,12 @@ describe("service killed with SIGKILL during load", () => {
 	const env = useFaultEnvironment(3000);
 
 	it("loses nothing acknowledged, writes nothing half, and resumes the job queue", async () => {
-		const { databaseUrl, listening, processes, store, apiKey, guids } = env();
-		const first = await startBridgeProcess(databaseUrl, listening.url);
+		const { databaseUrl, listening, processes, store, apiKey, guids, emulator } = env();
+		// A slow Intercom for the first calls, so the worker holds jobs when it is killed.
+		emulator.inject({ kind: "latency", ms: 5000, times: 4 });
+		// A short lease, so the jobs the killed worker held run again within the test.
+		const lease = { JOB_LEASE_SECONDS: "5" };
+		const first = await startBridgeProcess(databaseUrl, listening.url, { env: lease });
 		processes.push(first);
 		const load = runLoad({ urls: [first.url], apiKey, guids, workers: 12 });
 		await sleep(1500);
@@ -24,19 +29,22 @@ describe("service killed with SIGKILL during load", () => {
 		expect(acked).toBeGreaterThan(0);
 		expect(outcomes.every((o) => o.status === 200 || o.status === null)).toBe(true);
 
-		// Jobs a worker had claimed when it died stay `active` until their lease expires.
+		// Jobs the worker had claimed when it died stay `active` until their lease is over.
 		const atKill = await activityJobs(store);
 		const leased = new Set(atKill.activities.filter((a) => a.states?.includes("active")).map((a) => a.id));
+		expect(leased.size).toBeGreaterThan(0);
 
 		// Each worker takes at most 2 jobs a second (pg-boss waits out its polling interval after a
 		// job), and the load leaves a few hundred: 8 of them keep the link check well within its time.
-		const second = await startBridgeProcess(databaseUrl, listening.url, { env: { JOB_CONCURRENCY: "8" } });
+		const second = await startBridgeProcess(databaseUrl, listening.url, {
+			env: { ...lease, JOB_CONCURRENCY: "8" },
+		});
 		processes.push(second);
 		expect(await lostAcknowledged(store, outcomes)).toEqual([]);
 		const after = await activityJobs(store);
 		expect(after.activities.every((a) => a.states?.length === 1)).toBe(true);
 		expect(after.orphanJobs).toBe(0);
-		const missing = await waitForLinks(store, 35_000, leased);
+		const missing = await waitForLinks(store, 45_000);
 		console.info("SIGKILL:", {
 			sent: outcomes.length,
 			acknowledged: acked,
@@ -46,5 +54,8 @@ describe("service killed with SIGKILL during load", () => {
 			missingStates: missing.map((a) => `${a.states?.join()}/${a.retries}`),
 		});
 		expect(missing).toEqual([]);
-	}, 80_000);
+		// The held jobs were run again after their lease: each has its links from a second attempt.
+		const rerun = (await activityJobs(store)).activities.filter((a) => leased.has(a.id));
+		expect(rerun.every((a) => a.comment && a.retries >= 1)).toBe(true);
+	}, 90_000);
 });
