@@ -77,5 +77,16 @@ export function renderCacheSafeScript(settingsUrl: string, options: RenderOption
 
 /** A script that ends the Messenger session (sign-out, consent revoked): clears Intercom's cookies. */
 export function renderShutdownScript(options: { nonce?: string } = {}): string {
-	return scriptTag(`if(typeof window.Intercom==="function"){window.Intercom("shutdown");}`, options.nonce);
+	// Where the Messenger runs, shutdown ends its session. A page without it (a sign-out page) would
+	// leave the session cookie for the next person at the browser: delete it here, on the host and
+	// on each parent domain, since Intercom may have set it on the site's registrable domain.
+	return scriptTag(
+		`(function(){var w=window,d=document;if(typeof w.Intercom==="function"){w.Intercom("shutdown");}` +
+			`var h=location.hostname.split(".");d.cookie.split(";").forEach(function(c){` +
+			`var n=c.split("=")[0].trim();if(n.indexOf("intercom-session-")!==0)return;` +
+			`d.cookie=n+"=;path=/;max-age=0";` +
+			`for(var i=0;i<h.length-1;i++)d.cookie=n+"=;path=/;max-age=0;domain="+h.slice(i).join(".");` +
+			`});})();`,
+		options.nonce,
+	);
 }

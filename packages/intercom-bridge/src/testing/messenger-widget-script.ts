@@ -2,8 +2,11 @@
  * The Messenger stand-in served at `{widget}/{app_id}`: a small script that takes over the
  * `window.Intercom` queue of Intercom's loader snippet, boots from `window.intercomSettings` as the
  * real widget does, draws a launcher (fixed bottom-right), and posts every boot and update to the
- * emulator at `api_base`, which verifies the identity and records it. `window.__intercomEmulator`
- * exposes its state and `settled()` (all pings answered) for tests.
+ * emulator at `api_base`, which verifies the identity and records it. Like the real Messenger it
+ * keeps the conversation session in a first-party `intercom-session-{app_id}` cookie (a week),
+ * which `shutdown` deletes: without a shutdown on sign-out, the next person at the browser would
+ * see the conversations. `window.__intercomEmulator` exposes its state and `settled()` (all pings
+ * answered) for tests.
  */
 
 /** JSON for a `<script>`-free JS literal: `<` escaped so no `</script>` can end the file early. */
@@ -77,10 +80,12 @@ export function messengerWidgetScript(appId: string, defaultApiBase: string): st
 		state.open = false;
 		emit("hide");
 	}
+	var SESSION = "intercom-session-" + APP_ID;
 	function boot(settings) {
 		state.settings = merge(w.intercomSettings, settings);
 		if (!state.settings.app_id) state.settings.app_id = APP_ID;
 		state.booted = true;
+		d.cookie = SESSION + "=" + encodeURIComponent(state.settings.user_id || "visitor") + "; path=/; max-age=604800; SameSite=Lax";
 		draw();
 		return ping("boot");
 	}
@@ -90,6 +95,7 @@ export function messengerWidgetScript(appId: string, defaultApiBase: string): st
 		return ping("update");
 	}
 	function shutdown() {
+		d.cookie = SESSION + "=; path=/; max-age=0";
 		remove(state.launcher); remove(state.panel);
 		state.launcher = null; state.panel = null; state.booted = false; state.open = false; state.settings = null;
 	}

@@ -296,6 +296,13 @@ function spaApp(bridge: IntercomBridge) {
 		if (setCookie) c.header("Set-Cookie", setCookie);
 		return c.json({ ok: true });
 	});
+	// Sign-out as the README shows it: forget the visitor, and end the Messenger session.
+	app.post("/signout", async (c) => {
+		c.header("Set-Cookie", await bridge.contacts.forget(c.req.raw));
+		return c.html(
+			`<!doctype html><html><body><h1>Signed out</h1>${bridge.messenger.shutdownScript()}</body></html>`,
+		);
+	});
 	return app;
 }
 
@@ -330,6 +337,26 @@ describe("Messenger in Chromium: consent gate and lazy loading", () => {
 		);
 		expect(answer).toMatchObject({ agreed: false, shutdown: true });
 		await page.locator("#intercom-emulator-launcher").waitFor({ state: "detached" });
+	});
+
+	it("ends the Messenger session on sign-out: the intercom-session cookie and the visitor cookie go (S6)", async () => {
+		const { bridge } = await bridgeFixture();
+		const url = await serveApp(spaApp(bridge));
+		const { context, page } = await newPage();
+		await page.goto(`${url}/spa`);
+		await page.locator("#intercom-emulator-launcher").waitFor({ state: "visible" });
+		const names = async () => (await context.cookies()).map((c) => c.name).sort();
+		expect(await names()).toEqual(["ib_contact", "intercom-session-abc123"]);
+		// The sign-out page: a form post, as a site's sign-out button would send it.
+		await page.evaluate(() => {
+			const form = document.createElement("form");
+			form.method = "post";
+			form.action = "/signout";
+			document.body.appendChild(form);
+			form.submit();
+		});
+		await page.waitForURL(`${url}/signout`);
+		await expect.poll(names).toEqual([]);
 	});
 
 	it("lazy mode loads the widget only on the first interaction", async () => {
