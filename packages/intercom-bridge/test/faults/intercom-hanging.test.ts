@@ -1,0 +1,94 @@
+/**
+ * Webhooks are answered from the database alone while Intercom hangs and the job runner is busy
+ * waiting for it, on PGlite, whose single connection would serialise everything if a job held it
+ * across an Intercom call (reliability.md W10, O9). Not a timing test: the proof is the order of
+ * events. Every webhook is answered before Intercom has answered anything, while jobs are running.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
+import { createJobRunner, type JobRunner } from "../../src/jobs/create-job-runner.ts";
+import { createLogger } from "../../src/logger.ts";
+import type { Store } from "../../src/store/create-store.ts";
+import { rowsOf } from "../../src/store/database.ts";
+import { createIntercomEmulator } from "../../src/testing/index.ts";
+import { pgliteFactory } from "../harness/databases.ts";
+import {
+	APP_ID,
+	mountRoutes,
+	type RequestFn,
+	requestBuilder,
+	seedSite,
+	webhookStore,
+} from "../webhooks/webhook-testbed.ts";
+import { TOKEN } from "./fault-env.ts";
+
+/** How long every Intercom call hangs: far longer than the webhooks below take on any machine. */
+const HANG_MS = 12_000;
+
+describe("Intercom hanging while webhooks arrive", () => {
+	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
+	let store: Store;
+	let runner: JobRunner;
+	let send: RequestFn;
+	let build: ReturnType<typeof requestBuilder>;
+
+	beforeAll(async () => {
+		store = await webhookStore(pgliteFactory);
+		const { site, apiKey } = await seedSite(store);
+		await store.setSetting(site.id, "accessToken", TOKEN);
+		send = await mountRoutes({ store, basePath: "/intercom", webhooks: { dedupWindowMs: 0 } });
+		build = requestBuilder("/intercom", apiKey);
+		runner = createJobRunner({
+			store,
+			logger: createLogger({ level: "silent" }),
+			endpoints: (region) => emulator.endpoints(region),
+			fetch: emulator.fetch,
+			createClient: ({ token, region, endpoints, logger, fetch }) =>
+				createIntercomClient({ token, region, endpoints, logger, fetch, timeoutMs: HANG_MS * 2 }),
+			pollingIntervalSeconds: 0.5,
+			concurrency: 4,
+		});
+		await runner.start();
+	});
+
+	afterAll(async () => {
+		await runner?.stop();
+		await store?.close();
+	});
+
+	it("answers every webhook before Intercom answers anything, with jobs waiting on it meanwhile", async () => {
+		emulator.inject({ kind: "latency", ms: HANG_MS, times: 1000 });
+		const contacts = await Promise.all(Array.from({ length: 20 }, () => store.createContact()));
+		const jobsActive = async () =>
+			rowsOf<{ n: number }>(
+				await store.db.execute(
+					sql`select count(*)::int as n from pgboss.job where name = 'intercom-bridge-conversation-links' and state = 'active'`,
+				),
+			)[0]?.n ?? 0;
+		const statuses: number[] = [];
+		let busyDuringLoad = 0;
+		// In waves: the first activities' jobs are taken (and hang on Intercom) while later ones arrive.
+		for (let wave = 0; wave < 6; wave++) {
+			const answers = await Promise.all(
+				contacts.slice(0, 10).map((contact, i) =>
+					send(
+						build("/logactivity", {
+							body: { ContactGUID: contact.guid, ActivityType: "pagevisit", ActivityValue: `w${wave}-${i}` },
+						}),
+					),
+				),
+			);
+			statuses.push(...answers.map((r) => r.status));
+			busyDuringLoad = Math.max(busyDuringLoad, await jobsActive());
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		const answeredAt = Date.now();
+		expect(statuses).toEqual(statuses.map(() => 200));
+		// Jobs were running, each waiting on Intercom, while the webhooks went through.
+		expect(busyDuringLoad).toBeGreaterThan(0);
+		// Intercom had not answered one call when the last webhook was answered.
+		const firstIntercomAnswer = Math.min(...emulator.requests.filter((r) => r.path !== "/").map((r) => r.at));
+		expect(firstIntercomAnswer === Number.POSITIVE_INFINITY || firstIntercomAnswer > answeredAt).toBe(true);
+	}, 60_000);
+});
