@@ -22,6 +22,7 @@ a { color: var(--brand-dark); }
 .topbar label { font-size: 13px; color: #cbd2dc; }
 .topbar select { background: #1f2937; color: #f3f4f6; border-color: #374151; }
 .user { font-size: 13px; color: #cbd2dc; }
+.user a { color: inherit; text-decoration: underline dotted; }
 .shell { display: grid; grid-template-columns: 220px minmax(0, 1fr); min-height: calc(100vh - 52px); }
 .sidenav { background: var(--panel); border-right: 1px solid var(--line); padding: 20px 12px; }
 .sidenav h2 { font-size: 11px; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); margin: 16px 10px 6px; }

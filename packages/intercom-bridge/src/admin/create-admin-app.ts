@@ -19,6 +19,7 @@ import { ConfigError, IntercomBridgeError } from "../errors.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
+import { registerAccountRoutes } from "./account-routes.ts";
 import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { registerAuditRoutes } from "./audit-routes.ts";
@@ -166,6 +167,7 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 	registerWebhookRoutes(app, deps);
 	registerAuditRoutes(app, deps);
 	registerJobRoutes(app, deps);
+	registerAccountRoutes(app, deps);
 	registerContactRoutes(app, deps);
 	registerCatalogRoutes(app, deps);
 	app.notFound((c) => {

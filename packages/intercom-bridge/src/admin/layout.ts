@@ -101,7 +101,7 @@ export function page(c: Context<AdminEnv>, deps: AdminDeps, options: PageOptions
 	</form>`
 			: ""
 	}
-	<span class="user">${user.email}${role ? html` · ${role === "modify" ? "can modify" : "read only"}` : ""}</span>
+	<span class="user"><a href="${deps.basePath}/account" title="Your account">${user.email}</a>${role ? html` · ${role === "modify" ? "can modify" : "read only"}` : ""}</span>
 	<form method="post" action="${deps.basePath}/logout">${csrfField(c)}<button class="btn small" type="submit">Sign out</button></form>
 </header>
 <div class="shell">

@@ -169,6 +169,23 @@ describe("intercom-bridge CLI", () => {
 		const admins = JSON.parse((await cli(dataDir, ["admin-users", "list", "--json"])).stdout);
 		expect(admins[0].roles).toEqual([{ siteId: sites[1].id, role: "read" }]);
 		expect((await cli(dataDir, ["admin-users", "add", "x@example.com", "--role", "owner"])).code).toBe(2);
+		const reset = await cli(dataDir, ["admin-users", "set-password", "admin@example.com"]);
+		expect(reset.code).toBe(0);
+		expect(reset.stdout).toMatch(
+			/New password set for admin@example.com; their console sessions have ended\.\nPassword \(shown once\): \S{24}/,
+		);
+		const chosen = await cli(dataDir, [
+			"admin-users",
+			"set-password",
+			"admin@example.com",
+			"--password",
+			"short",
+		]);
+		expect(chosen.code).toBe(1);
+		expect(chosen.stderr).toContain("at least 12 characters");
+		const unknown = await cli(dataDir, ["admin-users", "set-password", "nobody@example.com"]);
+		expect(unknown.code).toBe(1);
+		expect(unknown.stderr).toContain('No administrator with email "nobody@example.com"');
 	});
 
 	it("never writes a secret in plain text to the data directory", async () => {

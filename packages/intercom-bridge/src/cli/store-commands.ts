@@ -371,6 +371,24 @@ function registerAdminCommands(program: Command, io: CliIo, withStore: WithStore
 			}),
 		);
 	admins
+		.command("set-password <email>")
+		.description(
+			"set a new password (generated and printed once without --password) and end the administrator's sessions",
+		)
+		.option("--password <password>", "at least 12 characters")
+		.action((email: string, opts: { password?: string }) =>
+			withStore(async (store) => {
+				try {
+					const { user, generatedPassword } = await store.resetAdminPassword(email, opts.password);
+					io.stdout(`New password set for ${user.email}; their console sessions have ended.`);
+					if (generatedPassword) io.stdout(`Password (shown once): ${generatedPassword}`);
+				} catch (err) {
+					if (err instanceof NotFoundError) throw new ValidationError((err as Error).message, "email");
+					throw err;
+				}
+			}),
+		);
+	admins
 		.command("list")
 		.description("list administrators and their roles")
 		.addOption(jsonOption())

@@ -1,9 +1,9 @@
 /** Administrators of the console: email, scrypt password hash, and a role per site (or on all sites). */
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
 import { generatePassword, hashPassword, verifyPassword } from "../crypto/password.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isValidEmail } from "./contact-fields.ts";
-import { adminUserRoles, adminUsers } from "./schema.ts";
+import { adminSessions, adminUserRoles, adminUsers } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 export type AdminRole = "read" | "modify";
@@ -27,7 +27,7 @@ export function createAdminUserStore(ctx: StoreContext) {
 			.orderBy(asc(adminUserRoles.siteId));
 	}
 
-	return {
+	const api = {
 		/**
 		 * Adds an administrator. Without a password one is generated and returned (show it once).
 		 * Without `siteId` the role applies to every site.
@@ -126,6 +126,43 @@ export function createAdminUserStore(ctx: StoreContext) {
 			};
 		},
 
+		/**
+		 * Sets a new password for the administrator with this email (generated when omitted, and
+		 * returned to show once) and ends all their console sessions: the way back in when the
+		 * password is lost or known to someone else. @throws NotFoundError; ValidationError (too short)
+		 */
+		async resetAdminPassword(
+			email: string,
+			password?: string,
+		): Promise<{ user: AdminUser; generatedPassword: string | null }> {
+			const [row] = await guard(() =>
+				db
+					.select({ id: adminUsers.id })
+					.from(adminUsers)
+					.where(sql`lower(${adminUsers.email}) = ${email.trim().toLowerCase()}`),
+			);
+			if (!row) throw new NotFoundError(`No administrator with email "${email}".`);
+			const generatedPassword = password === undefined ? generatePassword() : null;
+			await api.setAdminPassword(row.id, password ?? generatedPassword ?? "");
+			await api.endAdminSessions(row.id);
+			const user = (await api.listAdminUsers()).find((u) => u.id === row.id);
+			if (!user) throw new NotFoundError(`No administrator with email "${email}".`);
+			return { user, generatedPassword };
+		},
+
+		/** Ends an administrator's console sessions, all or all but the one with `exceptTokenHash`. */
+		async endAdminSessions(userId: number, exceptTokenHash?: string): Promise<void> {
+			await guard(() =>
+				db
+					.delete(adminSessions)
+					.where(
+						exceptTokenHash === undefined
+							? eq(adminSessions.userId, userId)
+							: and(eq(adminSessions.userId, userId), ne(adminSessions.tokenHash, exceptTokenHash)),
+					),
+			);
+		},
+
 		/** Replaces a user's password. @throws NotFoundError */
 		async setAdminPassword(userId: number, password: string): Promise<void> {
 			if (password.length < 12)
@@ -141,6 +178,7 @@ export function createAdminUserStore(ctx: StoreContext) {
 			if (!rows[0]) throw new NotFoundError(`Administrator ${userId} not found.`);
 		},
 	};
+	return api;
 }
 
 /** A valid hash of a random password, so unknown emails cost the same scrypt work. */
