@@ -4,12 +4,11 @@
  * (reliability.md W10, O5, X3 d).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
-import { createJobRunner, type JobRunner } from "../../src/jobs/create-job-runner.ts";
-import { createLogger } from "../../src/logger.ts";
+import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory } from "../harness/databases.ts";
+import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
 import { APP_ID, mountRoutes, type RequestFn, seedSite, webhookStore } from "../webhooks/webhook-testbed.ts";
 import { TOKEN } from "./fault-env.ts";
 import { activityJobs, waitForLinks } from "./jobs-state.ts";
@@ -29,23 +28,9 @@ describe("Intercom failing while activities arrive", () => {
 		apiKey = seeded.apiKey;
 		await store.setSetting(seeded.site.id, "accessToken", TOKEN);
 		send = await mountRoutes({ store, basePath: "/intercom", webhooks: {} });
-		runner = createJobRunner({
-			store,
-			logger: createLogger({ level: "silent" }),
-			endpoints: (region) => emulator.endpoints(region),
-			// Short deadlines and few client retries, so the faults reach the job's own retries quickly.
-			fetch: emulator.fetch,
-			createClient: ({ token, region, endpoints, logger, fetch }) =>
-				createIntercomClient({
-					token,
-					region,
-					endpoints,
-					logger,
-					fetch,
-					timeoutMs: 300,
-					maxRetries: 1,
-				}),
-			pollingIntervalSeconds: 0.5,
+		// Short deadlines and few client retries, so the faults reach the job's own retries quickly.
+		runner = emulatorJobRunner(store, emulator, {
+			client: { timeoutMs: 300, maxRetries: 1 },
 			retryDelaySeconds: 1,
 			retryBackoff: false,
 		});

@@ -6,13 +6,12 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
-import { createJobRunner, type JobRunner } from "../../src/jobs/create-job-runner.ts";
-import { createLogger } from "../../src/logger.ts";
+import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory } from "../harness/databases.ts";
+import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
 import {
 	APP_ID,
 	mountRoutes,
@@ -39,16 +38,7 @@ describe("Intercom hanging while webhooks arrive", () => {
 		await store.setSetting(site.id, "accessToken", TOKEN);
 		send = await mountRoutes({ store, basePath: "/intercom", webhooks: { dedupWindowMs: 0 } });
 		build = requestBuilder("/intercom", apiKey);
-		runner = createJobRunner({
-			store,
-			logger: createLogger({ level: "silent" }),
-			endpoints: (region) => emulator.endpoints(region),
-			fetch: emulator.fetch,
-			createClient: ({ token, region, endpoints, logger, fetch }) =>
-				createIntercomClient({ token, region, endpoints, logger, fetch, timeoutMs: HANG_MS * 2 }),
-			pollingIntervalSeconds: 0.5,
-			concurrency: 4,
-		});
+		runner = emulatorJobRunner(store, emulator, { concurrency: 4, client: { timeoutMs: HANG_MS * 2 } });
 		await runner.start();
 	});
 

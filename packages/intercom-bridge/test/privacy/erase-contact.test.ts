@@ -7,15 +7,14 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/errors.ts";
-import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
-import { createJobRunner, type JobRunner } from "../../src/jobs/create-job-runner.ts";
-import { createLogger } from "../../src/logger.ts";
+import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import { eraseContact, erasedGuidHash, isErased } from "../../src/privacy/erase-contact.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
+import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
 import {
 	APP_ID,
 	mountRoutes,
@@ -122,15 +121,7 @@ describe.each([pgliteFactory, postgresFactory])("erasing a contact on $kind", (f
 	it("deletes the person in Intercom, user and lead, from the background job", async () => {
 		const { guid, inIntercom } = await ada();
 		await eraseContact(store, guid, { actor: "dpo@example.com" });
-		runner = createJobRunner({
-			store,
-			logger: createLogger({ level: "silent" }),
-			endpoints: (region) => emulator.endpoints(region),
-			fetch: emulator.fetch,
-			createClient: ({ token, region, endpoints, logger, fetch }) =>
-				createIntercomClient({ token, region, endpoints, logger, fetch }),
-			pollingIntervalSeconds: 0.5,
-		});
+		runner = emulatorJobRunner(store, emulator);
 		await runner.start();
 		const ids = new Set(inIntercom.map((c) => c.id));
 		for (const deadline = Date.now() + 15_000; ; ) {
