@@ -97,6 +97,18 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 	// A pg-boss instance that only sends (it never works jobs); loaded on first use so that importing
 	// the bridge loads no database driver (pg-boss requires pg).
 	let boss: PgBoss | undefined;
+	/** Inserts a job with the caller's transaction, so it commits (or not) with the caller's work. */
+	async function sendInTransaction(
+		tx: Tx,
+		name: string,
+		data: object,
+		options: Pick<PgBoss.SendOptions, "retryLimit" | "retryDelay" | "retryBackoff">,
+	): Promise<string> {
+		if (!boss) throw new StoreUnavailableError("The job queue is not ready; call ensure() first and retry.");
+		const id = await boss.send(name, { ...data }, { ...options, db: drizzleBossDb(tx) });
+		if (!id) throw new StoreUnavailableError(`The job queue ${name} is missing; retry later.`);
+		return id;
+	}
 	const queue: JobQueue = {
 		ensure() {
 			ready ??= (async () => {
@@ -155,38 +167,14 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 			});
 			return ready;
 		},
-		async enqueueConversationLinks(tx, data, options) {
-			if (!boss)
-				throw new StoreUnavailableError("The job queue is not ready; call ensure() first and retry.");
-			const id = await boss.send(
-				CONVERSATION_LINKS_QUEUE,
-				{ ...data },
-				{
-					db: drizzleBossDb(tx),
-					retryLimit: options.maxAttempts - 1,
-				},
-			);
-			if (!id)
-				throw new StoreUnavailableError(`The job queue ${CONVERSATION_LINKS_QUEUE} is missing; retry later.`);
-			return id;
-		},
-		async enqueueContactErasure(tx, data) {
-			if (!boss)
-				throw new StoreUnavailableError("The job queue is not ready; call ensure() first and retry.");
-			const id = await boss.send(
-				CONTACT_ERASURE_QUEUE,
-				{ ...data },
-				{
-					db: drizzleBossDb(tx),
-					retryLimit: CONTACT_ERASURE_ATTEMPTS - 1,
-					retryDelay: 60,
-					retryBackoff: true,
-				},
-			);
-			if (!id)
-				throw new StoreUnavailableError(`The job queue ${CONTACT_ERASURE_QUEUE} is missing; retry later.`);
-			return id;
-		},
+		enqueueConversationLinks: (tx, data, options) =>
+			sendInTransaction(tx, CONVERSATION_LINKS_QUEUE, data, { retryLimit: options.maxAttempts - 1 }),
+		enqueueContactErasure: (tx, data) =>
+			sendInTransaction(tx, CONTACT_ERASURE_QUEUE, data, {
+				retryLimit: CONTACT_ERASURE_ATTEMPTS - 1,
+				retryDelay: 60,
+				retryBackoff: true,
+			}),
 	};
 	queues.set(store, queue);
 	return queue;
