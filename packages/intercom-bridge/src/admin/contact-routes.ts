@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import { NotFoundError } from "../errors.ts";
+import { getErasureBacklog, redriveDeadErasures } from "../jobs/job-backlog.ts";
 import { eraseContact } from "../privacy/erase-contact.ts";
 import { REGIONS } from "../settings/setting-keys.ts";
 import { CONTACT_FIELD_NAMES } from "../store/contact-fields.ts";
@@ -14,7 +15,7 @@ import { isGuid } from "../store/contact-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { postRoute, requireModify } from "./admin-routing.ts";
 import { contactPage } from "./contact-page.ts";
-import { notice, page } from "./layout.ts";
+import { csrfField, notice, page } from "./layout.ts";
 import { canModifyShared, visibleSites } from "./roles.ts";
 
 const PAGE_SIZE = 25;
@@ -41,10 +42,26 @@ export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 			c.req.query("erased") === "1"
 				? notice(
 						"ok",
-						"The contact was erased here. Its deletion in Intercom runs in the background (see the log if Intercom refuses).",
+						"The contact was erased here. Its deletion in Intercom runs in the background; a failure shows here.",
 					)
 				: "";
-		const body = html`${erased}<h1>Contacts</h1>
+		const asked = c.req.query("erasures") ?? "";
+		const redriven = /^\d{1,6}$/.test(asked) ? asked : null;
+		const erasures = await getErasureBacklog(deps.store);
+		const erasureNotice =
+			erasures.dead > 0
+				? notice(
+						"error",
+						html`${erasures.dead} erasure${erasures.dead === 1 ? "" : "s"} in Intercom failed for good, so the person may still be there (last error: ${erasures.lastError}). Fix the cause (a site's token, usually), then ${
+							canModifyShared(c.get("user"))
+								? html`<form class="inline" method="post" action="${deps.basePath}/contacts/erasures/redrive">${csrfField(c)}<button class="btn small" type="submit">run them again</button></form>`
+								: "ask an administrator who may modify every site to run them again"
+						}, or delete the people in Intercom by hand.`,
+					)
+				: redriven
+					? notice("ok", `${redriven} erasure${redriven === "1" ? "" : "s"} queued again.`)
+					: "";
+		const body = html`${erased}${erasureNotice}<h1>Contacts</h1>
 <p class="lead">${list.total} contact${list.total === 1 ? "" : "s"}${search ? html` matching “${search}”` : ""}, newest first.</p>
 <form class="card inline" method="get" action="${deps.basePath}/contacts" role="search">
 	<label for="q">Search</label>
@@ -99,6 +116,13 @@ ${
 				canErase: canModifyShared(c.get("user")),
 			}),
 		);
+	});
+
+	postRoute(app, "/contacts/erasures/redrive", async (c) => {
+		requireModify(canModifyShared(c.get("user")));
+		const count = await redriveDeadErasures(deps.store);
+		deps.logger.info({ count, actor: c.get("user").id }, "admin queued failed erasures again");
+		return c.redirect(`${deps.basePath}/contacts?erasures=${count}`, 303);
 	});
 
 	postRoute(app, "/contacts/:guid/erase", async (c) => {

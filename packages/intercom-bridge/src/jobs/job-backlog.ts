@@ -10,7 +10,7 @@
 import { sql } from "drizzle-orm";
 import type { Store } from "../store/create-store.ts";
 import { rowsOf } from "../store/database.ts";
-import { CONVERSATION_LINKS_QUEUE, PG_BOSS_SCHEMA } from "./job-queue.ts";
+import { CONTACT_ERASURE_QUEUE, CONVERSATION_LINKS_QUEUE, PG_BOSS_SCHEMA } from "./job-queue.ts";
 
 /** Counts of the links queue, for one site or all. */
 export interface JobBacklog {
@@ -182,6 +182,49 @@ export async function redriveDeadJobs(
 				-- pg-boss drops jobs that wait past keep_until: give the new run the usual 14 days.
 				keep_until = greatest(keep_until, now() + interval '14 days')
 			where name = ${queue} and state = 'failed' and ${forSite(options.siteId)} ${which}
+			returning id::text as id`),
+	);
+	return rows.length;
+}
+
+/** The erasures in Intercom (one job per erased contact, across all sites' workspaces). */
+export interface ErasureBacklog {
+	/** Waiting or running (retried with growing delays for about two days). */
+	pending: number;
+	/** Gave up: the person may still be in Intercom. */
+	dead: number;
+	/** The latest dead job's error, for the notice. */
+	lastError: string | null;
+}
+
+/** The backlog of the erasure queue. */
+export async function getErasureBacklog(store: Store): Promise<ErasureBacklog> {
+	if (!(await hasQueueTable(store))) return { pending: 0, dead: 0, lastError: null };
+	const [row] = rowsOf<{ pending: number; dead: number; output: unknown }>(
+		await store.db.execute(sql`
+			select
+				count(*) filter (where state in ('created', 'retry', 'active'))::int as pending,
+				count(*) filter (where state = 'failed')::int as dead,
+				(array_agg(output order by completed_on desc) filter (where state = 'failed'))[1] as output
+			from ${job} j
+			where name = ${CONTACT_ERASURE_QUEUE} and state in ('created', 'retry', 'active', 'failed')`),
+	);
+	return {
+		pending: row?.pending ?? 0,
+		dead: row?.dead ?? 0,
+		lastError: row && row.dead > 0 ? errorText(row.output) : null,
+	};
+}
+
+/** Runs every dead erasure job again, with all its attempts. @returns how many were queued. */
+export async function redriveDeadErasures(store: Store): Promise<number> {
+	if (!(await hasQueueTable(store))) return 0;
+	const rows = rowsOf<{ id: string }>(
+		await store.db.execute(sql`
+			update ${job} as j
+			set state = 'retry', retry_count = 0, start_after = now(), started_on = null,
+				completed_on = null, output = null, keep_until = greatest(keep_until, now() + interval '14 days')
+			where name = ${CONTACT_ERASURE_QUEUE} and state = 'failed'
 			returning id::text as id`),
 	);
 	return rows.length;

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { getJobBacklog } from "../jobs/job-backlog.ts";
+import { getErasureBacklog, getJobBacklog } from "../jobs/job-backlog.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 
@@ -62,7 +62,11 @@ export function createServiceApp(store: Store, health?: () => Record<string, unk
 			c.header("Cache-Control", "no-store");
 			// The links backlog (counts only), for monitoring; a failure to read it is not ill health.
 			const jobs = await getJobBacklog(store).catch(() => null);
-			return c.json({ status: "ok", database: store.kind, jobs, ...health?.() });
+			const erasures = await getErasureBacklog(store).then(
+				({ pending, dead }) => ({ pending, dead }),
+				() => null,
+			);
+			return c.json({ status: "ok", database: store.kind, jobs, erasures, ...health?.() });
 		} catch {
 			return c.json({ status: "unavailable", database: store.kind }, 503, { "Retry-After": "5" });
 		}

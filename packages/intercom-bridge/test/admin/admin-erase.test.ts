@@ -1,6 +1,10 @@
 /** Erasing a contact from the console (reliability.md P3): who may, and what the page says. */
+
+import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isErased } from "../../src/privacy/erase-contact.ts";
+import { getErasureBacklog } from "../../src/jobs/job-backlog.ts";
+import { eraseContact, isErased } from "../../src/privacy/erase-contact.ts";
+import { createServiceApp } from "../../src/server/start-server.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -51,5 +55,28 @@ describe("erasing a contact", () => {
 		const csrf = await b.csrf(`/admin/contacts/${contact.guid}`);
 		expect((await b.post("/admin/contacts/not-a-guid/erase", { _csrf: csrf })).status).toBe(404);
 		expect(await f.store.getContact(contact.guid)).not.toBeNull();
+	});
+
+	it("shows erasures that failed in Intercom for good, and runs them again", async () => {
+		const contact = await f.store.createContact({ email: "ada@example.com" });
+		await eraseContact(f.store, contact.guid, { actor: "dpo@example.com" });
+		// As pg-boss leaves a job whose attempts are used up (two days of them, in production).
+		await f.store.db.execute(sql`
+			update pgboss.job set state = 'failed', completed_on = now(),
+				output = '{"name":"IntercomAuthError","message":"Intercom refused the token."}'::jsonb
+			where name = 'intercom-bridge-contact-erasure'`);
+		const b = browser(f.app);
+		await b.signIn();
+		const list = await (await b.get("/admin/contacts")).text();
+		expect(list).toContain("1 erasure in Intercom failed for good");
+		expect(list).toContain("IntercomAuthError: Intercom refused the token.");
+		const csrf = await b.csrf("/admin/contacts");
+		const res = await b.post("/admin/contacts/erasures/redrive", { _csrf: csrf });
+		expect(res.status).toBe(303);
+		expect(res.headers.get("location")).toBe("/admin/contacts?erasures=1");
+		expect(await (await b.get("/admin/contacts?erasures=1")).text()).toContain("1 erasure queued again.");
+		expect(await getErasureBacklog(f.store)).toEqual({ pending: 1, dead: 0, lastError: null });
+		const health = await createServiceApp(f.store).request("/healthz");
+		expect(await health.json()).toMatchObject({ erasures: { pending: 1, dead: 0 } });
 	});
 });
