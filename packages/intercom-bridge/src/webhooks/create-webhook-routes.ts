@@ -5,9 +5,9 @@
  * - `POST /logactivity` (or PUT): a Series logs an activity (conversation links follow from a job);
  * - `POST /webhooks`: signed Developer Hub notifications (`HEAD`/`GET` answer 200 for Intercom's probe).
  *
- * Every request goes: the client address's limits (429) → site by Host (unknown or disabled: 404) → content type (415) → body within
- * the limit (413) → authentication over the raw bytes (401) → JSON (400) → the handler, whose
- * database work is one transaction. Failures are JSON `{ "error": { "code", "message" } }`; a lost
+ * Every request goes: the client address's limits (429) → site by Host (unknown or disabled: 404)
+ * → content type (415) → body within the limit (413) → authentication over the raw bytes (401) →
+ * JSON (400) → the handler, whose database work is one transaction. Failures are JSON `{ "error": { "code", "message" } }`; a lost
  * database is 503 with `Retry-After`.
  *
  * Limits per client address (reliability W16): an address that failed authentication
