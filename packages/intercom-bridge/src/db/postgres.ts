@@ -30,6 +30,11 @@ export interface PostgresStoreOptions {
 	now?: () => number;
 	/** Log pool errors (idle clients that lost their connection). */
 	onPoolError?: (err: Error) => void;
+	/**
+	 * How long `close()` waits for connections still in use (a query stuck on a lock, a transaction
+	 * left open) before it cuts them (ms). Default 5000.
+	 */
+	closeTimeoutMs?: number;
 }
 
 /** A connection URL with its password replaced by `***`, safe to print. */
@@ -45,7 +50,7 @@ export function redactConnectionString(url: string): string {
 
 /** Opens a pool as a {@link Database}. */
 export function openPostgres(
-	options: Pick<PostgresStoreOptions, "connectionString" | "pool" | "max" | "onPoolError">,
+	options: Pick<PostgresStoreOptions, "connectionString" | "pool" | "max" | "onPoolError" | "closeTimeoutMs">,
 ): Database {
 	if (!options.pool && !options.connectionString) {
 		throw new ConfigError("postgresStore needs connectionString (DATABASE_URL) or pool.");
@@ -76,7 +81,25 @@ export function openPostgres(
 		async close() {
 			if (closed || !ownPool) return;
 			closed = true;
-			await pool.end();
+			// pool.end() waits for every checked-out connection to come back, which a stuck query
+			// never does: shutting down would then hang. Past the bound, the sockets are cut; their
+			// queries fail and PostgreSQL rolls their transactions back.
+			const ended = pool.end();
+			let timer: ReturnType<typeof setTimeout> | undefined;
+			const late = new Promise<"late">((resolve) => {
+				timer = setTimeout(() => resolve("late"), options.closeTimeoutMs ?? 5000);
+			});
+			const outcome = await Promise.race([ended.then(() => "ended" as const), late]);
+			clearTimeout(timer);
+			if (outcome === "ended") return;
+			// pg's Pool has no public way to cut its clients; its client list is the one handle.
+			const clients = (
+				pool as unknown as { _clients?: Array<{ connection?: { stream?: { destroy(): void } } }> }
+			)._clients;
+			for (const client of clients ?? []) client.connection?.stream?.destroy();
+			// A client cut while checked out is never given back, so pool.end() would still wait for
+			// it: the pool is left behind, with no socket to keep the process alive.
+			ended.catch(() => {});
 		},
 	};
 }
