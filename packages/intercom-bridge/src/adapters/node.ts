@@ -204,8 +204,8 @@ export const nodeVisitorRequest = (req: NodeRequest): VisitorRequest => new Node
 /**
  * The Messenger script for a page served by node:http; sets the visitor cookie on `res` when needed
  * (a new visitor, or a contact merged into another), and `Cache-Control: private, no-store` when
- * the script names the visitor (do not mark such a page public afterwards). A known visitor seen moments ago costs a few
- * map look-ups: no query, no HMAC, and no Fetch `Request` is built.
+ * the script names the visitor (do not mark such a page public afterwards). A known visitor seen
+ * moments ago costs a few map look-ups: no query, no HMAC, and no Fetch `Request` is built.
  */
 export async function nodeMessengerScript(
 	bridge: IntercomBridge,

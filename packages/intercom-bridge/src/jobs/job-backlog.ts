@@ -7,7 +7,7 @@
  * writes the same table). Before the queue exists (no webhook or runner has started yet) every
  * count is 0. pg-boss keeps finished jobs, dead ones included, for its retention (7 days).
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Store } from "../store/create-store.ts";
 import { rowsOf } from "../store/database.ts";
 import { CONTACT_ERASURE_QUEUE, CONVERSATION_LINKS_QUEUE, PG_BOSS_SCHEMA } from "./job-queue.ts";
@@ -47,11 +47,35 @@ export interface DeadJob {
 const job = sql.raw(`${PG_BOSS_SCHEMA}.job`);
 const queue = CONVERSATION_LINKS_QUEUE;
 
+// Stores whose job table was found: it is never dropped, so it is looked up once, not per call.
+const withQueueTable = new WeakSet<Store>();
+
 async function hasQueueTable(store: Store): Promise<boolean> {
+	if (withQueueTable.has(store)) return true;
 	const rows = rowsOf<{ t: string | null }>(
 		await store.db.execute(sql`select to_regclass(${`${PG_BOSS_SCHEMA}.job`})::text as t`),
 	);
+	if (rows[0]?.t) withQueueTable.add(store);
 	return Boolean(rows[0]?.t);
+}
+
+/**
+ * Queues dead jobs of `name` (those `where` selects) again: the attempts start over (retry_count
+ * 0, and the retry delay with them), now rather than after a delay. @returns how many.
+ */
+async function redrive(store: Store, name: string, where: SQL): Promise<number> {
+	if (!(await hasQueueTable(store))) return 0;
+	const rows = rowsOf<{ id: string }>(
+		await store.db.execute(sql`
+			update ${job} as j
+			set state = 'retry', retry_count = 0, start_after = now(), started_on = null,
+				completed_on = null, output = null,
+				-- pg-boss drops jobs that wait past keep_until: give the new run the usual 14 days.
+				keep_until = greatest(keep_until, now() + interval '14 days')
+			where name = ${name} and state = 'failed' and ${where}
+			returning id::text as id`),
+	);
+	return rows.length;
 }
 
 /** A condition on the job (aliased `j`) being of the site, or true. */
@@ -164,27 +188,15 @@ export async function redriveDeadJobs(
 	store: Store,
 	options: { siteId: number; ids?: string[] },
 ): Promise<number> {
-	if (!(await hasQueueTable(store))) return 0;
 	const ids = options.ids?.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
 	if (ids && ids.length === 0) return 0;
 	const which = ids
-		? sql`and id in (${sql.join(
+		? sql`id in (${sql.join(
 				ids.map((id) => sql`${id}::uuid`),
 				sql`, `,
 			)})`
-		: sql``;
-	// The attempts start over (retry_count 0) and the retry delay with them; now, not after a delay.
-	const rows = rowsOf<{ id: string }>(
-		await store.db.execute(sql`
-			update ${job} as j
-			set state = 'retry', retry_count = 0, start_after = now(), started_on = null,
-				completed_on = null, output = null,
-				-- pg-boss drops jobs that wait past keep_until: give the new run the usual 14 days.
-				keep_until = greatest(keep_until, now() + interval '14 days')
-			where name = ${queue} and state = 'failed' and ${forSite(options.siteId)} ${which}
-			returning id::text as id`),
-	);
-	return rows.length;
+		: sql`true`;
+	return redrive(store, queue, sql`${forSite(options.siteId)} and ${which}`);
 }
 
 /** The erasures in Intercom (one job per erased contact, across all sites' workspaces). */
@@ -217,15 +229,5 @@ export async function getErasureBacklog(store: Store): Promise<ErasureBacklog> {
 }
 
 /** Runs every dead erasure job again, with all its attempts. @returns how many were queued. */
-export async function redriveDeadErasures(store: Store): Promise<number> {
-	if (!(await hasQueueTable(store))) return 0;
-	const rows = rowsOf<{ id: string }>(
-		await store.db.execute(sql`
-			update ${job} as j
-			set state = 'retry', retry_count = 0, start_after = now(), started_on = null,
-				completed_on = null, output = null, keep_until = greatest(keep_until, now() + interval '14 days')
-			where name = ${CONTACT_ERASURE_QUEUE} and state = 'failed'
-			returning id::text as id`),
-	);
-	return rows.length;
-}
+export const redriveDeadErasures = (store: Store): Promise<number> =>
+	redrive(store, CONTACT_ERASURE_QUEUE, sql`true`);
