@@ -30,6 +30,11 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 const PREFIX = "[intercom-bridge]";
 
+/** An error's message as users see it: without the `[intercom-bridge]` prefix of logs and stacks. */
+export function publicMessage(err: Error): string {
+	return err.message.startsWith(`${PREFIX} `) ? err.message.slice(PREFIX.length + 1) : err.message;
+}
+
 /** Base class of every error this package throws on purpose. */
 export class IntercomBridgeError extends Error {
 	readonly code: ErrorCode;

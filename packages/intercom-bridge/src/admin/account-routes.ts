@@ -6,7 +6,7 @@
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { ValidationError } from "../errors.ts";
+import { publicMessage, ValidationError } from "../errors.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute } from "./admin-routing.ts";
 import { csrfField, type Markup, notice, page } from "./layout.ts";
@@ -67,7 +67,7 @@ export function registerAccountRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		try {
 			await deps.store.setAdminPassword(user.id, password);
 		} catch (err) {
-			if (err instanceof ValidationError) return fail(err.message.replace(/^\[intercom-bridge\] /, ""));
+			if (err instanceof ValidationError) return fail(publicMessage(err));
 			throw err;
 		}
 		await deps.store.endAdminSessions(user.id, c.get("session").tokenHash);

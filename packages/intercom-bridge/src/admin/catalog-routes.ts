@@ -5,7 +5,7 @@
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { ConflictError, NotFoundError, publicMessage, ValidationError } from "../errors.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify } from "./admin-routing.ts";
 import { renameActivityType, updateConsent } from "./catalog-store.ts";
@@ -16,7 +16,7 @@ import { canModifyShared, visibleSites } from "./roles.ts";
 type Errors = Record<string, string>;
 const clean = (err: unknown) => {
 	if (err instanceof ValidationError || err instanceof ConflictError || err instanceof NotFoundError) {
-		return err.message.replace(/^\[intercom-bridge\] /, "");
+		return publicMessage(err);
 	}
 	throw err;
 };

@@ -15,7 +15,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
-import { ConfigError, IntercomBridgeError } from "../errors.ts";
+import { ConfigError, IntercomBridgeError, publicMessage } from "../errors.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
@@ -128,9 +128,7 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 		if (status >= 500)
 			deps.logger.error({ err: { name: err.name, message: err.message } }, "admin console error");
 		const message =
-			status >= 500
-				? "Something went wrong; the details are in the server log."
-				: err.message.replace(/^\[intercom-bridge\] /, "");
+			status >= 500 ? "Something went wrong; the details are in the server log." : publicMessage(err);
 		const body = html`<main class="login card" id="main"><h1>${status === 404 ? "Not found" : status === 403 ? "Not allowed" : "Error"}</h1>
 <p>${message}</p><p><a class="btn" href="${deps.basePath}">Back to the console</a></p></main>`;
 		return c.html(documentShell(c, deps, "Error", body), status as 400);

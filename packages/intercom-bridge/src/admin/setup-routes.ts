@@ -5,7 +5,7 @@
  * real changes. Secrets typed into a form that fails are not echoed back.
  */
 import type { Context, Hono } from "hono";
-import { ValidationError } from "../errors.ts";
+import { publicMessage, ValidationError } from "../errors.ts";
 import { parseSetting, type SettingKey, type SiteSettings } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
@@ -99,7 +99,7 @@ export function registerSetupRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 				sets.push(parseSetting(key, value));
 			} catch (err) {
 				if (!(err instanceof ValidationError)) throw err;
-				errors[key] = err.message.replace(/^\[intercom-bridge\] /, "");
+				errors[key] = publicMessage(err);
 			}
 		};
 		want("enabled", String(submitted.enabled), String(stored.enabled));
@@ -123,7 +123,7 @@ export function registerSetupRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 			} catch (err) {
 				// The store re-checks (e.g. a consent deleted meanwhile); its message names the field.
 				if (!(err instanceof ValidationError)) throw err;
-				errors[err.field ?? "form"] = err.message.replace(/^\[intercom-bridge\] /, "");
+				errors[err.field ?? "form"] = publicMessage(err);
 			}
 		}
 		if (Object.keys(errors).length > 0) {

@@ -11,7 +11,7 @@
  * return bridge.applyCookies(request, new Response(html, { headers: { "content-type": "text/html" } }));
  */
 import { Hono } from "hono";
-import { IntercomBridgeError } from "../errors.ts";
+import { IntercomBridgeError, publicMessage } from "../errors.ts";
 import type { ConnectionInfo } from "../http/client-address.ts";
 import type { MessengerDecision } from "../messenger/build-messenger-settings.ts";
 import {
@@ -70,10 +70,7 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 	);
 	app.onError((err, c) => {
 		if (err instanceof IntercomBridgeError && err.status < 500) {
-			return c.json(
-				{ error: { code: err.code, message: err.message.replace(/^\[intercom-bridge\] /, "") } },
-				err.status as 400,
-			);
+			return c.json({ error: { code: err.code, message: publicMessage(err) } }, err.status as 400);
 		}
 		if (err instanceof IntercomBridgeError && err.code === "STORE_UNAVAILABLE") {
 			logger.warn({ path: c.req.path }, "database unavailable");

@@ -9,7 +9,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { openStoreFromEnv } from "../config/open-store-from-env.ts";
-import { IntercomBridgeError } from "../errors.ts";
+import { IntercomBridgeError, publicMessage } from "../errors.ts";
 import { runService } from "../server/run-service.ts";
 import type { Store } from "../store/create-store.ts";
 import { registerFakeIntercomCommand } from "./fake-intercom-command.ts";
@@ -68,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
 			return err.exitCode === 0 ? 0 : 2;
 		}
 		if (err instanceof IntercomBridgeError) {
-			io.stderr(`error: ${err.message.replace(/^\[intercom-bridge\] /, "")}`);
+			io.stderr(`error: ${publicMessage(err)}`);
 			return 1;
 		}
 		io.stderr(`error: ${(err as Error)?.message ?? String(err)}`);

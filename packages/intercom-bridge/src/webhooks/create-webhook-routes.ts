@@ -24,6 +24,7 @@
 import { type Context, Hono } from "hono";
 import { type BridgeContext, createWebhookCounts } from "../bridge/bridge-context.ts";
 import { requestOrigin } from "../bridge/request-info.ts";
+import { publicMessage } from "../errors.ts";
 import { addressKey, clientAddress } from "../http/client-address.ts";
 import { createRateLimiter } from "../http/create-rate-limiter.ts";
 import { jsonResponseFor } from "../http/known-body.ts";
@@ -43,7 +44,7 @@ import {
 } from "./resolve-webhook-options.ts";
 import { updateContact } from "./update-contact.ts";
 import { authenticateWebhook } from "./verify-webhook-auth.ts";
-import { errorResponse, publicMessage, toErrorResponse, WebhookHttpError } from "./webhook-http-error.ts";
+import { errorResponse, toErrorResponse, WebhookHttpError } from "./webhook-http-error.ts";
 
 type Handler = (ctx: WebhookHandlerContext, request: WebhookRequest) => Promise<Response>;
 

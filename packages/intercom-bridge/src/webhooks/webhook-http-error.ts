@@ -3,7 +3,7 @@
  * with the status of the error, never a stack trace. Anything unexpected is logged and answered
  * 500; a lost database is answered 503 with `Retry-After` so Intercom retries.
  */
-import { type ErrorCode, IntercomBridgeError, StoreUnavailableError } from "../errors.ts";
+import { type ErrorCode, IntercomBridgeError, publicMessage, StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 /** An error answered with a given status (the reference's 4xx messages, 401, 413, 415). */
@@ -18,13 +18,6 @@ export class WebhookHttpError extends IntercomBridgeError {
 
 /** Seconds Intercom is told to wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 5;
-
-const PREFIX = /^\[intercom-bridge\] /;
-
-/** Text of an error for a response body (without the log prefix). */
-export function publicMessage(err: IntercomBridgeError): string {
-	return err.message.replace(PREFIX, "");
-}
 
 /** SQLSTATE of a driver error, if any (searching `cause` a few levels). */
 function sqlState(err: unknown): string | undefined {
