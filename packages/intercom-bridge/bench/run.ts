@@ -171,6 +171,8 @@ const PAGE_COMPARISONS = [
 	// The bare page against itself: the noise floor.
 	{ name: "control", path: "/ab", variants: (_: number) => ["/bare", "/bare"] },
 	{ name: "padded", path: "/ab", variants: (bytes: number) => ["/bare", `/padded?bytes=${bytes}`] },
+	// What any helper must add, without its work: the bytes, the Cache-Control header, one await.
+	{ name: "floor", path: "/ab", variants: (bytes: number) => ["/bare", `/floor?bytes=${bytes}`] },
 	{ name: "medianHelper", path: "/median/ab", variants: (_: number) => ["/bare", "/page"] },
 ] as const;
 

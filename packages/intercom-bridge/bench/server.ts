@@ -1,7 +1,8 @@
 /**
  * A benchmark server in its own process (so the load generator does not share its event loop).
  * `BENCH_MODE=bridge` serves the bridge (webhooks under /intercom, and a page at `/page` with the
- * Messenger helper, at `/bare` without it, and at `/padded?bytes=N` without it but N bytes longer;
+ * Messenger helper, at `/bare` without it, at `/padded?bytes=N` without it but N bytes longer, and
+ * at `/floor?bytes=N` with only what any helper must add (N bytes with its header, one await);
  * `/median/page` and `/median/bare` are the same for a page of the median web page's size; `/ab`
  * serves two of those variants in alternating slices of time, see time-slices.ts);
  * `BENCH_MODE=baseline` serves the bare baseline.
@@ -10,7 +11,7 @@
  */
 import { createServer } from "node:http";
 import { nodeMessengerScript, toNodeHandler } from "../src/adapters/node.ts";
-import { createIntercomBridge } from "../src/bridge/create-intercom-bridge.ts";
+import { createIntercomBridge, PERSONAL_PAGE_CACHE_CONTROL } from "../src/bridge/create-intercom-bridge.ts";
 import { createLogger } from "../src/logger.ts";
 import { startBaseline } from "./baseline.ts";
 import { openCountedStore } from "./counted-store.ts";
@@ -24,6 +25,8 @@ type Command =
 	| { type: "slice"; variants: [string, string]; sliceMs: number }
 	| { type: "sliceStop" };
 
+/** The bytes the helper's header takes in a response: "cache-control: private, no-store\r\n". */
+const CACHE_CONTROL_LINE = "cache-control".length + PERSONAL_PAGE_CACHE_CONTROL.length + 4;
 const send = (message: unknown) => process.send?.(message);
 const cpuMicros = () => {
 	const { user, system } = process.cpuUsage();
@@ -70,11 +73,15 @@ async function main() {
 			const slice = variant === "/ab" ? slicer : null;
 			if (variant === "/ab") variant = sliceVariants[slicer?.variant ?? 0];
 			// `/padded?bytes=N`: the bare page with N bytes of comment, as many as the helper adds.
-			const scripts = variant.startsWith("/page")
-				? await nodeMessengerScript(bridge, req, res)
-				: variant.startsWith("/padded")
-					? padding(Number(variant.split("=")[1] ?? 0))
-					: "";
+			// `/floor?bytes=N`: what any helper must add, without its work: the same bytes (the
+			// Cache-Control line counted in them), that header, and one await.
+			let scripts = "";
+			if (variant.startsWith("/page")) scripts = await nodeMessengerScript(bridge, req, res);
+			else if (variant.startsWith("/padded")) scripts = padding(Number(variant.split("=")[1] ?? 0));
+			else if (variant.startsWith("/floor")) {
+				scripts = await Promise.resolve(padding(Number(variant.split("=")[1] ?? 0) - CACHE_CONTROL_LINE));
+				res.setHeader("cache-control", PERSONAL_PAGE_CACHE_CONTROL);
+			}
 			res.setHeader("content-type", "text/html; charset=utf-8");
 			res.end(pageHtml(scripts, median ? PAGE_TEXT.median : PAGE_TEXT.small));
 			slice?.served();
