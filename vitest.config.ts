@@ -4,11 +4,30 @@ export default defineConfig({
 	resolve: { conditions: ["dev-source"] },
 	ssr: { resolve: { conditions: ["dev-source"] } },
 	test: {
-		include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/src/**/*.test.ts"],
 		globalSetup: ["packages/intercom-bridge/test/harness/global-setup.ts"],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		pool: "forks",
 		reporters: ["default", "./packages/intercom-bridge/test/harness/summary-reporter.ts"],
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: "pglite",
+					include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+				},
+			},
+			{
+				// The same console and OAuth suites again on PostgreSQL (reliability X1): their harness
+				// takes its store from testStoreFactory (test/harness/databases.ts). The store, webhook,
+				// erasure and fault suites run on both databases within the first project already.
+				extends: true,
+				test: {
+					name: "postgres",
+					include: ["packages/intercom-bridge/test/admin/*.test.ts"],
+					env: { INTERCOM_BRIDGE_TEST_DATABASE: "postgres" },
+				},
+			},
+		],
 	},
 });

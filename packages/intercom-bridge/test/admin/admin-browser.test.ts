@@ -15,7 +15,7 @@ import { createAdminApp } from "../../src/admin/create-admin-app.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
-import { pgliteFactory } from "../harness/databases.ts";
+import { testStoreFactory } from "../harness/databases.ts";
 import { PASSWORD } from "./admin-harness.ts";
 
 const SHOTS = fileURLToPath(new URL("../../test-results/admin/", import.meta.url));
@@ -64,7 +64,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}${na
 beforeAll(async () => {
 	mkdirSync(SHOTS, { recursive: true });
 	emulatorServer = await emulator.listen();
-	store = await pgliteFactory.ready();
+	store = await testStoreFactory.ready();
 	await store.addAdminUser({ email: "admin@example.com", password: PASSWORD, role: "modify" });
 	await store.addAdminUser({ email: "reader@example.com", password: PASSWORD, role: "read" });
 	const app = createAdminApp({

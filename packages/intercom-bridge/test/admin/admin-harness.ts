@@ -1,12 +1,13 @@
 /**
- * Test harness for the console: a migrated PGlite store, a fake clock, the app, and a tiny browser
+ * Test harness for the console: a migrated store (PGlite, or PostgreSQL in the suite's second run,
+ * see testStoreFactory), a fake clock, the app, and a tiny browser
  * (cookie jar, form tokens) for request-level tests through `app.request()`.
  */
 import type { Hono } from "hono";
 import { type AdminAppOptions, createAdminApp } from "../../src/admin/create-admin-app.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
-import { pgliteFactory } from "../harness/databases.ts";
+import { testStoreFactory } from "../harness/databases.ts";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -21,7 +22,7 @@ export interface AdminFixture {
 export async function adminFixture(options: Partial<AdminAppOptions> = {}): Promise<AdminFixture> {
 	const clock = { now: Date.parse("2026-11-25T10:00:00Z") };
 	const now = () => clock.now;
-	const store = await pgliteFactory.ready({ now });
+	const store = await testStoreFactory.ready({ now });
 	await store.addAdminUser({ email: "admin@example.com", password: PASSWORD, role: "modify" });
 	const app = createAdminApp({ store, logger: createLogger({ level: "silent" }), now, ...options });
 	return { store, app, clock, close: () => store.close() };
