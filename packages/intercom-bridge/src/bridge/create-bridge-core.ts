@@ -29,6 +29,37 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		});
 	}
 
+	// Disclosures this process has recorded (or found on record): a page view re-rendered after its
+	// cache expired then costs no statement. Bounded; forgetting one only repeats an idempotent insert.
+	const recorded = new Set<string>();
+
+	/**
+	 * Records in the disclosure log what `decision` sends of the visitor to Intercom (reliability
+	 * P5), once per distinct disclosure, before it is sent: when the database cannot take the
+	 * record, this throws and the data is not sent either.
+	 */
+	async function disclose(
+		visit: Visit,
+		decision: MessengerDecision,
+		channel: "page" | "settings",
+	): Promise<void> {
+		if (!decision.enabled || !decision.disclosure || !visit.site || !visit.contact) return;
+		const { fields, policy, consentCode } = decision.disclosure;
+		const key = `${visit.site.id}|${visit.contact.guid}|${channel}|${fields.join(",")}|${policy}|${consentCode ?? ""}`;
+		if (recorded.has(key)) return;
+		await store.recordDisclosure({
+			siteId: visit.site.id,
+			guid: visit.contact.guid,
+			recipient: "intercom",
+			channel,
+			fields,
+			policy,
+			consentCode,
+		});
+		if (recorded.size >= 10_000) recorded.delete(recorded.values().next().value as string);
+		recorded.add(key);
+	}
+
 	/** Re-reads the visitor after a change of contact or consent, keeping a pending Set-Cookie. */
 	async function refreshed(
 		request: VisitorRequest,
@@ -57,6 +88,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		cachedSite: tracker.cachedSite,
 		cachedVisitor: tracker.cachedVisitor,
 		decide,
+		disclose,
 
 		/**
 		 * Updates the current visitor's contact (creating one if needed). When another contact already

@@ -153,8 +153,10 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		) {
 			return hit.html;
 		}
-		// No await from here to the cache: concurrent views of the visitor then render it only once.
 		const decision = core.decide(visit);
+		// Recorded before the script can reach the page; once per distinct disclosure.
+		await core.disclose(visit, decision, "page");
+		// No await from here to the cache: concurrent views of the visitor then render it only once.
 		const html = decision.enabled
 			? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
 			: "";
@@ -255,7 +257,10 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			cacheControl: (html: string, opts: ScriptOptions = {}): string | null => cacheControlOf(html, opts),
 			/** The visitor's Messenger decision (settings object for single-page apps). */
 			async settings(request: VisitorRequest): Promise<MessengerDecision> {
-				return core.decide(await core.visit(request));
+				const visit = await core.visit(request);
+				const decision = core.decide(visit);
+				await core.disclose(visit, decision, "settings");
+				return decision;
 			},
 			/** A script that ends the Messenger session; render it on the page after sign-out or revoke. */
 			shutdownScript: (opts: { nonce?: string } = {}) => renderShutdownScript(opts),

@@ -26,8 +26,16 @@ export function createLiveSiteRoutes(core: BridgeCore): Hono {
 	app.get("/messenger/settings", async (c) => {
 		const visit = await core.visit(c.req.raw);
 		const decision = core.decide(visit);
+		await core.disclose(visit, decision, "settings");
 		const res = c.json(
-			decision.enabled ? decision : { enabled: false, reason: decision.reason },
+			decision.enabled
+				? {
+						enabled: true,
+						settings: decision.settings,
+						widgetUrl: decision.widgetUrl,
+						dataAllowed: decision.dataAllowed,
+					}
+				: { enabled: false, reason: decision.reason },
 			200,
 			NO_STORE,
 		);

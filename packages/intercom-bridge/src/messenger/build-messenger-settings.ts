@@ -27,7 +27,21 @@ export type MessengerDecision =
 			widgetUrl: string;
 			/** True when name and email may be sent (the data policy allows it for this contact). */
 			dataAllowed: boolean;
+			/**
+			 * What of the contact these settings disclose to Intercom, for the disclosure log
+			 * (reliability P5): field names, never values, and the basis. Null without a contact or
+			 * for an anonymous one.
+			 */
+			disclosure: MessengerDisclosure | null;
 	  };
+
+/** The personal data a decision sends: field names and the data policy (with its consent) that allowed them. */
+export interface MessengerDisclosure {
+	fields: string[];
+	policy: "always" | "consent" | "never";
+	/** With the `consent` policy and data sent: the consent the contact agreed to. */
+	consentCode?: string;
+}
 
 /** The visitor as the Messenger sees it: a contact (or none) and its consent states. */
 export interface MessengerVisitor {
@@ -100,6 +114,7 @@ export function buildMessengerSettings(input: {
 	};
 	const contact = visitor.contact;
 	let dataAllowed = false;
+	let disclosure: MessengerDisclosure | null = null;
 	if (contact) {
 		dataAllowed =
 			settings.sendContactData === "always" ||
@@ -128,16 +143,36 @@ export function buildMessengerSettings(input: {
 			Object.assign(result, personal);
 			if (secret) result.user_hash = userHash(secret, contact.guid);
 		}
+		const fields = ["user_id", ...Object.keys(personal)];
+		if (settings.identityMode === "jwt" && secret) fields.push("intercom_user_jwt");
+		else if (secret) fields.push("user_hash");
 		if (dataAllowed) {
-			Object.assign(result, customAttributes(contact, options));
+			const custom = customAttributes(contact, options);
+			Object.assign(result, custom);
+			fields.push(...Object.keys(custom));
 			const company = options.company?.(contact);
-			if (company) result.company = company;
+			if (company) {
+				result.company = company;
+				fields.push("company");
+			}
 		}
+		// An anonymous visitor's record holds nothing about a person but the random GUID the Messenger
+		// gets: logging it would add a write to every new visitor's first page view (decision 0010).
+		disclosure = isAnonymousContact(contact)
+			? null
+			: {
+					fields,
+					policy: settings.sendContactData,
+					...(dataAllowed && settings.sendContactData === "consent" && settings.sendContactDataConsent
+						? { consentCode: settings.sendContactDataConsent }
+						: {}),
+				};
 	}
 	return {
 		enabled: true,
 		settings: result,
 		widgetUrl: `${endpoints.widget}/${settings.appId}`,
 		dataAllowed,
+		disclosure,
 	};
 }

@@ -9,7 +9,6 @@
  *   (`DELETE /contacts/{id}`, found by `external_id`), retried for about two days.
  * Webhook deliveries keep only hashes of bodies, so there is nothing of the contact to purge there.
  */
-import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { CONVERSATION_LINKS_QUEUE, getJobQueue, PG_BOSS_SCHEMA } from "../jobs/job-queue.ts";
@@ -17,11 +16,12 @@ import type { Logger } from "../logger.ts";
 import { isGuid } from "../store/contact-store.ts";
 import type { Store } from "../store/create-store.ts";
 import { rowsOf } from "../store/database.ts";
+import { guidHash } from "../store/guid-hash.ts";
 import { erasedContacts } from "../store/schema.ts";
 import { guard } from "../store/store-context.ts";
 
 /** The tombstone of a GUID: SHA-256 (hex) of its lower-case form. A GUID is random, so it cannot be guessed back. */
-export const erasedGuidHash = (guid: string) => createHash("sha256").update(guid.toLowerCase()).digest("hex");
+export const erasedGuidHash = guidHash;
 
 /** True when `guid` belonged to an erased contact. */
 export async function isErased(store: Store, guid: string): Promise<boolean> {

@@ -14,6 +14,7 @@ import { createConsentStore } from "./consent-store.ts";
 import { createContactStore } from "./contact-store.ts";
 import type { Database, Tx } from "./database.ts";
 import { createDeliveryStore } from "./delivery-store.ts";
+import { createDisclosureStore } from "./disclosure-store.ts";
 import { migrate } from "./migrate.ts";
 import { type PreparedStatement, runPrepared } from "./prepared-statement.ts";
 import { createSettingsStore } from "./settings-store.ts";
@@ -103,6 +104,7 @@ export function createStore(options: StoreOptions) {
 		...createActivityStore(ctx),
 		...createAdminUserStore(ctx),
 		...createDeliveryStore(ctx),
+		...createDisclosureStore(ctx),
 
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),

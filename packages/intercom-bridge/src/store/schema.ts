@@ -132,6 +132,45 @@ export const erasedContacts = pgTable("erased_contacts", {
 	erasedAt: timestamp("erased_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * What personal data went to which recipient, and on what basis (reliability P5; GDPR 5(2), 19,
+ * 30): the field *names*, never their values. Append-only: a trigger (migration 0005) refuses
+ * UPDATE, DELETE and TRUNCATE. A contact is named by the SHA-256 of its GUID, as in
+ * erased_contacts, so the record outlives an erasure without keeping the GUID. One row per
+ * distinct disclosure (the first time it happened), not per page view.
+ */
+export const disclosures = pgTable(
+	"disclosures",
+	{
+		id: bigserial("id", { mode: "number" }).primaryKey(),
+		// No foreign keys: the rows must outlive the site's contacts and survive their erasure.
+		siteId: integer("site_id").notNull(),
+		guidHash: varchar("guid_hash", { length: 64 }).notNull(),
+		/** `intercom` (the Messenger and the REST API are the same processor). */
+		recipient: varchar("recipient", { length: 40 }).notNull(),
+		/** `page` (script in a page), `settings` (the settings endpoint or API, for single-page apps). */
+		channel: varchar("channel", { length: 20 }).notNull(),
+		/** Field names sent, sorted and comma-separated (`email,name,user_hash,user_id`). */
+		fields: text("fields").notNull(),
+		/** The site's data policy at the time: `always`, `consent` or `never`. */
+		policy: varchar("policy", { length: 10 }).notNull(),
+		/** With `consent`: the consent's code name the contact had agreed to; else empty. */
+		consentCode: varchar("consent_code", { length: 100 }).notNull().default(""),
+		at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [
+		uniqueIndex("disclosures_uq").on(
+			t.siteId,
+			t.guidHash,
+			t.recipient,
+			t.channel,
+			t.fields,
+			t.policy,
+			t.consentCode,
+		),
+	],
+);
+
 export const activityTypes = pgTable("activity_types", {
 	id: serial("id").primaryKey(),
 	codeName: varchar("code_name", { length: 100 }).notNull().unique(),
