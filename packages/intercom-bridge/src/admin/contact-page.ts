@@ -1,10 +1,14 @@
-/** One contact: fields, custom fields, consents with history, activities with conversation links. */
+/**
+ * One contact: fields, custom fields, consents with history, what was shared with Intercom,
+ * activities with conversation links.
+ */
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Activity, ActivityType } from "../store/activity-store.ts";
 import type { ConsentHistoryEntry, ConsentState } from "../store/consent-store.ts";
 import type { ContactFieldName } from "../store/contact-fields.ts";
 import type { Contact } from "../store/contact-store.ts";
+import type { Disclosure } from "../store/disclosure-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { csrfField, type Markup, page } from "./layout.ts";
@@ -16,6 +20,8 @@ export interface ContactPageInput {
 	states: ConsentState[];
 	history: ConsentHistoryEntry[];
 	activities: { activity: Activity; type: ActivityType }[];
+	/** What of the contact went to Intercom, from the disclosure log (newest first). */
+	disclosures: Disclosure[];
 	siteNames: ReadonlyMap<number, string>;
 	/** Intercom app hosts whose links in comments are made clickable. */
 	appHosts: ReadonlySet<string>;
@@ -50,6 +56,13 @@ function activityUrl(url: string | null): Markup | string {
 	return ok
 		? html`<a href="${url}" target="_blank" rel="noopener noreferrer">${url}</a>`
 		: html`<span class="mono">${url}</span>`;
+}
+
+/** The legal basis of a disclosure, in words. */
+function basis(d: Disclosure): string {
+	if (d.policy === "consent")
+		return d.consentCode ? `consent "${d.consentCode}"` : "identifier only (no consent yet)";
+	return d.policy === "always" ? "data policy: always" : "identifier only (data policy: never)";
 }
 
 /** Renders the page. */
@@ -91,6 +104,21 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 			: html`<table><thead><tr><th scope="col">When</th><th scope="col">Consent</th><th scope="col">Action</th></tr></thead><tbody>${input.history.map(
 					(h) =>
 						html`<tr><td>${when(h.at)}</td><td>${h.consentDisplayName}</td><td>${h.action === "agree" ? "agreed" : "revoked"}</td></tr>`,
+				)}</tbody></table>`
+	}
+</section>
+<section class="card" aria-labelledby="shared-h">
+	<h2 id="shared-h">Shared with Intercom</h2>
+	<p class="muted">Which fields the Messenger sent, on what basis, from when (the disclosure log; values are never recorded).</p>
+	${
+		input.disclosures.length === 0
+			? html`<p class="muted">Nothing recorded: the Messenger has not sent this contact's data.</p>`
+			: html`<table class="disclosures"><thead><tr><th scope="col">First sent</th><th scope="col">Fields</th><th scope="col">Basis</th><th scope="col">How</th></tr></thead><tbody>${input.disclosures.map(
+					(
+						d,
+					) => html`<tr><td>${when(d.at)}<br><span class="muted">${input.siteNames.get(d.siteId) ?? ""}</span></td>
+				<td class="mono">${d.fields.split(",").join(", ")}</td>
+				<td>${basis(d)}</td><td>${d.channel === "page" ? "script in a page" : "settings for a single-page app"}</td></tr>`,
 				)}</tbody></table>`
 	}
 </section>

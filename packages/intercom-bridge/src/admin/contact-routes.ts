@@ -95,10 +95,11 @@ ${
 	app.get("/contacts/:guid", async (c) => {
 		const contact = await deps.store.getContact(c.req.param("guid"));
 		if (!contact) throw new HTTPException(404, { message: "No such contact." });
-		const [states, history, activities, allSites] = await Promise.all([
+		const [states, history, activities, disclosures, allSites] = await Promise.all([
 			deps.store.consentStates(contact.guid),
 			deps.store.consentHistory(contact.guid),
 			deps.store.listActivities(contact.guid, { limit: 200 }),
+			deps.store.listDisclosures(contact.guid),
 			deps.store.listSites(),
 		]);
 		const sites = visibleSites(c.get("user"), allSites);
@@ -110,6 +111,7 @@ ${
 				states,
 				history,
 				activities,
+				disclosures,
 				siteNames,
 				appHosts,
 				sites,

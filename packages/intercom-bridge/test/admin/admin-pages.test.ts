@@ -310,4 +310,26 @@ describe("contacts", () => {
 		expect(page).toContain("agreed");
 		expect((await b.get("/admin/contacts/not-a-guid")).status).toBe(404);
 	});
+
+	it("shows what was shared with Intercom, for the contact and the GUIDs merged into it", async () => {
+		const ada = await f.store.createContact({ email: "ada@example.com", firstName: "Ada" });
+		const before = await (await b.get(`/admin/contacts/${ada.guid}`)).text();
+		expect(before).toContain("Nothing recorded");
+		const old = await f.store.createContact({ firstName: "Old" });
+		const base = { siteId: 1, recipient: "intercom", channel: "page", policy: "consent" } as const;
+		await f.store.recordDisclosure({ ...base, guid: old.guid, fields: ["user_id", "user_hash"] });
+		await f.store.mergeContacts(old.guid, ada.guid);
+		await f.store.recordDisclosure({
+			...base,
+			guid: ada.guid,
+			fields: ["user_id", "user_hash", "email", "name"],
+			consentCode: "<b>data</b>",
+		});
+		const page = await (await b.get(`/admin/contacts/${ada.guid}`)).text();
+		const shared = page.slice(page.indexOf('id="shared-h"'), page.indexOf('id="activities-h"'));
+		expect(shared).toContain("email, name, user_hash, user_id");
+		expect(shared).toContain("consent &quot;&lt;b&gt;data&lt;/b&gt;&quot;");
+		expect(shared).toContain("identifier only (no consent yet)");
+		expect(shared).toContain("script in a page");
+	});
 });
