@@ -21,6 +21,7 @@ export const ERROR_CODES = {
 	FORBIDDEN: 403,
 	PAYLOAD_TOO_LARGE: 413,
 	UNSUPPORTED_MEDIA_TYPE: 415,
+	RATE_LIMITED: 429,
 	INTERCOM_API_ERROR: 502,
 	INTERCOM_AUTH_FAILED: 502,
 	OAUTH_FAILED: 400,
@@ -45,6 +46,17 @@ export class IntercomBridgeError extends Error {
 		this.name = "IntercomBridgeError";
 		this.code = code;
 		this.status = ERROR_CODES[code];
+	}
+}
+
+/** Too many requests of a kind from one client address; `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends IntercomBridgeError {
+	readonly retryAfterSeconds: number;
+
+	constructor(message: string, retryAfterSeconds: number) {
+		super("RATE_LIMITED", message);
+		this.name = "RateLimitedError";
+		this.retryAfterSeconds = retryAfterSeconds;
 	}
 }
 

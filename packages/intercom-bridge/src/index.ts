@@ -11,7 +11,7 @@ export {
 	type ScriptOptions,
 } from "./bridge/create-intercom-bridge.ts";
 export type { Visit } from "./bridge/create-visitor-tracker.ts";
-export type { VisitorRequest } from "./bridge/request-info.ts";
+export { setClientAddress, type VisitorRequest } from "./bridge/request-info.ts";
 export {
 	ConfigError,
 	ConflictError,
@@ -20,6 +20,7 @@ export {
 	type ErrorCode,
 	IntercomBridgeError,
 	NotFoundError,
+	RateLimitedError,
 	StoreUnavailableError,
 	ValidationError,
 } from "./errors.ts";
@@ -39,7 +40,11 @@ export {
 	redriveDeadJobs,
 } from "./jobs/job-backlog.ts";
 export { createLogger, type Logger } from "./logger.ts";
-export type { IntercomSettings, MessengerDecision } from "./messenger/build-messenger-settings.ts";
+export type {
+	IntercomSettings,
+	MessengerDecision,
+	MessengerDisclosure,
+} from "./messenger/build-messenger-settings.ts";
 export { userHash, userJwt } from "./messenger/identity.ts";
 export type { MessengerAppearance, MessengerOptions } from "./messenger/messenger-options.ts";
 export { type EraseResult, eraseContact, isErased } from "./privacy/erase-contact.ts";
@@ -70,6 +75,8 @@ export {
 export { type Contact, isGuid } from "./store/contact-store.ts";
 export { createStore, type Store, type StoreOptions } from "./store/create-store.ts";
 export type { Database } from "./store/database.ts";
+export type { Disclosure, DisclosureInput } from "./store/disclosure-store.ts";
+export { guidHash } from "./store/guid-hash.ts";
 export type { SettingView } from "./store/settings-store.ts";
 export { DEFAULT_SITE_CODE, normalizeHost, type Site } from "./store/site-store.ts";
 export type {

@@ -11,6 +11,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { IntercomBridge, MessengerPage, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
+import { setClientAddress } from "../bridge/request-info.ts";
 import { connectionOf } from "../http/client-address.ts";
 
 export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
@@ -26,6 +27,8 @@ export function intercomHono(
 		let pageOptions: ScriptOptions | undefined;
 		c.set("intercomScripts", (options) => {
 			pageOptions = options;
+			// New contacts are limited per address (the bridge's newContactsPerMinute).
+			setClientAddress(c.req.raw, connectionOf(c.env).clientAddress);
 			page = bridge.messenger.page(c.req.raw, options);
 			return page.then((p) => p.html);
 		});

@@ -181,6 +181,10 @@ class NodeVisitorRequest {
 		this.method = req.method ?? "GET";
 		this.headers = new NodeHeadersView(req.headers);
 	}
+	/** The peer's address: new contacts are limited per address (the bridge's newContactsPerMinute). */
+	get clientAddress(): string | null {
+		return this.req.socket?.remoteAddress ?? null;
+	}
 	get url(): string {
 		if (this.href === undefined) {
 			const req = this.req;

@@ -27,6 +27,14 @@ export interface IntercomBridgeOptions {
 	cookie?: { name?: string; maxAgeDays?: number };
 	/** When anonymous contacts are created: `"always"` (default) or only after a consent. */
 	tracking?: TrackingOption;
+	/**
+	 * New contacts one client address may create per minute through page views and the settings
+	 * endpoint (IPv6 counted by /64). Past it, the page still works but the visitor gets no contact
+	 * and no cookie, as a bot does, so a flood cannot fill the contact table. Applies where the
+	 * address is known (the adapters pass it; X-Forwarded-For counts only with `trustProxy`).
+	 * Default 60; 0 turns it off.
+	 */
+	newContactsPerMinute?: number;
 	/** Webhook endpoint options (update contact, log activity, signed notifications). */
 	webhooks?: WebhookOptions;
 	/** How the Messenger loads and what it gets (appearance, consent gate, lazy, cache-safe, attributes). */
@@ -43,6 +51,7 @@ export interface ResolvedBridgeOptions {
 	trustProxy: boolean;
 	cookie: { name: string; maxAgeDays: number };
 	tracking: TrackingOption;
+	newContactsPerMinute: number;
 	webhooks: WebhookOptions;
 	messenger: MessengerOptions;
 	now: () => number;
@@ -81,6 +90,12 @@ export function resolveBridgeOptions(options: IntercomBridgeOptions): ResolvedBr
 	) {
 		throw new ConfigError('options.tracking must be "always" or { consent: "<consent code name>" }.');
 	}
+	const newContactsPerMinute = options.newContactsPerMinute ?? 60;
+	if (!(Number.isInteger(newContactsPerMinute) && newContactsPerMinute >= 0)) {
+		throw new ConfigError(
+			`options.newContactsPerMinute must be a whole number of at least 0 (0 turns the limit off); got ${String(options.newContactsPerMinute)}.`,
+		);
+	}
 	return {
 		store: options.store,
 		basePath,
@@ -89,6 +104,7 @@ export function resolveBridgeOptions(options: IntercomBridgeOptions): ResolvedBr
 		trustProxy: options.trustProxy ?? false,
 		cookie: { name: cookieName, maxAgeDays },
 		tracking,
+		newContactsPerMinute,
 		webhooks: options.webhooks ?? {},
 		messenger: checkMessengerOptions(options.messenger),
 		now: options.now ?? Date.now,

@@ -2,6 +2,7 @@
  * The bridge's live-site logic without HTTP: visits, Messenger decisions, identify, consents.
  * `createIntercomBridge` wraps it with routes; the framework adapters only convert I/O.
  */
+import { RateLimitedError } from "../errors.ts";
 import {
 	buildMessengerSettings,
 	consentsNeeded,
@@ -12,6 +13,13 @@ import type { Contact } from "../store/contact-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import { createVisitorTracker, type Visit } from "./create-visitor-tracker.ts";
 import type { VisitorRequest } from "./request-info.ts";
+
+/** What a consent call from an address over its new-contact limit gets (see `newContactsPerMinute`). */
+const tooManyNewContacts = (wait: number) =>
+	new RateLimitedError(
+		`Too many new visitors from this address in the last minute; try again in ${wait} s (the bridge's newContactsPerMinute option).`,
+		wait,
+	);
 
 export function createBridgeCore(options: ResolvedBridgeOptions) {
 	const { store, messenger } = options;
@@ -87,6 +95,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		visited: tracker.visited,
 		cachedSite: tracker.cachedSite,
 		cachedVisitor: tracker.cachedVisitor,
+		newContactsRefused: tracker.newContactsRefused,
 		decide,
 		disclose,
 
@@ -138,6 +147,8 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 			let setCookie = visit.setCookie;
 			if (!contact) {
 				if (action === "revoke") return { agreed: false, shutdown: false, setCookie };
+				const wait = tracker.newContactWait(request);
+				if (wait > 0) throw tooManyNewContacts(wait);
 				contact = await store.createContact();
 				setCookie = tracker.cookie.write(contact.guid, visit.secure);
 			}

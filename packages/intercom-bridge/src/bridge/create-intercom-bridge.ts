@@ -11,7 +11,7 @@
  * return bridge.applyCookies(request, new Response(html, { headers: { "content-type": "text/html" } }));
  */
 import { Hono } from "hono";
-import { IntercomBridgeError, publicMessage } from "../errors.ts";
+import { IntercomBridgeError, publicMessage, RateLimitedError } from "../errors.ts";
 import type { ConnectionInfo } from "../http/client-address.ts";
 import type { MessengerDecision } from "../messenger/build-messenger-settings.ts";
 import {
@@ -27,7 +27,7 @@ import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-optio
 import { createBridgeCore } from "./create-bridge-core.ts";
 import type { Visit } from "./create-visitor-tracker.ts";
 import { createLiveSiteRoutes } from "./live-site-routes.ts";
-import type { VisitorRequest } from "./request-info.ts";
+import { setClientAddress, type VisitorRequest } from "./request-info.ts";
 
 /** What `messenger.page` gives an adapter for one page. */
 export interface MessengerPage {
@@ -70,7 +70,9 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 	);
 	app.onError((err, c) => {
 		if (err instanceof IntercomBridgeError && err.status < 500) {
-			return c.json({ error: { code: err.code, message: publicMessage(err) } }, err.status as 400);
+			const headers =
+				err instanceof RateLimitedError ? { "Retry-After": String(err.retryAfterSeconds) } : undefined;
+			return c.json({ error: { code: err.code, message: publicMessage(err) } }, err.status as 400, headers);
 		}
 		if (err instanceof IntercomBridgeError && err.code === "STORE_UNAVAILABLE") {
 			logger.warn({ path: c.req.path }, "database unavailable");
@@ -186,8 +188,14 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		 * connection's address (`{ clientAddress: req.socket.remoteAddress }`) where you have it:
 		 * the webhook routes limit failed authentications per address (the adapters do this).
 		 */
-		handler: (request: Request, connection?: ConnectionInfo): Promise<Response> =>
-			Promise.resolve(app.fetch(request, connection)),
+		handler: (request: Request, connection?: ConnectionInfo): Promise<Response> => {
+			// The live-site routes read it from the request, as page views do (request-info.ts).
+			setClientAddress(request, connection?.clientAddress);
+			return Promise.resolve(app.fetch(request, connection));
+		},
+
+		/** Page views and consent calls that got no new contact because their address was over `newContactsPerMinute`. */
+		newContactsRefused: (): number => core.newContactsRefused(),
 
 		/** What the webhook routes refused since the bridge was created: 401s and 429s (for monitoring). */
 		webhookCounts: (): WebhookCounts => ({ ...webhookCounts }),

@@ -8,12 +8,21 @@
  * tracker also answers synchronously from what it remembers: a Host's site and settings (checked
  * with the store every 0.1 s, in the background), a known contact (read within the cache age).
  */
+
+import { addressKey } from "../http/client-address.ts";
+import { createRateLimiter } from "../http/create-rate-limiter.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import { setBounded, singleFlight } from "../store/cache-helpers.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
-import { isLikelyBot, requestHost, requestOrigin, type VisitorRequest } from "./request-info.ts";
+import {
+	isLikelyBot,
+	requestHost,
+	requestOrigin,
+	type VisitorRequest,
+	visitorAddress,
+} from "./request-info.ts";
 import { createVisitorCookie } from "./visitor-cookie.ts";
 
 export interface Visit {
@@ -70,6 +79,21 @@ export function createVisitorTracker(
 	const { store } = options;
 	const cookie = createVisitorCookie({ ...options.cookie, key: store.deriveKey("visitor-cookie") });
 	const visits = new WeakMap<VisitorRequest, { create: boolean; promise: Promise<Visit> }>();
+	// New contacts per client address: a flood of cookie-less "visitors" from one address would
+	// otherwise add a contact per request.
+	const newContacts = createRateLimiter({
+		capacity: options.newContactsPerMinute,
+		periodMs: 60_000,
+		now: options.now,
+	});
+	let newContactsRefused = 0;
+	/** Takes one new contact from the request's address; the seconds to wait when there is none (counted). */
+	function newContactWait(request: VisitorRequest): number {
+		const address = visitorAddress(request, options.trustProxy);
+		const wait = address ? newContacts.take(addressKey(address)) : 0;
+		if (wait > 0) newContactsRefused++;
+		return wait;
+	}
 	// Known visitors, for as long as settings are cached (2 s by default): repeated page views of
 	// one visitor cost no query. Changes made through this bridge drop the entry at once; a change
 	// by another process shows within the cache time, as settings do.
@@ -171,6 +195,8 @@ export function createVisitorTracker(
 		if (!create || !pageView || trackingConsent || isLikelyBot(request)) {
 			return { site, settings, contact: null, agreed, setCookie: null, secure };
 		}
+		if (newContactWait(request) > 0)
+			return { site, settings, contact: null, agreed, setCookie: null, secure };
 		const contact = await store.createContact();
 		return { site, settings, contact, agreed, setCookie: cookie.write(contact.guid, secure), secure };
 	}
@@ -178,6 +204,9 @@ export function createVisitorTracker(
 	return {
 		cookie,
 		consentCodes,
+		/** Page views and settings requests that got no contact because their address was over the limit. */
+		newContactsRefused: () => newContactsRefused,
+		newContactWait,
 		/**
 		 * The visitor of `request` (memoised per request object). `create: false` never writes.
 		 * @throws StoreUnavailableError when the database is down.

@@ -13,6 +13,32 @@ export interface VisitorRequest {
 	readonly method: string;
 	/** Header look-up by lower-case name, as `Headers.get`: null when absent. */
 	readonly headers: { get(name: string): string | null };
+	/**
+	 * The peer's IP address, where the framework knows it (the node adapter's view sets it; for a
+	 * Fetch `Request` see {@link setClientAddress}). Limits new contacts per address.
+	 */
+	readonly clientAddress?: string | null;
+}
+
+// A Fetch Request carries no peer address; the adapters note it here beside the request.
+const addresses = new WeakMap<object, string>();
+
+/** Notes the peer address of a Fetch `Request` (for adapters: `c.req.raw` and the connection's address). */
+export function setClientAddress(request: VisitorRequest, address: string | null | undefined): void {
+	if (address) addresses.set(request, address.slice(0, 64));
+}
+
+/**
+ * The client address of a visitor's request: with `trustProxy`, the last `X-Forwarded-For` entry
+ * (the one our proxy appended); else the connection's; null when unknown.
+ */
+export function visitorAddress(request: VisitorRequest, trustProxy: boolean): string | null {
+	if (trustProxy) {
+		const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+		if (forwarded) return forwarded.slice(0, 64);
+	}
+	const own = request.clientAddress ?? addresses.get(request);
+	return own ? own.slice(0, 64) : null;
 }
 
 const firstListed = (value: string | null) => {

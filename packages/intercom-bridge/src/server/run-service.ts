@@ -93,7 +93,11 @@ export async function runService(
 				host: env.HOST?.trim() || "127.0.0.1",
 				app,
 				beforeStoreClose: () => jobs.stop(),
-				health: () => ({ webhooks: bridge.webhookCounts(), intercom: jobs.intercomCalls() }),
+				health: () => ({
+					webhooks: bridge.webhookCounts(),
+					visitors: { newContactsRefused: bridge.newContactsRefused() },
+					intercom: jobs.intercomCalls(),
+				}),
 			});
 		} catch (err) {
 			await jobs.stop();

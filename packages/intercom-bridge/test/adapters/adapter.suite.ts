@@ -56,6 +56,27 @@ export function adapterSuite(name: AdapterName) {
 			expect(again.headers.get("cache-control")).toContain("no-store");
 		});
 
+		it("limits new contacts per connection address (Next.js route handlers know none)", async () => {
+			const limited = await createTestBridge({ newContactsPerMinute: 2 });
+			const limitedApp = await ADAPTERS[name](limited.bridge);
+			try {
+				// Next.js pages carry the cache-safe script: the settings endpoint creates the contact.
+				const path = name === "next" ? "/intercom/messenger/settings" : "/";
+				const cookies = [];
+				for (let i = 0; i < 3; i++) {
+					const res = await fetch(`${limitedApp.url}${path}`, { headers: browser() });
+					expect(res.status).toBe(200);
+					cookies.push(cookieOf(res));
+				}
+				const created = cookies.filter((c) => c.startsWith("ib_contact=")).length;
+				expect(created).toBe(name === "next" ? 3 : 2);
+				expect(limited.bridge.newContactsRefused()).toBe(name === "next" ? 0 : 1);
+			} finally {
+				await limitedApp.close();
+				await limited.store.close();
+			}
+		});
+
 		it("leaves non-page requests alone: no cookie, no contact", async () => {
 			const before = (await fixture.store.listContacts()).total;
 			const res = await fetch(`${app.url}/api/ping`, {

@@ -4,7 +4,9 @@
  * - a 1k req/s flood of unauthenticated webhooks from one address gets only 401 and 429, the
  *   database sees no write, and the log no more than the failures the limit lets through;
  * - another address is not affected;
- * - a body sent at 1 byte/s is cut off at the request timeout with 408.
+ * - a body sent at 1 byte/s is cut off at the request timeout with 408;
+ * - a flood of cookie-less "visitors" from one address creates at most `newContactsPerMinute`
+ *   contacts; the rest are answered as a bot would be, and consent calls get 429.
  */
 import { connect } from "node:net";
 import { Writable } from "node:stream";
@@ -56,6 +58,7 @@ describe("ingress abuse limits (W16)", () => {
 		store = await pgliteStore({ dataDir: null, pglite, secretKey: TEST_SECRET_KEY });
 		await store.prepare();
 		({ apiKey } = await seedSite(store));
+		await store.addConsent({ codeName: "news", displayName: "News" });
 		const logger = createLogger({
 			level: "info",
 			destination: new Writable({
@@ -76,7 +79,10 @@ describe("ingress abuse limits (W16)", () => {
 			port: 0,
 			app,
 			requestTimeoutMs: 1000,
-			health: () => ({ webhooks: bridge.webhookCounts() }),
+			health: () => ({
+				webhooks: bridge.webhookCounts(),
+				visitors: { newContactsRefused: bridge.newContactsRefused() },
+			}),
 		});
 		statements = recordStatements(pglite);
 	});
@@ -149,6 +155,44 @@ describe("ingress abuse limits (W16)", () => {
 			body: JSON.stringify({ ContactGUID: GUID }),
 		});
 		expect(back.status).toBe(404);
+	}, 30_000);
+
+	it("lets one address create at most 60 contacts a minute through page views and consents", async () => {
+		const ua =
+			"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+		const visit = (address: string) =>
+			fetch(`${server.url}/intercom/messenger/settings`, {
+				headers: { "user-agent": ua, "x-forwarded-for": address, "sec-fetch-dest": "document" },
+			});
+		const contactsBefore = (await store.listContacts()).total;
+		const answers = await Promise.all(Array.from({ length: 150 }, () => visit("192.0.2.77")));
+		expect(answers.map((r) => r.status).every((s) => s === 200)).toBe(true);
+		expect(answers.filter((r) => r.headers.get("set-cookie")).length).toBe(60);
+		expect((await store.listContacts()).total).toBe(contactsBefore + 60);
+		// Its /64 is one address for IPv6; another address is not affected.
+		const v6 = await Promise.all(
+			Array.from({ length: 61 }, (_, i) => visit(`2001:db8:1:2::${(i + 1).toString(16)}`)),
+		);
+		expect(v6.filter((r) => r.headers.get("set-cookie")).length).toBe(60);
+		expect((await visit("198.51.100.9")).headers.get("set-cookie")).toMatch(/^ib_contact=/);
+		// Agreeing to a consent would create a contact too: 429 with the time to wait.
+		const agree = await fetch(`${server.url}/intercom/consents/news/agree`, {
+			method: "POST",
+			headers: { "user-agent": ua, "x-forwarded-for": "192.0.2.77", "sec-fetch-site": "same-origin" },
+		});
+		expect(agree.status).toBe(429);
+		expect(Number(agree.headers.get("retry-after"))).toBeGreaterThan(0);
+		expect(((await agree.json()) as { error: { message: string } }).error.message).toContain(
+			"newContactsPerMinute",
+		);
+		const health = (await (await fetch(`${server.url}/healthz`)).json()) as {
+			visitors: { newContactsRefused: number };
+		};
+		expect(health.visitors.newContactsRefused).toBe(150 - 60 + 1 + 1);
+		// One new contact a second comes back.
+		clock.t += 1000;
+		expect((await visit("192.0.2.77")).headers.get("set-cookie")).toMatch(/^ib_contact=/);
+		expect((await visit("192.0.2.77")).headers.get("set-cookie")).toBeNull();
 	}, 30_000);
 
 	it("cuts off a body sent at 1 byte/s at the request timeout with 408", async () => {
