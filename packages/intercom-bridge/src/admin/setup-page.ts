@@ -4,7 +4,7 @@
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
-import { IDENTITY_MODES, REGIONS, SEND_CONTACT_DATA } from "../settings/setting-keys.ts";
+import { IDENTITY_MODES, ON_WITHDRAWAL, REGIONS, SEND_CONTACT_DATA } from "../settings/setting-keys.ts";
 import type { Consent } from "../store/consent-store.ts";
 import type { SettingView } from "../store/settings-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
@@ -21,6 +21,7 @@ export interface SetupValues {
 	identityMode: string;
 	sendContactData: string;
 	sendContactDataConsent: string;
+	onWithdrawal: string;
 }
 
 export interface SetupPageInput {
@@ -37,6 +38,10 @@ const REGION_LABELS: Record<string, string> = {
 	us: "United States (app.intercom.com)",
 	eu: "Europe (app.eu.intercom.com)",
 	au: "Australia (app.au.intercom.com)",
+};
+const WITHDRAWAL_LABELS: Record<string, string> = {
+	stop: "Stop sending: Intercom keeps what it already has",
+	delete: "Delete the person in this site's Intercom workspace",
 };
 const POLICY_LABELS: Record<string, string> = {
 	always: "Always",
@@ -143,6 +148,15 @@ export function setupPage(c: Context<AdminEnv>, deps: AdminDeps, input: SetupPag
 				{ value: "", label: "— choose a consent —" },
 				...input.consents.map((k) => ({ value: k.codeName, label: `${k.displayName} (${k.codeName})` })),
 			],
+		})}
+		${radioRow({
+			name: "onWithdrawal",
+			label: "When a contact withdraws that consent",
+			value: values.onWithdrawal,
+			error: errors.onWithdrawal,
+			disabled,
+			hint: "Name and email stop going to Intercom at once either way. Deleting is permanent in Intercom (conversations included); it runs in the background and is skipped if the contact agreed again meanwhile.",
+			options: ON_WITHDRAWAL.map((o) => ({ value: o, label: WITHDRAWAL_LABELS[o] ?? o })),
 		})}
 	</section>
 	${

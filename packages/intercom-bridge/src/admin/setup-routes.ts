@@ -24,6 +24,7 @@ const storedValues = (s: SiteSettings): SetupValues => ({
 	identityMode: s.identityMode,
 	sendContactData: s.sendContactData,
 	sendContactDataConsent: s.sendContactDataConsent ?? "",
+	onWithdrawal: s.onWithdrawal,
 });
 
 async function render(
@@ -88,6 +89,7 @@ export function registerSetupRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 			sendContactData: form.sendContactData ?? stored.sendContactData,
 			// A disabled select (no consents) is not submitted: keep what is stored.
 			sendContactDataConsent: form.sendContactDataConsent ?? stored.sendContactDataConsent,
+			onWithdrawal: form.onWithdrawal ?? stored.onWithdrawal,
 		};
 		const errors: Record<string, string> = {};
 		const sets: { key: SettingKey; value: string }[] = [];
@@ -103,7 +105,14 @@ export function registerSetupRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 			}
 		};
 		want("enabled", String(submitted.enabled), String(stored.enabled));
-		for (const key of ["appId", "clientId", "region", "identityMode", "sendContactData"] as const) {
+		for (const key of [
+			"appId",
+			"clientId",
+			"region",
+			"identityMode",
+			"sendContactData",
+			"onWithdrawal",
+		] as const) {
 			want(key, submitted[key], stored[key]);
 		}
 		if (submitted.sendContactData === "consent" && submitted.sendContactDataConsent === "") {

@@ -3,13 +3,15 @@
  * `createIntercomBridge` wraps it with routes; the framework adapters only convert I/O.
  */
 import { RateLimitedError } from "../errors.ts";
+import { getJobQueue } from "../jobs/job-queue.ts";
 import {
 	buildMessengerSettings,
 	consentsNeeded,
 	type MessengerDecision,
 } from "../messenger/build-messenger-settings.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
-import type { Contact } from "../store/contact-store.ts";
+import { type Contact, mergedGuids } from "../store/contact-store.ts";
+import type { Tx } from "../store/database.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import { createVisitorTracker, type Visit } from "./create-visitor-tracker.ts";
 import type { VisitorRequest } from "./request-info.ts";
@@ -66,6 +68,32 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		});
 		if (recorded.size >= 10_000) recorded.delete(recorded.values().next().value as string);
 		recorded.add(key);
+	}
+
+	/**
+	 * What must happen with a withdrawal, in its transaction: with `onWithdrawal=delete`, withdrawing
+	 * the consent that allows sending the contact's data queues the deletion of the person in the
+	 * site's Intercom workspace (reliability P2). Either both commit or neither.
+	 */
+	function withdrawalEffects(visit: Visit, code: string) {
+		const { site, settings } = visit;
+		if (
+			!site ||
+			settings?.onWithdrawal !== "delete" ||
+			settings.sendContactData !== "consent" ||
+			settings.sendContactDataConsent !== code
+		) {
+			return {};
+		}
+		return {
+			onWithdrawn: async (tx: Tx, guid: string) => {
+				const externalIds = [guid, ...(await mergedGuids(tx, guid))];
+				await getJobQueue(store, options.logger).enqueueContactErasure(tx, {
+					externalIds,
+					withdrawal: { siteId: site.id, guid, consent: code },
+				});
+			},
+		};
 	}
 
 	/** Re-reads the visitor after a change of contact or consent, keeping a pending Set-Cookie. */
@@ -152,7 +180,13 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 				contact = await store.createContact();
 				setCookie = tracker.cookie.write(contact.guid, visit.secure);
 			}
-			await (action === "agree" ? store.agree(contact.guid, code) : store.revoke(contact.guid, code));
+			if (action === "agree") await store.agree(contact.guid, code);
+			else {
+				const effects = withdrawalEffects(visit, code);
+				// The queue's schema, before the transaction: on PGlite, creating it inside would wait for it.
+				if (effects.onWithdrawn) await getJobQueue(store, options.logger).ensure();
+				await store.revoke(contact.guid, code, effects);
+			}
 			await refreshed(request, visit, contact, setCookie);
 			const gates = [messenger.loadAfterConsent, visit.settings?.sendContactDataConsent].filter(Boolean);
 			return { agreed: action === "agree", shutdown: action === "revoke" && gates.includes(code), setCookie };

@@ -3,6 +3,8 @@
  * to, the person is looked up by each erased GUID (`external_id`) and deleted with
  * `DELETE /contacts/{id}`. Intercom's delete is permanent. A person already gone counts as done;
  * any other failure throws, and pg-boss tries again later (about two days of attempts).
+ * The same job deletes the person in one site's workspace when they withdraw the consent that
+ * allowed sending their data and the site says so (`onWithdrawal=delete`, reliability P2).
  */
 import { IntercomApiError } from "../errors.ts";
 import { type ConversationLinksDeps, intercomContactIds } from "./conversation-links-job.ts";
@@ -14,6 +16,8 @@ export interface ErasureOutcome {
 	sites: number;
 	/** Intercom contacts deleted. */
 	deleted: number;
+	/** A withdrawal's deletion not done: the contact agreed again before it ran. */
+	skipped?: "agreed-again";
 }
 
 export async function eraseInIntercom(
@@ -22,7 +26,13 @@ export async function eraseInIntercom(
 ): Promise<ErasureOutcome> {
 	let sites = 0;
 	let deleted = 0;
+	const withdrawal = job.withdrawal;
+	// Re-checked now, not when queued (reliability P1): a contact who agreed again keeps their record.
+	if (withdrawal && (await deps.store.isAgreed(withdrawal.guid, withdrawal.consent))) {
+		return { sites, deleted, skipped: "agreed-again" };
+	}
 	for (const site of await deps.store.listSites()) {
+		if (withdrawal && site.id !== withdrawal.siteId) continue;
 		const settings = await deps.store.getSettings(site.id);
 		if (!settings.accessToken) continue;
 		sites++;

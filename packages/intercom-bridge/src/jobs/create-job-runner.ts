@@ -282,7 +282,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 						const log = { jobId: job.id, attempt: job.retryCount + 1 };
 						try {
 							const outcome = await eraseInIntercom(deps, job.data);
-							logger.info({ ...log, ...outcome }, "contact erasure in Intercom: done");
+							const kind = job.data.withdrawal ? "withdrawal" : "erasure";
+							logger.info({ ...log, kind, ...outcome }, "contact erasure in Intercom: done");
 						} catch (err) {
 							const detail = { ...log, err: { name: (err as Error).name, message: (err as Error).message } };
 							if (job.retryCount >= job.retryLimit)

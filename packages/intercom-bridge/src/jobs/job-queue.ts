@@ -22,6 +22,12 @@ export const CONTACT_ERASURE_ATTEMPTS = 12;
 /** Data of a contact-erasure job: the GUIDs Intercom knows the person by (`external_id`). */
 export interface ContactErasureJob {
 	externalIds: string[];
+	/**
+	 * A deletion after a withdrawn consent (the site's `onWithdrawal=delete`): only this site's
+	 * workspace, and only if the contact (`guid`) has not agreed to `consent` again by the time the
+	 * job runs. Without it, an erasure: every connected workspace.
+	 */
+	withdrawal?: { siteId: number; guid: string; consent: string };
 }
 
 /** pg-boss's schema (its default; the queue's sender and runner use the default). */

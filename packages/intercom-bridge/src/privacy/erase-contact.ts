@@ -13,7 +13,7 @@ import { eq, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { CONVERSATION_LINKS_QUEUE, getJobQueue, PG_BOSS_SCHEMA } from "../jobs/job-queue.ts";
 import type { Logger } from "../logger.ts";
-import { isGuid } from "../store/contact-store.ts";
+import { isGuid, mergedGuids } from "../store/contact-store.ts";
 import type { Store } from "../store/create-store.ts";
 import { rowsOf } from "../store/database.ts";
 import { guidHash } from "../store/guid-hash.ts";
@@ -69,11 +69,7 @@ export async function eraseContact(
 			if (!found) throw new NotFoundError(`Contact ${asked} not found.`);
 			// Locked first, so a webhook or merge under way finishes before, or waits and finds nothing.
 			await tx.execute(sql`select 1 from contacts where guid = ${found.guid}::uuid for update`);
-			const merged = rowsOf<{ guid: string }>(
-				await tx.execute(
-					sql`select old_guid::text as guid from contact_merges where into_guid = ${found.guid}::uuid`,
-				),
-			).map((r) => r.guid);
+			const merged = await mergedGuids(tx, found.guid);
 			const guids = [found.guid, ...merged];
 			const activityIds = rowsOf<{ id: string }>(
 				await tx.execute(sql`select id::text as id from activities where contact_guid = ${found.guid}::uuid`),

@@ -11,6 +11,7 @@ describe("setting keys", () => {
 			"identityVerificationSecret",
 			"sendContactData",
 			"sendContactDataConsent",
+			"onWithdrawal",
 			"region",
 			"identityMode",
 			"accessToken",
@@ -24,6 +25,7 @@ describe("setting keys", () => {
 		["region", "AU", "au"],
 		["identityMode", "jwt", "jwt"],
 		["sendContactData", "consent", "consent"],
+		["onWithdrawal", "Delete", "delete"],
 		["appId", " a1b2c3 ", "a1b2c3"],
 	])("normalises %s=%s", (key, raw, expected) => {
 		expect(parseSetting(key, raw).value).toBe(expected);
@@ -48,6 +50,7 @@ describe("setting keys", () => {
 			region: "us",
 			identityMode: "hash",
 			sendContactData: "never",
+			onWithdrawal: "stop",
 			appId: null,
 		});
 	});

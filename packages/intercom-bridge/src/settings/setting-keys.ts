@@ -10,10 +10,12 @@ import { hasControlCharacters } from "../text/has-control-characters.ts";
 export const SEND_CONTACT_DATA = ["always", "never", "consent"] as const;
 export const REGIONS = ["us", "eu", "au"] as const;
 export const IDENTITY_MODES = ["hash", "jwt"] as const;
+export const ON_WITHDRAWAL = ["stop", "delete"] as const;
 
 export type SendContactData = (typeof SEND_CONTACT_DATA)[number];
 export type Region = (typeof REGIONS)[number];
 export type IdentityMode = (typeof IDENTITY_MODES)[number];
+export type OnWithdrawal = (typeof ON_WITHDRAWAL)[number];
 
 interface SettingDefinition {
 	readonly secret: boolean;
@@ -120,6 +122,13 @@ export const SETTING_DEFINITIONS = {
 		description: "Code name of the consent that allows sending contact data (with sendContactData=consent).",
 		parse: text("sendContactDataConsent", 100),
 	},
+	onWithdrawal: {
+		secret: false,
+		description:
+			"What happens in Intercom when a contact withdraws the consent of sendContactDataConsent: stop (send nothing more) or delete (delete the person in this site's workspace).",
+		allowed: ON_WITHDRAWAL,
+		parse: oneOf("onWithdrawal", ON_WITHDRAWAL),
+	},
 	region: {
 		secret: false,
 		description: "Where your Intercom workspace is hosted: us, eu or au.",
@@ -203,6 +212,8 @@ export interface SiteSettings {
 	identityVerificationSecret: string | null;
 	sendContactData: SendContactData;
 	sendContactDataConsent: string | null;
+	/** What happens in Intercom when that consent is withdrawn: nothing more is sent, or the person is deleted. */
+	onWithdrawal: OnWithdrawal;
 	region: Region;
 	identityMode: IdentityMode;
 	accessToken: string | null;
@@ -235,6 +246,7 @@ export function toSiteSettings(
 		identityVerificationSecret: get("identityVerificationSecret"),
 		sendContactData: pick("sendContactData", SEND_CONTACT_DATA, "never"),
 		sendContactDataConsent: get("sendContactDataConsent"),
+		onWithdrawal: pick("onWithdrawal", ON_WITHDRAWAL, "stop"),
 		region: pick("region", REGIONS, "us"),
 		identityMode: pick("identityMode", IDENTITY_MODES, "hash"),
 		accessToken: get("accessToken"),

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { findContact, isGuid } from "./contact-store.ts";
-import type { Queryable } from "./database.ts";
+import type { Queryable, Tx } from "./database.ts";
 import { consentAgreements, consents } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -39,7 +39,12 @@ async function latestAction(q: Queryable, contactGuid: string, consentId: number
 export function createConsentStore(ctx: StoreContext) {
 	const { db } = ctx;
 
-	async function record(contactGuid: string, consentCode: string, action: "agree" | "revoke") {
+	async function record(
+		contactGuid: string,
+		consentCode: string,
+		action: "agree" | "revoke",
+		onChange?: (tx: Tx, contactGuid: string) => Promise<void>,
+	) {
 		if (!isGuid(contactGuid))
 			throw new ValidationError(`"${contactGuid}" is not a valid contact GUID.`, "guid");
 		return guard(() =>
@@ -61,6 +66,7 @@ export function createConsentStore(ctx: StoreContext) {
 				await tx
 					.insert(consentAgreements)
 					.values({ contactGuid: contact.guid, consentId: consent.id, action });
+				await onChange?.(tx, contact.guid);
 				return { changed: true, contactGuid: contact.guid };
 			}),
 		);
@@ -111,8 +117,16 @@ export function createConsentStore(ctx: StoreContext) {
 		/** Records that the contact agrees (no new row when already agreed). @throws ValidationError for a disabled consent. */
 		agree: (contactGuid: string, consentCode: string) => record(contactGuid, consentCode, "agree"),
 
-		/** Records that the contact revokes its agreement (no new row when not agreed). */
-		revoke: (contactGuid: string, consentCode: string) => record(contactGuid, consentCode, "revoke"),
+		/**
+		 * Records that the contact revokes its agreement (no new row when not agreed). `onWithdrawn`
+		 * runs in the same transaction when the agreement did end (with the surviving contact's GUID):
+		 * what must follow a withdrawal then commits with it, or neither does.
+		 */
+		revoke: (
+			contactGuid: string,
+			consentCode: string,
+			options: { onWithdrawn?: (tx: Tx, contactGuid: string) => Promise<void> } = {},
+		) => record(contactGuid, consentCode, "revoke", options.onWithdrawn),
 
 		/** True when the contact's latest action on the consent is `agree`. Unknown contact or consent: false. */
 		async isAgreed(contactGuid: string, consentCode: string): Promise<boolean> {

@@ -52,6 +52,18 @@ export function resolveContactGuidText(guid: string): string {
 		limit 1`;
 }
 
+/**
+ * The old GUIDs merged into the contact `guid` (Intercom and the logs may know the person by any of
+ * them). `guid` must be a contact's current GUID.
+ */
+export async function mergedGuids(q: Queryable, guid: string): Promise<string[]> {
+	const rows = await q
+		.select({ guid: contactMerges.oldGuid })
+		.from(contactMerges)
+		.where(eq(contactMerges.intoGuid, guid.toLowerCase()));
+	return rows.map((r) => r.guid);
+}
+
 /** Looks a contact up by GUID or by a merged (old) GUID, in one indexed query. */
 export async function findContact(q: Queryable, guid: string): Promise<Contact | null> {
 	const [row] = await findContactQuery(q, guid);

@@ -3,11 +3,11 @@
  * basis, and when first. Names only, never values; append-only (the table refuses UPDATE and
  * DELETE, see migrations/0005_disclosures.sql). Contacts are named by {@link guidHash}.
  */
-import { desc, eq, inArray } from "drizzle-orm";
+import { desc, inArray } from "drizzle-orm";
 import { ValidationError } from "../errors.ts";
-import { isGuid } from "./contact-store.ts";
+import { isGuid, mergedGuids } from "./contact-store.ts";
 import { guidHash } from "./guid-hash.ts";
-import { contactMerges, disclosures } from "./schema.ts";
+import { disclosures } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 /** One disclosure as recorded (the contact appears as `guidHash`). */
@@ -64,13 +64,8 @@ export function createDisclosureStore(ctx: StoreContext) {
 		 */
 		async listDisclosures(guid: string, limit = 200): Promise<Disclosure[]> {
 			if (!isGuid(guid)) throw new ValidationError(`"${String(guid).slice(0, 40)}" is not a contact GUID.`);
-			const merged = await guard(() =>
-				db
-					.select({ guid: contactMerges.oldGuid })
-					.from(contactMerges)
-					.where(eq(contactMerges.intoGuid, guid.toLowerCase())),
-			);
-			const hashes = [guid, ...merged.map((m) => m.guid)].map(guidHash);
+			const merged = await guard(() => mergedGuids(db, guid));
+			const hashes = [guid, ...merged].map(guidHash);
 			return guard(() =>
 				db
 					.select()

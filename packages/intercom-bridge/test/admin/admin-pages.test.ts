@@ -42,6 +42,20 @@ describe("Intercom setup", () => {
 		expect(page).toContain("set, ends with …3f2e");
 	});
 
+	it("saves what happens in Intercom on withdrawal, and refuses an unknown choice", async () => {
+		const page = await (await b.get(SETUP)).text();
+		expect(page).toMatch(/name="onWithdrawal" id="onWithdrawal-stop" value="stop" checked/);
+		expect((await f.store.getSettings(1)).onWithdrawal).toBe("stop");
+		const saved = await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, onWithdrawal: "delete" });
+		expect(saved.status).toBe(303);
+		expect((await f.store.getSettings(1)).onWithdrawal).toBe("delete");
+		const bad = await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, onWithdrawal: "forget" });
+		expect(bad.status).toBe(422);
+		expect(await bad.text()).toContain("Allowed values: stop, delete");
+		expect((await f.store.getSettings(1)).onWithdrawal).toBe("delete");
+		await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, onWithdrawal: "stop" });
+	});
+
 	it("keeps secrets when their fields are left blank, and writes audit rows without values", async () => {
 		await f.store.setSetting(1, "accessToken", SECRETS.accessToken);
 		const res = await b.post(SETUP, {
@@ -312,7 +326,7 @@ describe("contacts", () => {
 	});
 
 	it("shows what was shared with Intercom, for the contact and the GUIDs merged into it", async () => {
-		const ada = await f.store.createContact({ email: "ada@example.com", firstName: "Ada" });
+		const ada = await f.store.createContact({ email: "ada.shared@example.com", firstName: "Ada" });
 		const before = await (await b.get(`/admin/contacts/${ada.guid}`)).text();
 		expect(before).toContain("Nothing recorded");
 		const old = await f.store.createContact({ firstName: "Old" });
