@@ -1,15 +1,17 @@
 /**
- * "Webhook security": what to paste into an Intercom Series webhook (URLs, header, body keys) and
- * the API key. The stored key is a secret like any other, so pages show only its mask; "Generate
+ * "Webhook security": what to paste into an Intercom Series webhook (URLs, header, body keys), the
+ * API key, and the body key that identifies a delivery (reliability W12). The stored key is a secret like any other, so pages show only its mask; "Generate
  * new" shows the new key once, in the answer to that POST (not stored in any page or URL), and the
  * previous key keeps working for the grace period so live Series can be updated without a gap.
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
+import { publicMessage, ValidationError } from "../errors.ts";
 import { maskSecret } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
-import { postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
+import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
 import { copyable } from "./copyable.ts";
+import { textRow } from "./form-controls.ts";
 import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
 import { publicOrigin } from "./request-info.ts";
 import { siteWarnings } from "./site-warnings.ts";
@@ -42,7 +44,20 @@ function keyTable(rows: readonly (readonly [string, string])[]): Markup {
 	)}</tbody></table>`;
 }
 
-async function render(c: Context<AdminEnv>, deps: AdminDeps, access: SiteAccess, newKey: string | null) {
+/** The dedup-field form as submitted, when it comes back with an error. */
+interface DedupForm {
+	value: string;
+	error: string;
+}
+
+async function render(
+	c: Context<AdminEnv>,
+	deps: AdminDeps,
+	access: SiteAccess,
+	newKey: string | null,
+	dedup: DedupForm | null = null,
+	saved = false,
+) {
 	const settings = await deps.store.getSettings(access.site.id);
 	const origin = publicOrigin(c, deps);
 	const base = `${origin}${deps.webhookBasePath}`;
@@ -50,6 +65,8 @@ async function render(c: Context<AdminEnv>, deps: AdminDeps, access: SiteAccess,
 	const notices: Markup[] = [];
 	if (newKey)
 		notices.push(notice("ok", "A new API key was generated. Copy it now: it is shown only this once."));
+	if (saved) notices.push(notice("ok", "Saved how duplicate deliveries are recognised."));
+	if (dedup) notices.push(notice("error", "Nothing was saved: correct the field marked below."));
 	notices.push(...siteWarnings(c, deps, settings));
 	const body = html`<h1>Webhook security</h1>
 <p class="lead">Intercom Series call these webhooks to update contacts and log activities on <strong>${access.site.displayName}</strong>.</p>
@@ -84,6 +101,24 @@ async function render(c: Context<AdminEnv>, deps: AdminDeps, access: SiteAccess,
 	<h3>Log activity</h3>
 	${copyable("url-logactivity", `${base}/logactivity`, "Copy log activity URL")}
 	${keyTable(ACTIVITY_KEYS)}
+</section>
+<section class="card" aria-labelledby="dedup-h">
+	<h2 id="dedup-h">Duplicate deliveries</h2>
+	<p>Intercom may deliver a webhook more than once. By default, identical bodies within the dedup window (60 s unless your developer changed <code>webhooks.dedupWindowMs</code>) count as one.
+	If your Series send an id of their own in the body (for example an <code>EventId</code> built from the conversation and the step), name that key here:
+	a webhook whose body has it is then processed once per value, however far apart the copies arrive (for as long as delivery records are kept).</p>
+	<form method="post" action="${sitePath(deps, access.site, "webhooks/dedup")}" novalidate>${csrfField(c)}
+		${textRow({
+			name: "webhookDedupField",
+			label: "Body key that identifies a delivery",
+			value: dedup?.value ?? settings.webhookDedupField ?? "",
+			error: dedup?.error,
+			disabled: !access.canModify,
+			placeholder: "none: identical bodies within the window",
+			hint: "Leave empty to recognise duplicates by identical bodies only.",
+		})}
+		${access.canModify ? html`<div class="actions"><button class="btn" type="submit" id="save-dedup">Save</button></div>` : ""}
+	</form>
 </section>`;
 	return c.html(
 		page(c, deps, {
@@ -102,6 +137,25 @@ export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 	app.get("/sites/:site/webhooks", async (c) =>
 		render(c, deps, await siteAccess(c, deps, c.req.param("site") ?? ""), null),
 	);
+
+	postRoute(app, "/sites/:site/webhooks/dedup", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const value = ((await formFields(c)).webhookDedupField ?? "").trim();
+		const actor = c.get("user").email;
+		const stored = (await deps.store.getSettings(access.site.id)).webhookDedupField ?? "";
+		if (value !== stored) {
+			try {
+				if (value === "") await deps.store.clearSetting(access.site.id, "webhookDedupField", { actor });
+				else await deps.store.setSetting(access.site.id, "webhookDedupField", value, { actor });
+			} catch (err) {
+				if (!(err instanceof ValidationError)) throw err;
+				c.status(422);
+				return render(c, deps, access, null, { value, error: publicMessage(err) });
+			}
+		}
+		return render(c, deps, access, null, null, true);
+	});
 
 	postRoute(app, "/sites/:site/webhooks/rotate", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");

@@ -15,6 +15,7 @@ describe("setting keys", () => {
 			"region",
 			"identityMode",
 			"accessToken",
+			"webhookDedupField",
 			"webhookApiKey",
 		]);
 	});
@@ -26,6 +27,7 @@ describe("setting keys", () => {
 		["identityMode", "jwt", "jwt"],
 		["sendContactData", "consent", "consent"],
 		["onWithdrawal", "Delete", "delete"],
+		["webhookDedupField", " EventId ", "EventId"],
 		["appId", " a1b2c3 ", "a1b2c3"],
 	])("normalises %s=%s", (key, raw, expected) => {
 		expect(parseSetting(key, raw).value).toBe(expected);
@@ -38,6 +40,8 @@ describe("setting keys", () => {
 		["identityMode", "rsa", /Allowed values: hash, jwt/],
 		["clientId", "a\nb", /control characters/],
 		["webhookApiKey", "short", /16 to 200 characters/],
+		["webhookDedupField", "Event Id", /a body field name/],
+		["webhookDedupField", "1st", /a body field name/],
 		["nope", "x", /Unknown setting "nope"/],
 	])("rejects %s=%j", (key, raw, message) => {
 		expect(() => parseSetting(key, raw)).toThrow(message);

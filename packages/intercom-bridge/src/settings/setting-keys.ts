@@ -147,6 +147,20 @@ export const SETTING_DEFINITIONS = {
 		description: 'Intercom REST API access token (from OAuth "Get token", or a private app\'s token).',
 		parse: text("accessToken", 2000, 8),
 	},
+	webhookDedupField: {
+		secret: false,
+		description:
+			"A body field that identifies a Series delivery (e.g. EventId): a webhook whose body has it is processed once per value. Without one, identical bodies within the dedup window count as one.",
+		parse: (raw: string) => {
+			const value = raw.trim();
+			if (!/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/.test(value)) {
+				throw new ValidationError(
+					"webhookDedupField must be a body field name: a letter, then up to 99 letters, digits, '_', '.' or '-'.",
+				);
+			}
+			return value;
+		},
+	},
 	webhookApiKey: {
 		secret: true,
 		description: "Key that Intercom Series webhooks send in X-Api-Key; generated at start-up when missing.",
@@ -218,6 +232,8 @@ export interface SiteSettings {
 	identityMode: IdentityMode;
 	accessToken: string | null;
 	webhookApiKey: string | null;
+	/** The body field that identifies a Series delivery, when the site set one (reliability W12). */
+	webhookDedupField: string | null;
 	/** The key replaced by the last rotation, and when; valid for a grace period. */
 	previousWebhookApiKey: { key: string; rotatedAt: Date } | null;
 	/**
@@ -251,6 +267,7 @@ export function toSiteSettings(
 		identityMode: pick("identityMode", IDENTITY_MODES, "hash"),
 		accessToken: get("accessToken"),
 		webhookApiKey: get("webhookApiKey"),
+		webhookDedupField: get("webhookDedupField"),
 		previousWebhookApiKey: previous ? { key: previous.value, rotatedAt: previous.updatedAt } : null,
 		previousClientSecret: previousSecret
 			? { secret: previousSecret.value, replacedAt: previousSecret.updatedAt }

@@ -14,7 +14,7 @@ import { type PreparedStatement, preparedStatement } from "../store/prepared-sta
 import { RUN_AGAIN } from "../store/statement-batcher.ts";
 import { storeBatcher } from "../store/store-batcher.ts";
 import { bodyFields, contactGuidOf } from "./body-fields.ts";
-import { bodyDeliveryKey, claimDeliveryText } from "./claim-webhook-delivery.ts";
+import { claimDeliveryText, seriesDeliveryKey } from "./claim-webhook-delivery.ts";
 import type { WebhookHandlerContext, WebhookRequest } from "./resolve-webhook-options.ts";
 import { WebhookHttpError } from "./webhook-http-error.ts";
 
@@ -147,7 +147,7 @@ export async function logActivity(ctx: WebhookHandlerContext, request: WebhookRe
 	if (typeCodeName === null) throw typeRefused();
 	const value = fields.text("ActivityValue");
 	const url = fields.text("ActivityURL");
-	const dedup = ctx.options.dedupWindowMs > 0;
+	const key = seriesDeliveryKey(request, fields, ctx.options.dedupWindowMs);
 	// The queue (pg-boss's schema and the queue's partition) must exist before the job is written.
 	await getJobQueue(ctx.store, ctx.logger).ensure();
 
@@ -159,8 +159,8 @@ export async function logActivity(ctx: WebhookHandlerContext, request: WebhookRe
 		url,
 		urlHash: url ? createHash("sha256").update(url).digest("hex") : null,
 		retryLimit: ctx.options.linkJobMaxAttempts - 1,
-		deliveryKey: dedup ? bodyDeliveryKey(request.bytes) : null,
-		windowSecs: ctx.options.dedupWindowMs / 1000,
+		deliveryKey: key?.deliveryKey ?? null,
+		windowSecs: (key?.windowMs ?? 0) / 1000,
 	});
 	if (!row?.type_ok) throw typeRefused();
 	if (row.guid === null) throw new WebhookHttpError(404, "NOT_FOUND", "Contact not found.");

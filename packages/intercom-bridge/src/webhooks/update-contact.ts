@@ -25,10 +25,10 @@ import { RUN_AGAIN } from "../store/statement-batcher.ts";
 import { storeBatcher } from "../store/store-batcher.ts";
 import { type BodyFields, bodyFields, contactGuidOf } from "./body-fields.ts";
 import {
-	bodyDeliveryKey,
 	claimDeliveryText,
 	claimWebhookDelivery,
 	noteWebhookDelivery,
+	seriesDeliveryKey,
 } from "./claim-webhook-delivery.ts";
 import type {
 	ResolvedWebhookOptions,
@@ -248,12 +248,7 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 	}
 	const email = fields.text("ContactEmail");
 	const customFields = mappedCustomFields(fields, ctx.options);
-	const claim = {
-		siteId: request.site.id,
-		endpoint: "updatecontact",
-		deliveryKey: bodyDeliveryKey(request.bytes),
-	};
-	const dedup = ctx.options.dedupWindowMs > 0;
+	const key = seriesDeliveryKey(request, fields, ctx.options.dedupWindowMs);
 	const invalidEmail = email !== null && !isValidEmail(email);
 	const update = (custom: Record<string, unknown>): Omit<Update, "claim"> => {
 		const { customFields: checkedCustom, ...set } = checkContactFields({
@@ -267,10 +262,11 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 	const saved = await withEmailRace(async () => {
 		if (!hook) {
 			// The common case: everything in one statement.
-			const claimInput = dedup
+			const claimInput = key
 				? {
-						...claim,
-						windowMs: ctx.options.dedupWindowMs,
+						siteId: request.site.id,
+						deliveryKey: key.deliveryKey,
+						windowMs: key.windowMs,
 						detail: invalidEmail ? "ContactEmail: invalid_email" : null,
 					}
 				: null;
@@ -282,11 +278,13 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 		// A hook sees the contact before the update and may change it or reject: one transaction.
 		return ctx.store.transaction(async (tx) => {
 			if (
-				dedup &&
+				key &&
 				!(await claimWebhookDelivery(tx, {
-					...claim,
+					siteId: request.site.id,
+					endpoint: "updatecontact",
+					deliveryKey: key.deliveryKey,
 					status: "updated",
-					windowMs: ctx.options.dedupWindowMs,
+					windowMs: key.windowMs,
 				}))
 			) {
 				return null;
@@ -308,7 +306,10 @@ export async function updateContact(ctx: WebhookHandlerContext, request: Webhook
 			const r = await saveUpdate({ tx }, u);
 			if (r.guid === null) throw contactNotFound(); // merged away since it was read
 			const skipped = invalidEmail ? "invalid_email" : r.emailTaken ? "email_taken" : null;
-			if (dedup && skipped) await noteWebhookDelivery(tx, claim, `ContactEmail: ${skipped}`);
+			if (key && skipped) {
+				const delivery = { siteId: request.site.id, endpoint: "updatecontact", deliveryKey: key.deliveryKey };
+				await noteWebhookDelivery(tx, delivery, `ContactEmail: ${skipped}`);
+			}
 			return { ...r, guid: r.guid, custom: u.custom };
 		});
 	});

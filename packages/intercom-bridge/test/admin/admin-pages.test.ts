@@ -176,6 +176,21 @@ describe("webhook security", () => {
 		expect(shown).toContain("24 hours");
 		expect(await (await b.get("/admin/sites/default/webhooks")).text()).not.toContain(after);
 	});
+
+	it("sets and clears the body key that identifies a delivery, refusing a bad one", async () => {
+		const path = "/admin/sites/default/webhooks/dedup";
+		const bad = await b.post(path, { _csrf: csrf, webhookDedupField: "Event Id" });
+		expect(bad.status).toBe(422);
+		const badPage = await bad.text();
+		expect(badPage).toContain("must be a body field name");
+		expect(badPage).toContain('value="Event Id"');
+		expect((await f.store.getSettings(1)).webhookDedupField).toBeNull();
+		expect((await b.post(path, { _csrf: csrf, webhookDedupField: " EventId " })).status).toBe(200);
+		expect((await f.store.getSettings(1)).webhookDedupField).toBe("EventId");
+		expect(await (await b.get("/admin/sites/default/webhooks")).text()).toContain('value="EventId"');
+		expect((await b.post(path, { _csrf: csrf, webhookDedupField: "" })).status).toBe(200);
+		expect((await f.store.getSettings(1)).webhookDedupField).toBeNull();
+	});
 });
 
 describe("read-only role", () => {
@@ -193,6 +208,7 @@ describe("read-only role", () => {
 			[SETUP, { ...base, appId: "hacked1" }],
 			[`${SETUP}/clear`, { clear: "clientSecret" }],
 			["/admin/sites/default/webhooks/rotate", {}],
+			["/admin/sites/default/webhooks/dedup", { webhookDedupField: "EventId" }],
 			["/admin/sites/default/oauth/start", {}],
 			["/admin/sites/default/oauth/disconnect", {}],
 			["/admin/activity-types", { codeName: "x1", displayName: "X" }],

@@ -1,6 +1,8 @@
 /** Bad input and faults: content type, size, JSON, prototype poisoning, duplicates, a lost database. */
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { rowsOf } from "../../src/store/database.ts";
 import { bodyDeliveryKey } from "../../src/webhooks/claim-webhook-delivery.ts";
 import type { WebhookEnv } from "./webhook-env.ts";
 import type { SendOptions } from "./webhook-testbed.ts";
@@ -155,6 +157,67 @@ export function ingressCases(env: () => WebhookEnv) {
 			expect(await (await send("/updatecontact", { body: update })).json()).toMatchObject({
 				status: "updated",
 			});
+		});
+
+		it("recognises a delivery by the site's dedup field, whatever else differs, even with the window off", async () => {
+			const { store, site } = env();
+			await store.setSetting(site.id, "webhookDedupField", "EventId");
+			try {
+				const send = await env().with({ dedupWindowMs: 0 });
+				const contact = await store.createContact();
+				const event = randomUUID();
+				const base = { ContactGuid: contact.guid, ActivityType: "pagevisit", EventId: event };
+				const copies = await Promise.all(
+					Array.from({ length: 5 }, (_, i) =>
+						send("/logactivity", { body: { ...base, ActivityValue: `copy ${i}` } }),
+					),
+				);
+				const statuses = await Promise.all(
+					copies.map(async (r) => ((await r.json()) as { status: string }).status),
+				);
+				expect(statuses.sort()).toEqual(["duplicate", "duplicate", "duplicate", "duplicate", "logged"]);
+				// The key's case does not matter, as for every body key.
+				const { EventId: _, ...rest } = base;
+				expect(
+					await (await send("/logactivity", { body: { ...rest, eventid: event } })).json(),
+				).toMatchObject({
+					status: "duplicate",
+				});
+				// Another id is another delivery; without one, bodies are not compared (the window is off).
+				expect(
+					await (await send("/logactivity", { body: { ...base, EventId: randomUUID() } })).json(),
+				).toMatchObject({ status: "logged" });
+				for (let i = 0; i < 2; i++) {
+					expect(await (await send("/logactivity", { body: rest })).json()).toMatchObject({
+						status: "logged",
+					});
+				}
+				expect(await store.listActivities(contact.guid)).toHaveLength(4);
+
+				// Updates too, with a numeric id: the first one's values stay.
+				const update = { ContactGuid: contact.guid, EventId: 42 };
+				expect(
+					await (await send("/updatecontact", { body: { ...update, ContactNotes: "first" } })).json(),
+				).toMatchObject({ status: "updated" });
+				expect(
+					await (await send("/updatecontact", { body: { ...update, ContactNotes: "second" } })).json(),
+				).toMatchObject({ status: "duplicate" });
+				expect((await store.getContact(contact.guid))?.notes).toBe("first");
+
+				const bad = await send("/updatecontact", { body: { ContactGuid: contact.guid, EventId: { id: 1 } } });
+				expect(bad.status).toBe(400);
+				expect(await bad.json()).toMatchObject({
+					error: { message: "EventId (this site's dedup field) must be a string or a number." },
+				});
+				// The delivery records hold a hash of the id, not the id.
+				const keys = rowsOf<{ delivery_key: string }>(
+					await store.db.execute(sql`select delivery_key from webhook_deliveries where site_id = ${site.id}`),
+				).map((r) => r.delivery_key);
+				expect(keys.filter((k) => k.startsWith("field:"))).toHaveLength(3);
+				expect(keys.join(" ")).not.toContain(event);
+			} finally {
+				await store.clearSetting(site.id, "webhookDedupField");
+			}
 		});
 
 		it("retries a failed delivery: a refused body does not claim its key", async () => {
