@@ -15,6 +15,15 @@ export const BROWSER_UA =
 
 export const IDENTITY_SECRET = "iv-secret-0123456789";
 
+/** A browser's page view of https://shop.example/products, with the visitor cookie when given. */
+export const pageView = (cookie?: string) =>
+	new Request("https://shop.example/products", {
+		headers: { "user-agent": BROWSER_UA, "sec-fetch-dest": "document", ...(cookie ? { cookie } : {}) },
+	});
+
+/** The `name=value` part of a Set-Cookie value (what a browser sends back); "" for none. */
+export const cookieOf = (setCookie: string | null) => (setCookie ?? "").split(";")[0] ?? "";
+
 /**
  * A prepared store on a fresh in-memory PGlite whose SQL statements are recorded in `queries`.
  * `now` replaces the store's clock (its caches expire by it).

@@ -13,14 +13,9 @@ import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { guidHash } from "../../src/store/guid-hash.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
+import { cookieOf, pageView } from "../harness/test-bridge.ts";
 
-const UA =
-	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
-const page = (cookie?: string) =>
-	new Request("https://shop.example/products", {
-		headers: { "user-agent": UA, "sec-fetch-dest": "document", ...(cookie ? { cookie } : {}) },
-	});
-const cookieOf = (setCookie: string | null) => (setCookie ?? "").split(";")[0] ?? "";
+const page = pageView;
 const silent = createLogger({ level: "silent" });
 
 describe.each([pgliteFactory, postgresFactory])("the disclosure log on $kind", (factory) => {

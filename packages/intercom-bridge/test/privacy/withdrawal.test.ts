@@ -16,15 +16,10 @@ import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
+import { cookieOf, pageView } from "../harness/test-bridge.ts";
 
 const APP_ID = "abc123";
-const UA =
-	"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
-const page = (cookie?: string) =>
-	new Request("https://shop.example/products", {
-		headers: { "user-agent": UA, "sec-fetch-dest": "document", ...(cookie ? { cookie } : {}) },
-	});
-const cookieOf = (setCookie: string | null) => (setCookie ?? "").split(";")[0] ?? "";
+const page = pageView;
 
 describe.each([pgliteFactory, postgresFactory])("withdrawing the data consent on $kind", (factory) => {
 	let emulator: ReturnType<typeof createIntercomEmulator>;
