@@ -26,15 +26,18 @@ export interface BenchResults {
 		 * Each A/B comparison under one load (time-slices.ts). helper: the 2 KB page without and
 		 * with the helper; control: the bare page against itself; padded: the bare page against
 		 * itself made as long as with the helper; floor: the bare page against itself with only what
-		 * any helper must add (those bytes, the Cache-Control header, one await); medianHelper: the page of the median web page's
+		 * any helper must add (those bytes, the Cache-Control header, one await); appHelper: a
+		 * product list a Hono app renders, without and with the helper; medianHelper: the page of the median web page's
 		 * size without and with the helper.
 		 */
 		comparisons: Record<
-			"helper" | "control" | "padded" | "floor" | "medianHelper",
+			"helper" | "control" | "padded" | "floor" | "medianHelper" | "appHelper",
 			SliceComparison & { p99: number; errors: number }
 		>;
 		/** Length of the median-sized bare page. */
 		medianBytes: number;
+		/** Length of the framework-rendered bare page. */
+		appBytes: number;
 		queriesPerView: number;
 		statements: string[];
 		bytesAdded: number;
@@ -123,6 +126,8 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`| the bare page with only what any helper must add: the bytes, \`Cache-Control: private, no-store\`, one await | ${costCell(c.floor)} | ${c.floor.throughput > 0.05 ? "over the target by itself, before any of the helper's own work" : "within the target; the rest is the helper's own work"} |`,
 		`| page of the median web page's size (${(p.medianBytes / 1024).toFixed(0)} KB) without / with helper | ${pair(c.medianHelper)} | |`,
 		`| cost of the helper on that page (information) | ${costCell(c.medianHelper)} | |`,
+		`| page a Hono app renders (30-item product list with hono/html, the bridge's middleware; ${(p.appBytes / 1024).toFixed(1)} KB) without / with helper | ${pair(c.appHelper)} | |`,
+		`| cost of the helper on that page (information) | ${costCell(c.appHelper)} | |`,
 		`| database statements per page view | ${p.queriesPerView.toFixed(2)} | ≤ 1 indexed read (+ the background re-check of the site and its settings, at most every 0.1 s) ${verdict(p.queriesPerView <= 1.05)} |`,
 		`| bytes the helper adds to the response (body and headers) | ${p.bytesAdded} | |`,
 		`| new anonymous visitors (contact created, cookie set) | ${rps(p.anonymous.rps)} /s, p99 ${ms(p.anonymous.p99)} | |`,

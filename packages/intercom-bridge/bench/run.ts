@@ -174,6 +174,8 @@ const PAGE_COMPARISONS = [
 	// What any helper must add, without its work: the bytes, the Cache-Control header, one await.
 	{ name: "floor", path: "/ab", variants: (bytes: number) => ["/bare", `/floor?bytes=${bytes}`] },
 	{ name: "medianHelper", path: "/median/ab", variants: (_: number) => ["/bare", "/page"] },
+	// A page a framework renders (Hono, hono/html, a 30-item product list), for information.
+	{ name: "appHelper", path: "/app/ab", variants: (_: number) => ["/bare", "/page"] },
 ] as const;
 
 /** Seconds each page comparison is measured (BENCH_PAGE_SECONDS), after 2 s of warm-up. */
@@ -239,6 +241,7 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		pinned: unpin !== null,
 		comparisons,
 		medianBytes: (await body("/median/bare")).length,
+		appBytes: (await body("/app/bare")).length,
 		queriesPerView: (after.queries - before.queries) / views,
 		statements: [...new Set(after.recent.map((q) => q.replace(/\s+/g, " ").slice(0, 160)))],
 		bytesAdded,

@@ -3,13 +3,18 @@
  * `BENCH_MODE=bridge` serves the bridge (webhooks under /intercom, and a page at `/page` with the
  * Messenger helper, at `/bare` without it, at `/padded?bytes=N` without it but N bytes longer, and
  * at `/floor?bytes=N` with only what any helper must add (N bytes with its header, one await);
- * `/median/page` and `/median/bare` are the same for a page of the median web page's size; `/ab`
+ * `/median/page` and `/median/bare` are the same for a page of the median web page's size;
+ * `/app/page` and `/app/bare` for a product list a Hono app renders (with the bridge's middleware); `/ab`
  * serves two of those variants in alternating slices of time, see time-slices.ts);
  * `BENCH_MODE=baseline` serves the bare baseline.
  * `DATABASE_URL` picks PostgreSQL (seeded by the parent); without it, an in-memory PGlite seeded here.
  * Talks to the parent over IPC: `ready` with what the load needs, then `stats` and `rss` on request.
  */
 import { createServer } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import { Hono } from "hono";
+import { html, raw } from "hono/html";
+import { type IntercomHonoVariables, intercomHono } from "../src/adapters/hono.ts";
 import { nodeMessengerScript, toNodeHandler } from "../src/adapters/node.ts";
 import { createIntercomBridge, PERSONAL_PAGE_CACHE_CONTROL } from "../src/bridge/create-intercom-bridge.ts";
 import { createLogger } from "../src/logger.ts";
@@ -17,6 +22,14 @@ import { startBaseline } from "./baseline.ts";
 import { openCountedStore } from "./counted-store.ts";
 import { BROWSER_UA, PAGE_TEXT, pageHtml, type Seeded, seedBenchStore } from "./seed.ts";
 import { createSlicer } from "./time-slices.ts";
+
+/** The products of the framework-rendered page: 30, with names that need escaping. */
+const PRODUCTS = Array.from({ length: 30 }, (_, i) => ({
+	id: i + 1,
+	name: `Coffee <${i + 1}> & beans "single origin"`,
+	price: (3 + i * 1.37).toFixed(2),
+	tags: ["arabica", "fair trade"],
+}));
 
 type Command =
 	| { type: "stats" }
@@ -70,10 +83,29 @@ async function main() {
 		return p;
 	};
 	let sliceVariants: [string, string] = ["/bare", "/bare"];
+	// A page a framework renders: a Hono app with the bridge's middleware, building a product list
+	// with hono/html (escaping every value) per request. `/app/bare`, `/app/page`, `/app/ab`.
+	const shop = new Hono<{ Variables: IntercomHonoVariables }>();
+	shop.use(intercomHono(bridge));
+	shop.get("/app/:variant", async (c) => {
+		const slice = c.req.param("variant") === "ab" ? slicer : null;
+		const variant = slice ? sliceVariants[slice.variant] : `/${c.req.param("variant")}`;
+		const scripts = variant === "/page" ? await c.get("intercomScripts")() : "";
+		const res = c.html(
+			html`<!doctype html><html><head><meta charset="utf-8"><title>Coffee shop</title></head><body><h1>Our coffees</h1><ul>${PRODUCTS.map(
+				(p) =>
+					html`<li id="p${p.id}"><a href="/products/${p.id}">${p.name}</a> <span class="price">${p.price} €</span>${p.tags.map((t) => html` <em>${t}</em>`)}</li>`,
+			)}</ul>${raw(scripts)}</body></html>`,
+		);
+		slice?.served();
+		return res;
+	});
+	const shopListener = getRequestListener(shop.fetch);
 	const server = createServer(async (req, res) => {
 		try {
 			const path = req.url ?? "/";
 			if (bridge.ownsPath(path.split("?")[0] ?? path)) return await intercom(req, res);
+			if (path.startsWith("/app/")) return await shopListener(req, res);
 			const median = path.startsWith("/median/");
 			let variant = median ? path.slice(7) : path;
 			const slice = variant === "/ab" ? slicer : null;
