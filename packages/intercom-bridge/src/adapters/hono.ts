@@ -11,8 +11,9 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { IntercomBridge, MessengerPage, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
-import { setClientAddress } from "../bridge/request-info.ts";
+import { setClientAddress, type VisitorRequest } from "../bridge/request-info.ts";
 import { connectionOf } from "../http/client-address.ts";
+import { type NodeRequest, nodeVisitorRequest } from "./node.ts";
 
 export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
 
@@ -25,11 +26,23 @@ export function intercomHono(
 		// The script and the Set-Cookie come in one call; a known visitor's is served from memory.
 		let page: Promise<MessengerPage> | undefined;
 		let pageOptions: ScriptOptions | undefined;
+		let visitor: VisitorRequest | undefined;
+		const visitorRequest = (): VisitorRequest => {
+			if (visitor) return visitor;
+			// Under @hono/node-server, a view of the Node request: reading c.req.raw's headers would
+			// build a Fetch Headers from every raw header, which costs more than a cached page view.
+			const incoming = (c.env as { incoming?: NodeRequest } | undefined)?.incoming;
+			if (incoming?.headers && incoming.socket) visitor = nodeVisitorRequest(incoming);
+			else {
+				// New contacts are limited per address (the bridge's newContactsPerMinute).
+				setClientAddress(c.req.raw, connectionOf(c.env).clientAddress);
+				visitor = c.req.raw;
+			}
+			return visitor;
+		};
 		c.set("intercomScripts", (options) => {
 			pageOptions = options;
-			// New contacts are limited per address (the bridge's newContactsPerMinute).
-			setClientAddress(c.req.raw, connectionOf(c.env).clientAddress);
-			page = bridge.messenger.page(c.req.raw, options);
+			page = bridge.messenger.page(visitorRequest(), options);
 			return page.then((p) => p.html);
 		});
 		await next();
@@ -37,7 +50,7 @@ export function intercomHono(
 			// Should the script have failed (and the page gone out without it), ask again for the
 			// Set-Cookie: page() knows when there must be none (a cache-safe page).
 			const { setCookie, cacheControl } = await page.catch(() =>
-				bridge.messenger.page(c.req.raw, pageOptions),
+				bridge.messenger.page(visitorRequest(), pageOptions),
 			);
 			if (setCookie) c.res.headers.append("Set-Cookie", setCookie);
 			// Over whatever the route set: a shared cache must never keep a page naming its visitor.
