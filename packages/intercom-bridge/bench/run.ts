@@ -20,6 +20,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 /**
  * BENCH_ONLY=webhooks|page|pglite|memory (comma-separated) runs only those parts, for working on
  * one number; such a partial run prints its results and leaves BENCHMARKS.md alone.
+ * BENCH_CMP=helper,appHelper,... (with BENCH_ONLY=page) runs only those page comparisons.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const part = (name: string) => only.size === 0 || only.has(name);
@@ -207,7 +208,9 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const comparisons = {} as BenchResults["page"]["comparisons"];
 	const warmupSeconds = 2;
 	try {
-		for (const c of PAGE_COMPARISONS) {
+		for (const c of PAGE_COMPARISONS.filter(
+			(x) => !process.env.BENCH_CMP || process.env.BENCH_CMP.split(",").includes(x.name),
+		)) {
 			await bridge.command({ type: "slice", variants: c.variants(bytesAdded), sliceMs: SLICE_MS });
 			const run = await load({
 				url: bridge.url,
