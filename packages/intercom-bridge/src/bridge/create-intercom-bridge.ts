@@ -27,7 +27,7 @@ import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-optio
 import { createBridgeCore } from "./create-bridge-core.ts";
 import type { Visit } from "./create-visitor-tracker.ts";
 import { createLiveSiteRoutes } from "./live-site-routes.ts";
-import { setClientAddress, type VisitorRequest } from "./request-info.ts";
+import type { VisitorRequest } from "./request-info.ts";
 
 /** What `messenger.page` gives an adapter for one page. */
 export interface MessengerPage {
@@ -188,11 +188,8 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 		 * connection's address (`{ clientAddress: req.socket.remoteAddress }`) where you have it:
 		 * the webhook routes limit failed authentications per address (the adapters do this).
 		 */
-		handler: (request: Request, connection?: ConnectionInfo): Promise<Response> => {
-			// The live-site routes read it from the request, as page views do (request-info.ts).
-			setClientAddress(request, connection?.clientAddress);
-			return Promise.resolve(app.fetch(request, connection));
-		},
+		handler: (request: Request, connection?: ConnectionInfo): Promise<Response> =>
+			Promise.resolve(app.fetch(request, connection)),
 
 		/** Page views and consent calls that got no new contact because their address was over `newContactsPerMinute`. */
 		newContactsRefused: (): number => core.newContactsRefused(),

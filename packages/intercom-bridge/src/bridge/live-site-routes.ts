@@ -10,10 +10,11 @@
  * State changes are accepted only from the site's own pages (Sec-Fetch-Site / Origin), which is
  * what a CSRF token would prove here: there is no session to bind one to.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { browserModuleSource } from "../browser/browser-module-source.ts";
+import { connectionOf } from "../http/client-address.ts";
 import type { BridgeCore } from "./create-bridge-core.ts";
-import { isSameOrigin } from "./request-info.ts";
+import { isSameOrigin, setClientAddress } from "./request-info.ts";
 
 const NO_STORE = { "Cache-Control": "no-store, private", Vary: "Cookie" };
 
@@ -22,8 +23,12 @@ const error = (code: string, message: string) => ({ error: { code, message } });
 export function createLiveSiteRoutes(core: BridgeCore): Hono {
 	const app = new Hono();
 	const { options } = core;
+	// The visitor logic reads the address from the request, as for page views: new contacts are
+	// limited per address (newContactsPerMinute). Called by the two routes that may create one.
+	const noteAddress = (c: Context) => setClientAddress(c.req.raw, connectionOf(c.env).clientAddress);
 
 	app.get("/messenger/settings", async (c) => {
+		noteAddress(c);
 		const visit = await core.visit(c.req.raw);
 		const decision = core.decide(visit);
 		await core.disclose(visit, decision, "settings");
@@ -70,6 +75,7 @@ export function createLiveSiteRoutes(core: BridgeCore): Hono {
 				);
 			}
 			const code = c.req.param("code");
+			noteAddress(c);
 			const result = await core.setConsent(c.req.raw, code, action);
 			if (!result) return c.json(error("NOT_FOUND", `No consent "${code}".`), 404);
 			const res = c.json({ consent: code, agreed: result.agreed, shutdown: result.shutdown }, 200, NO_STORE);

@@ -1,4 +1,5 @@
 /** What the bridge reads from a request: host, scheme, origin checks and bot detection. */
+import { pickAddress } from "../http/client-address.ts";
 
 /**
  * What the bridge reads from a visitor's request: its absolute URL (only for the scheme, and for
@@ -25,20 +26,13 @@ const addresses = new WeakMap<object, string>();
 
 /** Notes the peer address of a Fetch `Request` (for adapters: `c.req.raw` and the connection's address). */
 export function setClientAddress(request: VisitorRequest, address: string | null | undefined): void {
-	if (address) addresses.set(request, address.slice(0, 64));
+	if (address) addresses.set(request, address);
 }
 
-/**
- * The client address of a visitor's request: with `trustProxy`, the last `X-Forwarded-For` entry
- * (the one our proxy appended); else the connection's; null when unknown.
- */
+/** The client address of a visitor's request, by the rule of the per-address limits (pickAddress). */
 export function visitorAddress(request: VisitorRequest, trustProxy: boolean): string | null {
-	if (trustProxy) {
-		const forwarded = request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-		if (forwarded) return forwarded.slice(0, 64);
-	}
-	const own = request.clientAddress ?? addresses.get(request);
-	return own ? own.slice(0, 64) : null;
+	const connection = request.clientAddress ?? addresses.get(request);
+	return pickAddress(request.headers.get("x-forwarded-for"), connection, trustProxy);
 }
 
 const firstListed = (value: string | null) => {

@@ -23,12 +23,23 @@ const MAX_ADDRESS_LENGTH = 64;
  * the connection's; null when neither is known (then per-address limits do not apply).
  */
 export function clientAddress(c: Context, trustProxy: boolean): string | null {
+	return pickAddress(c.req.header("x-forwarded-for"), connectionOf(c.env).clientAddress, trustProxy);
+}
+
+/**
+ * The rule of {@link clientAddress} over its two inputs (the `X-Forwarded-For` value and the
+ * connection's address), for callers that hold a request rather than a Hono context.
+ */
+export function pickAddress(
+	forwardedFor: string | null | undefined,
+	connection: string | null | undefined,
+	trustProxy: boolean,
+): string | null {
 	if (trustProxy) {
-		const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
+		const forwarded = forwardedFor?.split(",").at(-1)?.trim();
 		if (forwarded) return forwarded.slice(0, MAX_ADDRESS_LENGTH);
 	}
-	const address = connectionOf(c.env).clientAddress;
-	return address ? address.slice(0, MAX_ADDRESS_LENGTH) : null;
+	return connection ? connection.slice(0, MAX_ADDRESS_LENGTH) : null;
 }
 
 /**

@@ -20,16 +20,13 @@ import { guidHash } from "../store/guid-hash.ts";
 import { erasedContacts } from "../store/schema.ts";
 import { guard } from "../store/store-context.ts";
 
-/** The tombstone of a GUID: SHA-256 (hex) of its lower-case form. A GUID is random, so it cannot be guessed back. */
-export const erasedGuidHash = guidHash;
-
 /** True when `guid` belonged to an erased contact. */
 export async function isErased(store: Store, guid: string): Promise<boolean> {
 	if (!isGuid(guid)) return false;
 	const rows = await store.db
 		.select({ h: erasedContacts.guidHash })
 		.from(erasedContacts)
-		.where(eq(erasedContacts.guidHash, erasedGuidHash(guid)));
+		.where(eq(erasedContacts.guidHash, guidHash(guid)));
 	return rows.length > 0;
 }
 
@@ -87,7 +84,7 @@ export async function eraseContact(
 			await tx.execute(sql`delete from contacts where guid = ${found.guid}::uuid`);
 			await tx
 				.insert(erasedContacts)
-				.values(guids.map((g) => ({ guidHash: erasedGuidHash(g) })))
+				.values(guids.map((g) => ({ guidHash: guidHash(g) })))
 				.onConflictDoNothing();
 			const jobId = await queue.enqueueContactErasure(tx, { externalIds: guids });
 			return { guids, activities: activityIds.length, jobId };

@@ -28,7 +28,7 @@ export interface DisclosureInput {
 }
 
 /** The row a disclosure is stored as: the same disclosure twice is the same row. */
-export function disclosureRow(input: DisclosureInput) {
+function disclosureRow(input: DisclosureInput) {
 	return {
 		siteId: input.siteId,
 		guidHash: guidHash(input.guid),
