@@ -10,9 +10,9 @@
  * npm run generate:intercom-types --workspace intercom-bridge -- --check    # exit 1 if the file is stale
  * ```
  *
- * The default spec is `../shared/intercom-openapi/intercom-openapi-2.16-contacts-conversations-subset.json`
- * relative to the repository root: the subset holds exactly the operations the client uses, and
- * gives a file about a tenth of the size of the whole API's.
+ * The default spec is the vendored `vendor/intercom-openapi/intercom-openapi-2.16-contacts-conversations-subset.json`
+ * of this package (Intercom's MIT-licensed description, see its README): the subset holds exactly
+ * the operations the client uses, and gives a file about a tenth of the size of the whole API's.
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -22,10 +22,10 @@ import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { parse as parseYaml } from "yaml";
 
 const packageRoot = resolve(import.meta.dirname, "..");
-const repoRoot = resolve(packageRoot, "../..");
-const defaultSpec = resolve(
-	repoRoot,
-	"../shared/intercom-openapi/intercom-openapi-2.16-contacts-conversations-subset.json",
+/** The vendored Intercom OpenAPI 2.16 subset (MIT, Intercom, Inc.): see its README for the source. */
+export const defaultSpec = resolve(
+	packageRoot,
+	"vendor/intercom-openapi/intercom-openapi-2.16-contacts-conversations-subset.json",
 );
 const outFile = resolve(packageRoot, "src/generated/intercom-openapi.ts");
 

@@ -1,6 +1,6 @@
 /**
  * Checks requests and responses against Intercom's OpenAPI 2.16 (the contacts/conversations
- * subset in ../shared/intercom-openapi), with ajv. OpenAPI 3.0 is not quite JSON Schema, so the
+ * subset vendored in `vendor/intercom-openapi/`), with ajv. OpenAPI 3.0 is not quite JSON Schema, so the
  * schemas are converted once: `nullable` becomes a `null` alternative, `$ref`s point into one
  * registered document, and examples and `x-` extensions are dropped.
  *
@@ -26,7 +26,7 @@ type Json = Record<string, unknown>;
 const SPEC_PATH =
 	process.env.INTERCOM_OPENAPI_SUBSET ??
 	new URL(
-		"../../../../../shared/intercom-openapi/intercom-openapi-2.16-contacts-conversations-subset.json",
+		"../../vendor/intercom-openapi/intercom-openapi-2.16-contacts-conversations-subset.json",
 		import.meta.url,
 	).pathname;
 const DOC_ID = "intercom-2.16";
