@@ -18,7 +18,7 @@ export default defineConfig({
 				},
 			},
 			{
-				// The same console and OAuth suites again on PostgreSQL (reliability X1): their harness
+				// The same console and OAuth suites again on PostgreSQL (docs/reliability.md X1): their harness
 				// takes its store from testStoreFactory (test/harness/databases.ts). The store, webhook,
 				// erasure and fault suites run on both databases within the first project already.
 				extends: true,

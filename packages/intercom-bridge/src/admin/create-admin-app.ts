@@ -6,7 +6,7 @@
  * const admin = createAdminApp({ store, logger, publicUrl: "https://admin.example.com" });
  * await startServer({ store, logger, app: admin });   // the console under /admin
  *
- * Security (reliability.md section C): server-side sessions with idle and absolute timeouts in a
+ * Security (docs/reliability.md section C): server-side sessions with idle and absolute timeouts in a
  * SameSite=Strict, HttpOnly cookie; sign-in throttling without user enumeration; per-site roles;
  * a CSRF token on every form plus Sec-Fetch-Site/Origin checks; POST-only changes; a CSP with a
  * nonce per response; secrets never sent to the browser.

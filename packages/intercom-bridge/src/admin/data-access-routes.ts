@@ -1,7 +1,7 @@
 /**
  * "Intercom data access" and the OAuth round trip ("Get token").
  *
- * Threat model (reliability.md A7): an attacker must not be able to attach their own Intercom
+ * Threat model (docs/reliability.md A7): an attacker must not be able to attach their own Intercom
  * workspace to our site (login CSRF on the callback) nor replay a callback. So `state` is 256
  * random bits bound to this admin session, single use, valid 10 minutes, compared in constant time;
  * the redirect URL is fixed; the code is exchanged server-side and the token stored encrypted.

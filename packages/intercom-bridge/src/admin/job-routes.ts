@@ -1,5 +1,5 @@
 /**
- * "Background jobs" of a site (reliability O14): the conversation-links backlog (pending, oldest
+ * "Background jobs" of a site (docs/reliability.md O14): the conversation-links backlog (pending, oldest
  * waiting, retrying, running, dead) and the dead jobs with their last error, each with "Run again"
  * and one button for all of them, for when the cause (a lost token, an outage) is fixed.
  */

@@ -1,7 +1,7 @@
 /**
  * Renders an activity comment (webhook-sourced text) with its Intercom conversation links
  * clickable. Only `http(s)` URLs on an Intercom app host become links; everything else, including
- * `javascript:` and look-alike hosts, stays escaped text (reliability.md A10).
+ * `javascript:` and look-alike hosts, stays escaped text (docs/reliability.md A10).
  */
 import { html } from "hono/html";
 import type { Markup } from "./layout.ts";

@@ -7,7 +7,7 @@
  * limit is keyed on the email as typed, whether or not an account has it, so a 429 tells nothing
  * about which emails exist. Refused attempts are not recorded: they cannot lengthen the delay.
  *
- * In front of those, a limit on attempts per IP in memory (reliability W16): each attempt costs
+ * In front of those, a limit on attempts per IP in memory (docs/reliability.md W16): each attempt costs
  * database reads and a deliberately slow password hash, so a flood from one address is refused
  * before it reaches either, and writes nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * Response headers of every console page (reliability.md A9): a CSP with a fresh nonce per
+ * Response headers of every console page (docs/reliability.md A9): a CSP with a fresh nonce per
  * response and no inline handlers, no framing, no sniffing, no referrer, no caching, and HSTS on
  * HTTPS. Forms may post only to the console, plus the Intercom app hosts "Get token" redirects to
  * (Chromium applies `form-action` to the redirect after a form post).

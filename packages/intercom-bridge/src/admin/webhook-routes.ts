@@ -1,6 +1,6 @@
 /**
  * "Webhook security": what to paste into an Intercom Series webhook (URLs, header, body keys), the
- * API key, and the body key that identifies a delivery (reliability W12). The stored key is a secret like any other, so pages show only its mask; "Generate
+ * API key, and the body key that identifies a delivery (docs/reliability.md W12). The stored key is a secret like any other, so pages show only its mask; "Generate
  * new" shows the new key once, in the answer to that POST (not stored in any page or URL), and the
  * previous key keeps working for the grace period so live Series can be updated without a gap.
  */

@@ -7,7 +7,7 @@ export interface BridgeContext {
 	readonly webhookCounts?: WebhookCounts;
 }
 
-/** What the webhook routes refused since `since` (process-local; reliability O14). */
+/** What the webhook routes refused since `since` (process-local; docs/reliability.md O14). */
 export interface WebhookCounts {
 	/** When counting began (ISO 8601). */
 	since: string;

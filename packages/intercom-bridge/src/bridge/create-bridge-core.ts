@@ -44,7 +44,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 	const recorded = new Set<string>();
 
 	/**
-	 * Records in the disclosure log what `decision` sends of the visitor to Intercom (reliability
+	 * Records in the disclosure log what `decision` sends of the visitor to Intercom (docs/reliability.md
 	 * P5), once per distinct disclosure, before it is sent: when the database cannot take the
 	 * record, this throws and the data is not sent either.
 	 */
@@ -73,7 +73,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 	/**
 	 * What must happen with a withdrawal, in its transaction: with `onWithdrawal=delete`, withdrawing
 	 * the consent that allows sending the contact's data queues the deletion of the person in the
-	 * site's Intercom workspace (reliability P2). Either both commit or neither.
+	 * site's Intercom workspace (docs/reliability.md P2). Either both commit or neither.
 	 */
 	function withdrawalEffects(visit: Visit, code: string) {
 		const { site, settings } = visit;

@@ -1,5 +1,5 @@
 /**
- * Per-key token buckets in memory, for ingress limits (reliability W16): each key (a client
+ * Per-key token buckets in memory, for ingress limits (docs/reliability.md W16): each key (a client
  * address) holds up to `capacity` tokens, refilled at `capacity` per `periodMs`; a request that
  * finds less than one token is refused with the seconds until one is back.
  *

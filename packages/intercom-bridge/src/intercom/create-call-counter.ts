@@ -1,5 +1,5 @@
 /**
- * Counts of the answers Intercom gave this process (reliability O14: 429 and auth-failure counts),
+ * Counts of the answers Intercom gave this process (docs/reliability.md O14: 429 and auth-failure counts),
  * kept by wrapping the fetch the REST clients use. Process-local, since start: for /healthz and
  * monitoring, which compare readings over time.
  */

@@ -2,7 +2,7 @@
  * A typed client for the parts of Intercom's REST API that intercom-bridge uses, on openapi-fetch
  * with the types generated from Intercom's 2.16 OpenAPI description.
  *
- * What it adds to plain calls (intercom-facts.md §1.2, §2, §9.2): the version pinned with
+ * What it adds to plain calls (docs/intercom.md §1.2, §2, §9.2): the version pinned with
  * `Intercom-Version` on every request (else each workspace's Developer Hub setting decides the
  * shapes); the regional host; a deadline per attempt; waiting out rate-limit windows; retries of
  * repeatable requests only; errors with Intercom's code and request id; and an auth error of its

@@ -1,5 +1,5 @@
 /**
- * Intercom's three kinds of host per region (intercom-facts.md §9.2): the REST API, the Messenger's
+ * Intercom's three kinds of host per region (docs/intercom.md §9.2): the REST API, the Messenger's
  * `api_base`, and the app (OAuth authorize page, inbox links). Everything that talks to Intercom
  * takes an {@link IntercomEndpoints} so tests can point it at the emulator; nothing hard-codes a host.
  */

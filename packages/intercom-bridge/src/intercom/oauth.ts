@@ -1,5 +1,5 @@
 /**
- * Intercom OAuth for public apps (intercom-facts.md §4): send the admin to the app host's
+ * Intercom OAuth for public apps (docs/intercom.md §4): send the admin to the app host's
  * `/oauth` page, then trade the `code` Intercom sends back for a token at `/auth/eagle/token`.
  *
  * Threat model: the client secret and the token are the two secrets here. Neither appears in an

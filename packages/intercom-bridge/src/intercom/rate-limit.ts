@@ -1,7 +1,7 @@
 /**
  * Intercom's rate limits: a quota per 10-second window, announced on every authenticated answer
  * by `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (unix seconds), and
- * enforced with 429 `rate_limit_exceeded` (intercom-facts.md §2). No `Retry-After` is documented,
+ * enforced with 429 `rate_limit_exceeded` (docs/intercom.md §2). No `Retry-After` is documented,
  * but one is honoured when present.
  */
 

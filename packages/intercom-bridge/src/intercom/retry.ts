@@ -1,7 +1,7 @@
 /**
  * When to repeat a failed request, and how long to wait first. Only requests that are safe to
  * repeat are ever retried: a `POST /contacts` that timed out may still have created the contact,
- * and a second one would create it twice (intercom-facts.md §8, "Verdict").
+ * and a second one would create it twice (docs/intercom.md §8, "Verdict").
  */
 
 /** First backoff step; attempt n waits up to BASE · 2^n. */

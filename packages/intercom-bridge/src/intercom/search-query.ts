@@ -1,5 +1,5 @@
 /**
- * Intercom's search query language (intercom-facts.md §1.4) and a client-side check of its
+ * Intercom's search query language (docs/intercom.md §1.4) and a client-side check of its
  * documented limits, so a query Intercom would reject fails before it costs a request, with a
  * message that points at the offending part.
  */

@@ -1,7 +1,7 @@
 /**
  * Cursor pagination of Intercom's search endpoints. The cursor goes in the JSON **body**
  * (`pagination: {per_page, starting_after}`); in the query string Intercom ignores it and answers
- * page 1 again (intercom-facts.md §1.4), which is how naive loops never end.
+ * page 1 again (docs/intercom.md §1.4), which is how naive loops never end.
  */
 import { IntercomApiError, ValidationError } from "../errors.ts";
 

@@ -1,10 +1,10 @@
 /**
- * The Intercom side of erasing a contact (reliability P3): in every workspace a site is connected
+ * The Intercom side of erasing a contact (docs/reliability.md P3): in every workspace a site is connected
  * to, the person is looked up by each erased GUID (`external_id`) and deleted with
  * `DELETE /contacts/{id}`. Intercom's delete is permanent. A person already gone counts as done;
  * any other failure throws, and pg-boss tries again later (about two days of attempts).
  * The same job deletes the person in one site's workspace when they withdraw the consent that
- * allowed sending their data and the site says so (`onWithdrawal=delete`, reliability P2).
+ * allowed sending their data and the site says so (`onWithdrawal=delete`, docs/reliability.md P2).
  */
 import { IntercomApiError } from "../errors.ts";
 import { type ConversationLinksDeps, intercomContactIds } from "./conversation-links-job.ts";
@@ -27,7 +27,7 @@ export async function eraseInIntercom(
 	let sites = 0;
 	let deleted = 0;
 	const withdrawal = job.withdrawal;
-	// Re-checked now, not when queued (reliability P1): a contact who agreed again keeps their record.
+	// Re-checked now, not when queued (docs/reliability.md P1): a contact who agreed again keeps their record.
 	if (withdrawal && (await deps.store.isAgreed(withdrawal.guid, withdrawal.consent))) {
 		return { sites, deleted, skipped: "agreed-again" };
 	}

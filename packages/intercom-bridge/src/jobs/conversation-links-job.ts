@@ -4,7 +4,7 @@
  * comment (optionally followed by transcripts). It replaces the reference's two calls inside the
  * request, which read only the first page and hard-coded the US app host.
  *
- * Outcome rules (reliability.md O5, O12): 429, 408, 5xx, timeouts and network errors throw, so
+ * Outcome rules (docs/reliability.md O5, O12): 429, 408, 5xx, timeouts and network errors throw, so
  * pg-boss retries with backoff; other 4xx give up at once (retrying cannot help); a refused token
  * (401) is reported as `unauthorized` so the runner can put the job off without spending attempts.
  * The activity is never deleted: on giving up it simply keeps no links.
@@ -75,7 +75,7 @@ export function isRetryable(err: unknown): boolean {
 export async function intercomContactIds(client: LinksClient, externalIds: string[]): Promise<string[]> {
 	const ids = new Set<string>();
 	for (const externalId of externalIds) {
-		// find_by_external_id sees users at once; search also finds leads but lags behind (facts §9.2).
+		// find_by_external_id sees users at once; search also finds leads but lags behind (docs/intercom.md §9.2).
 		let contact = await client.contacts.findByExternalId(externalId);
 		if (!contact) {
 			const found = await client.contacts.search(
@@ -155,7 +155,7 @@ export async function fillConversationLinks(
 		if (err instanceof NotFoundError) return { kind: "skipped", reason: "activity deleted" };
 		if (isRetryable(err)) throw err;
 		// Another attempt would get the same answer: the job is dead at once, with the reason, where
-		// an operator sees it and can run it again once the cause is fixed (reliability O5).
+		// an operator sees it and can run it again once the cause is fixed (docs/reliability.md O5).
 		const status = err instanceof IntercomApiError ? err.httpStatus : undefined;
 		throw new PermanentJobError(
 			`Permanent error${status ? ` (HTTP ${status})` : ""}: ${(err as Error).message ?? String(err)}`,

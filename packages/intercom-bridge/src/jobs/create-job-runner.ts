@@ -147,7 +147,7 @@ const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, lo
 /**
  * One client per workspace token for all the runner's jobs, rather than one per job: a client
  * tracks Intercom's rate limit (X-RateLimit-Remaining and -Reset), so jobs that share it hold back
- * together when the quota runs out instead of each learning it from its own 429 (reliability O7).
+ * together when the quota runs out instead of each learning it from its own 429 (docs/reliability.md O7).
  * A new token (the site reconnected) gets a new client.
  */
 function sharedClients(create: LinksClientFactory): LinksClientFactory {

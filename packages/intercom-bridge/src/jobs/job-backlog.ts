@@ -1,5 +1,5 @@
 /**
- * The conversation-links backlog as operators need to see it (reliability O14): how many jobs
+ * The conversation-links backlog as operators need to see it (docs/reliability.md O14): how many jobs
  * wait, how old the oldest is, how many retry, and the dead ones (attempts used up) with their
  * last error; and a way to run dead jobs again once the cause is fixed.
  *

@@ -13,7 +13,7 @@ import { drizzleBossDb, storeBossDb } from "./pg-boss-db.ts";
 /** Name of the pg-boss queue that fills activities' conversation links. */
 export const CONVERSATION_LINKS_QUEUE = "intercom-bridge-conversation-links";
 
-/** Name of the pg-boss queue that erases contacts in Intercom (reliability P3). */
+/** Name of the pg-boss queue that erases contacts in Intercom (docs/reliability.md P3). */
 export const CONTACT_ERASURE_QUEUE = "intercom-bridge-contact-erasure";
 
 /** Attempts of an erasure job: with the doubling delay from 60 s, they span about 2 days. */

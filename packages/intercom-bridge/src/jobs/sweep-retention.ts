@@ -1,5 +1,5 @@
 /**
- * Retention (reliability P4): rows that only ever grow are deleted once they are old enough to
+ * Retention (docs/reliability.md P4): rows that only ever grow are deleted once they are old enough to
  * serve no purpose, in batches so no statement holds locks for long.
  *
  * - `webhook_deliveries`: one row per webhook, for deduplication and the operator's trail. A

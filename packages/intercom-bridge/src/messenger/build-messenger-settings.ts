@@ -1,5 +1,5 @@
 /**
- * Decides what the Messenger gets for one visitor: the reference's rules (reference-behaviour.md,
+ * Decides what the Messenger gets for one visitor: the reference's rules (docs/reference-behaviour.md,
  * "Snippet") with its fixes, plus JWT identity, region and consent-gated loading.
  *
  * - nothing when the site is disabled or has no valid app id, or (loadAfterConsent) before consent;
@@ -7,7 +7,7 @@
  * - `name`, `email`, custom attributes and company only when the policy allows (always; never;
  *   consent = the contact's latest action on that consent is "agree") and the contact is not anonymous;
  * - identity: `user_hash` (lowercase hex) or, in jwt mode, `intercom_user_jwt` holding `user_id` and
- *   the allowed fields, which are then left out of the plain settings (intercom-facts.md §6.2).
+ *   the allowed fields, which are then left out of the plain settings (docs/intercom.md §6.2).
  */
 import type { IntercomEndpoints } from "../intercom/endpoints.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
@@ -29,7 +29,7 @@ export type MessengerDecision =
 			dataAllowed: boolean;
 			/**
 			 * What of the contact these settings disclose to Intercom, for the disclosure log
-			 * (reliability P5): field names, never values, and the basis. Null without a contact or
+			 * (docs/reliability.md P5): field names, never values, and the basis. Null without a contact or
 			 * for an anonymous one.
 			 */
 			disclosure: MessengerDisclosure | null;
@@ -129,7 +129,7 @@ export function buildMessengerSettings(input: {
 		}
 		const secret = settings.identityVerificationSecret;
 		if (settings.identityMode === "jwt" && secret) {
-			// Signed fields travel only inside the token (intercom-facts.md §6.2).
+			// Signed fields travel only inside the token (docs/intercom.md §6.2).
 			result.intercom_user_jwt = userJwt(
 				secret,
 				{ user_id: contact.guid, ...personal },

@@ -1,5 +1,5 @@
 /**
- * Messenger identity verification (intercom-facts.md §6): the legacy `user_hash` and the Messenger
+ * Messenger identity verification (docs/intercom.md §6): the legacy `user_hash` and the Messenger
  * security JWT. Both are computed on the server with the identity verification secret, which never
  * reaches the page.
  */

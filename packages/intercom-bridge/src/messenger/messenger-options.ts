@@ -2,7 +2,7 @@
 import { ConfigError } from "../errors.ts";
 import type { Contact } from "../store/contact-store.ts";
 
-/** Messenger attributes that change behaviour, not user data (intercom-facts.md §5.2). */
+/** Messenger attributes that change behaviour, not user data (docs/intercom.md §5.2). */
 export interface MessengerAppearance {
 	alignment?: "left" | "right";
 	horizontal_padding?: number;

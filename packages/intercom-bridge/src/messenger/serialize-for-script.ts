@@ -1,7 +1,7 @@
 /**
  * Serialises a value for an inline `<script>`: JSON, then every character that could end the
  * script element or change how the HTML parser reads it is escaped (`<`, `>`, `&`, U+2028,
- * U+2029). `JSON.stringify` alone leaves `</script>` and `<!--` as they are (reliability.md S1).
+ * U+2029). `JSON.stringify` alone leaves `</script>` and `<!--` as they are (docs/reliability.md S1).
  *
  * @example serializeForScript({ name: "</script><script>alert(1)</script>" })
  * // '{"name":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"}'

@@ -1,5 +1,5 @@
 /**
- * Erasure on request (GDPR Art. 17; reliability P3). One transaction:
+ * Erasure on request (GDPR Art. 17; docs/reliability.md P3). One transaction:
  * - deletes the contact with everything kept about it: fields, custom fields, activities (and so
  *   their comments: conversation links, transcripts), consent history, the GUIDs merged into it;
  * - deletes the conversation-links jobs of those activities (their data names the GUIDs);

@@ -94,7 +94,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 				fetch: app.fetch,
 				port: options.port ?? 3000,
 				hostname: host,
-				// Slow-loris guards (reliability W16). Node checks them every 30 s by default, which
+				// Slow-loris guards (docs/reliability.md W16). Node checks them every 30 s by default, which
 				// would let a slow request live up to 30 s past its timeout: check every second.
 				serverOptions: {
 					headersTimeout: requestTimeout,

@@ -86,7 +86,7 @@ export const SETTING_DEFINITIONS = {
 			"Intercom workspace (app) id, as in the Messenger install code: lowercase letters and digits.",
 		parse: (raw: string) => {
 			const value = raw.trim();
-			// The app id is interpolated into the widget URL, so it is allow-listed (reliability.md S2).
+			// The app id is interpolated into the widget URL, so it is allow-listed (docs/reliability.md S2).
 			if (!/^[a-z0-9]{1,32}$/.test(value)) {
 				throw new ValidationError(
 					`"${raw}" is not a valid appId: use the 1 to 32 lowercase letters and digits of your Intercom workspace id.`,
@@ -232,7 +232,7 @@ export interface SiteSettings {
 	identityMode: IdentityMode;
 	accessToken: string | null;
 	webhookApiKey: string | null;
-	/** The body field that identifies a Series delivery, when the site set one (reliability W12). */
+	/** The body field that identifies a Series delivery, when the site set one (docs/reliability.md W12). */
 	webhookDedupField: string | null;
 	/** The key replaced by the last rotation, and when; valid for a grace period. */
 	previousWebhookApiKey: { key: string; rotatedAt: Date } | null;

@@ -1,5 +1,5 @@
 /**
- * The disclosure log (reliability P5): which fields of a contact went to which recipient, on what
+ * The disclosure log (docs/reliability.md P5): which fields of a contact went to which recipient, on what
  * basis, and when first. Names only, never values; append-only (the table refuses UPDATE and
  * DELETE, see migrations/0005_disclosures.sql). Contacts are named by {@link guidHash}.
  */

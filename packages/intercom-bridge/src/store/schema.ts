@@ -5,7 +5,7 @@
  * touches every table through these definitions and fails when they drift).
  *
  * Column lengths of contacts follow the reference (Kentico's contact columns): see
- * ../shared/docs/reference-behaviour.md, "Webhook: update contact".
+ * docs/reference-behaviour.md, "Webhook: update contact".
  */
 import { sql } from "drizzle-orm";
 import {
@@ -124,7 +124,7 @@ export const contactMerges = pgTable(
 );
 
 /**
- * Contacts erased on request (reliability P3): a SHA-256 of each erased GUID and nothing else, so a
+ * Contacts erased on request (docs/reliability.md P3): a SHA-256 of each erased GUID and nothing else, so a
  * late webhook for one is acknowledged and ignored, never taken for a contact to create or update.
  */
 export const erasedContacts = pgTable("erased_contacts", {
@@ -133,7 +133,7 @@ export const erasedContacts = pgTable("erased_contacts", {
 });
 
 /**
- * What personal data went to which recipient, and on what basis (reliability P5; GDPR 5(2), 19,
+ * What personal data went to which recipient, and on what basis (docs/reliability.md P5; GDPR 5(2), 19,
  * 30): the field *names*, never their values. Append-only: a trigger (migration 0005) refuses
  * UPDATE, DELETE and TRUNCATE. A contact is named by the SHA-256 of its GUID, as in
  * erased_contacts, so the record outlives an erasure without keeping the GUID. One row per

@@ -9,7 +9,7 @@ import { applyFault, type FaultQueue } from "./faults.ts";
 import { errorResponse } from "./intercom-error.ts";
 import { type RateLimiter, rateLimitMessage } from "./rate-limit.ts";
 
-/** Values of the `intercom_version` enum in 2.16, plus the Preview names (facts §1.1). */
+/** Values of the `intercom_version` enum in 2.16, plus the Preview names (docs/intercom.md §1.1). */
 export const INTERCOM_VERSIONS: readonly string[] = [
 	"1.0",
 	"1.1",
@@ -46,7 +46,7 @@ export function apiGuard(ctx: EmulatorContext, limiter: RateLimiter, faults: Fau
 		}
 		const token = bearerToken(c.req.raw);
 		if (!token || !ctx.state.tokens.has(token)) {
-			// No rate-limit headers without valid credentials (facts §2).
+			// No rate-limit headers without valid credentials (docs/intercom.md §2).
 			return errorResponse(401, "unauthorized", "Access Token Invalid");
 		}
 		const fault = faults.take(apiPath(c.req.path));

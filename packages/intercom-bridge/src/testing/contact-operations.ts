@@ -24,7 +24,7 @@ export function findContact(ctx: EmulatorContext, idOrExternalId: string): Conta
 
 /**
  * The contact a write would collide with: same `external_id`, or same email among users.
- * @see intercom-facts.md §9.1.2
+ * @see docs/intercom.md §9.1.2
  */
 function duplicateOf(
 	ctx: EmulatorContext,
@@ -49,7 +49,7 @@ function duplicateOf(
 }
 
 function conflict(record: ContactRecord): IntercomHttpError {
-	// Real Intercom answers this 409 although the 2.16 spec does not list it (facts §1.3).
+	// Real Intercom answers this 409 although the 2.16 spec does not list it (docs/intercom.md §1.3).
 	const what = record.archived ? "An archived contact" : "A contact";
 	return new IntercomHttpError(
 		409,

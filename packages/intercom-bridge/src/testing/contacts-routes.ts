@@ -48,7 +48,7 @@ const DATE_FIELDS = [
 ];
 const BOOLEAN_FIELDS = ["unsubscribed_from_emails", "has_hard_bounced", "marked_email_as_spam"];
 
-/** Searchable contact fields and how each is matched (intercom-facts.md §1.4). */
+/** Searchable contact fields and how each is matched (docs/intercom.md §1.4). */
 export const CONTACT_SEARCH_FIELDS: Record<string, SearchFieldType> = {
 	...Object.fromEntries(STRING_FIELDS.map((f) => [f, "string"])),
 	...Object.fromEntries(DATE_FIELDS.map((f) => [f, "date"])),

@@ -19,7 +19,7 @@ import { compileSearchQuery, readPath, type SearchFieldType } from "./search-que
 /** Intercom answers only the 500 most recent parts of a conversation. */
 const MAX_PARTS = 500;
 
-/** Searchable conversation fields (intercom-facts.md §1.4). */
+/** Searchable conversation fields (docs/intercom.md §1.4). */
 export const CONVERSATION_SEARCH_FIELDS: Record<string, SearchFieldType> = {
 	id: "string",
 	title: "string",

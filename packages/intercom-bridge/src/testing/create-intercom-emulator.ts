@@ -1,5 +1,5 @@
 /**
- * A faithful local Intercom for tests and demos (intercom-facts.md §9.1), built on Hono. One
+ * A faithful local Intercom for tests and demos (docs/intercom.md §9.1), built on Hono. One
  * server answers the three regions under path prefixes (`/us`, `/eu`, `/au`; the bare root is an
  * alias of `/us`), each with its REST API, app host (OAuth) and Messenger `api_base`; the widget
  * script lives at `/widget/{app_id}` for every region, as on Intercom.

@@ -1,6 +1,6 @@
 /**
  * `GET /me` (`admin_with_app`): the admin behind the token and its workspace. `app.id_code` is the
- * Messenger `app_id` and `app.region` tells a client which regional bases to use (facts §1.3).
+ * Messenger `app_id` and `app.region` tells a client which regional bases to use (docs/intercom.md §1.3).
  */
 import { Hono } from "hono";
 import { type EmulatorContext, primaryApp } from "./emulator-context.ts";

@@ -1,5 +1,5 @@
 /**
- * Identity verification as the Messenger does it (intercom-facts.md §6): `user_hash` is the
+ * Identity verification as the Messenger does it (docs/intercom.md §6): `user_hash` is the
  * lowercase hex HMAC-SHA256 of `user_id` (or the email when there is no user_id) with the app's
  * identity secret; `intercom_user_jwt` is an HS256 JWT with that secret whose `user_id` claim is
  * required. Comparison is exact: an uppercase hash (the C# module's bug) does not verify.

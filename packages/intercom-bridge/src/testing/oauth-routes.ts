@@ -1,5 +1,5 @@
 /**
- * Intercom's OAuth for public apps (intercom-facts.md §4): the authorize page on the app host
+ * Intercom's OAuth for public apps (docs/intercom.md §4): the authorize page on the app host
  * (`GET /oauth?client_id&state&redirect_uri`, a page with an Authorize button) and the token
  * exchange on the API host (`POST /auth/eagle/token`, form or JSON). Codes are single-use and
  * expire after 5 minutes; issued tokens never expire and are accepted by the REST API.

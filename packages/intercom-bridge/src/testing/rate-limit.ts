@@ -1,5 +1,5 @@
 /**
- * Intercom's rate limit: a per-token budget per 10-second window (intercom-facts.md §2), with
+ * Intercom's rate limit: a per-token budget per 10-second window (docs/intercom.md §2), with
  * `X-RateLimit-Limit`, `-Remaining` and `-Reset` (unix seconds) on authenticated responses.
  */
 

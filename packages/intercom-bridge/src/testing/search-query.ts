@@ -1,5 +1,5 @@
 /**
- * Intercom's search query language (intercom-facts.md §1.4), evaluated for real: single and
+ * Intercom's search query language (docs/intercom.md §1.4), evaluated for real: single and
  * compound filters, at most 2 levels of compound nesting and 15 filters per group, the operator
  * rules per field type, dates by calendar day in the workspace timezone, dotted fields and
  * `custom_attributes.x`. A query that Intercom would refuse is refused with a 400 here too, so a

@@ -1,5 +1,5 @@
 /**
- * Sends what Intercom sends to a site (intercom-facts.md §7): Series webhook blocks (POST or PUT,
+ * Sends what Intercom sends to a site (docs/intercom.md §7): Series webhook blocks (POST or PUT,
  * custom headers, a JSON body built from a contact's attributes, no signature) and Developer Hub
  * `notification_event` deliveries signed with `X-Hub-Signature: sha1=<hex HMAC-SHA1(client
  * secret, raw body)>`. Sending a notification again with the same `id` is a redelivery:

@@ -3,7 +3,7 @@
  * (a notification `id`; for a Series body the value of the site's dedup field, or its SHA-256) is claimed with the unique index of
  * `webhook_deliveries`, so of 20 concurrent copies exactly one proceeds and the others see a
  * duplicate. If the work fails, the transaction rolls back and the claim with it, so a retry by
- * Intercom is processed (reliability.md W12).
+ * Intercom is processed (docs/reliability.md W12).
  */
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
@@ -26,7 +26,7 @@ export function bodyDeliveryKey(bytes: Uint8Array): string {
 export const FIELD_KEY_WINDOW_MS = 400 * 24 * 3600 * 1000;
 
 /**
- * The delivery key of a Series request and how long it counts (reliability W12): the value of the
+ * The delivery key of a Series request and how long it counts (docs/reliability.md W12): the value of the
  * site's `webhookDedupField` when the body has one (any case of the name), else the SHA-256 of the
  * body within `dedupWindowMs`; null when neither applies (no field value and the window is 0).
  * @throws WebhookHttpError 400 when the field's value is neither a string nor a number.

@@ -10,7 +10,7 @@
  * JSON (400) → the handler, whose database work is one transaction. Failures are JSON `{ "error": { "code", "message" } }`; a lost
  * database is 503 with `Retry-After`.
  *
- * Limits per client address (reliability W16): an address that failed authentication
+ * Limits per client address (docs/reliability.md W16): an address that failed authentication
  * `rateLimit.failuresPerMinute` times gets 429 for every request, before its body is read, until
  * its budget refills; `rateLimit.requestsPerSecond` optionally caps all its requests. They apply
  * when the address is known: the adapters pass the connection's, and `X-Forwarded-For` counts only

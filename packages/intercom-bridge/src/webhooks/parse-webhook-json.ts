@@ -1,7 +1,7 @@
 /**
  * Parses a webhook body as a JSON object, safely: keys that could poison prototypes further down
  * (`__proto__`, `constructor.prototype`) are refused, as secure-json-parse does by default, and
- * deep nesting and bodies with too many keys or items are refused (reliability.md W9). Messages name the problem so a marketer can fix the
+ * deep nesting and bodies with too many keys or items are refused (docs/reliability.md W9). Messages name the problem so a marketer can fix the
  * Series body.
  */
 import { WebhookHttpError } from "./webhook-http-error.ts";

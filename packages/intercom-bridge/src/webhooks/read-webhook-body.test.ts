@@ -25,7 +25,7 @@ const streamed = (body: string, contentLength?: string) => {
 };
 
 describe("readWebhookBody", () => {
-	it("answers a Content-Length that does not match the body with 400 (reliability W7)", async () => {
+	it("answers a Content-Length that does not match the body with 400 (docs/reliability.md W7)", async () => {
 		for (const declared of ["5", "500"]) {
 			const err = await readWebhookBody(streamed('{"a":1,"b":2}', declared), 64 * 1024).catch(
 				(e: unknown) => e,

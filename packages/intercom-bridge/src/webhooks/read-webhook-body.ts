@@ -1,6 +1,6 @@
 /**
  * Reads a webhook's body as raw bytes, within a size limit, before anything else looks at it: the
- * signature is computed over exactly these bytes (reliability.md W1, W7, W8).
+ * signature is computed over exactly these bytes (docs/reliability.md W1, W7, W8).
  */
 import { knownRequestBody } from "../http/known-body.ts";
 import { WebhookHttpError } from "./webhook-http-error.ts";

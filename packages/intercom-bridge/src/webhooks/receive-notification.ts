@@ -2,7 +2,7 @@
  * `POST {basePath}/webhooks`: signed Developer Hub notifications (`notification_event`). Each
  * notification id is handled once, even when copies arrive together; `ping` is answered at once;
  * a notification older than `notificationMaxAgeMs` (by its signed `created_at`) is acknowledged
- * but ignored, since the signature carries no timestamp (reliability.md W12, W13).
+ * but ignored, since the signature carries no timestamp (docs/reliability.md W12, W13).
  * @see https://developers.intercom.com/docs/webhooks/webhook-notifications
  */
 

@@ -38,7 +38,7 @@ export interface WebhookRequest {
 	respond(data: unknown, init?: ResponseInit): Response;
 }
 
-/** Failed authentications per minute and client address before 429s (reliability W16). */
+/** Failed authentications per minute and client address before 429s (docs/reliability.md W16). */
 export const DEFAULT_FAILURES_PER_MINUTE = 20;
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

@@ -1,6 +1,6 @@
 /**
  * `POST {basePath}/updatecontact`: what an Intercom Series sends to copy a person's attributes to
- * the contact with the GUID it knows (reference-behaviour.md, "Webhook: update contact"). Fields
+ * the contact with the GUID it knows (docs/reference-behaviour.md, "Webhook: update contact"). Fields
  * are mapped and truncated as in the reference; only non-empty values overwrite; the email is set
  * only when valid and not used by another contact. Without an `onUpdateContact` hook, the claim,
  * the email check, the fields and the declarative custom fields are saved by one statement; a hook

@@ -4,7 +4,7 @@
  * raw body, keyed by the site's client secret) or, for Series webhooks, which cannot sign, the
  * site's webhook API key in a header. A signature header that is present must verify: there is no
  * fall-back to the API key (no downgrade by stripping or spoiling the header). Every comparison is
- * constant-time; no secret reaches a log or a response (reliability.md W1–W6).
+ * constant-time; no secret reaches a log or a response (docs/reliability.md W1–W6).
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { SiteSettings } from "../settings/setting-keys.ts";

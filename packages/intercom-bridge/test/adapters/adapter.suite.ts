@@ -39,7 +39,7 @@ export function adapterSuite(name: AdapterName) {
 				cookie = cookieOf(settings);
 			} else {
 				expect(html).toMatch(/"user_id":"[0-9a-f-]{36}"/);
-				// The page names its visitor: no shared cache may keep it (reliability S5).
+				// The page names its visitor: no shared cache may keep it (docs/reliability.md S5).
 				expect(first.headers.get("cache-control")).toBe("private, no-store");
 			}
 			expect(cookie).toMatch(/^ib_contact=/);

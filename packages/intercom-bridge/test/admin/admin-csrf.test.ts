@@ -1,4 +1,4 @@
-/** CSRF, method and header rules of the console (reliability.md A2, A9). */
+/** CSRF, method and header rules of the console (docs/reliability.md A2, A9). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AdminFixture, adminFixture, browser } from "./admin-harness.ts";
 

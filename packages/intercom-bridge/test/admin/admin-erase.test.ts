@@ -1,4 +1,4 @@
-/** Erasing a contact from the console (reliability.md P3): who may, and what the page says. */
+/** Erasing a contact from the console (docs/reliability.md P3): who may, and what the page says. */
 
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

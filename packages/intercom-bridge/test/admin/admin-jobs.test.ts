@@ -1,5 +1,5 @@
 /**
- * Backlog visibility and manual replay (reliability.md O14): three jobs that fail for good show as
+ * Backlog visibility and manual replay (docs/reliability.md O14): three jobs that fail for good show as
  * dead, with their reason, on the site's "Background jobs" page and in /healthz; "Run again" and
  * "Run all again" queue them again, and a worker then takes them.
  */

@@ -1,4 +1,4 @@
-/** "Get token" against the Intercom emulator, and the OAuth state rules (reliability.md A7). */
+/** "Get token" against the Intercom emulator, and the OAuth state rules (docs/reliability.md A7). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { type AdminFixture, adminFixture, browser } from "./admin-harness.ts";

@@ -1,4 +1,4 @@
-/** Sign-in, sessions and throttling of the console (reliability.md A1, A4, A8, A11, A12). */
+/** Sign-in, sessions and throttling of the console (docs/reliability.md A1, A4, A8, A11, A12). */
 import { count } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adminLoginAttempts } from "../../src/store/schema.ts";

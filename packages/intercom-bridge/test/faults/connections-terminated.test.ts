@@ -3,7 +3,7 @@
  * does): every connection of the test database is killed in a few storms while webhooks arrive on
  * both endpoints. The bridge answers 2xx or 503 with Retry-After, never 500; every acknowledged
  * request has its effect, none twice, each activity with its one links job; and it recovers once
- * the storms end (reliability.md W11, X3 a). The service runs in a child process with its job
+ * the storms end (docs/reliability.md W11, X3 a). The service runs in a child process with its job
  * runner, which must survive the storms too (pg-boss used to end the process there: see
  * create-job-runner.ts, settleTolerantDb).
  */

@@ -1,6 +1,6 @@
 /**
  * Ingress abuse limits on the service as `npm start` runs it (startServer, the bridge's routes
- * with the connection's address), reliability.md W16:
+ * with the connection's address), docs/reliability.md W16:
  * - a 1k req/s flood of unauthenticated webhooks from one address gets only 401 and 429, the
  *   database sees no write, and the log no more than the failures the limit lets through;
  * - another address is not affected;

@@ -1,7 +1,7 @@
 /**
  * Intercom answering 429, 5xx and timing out: every activity is stored and acknowledged at once
  * (no Intercom call in the request), and the links are filled in once Intercom recovers
- * (reliability.md W10, O5, X3 d).
+ * (docs/reliability.md W10, O5, X3 d).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";

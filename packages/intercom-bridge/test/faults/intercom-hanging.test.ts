@@ -1,7 +1,7 @@
 /**
  * Webhooks are answered from the database alone while Intercom hangs and the job runner is busy
  * waiting for it, on PGlite, whose single connection would serialise everything if a job held it
- * across an Intercom call (reliability.md W10, O9). Not a timing test: the proof is the order of
+ * across an Intercom call (docs/reliability.md W10, O9). Not a timing test: the proof is the order of
  * events. Every webhook is answered before Intercom has answered anything, while jobs are running.
  */
 import { sql } from "drizzle-orm";

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL stopped under load (`pg_ctl stop -m immediate`), then restarted: the bridge answers
  * 503 with Retry-After while the database is gone, never 500, and every request that got a 2xx has
- * its effect in the database afterwards (reliability.md W11, X3 b).
+ * its effect in the database afterwards (docs/reliability.md W11, X3 b).
  */
 import { createServer, type Server } from "node:http";
 import pg from "pg";

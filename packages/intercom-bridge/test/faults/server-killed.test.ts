@@ -2,7 +2,7 @@
  * The service killed with SIGKILL under load, then started again: no acknowledged update or
  * activity is lost, every activity has exactly its one links job (nothing half-written), and the
  * job queue resumes, filling the links, also of the jobs the killed worker held, once their lease
- * is over (reliability.md X3 c, O1, O2).
+ * is over (docs/reliability.md X3 c, O1, O2).
  */
 import { describe, expect, it } from "vitest";
 import { lostAcknowledged, runLoad, startBridgeProcess, useFaultEnvironment } from "./fault-env.ts";

@@ -3,7 +3,7 @@
  * refused at once (ECONNREFUSED, not 503); the requests under way finish, answered with
  * `Connection: close`; the job runner claims nothing more and finishes the running jobs; and the
  * process exits 0 within the 10 s drain bound. Every acknowledged request has its effect, none
- * twice, and a fresh instance works the jobs left (reliability.md O13).
+ * twice, and a fresh instance works the jobs left (docs/reliability.md O13).
  */
 import { once } from "node:events";
 import { request } from "node:http";

@@ -1,7 +1,7 @@
 /**
  * Two instances on one PostgreSQL database, started at the same moment on an empty database (so
  * their migrations race), with the load split between them: no activity lost or duplicated, and
- * each links job runs once (reliability.md O3).
+ * each links job runs once (docs/reliability.md O3).
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

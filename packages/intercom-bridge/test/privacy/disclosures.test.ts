@@ -1,5 +1,5 @@
 /**
- * The disclosure log (reliability P5), on PGlite and PostgreSQL: what of a contact the Messenger
+ * The disclosure log (docs/reliability.md P5), on PGlite and PostgreSQL: what of a contact the Messenger
  * sends to Intercom is recorded before it is sent, by field name only, with the data policy and
  * consent that allowed it, once per distinct disclosure; the table refuses UPDATE, DELETE and
  * TRUNCATE; and the record outlives an erasure without the GUID.

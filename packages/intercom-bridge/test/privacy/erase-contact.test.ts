@@ -1,5 +1,5 @@
 /**
- * Erasure on request (reliability.md P3), on PGlite and PostgreSQL against the Intercom emulator:
+ * Erasure on request (docs/reliability.md P3), on PGlite and PostgreSQL against the Intercom emulator:
  * the contact, the GUIDs merged into it, its activities, consent history and pending link jobs go;
  * only hashes remain; the person is deleted in Intercom by a background job; and a later webhook
  * for any of its GUIDs is acknowledged, ignored, and recreates nothing.

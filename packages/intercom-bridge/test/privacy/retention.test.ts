@@ -1,5 +1,5 @@
 /**
- * Retention (reliability.md P4) on PGlite and PostgreSQL: webhook delivery records and sign-in
+ * Retention (docs/reliability.md P4) on PGlite and PostgreSQL: webhook delivery records and sign-in
  * attempts older than their retention go, in batches; newer ones stay; the limits are checked.
  */
 import { sql } from "drizzle-orm";

@@ -1,5 +1,5 @@
 /**
- * Withdrawing the data-sharing consent (reliability P2), on PGlite and PostgreSQL against the
+ * Withdrawing the data-sharing consent (docs/reliability.md P2), on PGlite and PostgreSQL against the
  * Intercom emulator: the next render has no name or email; with the site's `onWithdrawal=delete`
  * the person is deleted in that site's workspace only, by a job queued with the withdrawal, unless
  * the contact agreed again before it ran (P1); with `stop` nothing more happens in Intercom.
