@@ -219,7 +219,7 @@ describe("intercom-bridge CLI", () => {
 		const unknown = await cli(dataDir, ["admin-users", "set-password", "nobody@example.com"]);
 		expect(unknown.code).toBe(1);
 		expect(unknown.stderr).toContain('No administrator with email "nobody@example.com"');
-	});
+	}, 120_000); // some thirty commands, each opening the embedded database: 30 s and more on a busy machine
 
 	it("never writes a secret in plain text to the data directory", async () => {
 		const secret = `plain-${Date.now()}-client-secret`;
