@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// The intercom-bridge command. Runs the built CLI when present, else the TypeScript sources
-// (Node strips the types itself from 22.18 on; the project pins Node 24).
+// The intercom-bridge command. Runs the built CLI (dist/, what the npm package ships) when present,
+// else the TypeScript sources of a checkout, which need a Node that strips types itself.
 import { existsSync } from "node:fs";
 
-const [major, minor] = process.versions.node.split(".").map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
+const built = new URL("../dist/cli/main.js", import.meta.url);
+const fromSource = !existsSync(built);
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+const stripsTypes = major >= 24 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+if (major < 22 || (fromSource && !stripsTypes)) {
 	process.stderr.write(
-		`intercom-bridge needs Node.js 24 (found ${process.versions.node}). Run it through npm (npx intercom-bridge, npm run ...), ` +
-			"which uses the Node 24 the project installs, or install Node 24 LTS.\n",
+		`intercom-bridge needs Node.js 22 or later${fromSource ? " (22.18 or later to run from its TypeScript sources)" : ""}; ` +
+			`this is ${process.versions.node}. Install Node 22 or 24 LTS; in the intercom-bridge repository, ` +
+			"npm scripts and npx run on the Node 24 it installs.\n",
 	);
 	process.exit(1);
 }
-const built = new URL("../dist/cli/main.js", import.meta.url);
-const entry = existsSync(built) ? built : new URL("../src/cli/main.ts", import.meta.url);
+const entry = fromSource ? new URL("../src/cli/main.ts", import.meta.url) : built;
 const { runCli } = await import(entry.href);
 process.exitCode = await runCli(process.argv.slice(2));

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteStore } from "../db/pglite.ts";
+import { SETTING_DEFINITIONS, SETTING_KEYS } from "../settings/setting-keys.ts";
 import { runCli } from "./main.ts";
 import type { CliIo } from "./output.ts";
 
@@ -50,6 +51,38 @@ describe("intercom-bridge CLI", () => {
 		expect((await stat(join(dataDir, "secret.key"))).mode & 0o777).toBe(0o600);
 		const help = await run(process.execPath, [BIN, "--help"], { env });
 		expect(help.stdout).toContain("settings");
+	}, 120_000); // three processes that each load the TypeScript sources: slow on a busy machine
+
+	it("prints the package's version through the bin", async () => {
+		const { version } = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
+		expect(version).toMatch(/^\d+\.\d+\.\d+/);
+		const { stdout } = await run(process.execPath, [BIN, "--version"]);
+		expect(stdout.trim()).toBe(version);
+	}, 60_000);
+
+	it("lists every setting key and its allowed values in settings set --help", async () => {
+		const help = await cli(dataDir, ["settings", "set", "--help"]);
+		expect(help.code).toBe(0);
+		for (const key of SETTING_KEYS) {
+			const definition: { description: string; allowed?: readonly string[] } = SETTING_DEFINITIONS[key];
+			const line = help.stdout.split("\n").find((l) => l.trimStart().startsWith(`${key} `));
+			expect(line, `${key} is listed`).toBeDefined();
+			if (definition.allowed) expect(line).toContain(definition.allowed.join(", "));
+		}
+		expect(help.stdout).toMatch(/identityVerificationSecret .*secret/);
+	});
+
+	it("refuses a contacts list --limit over its maximum, zero, negative or not a number", async () => {
+		for (const bad of ["501", "0", "-1", "abc", "2.5", ""]) {
+			const result = await cli(dataDir, ["contacts", "list", `--limit=${bad}`]);
+			expect(result.code, `--limit=${bad}`).toBe(2);
+			expect(result.stderr).toContain("--limit");
+			expect(result.stderr).toContain("a whole number from 1 to 500");
+		}
+		const over = await cli(dataDir, ["contacts", "list", "--limit", "501"]);
+		expect(over.code).toBe(2);
+		expect((await cli(dataDir, ["contacts", "list", "--limit", "500", "--json"])).code).toBe(0);
+		expect((await cli(dataDir, ["contacts", "list", "--offset=-1"])).code).toBe(2);
 	});
 
 	it("sets and gets settings; secrets are masked; bad keys and values fail with the allowed names", async () => {
@@ -186,7 +219,7 @@ describe("intercom-bridge CLI", () => {
 		const unknown = await cli(dataDir, ["admin-users", "set-password", "nobody@example.com"]);
 		expect(unknown.code).toBe(1);
 		expect(unknown.stderr).toContain('No administrator with email "nobody@example.com"');
-	});
+	}, 120_000); // some thirty commands, each opening the embedded database: 30 s and more on a busy machine
 
 	it("never writes a secret in plain text to the data directory", async () => {
 		const secret = `plain-${Date.now()}-client-secret`;

@@ -7,6 +7,7 @@
  * npx intercom-bridge settings set default appId abc123
  * npx intercom-bridge settings get default --json
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { openStoreFromEnv } from "../config/open-store-from-env.ts";
 import { IntercomBridgeError, publicMessage } from "../errors.ts";
@@ -19,6 +20,12 @@ import { registerStoreCommands } from "./store-commands.ts";
 /** Opens the store for one command and always closes it. */
 export type WithStore = <T>(fn: (store: Store) => Promise<T>) => Promise<T>;
 
+/** The version in the package's package.json (two levels up from both src/cli and dist/cli). */
+function packageVersion(): string {
+	const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+	return String(manifest.version);
+}
+
 /** Builds the command tree. `withStore` is injectable for tests. */
 export function buildProgram(io: CliIo, withStore: WithStore): Command {
 	const program = new Command("intercom-bridge")
@@ -28,6 +35,7 @@ export function buildProgram(io: CliIo, withStore: WithStore): Command {
 				"INTERCOM_BRIDGE_DATA_DIR (default ./.data). Secrets at rest use INTERCOM_BRIDGE_SECRET_KEY\n" +
 				"(required with PostgreSQL; the embedded database keeps a key file in its data directory).",
 		)
+		.version(packageVersion(), "-V, --version", "print the version of intercom-bridge")
 		.configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
 		.exitOverride()
 		.showHelpAfterError("(run with --help for usage)");

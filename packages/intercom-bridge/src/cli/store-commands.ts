@@ -2,16 +2,46 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { eraseContact } from "../privacy/erase-contact.ts";
-import { checkSettingKey, isSecretSetting, maskSecret, parseSetting } from "../settings/setting-keys.ts";
+import {
+	checkSettingKey,
+	isSecretSetting,
+	maskSecret,
+	parseSetting,
+	SETTING_DEFINITIONS,
+	SETTING_KEYS,
+} from "../settings/setting-keys.ts";
+import { MAX_CONTACTS_PAGE } from "../store/contact-store.ts";
 import type { Store } from "../store/create-store.ts";
 import type { WithStore } from "./main.ts";
 import { type CliIo, formatJson, formatTable, jsonOption } from "./output.ts";
 
-const positiveInt = (raw: string) => {
-	const n = Number(raw);
-	if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number of 0 or more.");
-	return n;
-};
+/** A commander parser for a whole number from `min` to `max`: anything else is a usage error (exit 2). */
+const wholeNumber =
+	(min: number, max = Number.MAX_SAFE_INTEGER) =>
+	(raw: string) => {
+		const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+		if (!Number.isSafeInteger(n) || n < min || n > max) {
+			throw new InvalidArgumentError(
+				max === Number.MAX_SAFE_INTEGER
+					? `expected a whole number of ${min} or more.`
+					: `expected a whole number from ${min} to ${max}.`,
+			);
+		}
+		return n;
+	};
+
+/** The keys `settings set` takes, with their allowed values, from the settings' own definitions. */
+function settingKeysHelp(): string {
+	const width = Math.max(...SETTING_KEYS.map((k) => k.length));
+	const lines = SETTING_KEYS.map((key) => {
+		const definition: { secret: boolean; allowed?: readonly string[]; description: string } =
+			SETTING_DEFINITIONS[key];
+		const allowed = definition.allowed ? `one of: ${definition.allowed.join(", ")}. ` : "";
+		const secret = definition.secret ? "(secret: pass - to read it from stdin) " : "";
+		return `  ${key.padEnd(width)}  ${allowed}${secret}${definition.description}`;
+	});
+	return `\nKeys:\n${lines.join("\n")}\n\nExample:\n  intercom-bridge settings set default enabled true`;
+}
 
 export function registerStoreCommands(program: Command, io: CliIo, withStore: WithStore) {
 	const print = (json: boolean | undefined, value: unknown, human: () => string) =>
@@ -103,6 +133,7 @@ export function registerStoreCommands(program: Command, io: CliIo, withStore: Wi
 		.description(
 			'change a setting; give "-" as the value to read it from standard input (keeps secrets out of shell history)',
 		)
+		.addHelpText("after", settingKeysHelp)
 		.action((siteCode: string, key: string, value: string) =>
 			withStore(async (store) => {
 				const raw = value === "-" ? (await io.readStdin()).replace(/\r?\n$/, "") : value;
@@ -236,8 +267,8 @@ function registerContactCommands(
 		.command("list")
 		.description("list contacts, newest first")
 		.option("--search <text>", "filter by email, name or company")
-		.option("--limit <n>", "how many (max 500)", positiveInt, 50)
-		.option("--offset <n>", "skip this many", positiveInt, 0)
+		.option("--limit <n>", `how many, 1 to ${MAX_CONTACTS_PAGE}`, wholeNumber(1, MAX_CONTACTS_PAGE), 50)
+		.option("--offset <n>", "skip this many", wholeNumber(0), 0)
 		.addOption(jsonOption())
 		.action((opts: { search?: string; limit: number; offset: number; json?: boolean }) =>
 			withStore(async (store) => {

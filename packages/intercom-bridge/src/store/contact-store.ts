@@ -12,6 +12,9 @@ import { guard, type StoreContext } from "./store-context.ts";
 
 export type Contact = typeof contacts.$inferSelect;
 
+/** The most contacts one page of `listContacts` holds. */
+export const MAX_CONTACTS_PAGE = 500;
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True for a GUID in the 8-4-4-4-12 hex form (any version, either case). */
@@ -267,10 +270,10 @@ export function createContactStore(ctx: StoreContext) {
 
 		/**
 		 * A page of contacts, newest first, optionally filtered by a search over email, names and
-		 * company (case-insensitive substring).
+		 * company (case-insensitive substring). `limit` is brought into 1 to {@link MAX_CONTACTS_PAGE}.
 		 */
 		async listContacts(options: { search?: string; limit?: number; offset?: number } = {}) {
-			const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+			const limit = Math.min(Math.max(options.limit ?? 50, 1), MAX_CONTACTS_PAGE);
 			const offset = Math.max(options.offset ?? 0, 0);
 			const term = options.search?.trim();
 			const where = term

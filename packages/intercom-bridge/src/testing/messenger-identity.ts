@@ -3,9 +3,11 @@
  * lowercase hex HMAC-SHA256 of `user_id` (or the email when there is no user_id) with the app's
  * identity secret; `intercom_user_jwt` is an HS256 JWT with that secret whose `user_id` claim is
  * required. Comparison is exact: an uppercase hash (the C# module's bug) does not verify.
+ *
+ * The JWT is checked here with node:crypto rather than a JWT library, so that the emulator (and the
+ * `fake-intercom` command) add no dependency to the package; its test holds it to jose's verdicts.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { jwtVerify } from "jose";
 
 export interface BootIdentity {
 	userId: string | undefined;
@@ -30,10 +32,7 @@ export async function verifyBootIdentity(
 		if (!secret)
 			return { ...plain(settings), method: "jwt", verified: false, error: "the app has no identity secret" };
 		try {
-			const { payload } = await jwtVerify(jwt, new TextEncoder().encode(secret), {
-				algorithms: ["HS256"],
-				currentDate: new Date(nowMs),
-			});
+			const payload = verifyHs256(jwt, secret, nowMs);
 			const userId = str(payload.user_id);
 			if (!userId)
 				return { ...plain(settings), method: "jwt", verified: false, error: "JWT has no user_id claim" };
@@ -76,4 +75,51 @@ export async function verifyBootIdentity(
 
 function plain(settings: Record<string, unknown>) {
 	return { userId: str(settings.user_id), email: str(settings.email), name: str(settings.name) };
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+function decodeJson(part: string, what: string): Record<string, unknown> {
+	let value: unknown;
+	try {
+		value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+	} catch {
+		throw new Error(`the ${what} is not base64url-encoded JSON`);
+	}
+	if (typeof value !== "object" || value === null || Array.isArray(value)) {
+		throw new Error(`the ${what} is not a JSON object`);
+	}
+	return value as Record<string, unknown>;
+}
+
+/**
+ * Verifies a compact HS256 JWS and its time claims (RFC 7519 §4.1.4-5, no clock tolerance), as
+ * Intercom does for `intercom_user_jwt`, and returns its claims.
+ * @throws Error saying why the token is refused.
+ */
+export function verifyHs256(jwt: string, secret: string, nowMs: number): Record<string, unknown> {
+	const parts = jwt.split(".");
+	if (parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) {
+		throw new Error("not a compact JWS (three base64url parts)");
+	}
+	const [headerPart = "", payloadPart = "", signaturePart = ""] = parts;
+	const header = decodeJson(headerPart, "header");
+	if (header.alg !== "HS256") throw new Error(`alg ${JSON.stringify(header.alg)} is not HS256`);
+	if (header.crit !== undefined) throw new Error("the crit header is not supported");
+	const expected = createHmac("sha256", secret).update(`${headerPart}.${payloadPart}`).digest();
+	const given = Buffer.from(signaturePart, "base64url");
+	if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+		throw new Error("signature verification failed");
+	}
+	const payload = decodeJson(payloadPart, "payload");
+	const now = Math.floor(nowMs / 1000);
+	for (const claim of ["exp", "nbf", "iat"] as const) {
+		if (payload[claim] !== undefined && typeof payload[claim] !== "number") {
+			throw new Error(`the ${claim} claim is not a number`);
+		}
+	}
+	if (typeof payload.exp === "number" && payload.exp <= now) throw new Error("the token has expired (exp)");
+	if (typeof payload.nbf === "number" && payload.nbf > now)
+		throw new Error("the token is not valid yet (nbf)");
+	return payload;
 }
