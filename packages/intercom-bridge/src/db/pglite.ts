@@ -2,6 +2,8 @@
  * The embedded store on PGlite (PostgreSQL compiled to WebAssembly), the default. Data lives in a
  * directory on disk (`./.data` unless `INTERCOM_BRIDGE_DATA_DIR` says otherwise):
  *
+ * The directory is made 0700 and the files in it owner-only at every start, however it was found.
+ *
  *   .data/pglite/              the database
  *   .data/secret.key           the key for secrets at rest (made once, mode 0600), unless
  *                              INTERCOM_BRIDGE_SECRET_KEY is set
@@ -22,6 +24,7 @@ import { createStore, type Store } from "../store/create-store.ts";
 import type { Database, Db } from "../store/database.ts";
 import * as schema from "../store/schema.ts";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
+import { restrictDataDir, restrictTree } from "./restrict-data-dir.ts";
 
 export interface PgliteStoreOptions {
 	/** Directory for the database, its key file and lock; `null` keeps everything in memory (tests). */
@@ -62,9 +65,18 @@ export async function openPglite(options: { dataDir: string | null; pglite?: PGl
 	if (options.dataDir === null) return wrap(new PGlite(), "memory", async () => {});
 	const dataDir = resolve(options.dataDir);
 	await mkdir(dataDir, { recursive: true, mode: 0o700 });
+	// mkdir's mode does not apply to a directory that exists (a Docker volume is often 0777).
+	await restrictDataDir(dataDir);
 	const lock = await acquireDataDirLock(dataDir);
 	try {
 		const pglite = await PGlite.create({ dataDir: join(dataDir, "pglite") });
+		try {
+			// PGlite lays a new database out world-readable (0666) whatever the umask: close it.
+			await restrictTree(dataDir);
+		} catch (err) {
+			await pglite.close();
+			throw err;
+		}
 		return wrap(pglite, dataDir, () => lock.release());
 	} catch (err) {
 		await lock.release();
