@@ -2,11 +2,12 @@
  * The intercom-bridge HTTP service on node:http (through @hono/node-server): what `npm start` and
  * `intercom-bridge serve` run. It serves the routes of the service app and shuts down cleanly.
  */
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { answerClientError, BODY_INCOMPLETE_MESSAGE } from "../http/answer-client-error.ts";
 import { getErasureBacklog, getJobBacklog } from "../jobs/job-backlog.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
@@ -107,6 +108,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 		c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
 	);
 	app.onError((err, c) => {
+		// A form or body whose client hung up mid-way (the console's forms): its fault, not ours.
+		// The client was answered by answerClientError when it could still read.
+		if (!((c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.complete ?? true)) {
+			options.logger.info({ path: c.req.path }, "request body incomplete; answered 400");
+			return c.json({ error: { code: "BODY_INCOMPLETE", message: BODY_INCOMPLETE_MESSAGE } }, 400);
+		}
 		options.logger.error({ err: { message: err.message, name: err.name } }, "unhandled error");
 		return c.json({ error: { code: "INTERNAL", message: "Internal error; see the server log." } }, 500);
 	});
@@ -129,6 +136,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 			() => resolve(s),
 		);
 		s.once("error", reject);
+		// A body cut short by a half-close gets a 400 that says so (Node's default is a bare 400).
+		s.on("clientError", answerClientError);
 	});
 	const { port } = server.address() as AddressInfo;
 	const shownHost =

@@ -10,8 +10,8 @@
  * JSON (400) → the handler, whose database work is one transaction. Failures are JSON `{ "error": { "code", "message" } }`; a lost
  * database, and a site credential the secret key cannot decrypt, are 503 with `Retry-After`.
  *
- * Limits per client address (reliability W16): an address that failed authentication
- * `rateLimit.failuresPerMinute` times gets 429 for every request, before its body is read, until
+ * Limits per client address (reliability W16): an address that failed authentication, or hung up
+ * mid-body (400 BODY_INCOMPLETE), `rateLimit.failuresPerMinute` times gets 429 for every request, before its body is read, until
  * its budget refills; `rateLimit.requestsPerSecond` optionally caps all its requests. They apply
  * when the address is known: the adapters pass the connection's, and `X-Forwarded-For` counts only
  * with `trustProxy`.
@@ -179,6 +179,12 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 					throw err;
 				}
 			} catch (err) {
+				if (err instanceof WebhookHttpError && err.code === "BODY_INCOMPLETE") {
+					// A client that hangs up mid-body costs a connection and a read: it counts as a
+					// failure (thousands of them must not each cost a log line), and is not an error of ours.
+					failed(key, name);
+					logger.info({ endpoint: name, address: key }, "webhook: request body incomplete; answered 400");
+				}
 				return toErrorResponse(err, logger, name);
 			}
 		};
