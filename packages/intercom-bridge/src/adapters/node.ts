@@ -18,6 +18,8 @@ import type { VisitorRequest } from "../bridge/request-info.ts";
 import { SignatureVerificationError } from "../errors.ts";
 import { adapterRequest, knownResponseText } from "../http/known-body.ts";
 
+export { answerClientError } from "../http/answer-client-error.ts";
+
 /** A Node request as frameworks hand it over: maybe with a body already read. */
 export type NodeRequest = IncomingMessage & { rawBody?: unknown; body?: unknown; originalUrl?: string };
 
@@ -40,8 +42,8 @@ function headersOf(req: IncomingMessage): Headers {
  * stream (at most `limit` bytes). A body that a JSON parser already turned into an object cannot be
  * verified byte for byte, so that is an error that says where to mount the handler.
  */
-async function readBody(req: NodeRequest, limit: number): Promise<Uint8Array | undefined> {
-	if (req.method === "GET" || req.method === "HEAD") return undefined;
+async function readBody(req: NodeRequest, limit: number): Promise<ReadBody> {
+	if (req.method === "GET" || req.method === "HEAD") return { bytes: undefined, incomplete: false };
 	const pick = (value: unknown) =>
 		typeof value === "string"
 			? new TextEncoder().encode(value)
@@ -49,7 +51,7 @@ async function readBody(req: NodeRequest, limit: number): Promise<Uint8Array | u
 				? value
 				: undefined;
 	const given = pick(req.rawBody) ?? pick(req.body);
-	if (given) return given;
+	if (given) return { bytes: given, incomplete: false };
 	if (
 		req.body !== undefined &&
 		req.body !== null &&
@@ -60,15 +62,28 @@ async function readBody(req: NodeRequest, limit: number): Promise<Uint8Array | u
 			"The request body was parsed before the Intercom handler, so its raw bytes are lost. Mount intercom-bridge before express.json() / body parsers, or keep req.rawBody.",
 		);
 	}
-	if (req.readableEnded) return new Uint8Array();
+	if (req.readableEnded) return { bytes: new Uint8Array(), incomplete: false };
 	const chunks: Buffer[] = [];
 	let size = 0;
-	for await (const chunk of req) {
-		size += (chunk as Buffer).length;
-		if (size > limit) throw new BodyTooLargeError();
-		chunks.push(chunk as Buffer);
+	try {
+		for await (const chunk of req) {
+			size += (chunk as Buffer).length;
+			if (size > limit) throw new BodyTooLargeError();
+			chunks.push(chunk as Buffer);
+		}
+	} catch (err) {
+		if (err instanceof BodyTooLargeError) throw err;
+		// The stream fails only when the connection does ("aborted"): the client hung up mid-body.
+		// The bridge answers 400 BODY_INCOMPLETE and counts it against the address.
+		return { bytes: new Uint8Array(Buffer.concat(chunks)), incomplete: true };
 	}
-	return new Uint8Array(Buffer.concat(chunks));
+	return { bytes: new Uint8Array(Buffer.concat(chunks)), incomplete: false };
+}
+
+/** What {@link readBody} got: the bytes, and whether the client hung up before the end. */
+interface ReadBody {
+	bytes: Uint8Array | undefined;
+	incomplete: boolean;
 }
 
 /** The request's absolute URL (its Host, and https when the socket is TLS). */
@@ -97,9 +112,18 @@ export function toWebRequest(req: NodeRequest, body?: Uint8Array): Request {
  * the bytes kept beside it (see http/known-body.ts). Write the answer with {@link writeWebResponse}.
  * @internal for the Node adapters
  */
-export function toBridgeRequest(req: NodeRequest, body: Uint8Array | undefined): Request {
+export function toBridgeRequest(
+	req: NodeRequest,
+	body: Uint8Array | undefined,
+	options: { incomplete?: boolean } = {},
+): Request {
 	const method = req.method ?? "GET";
-	return adapterRequest(urlOf(req), { method, headers: headersOf(req) }, hasBody(method) ? body : undefined);
+	return adapterRequest(
+		urlOf(req),
+		{ method, headers: headersOf(req) },
+		hasBody(method) ? body : undefined,
+		options,
+	);
 }
 
 /** Writes a Fetch `Response` to a Node response (all Set-Cookie headers kept). */
@@ -129,7 +153,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 export function toNodeHandler(bridge: IntercomBridge) {
 	const limit = bridge.options.webhooks.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
 	return async (req: NodeRequest, res: ServerResponse): Promise<void> => {
-		let body: Uint8Array | undefined;
+		let body: ReadBody;
 		try {
 			body = await readBody(req, limit);
 		} catch (err) {
@@ -145,7 +169,10 @@ export function toNodeHandler(bridge: IntercomBridge) {
 			throw err;
 		}
 		const connection = { clientAddress: req.socket?.remoteAddress };
-		await writeWebResponse(await bridge.handler(toBridgeRequest(req, body), connection), res);
+		const request = toBridgeRequest(req, body.bytes, { incomplete: body.incomplete });
+		const response = await bridge.handler(request, connection);
+		// A client that hung up cannot be answered; one that only half-closed still reads the 400.
+		if (res.writable && !res.destroyed) await writeWebResponse(response, res);
 	};
 }
 

@@ -63,7 +63,7 @@ function secretRow(
 		id: key,
 		label,
 		error,
-		hint: html`<span class="badge${view?.isSet ? " ok" : ""}">${view?.display ?? "not set"}</span> ${hint}${
+		hint: html`<span class="badge${view?.isSet ? " ok" : view?.undecryptable ? " off" : ""}">${view?.display ?? "not set"}</span> ${hint}${
 			error ? " The value you typed was not kept; type it again." : ""
 		}`,
 		control: (aria) => html`<div class="inline">

@@ -5,6 +5,7 @@
  * real changes. Secrets typed into a form that fails are not echoed back.
  */
 import type { Context, Hono } from "hono";
+import { html } from "hono/html";
 import { publicMessage, ValidationError } from "../errors.ts";
 import { parseSetting, type SettingKey, type SiteSettings } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
@@ -27,6 +28,31 @@ const storedValues = (s: SiteSettings): SetupValues => ({
 	onWithdrawal: s.onWithdrawal,
 });
 
+/** Where each secret is set again. */
+const SET_AGAIN: Record<string, string> = {
+	clientSecret: "type it again below",
+	identityVerificationSecret: "type it again below",
+	accessToken: "press “Get token” on the Data access page",
+	webhookApiKey: "generate a new one on the Webhooks page (and give it to your Series)",
+	"webhookApiKey.previous": "nothing to do: it is dropped at the next rotation",
+	"clientSecret.previous": "nothing to do: it is dropped when the client secret is set again",
+};
+
+/**
+ * Names the stored secrets the server's secret key cannot decrypt (it was lost or changed), and
+ * where each is set again; the fields below say "cannot decrypt: set it again".
+ */
+function undecryptableNotice(settings: SiteSettings): Markup[] {
+	if (settings.undecryptable.length === 0) return [];
+	return [
+		notice(
+			"error",
+			html`These stored secrets cannot be decrypted with this server's secret key (restore the key it had, or set them again):
+			<ul>${settings.undecryptable.map((key) => html`<li><code>${key}</code>: ${SET_AGAIN[key] ?? "set it again"}</li>`)}</ul>`,
+		),
+	];
+}
+
 async function render(
 	c: Context<AdminEnv>,
 	deps: AdminDeps,
@@ -44,7 +70,12 @@ async function render(
 	const readOnly = access.canModify
 		? []
 		: [notice("info", "Your role on this site is read only: you can see the settings but not change them.")];
-	const notices = [...readOnly, ...extra, ...siteWarnings(c, deps, settings)];
+	const notices = [
+		...readOnly,
+		...extra,
+		...undecryptableNotice(settings),
+		...siteWarnings(c, deps, settings),
+	];
 	return c.html(
 		setupPage(c, deps, {
 			access,

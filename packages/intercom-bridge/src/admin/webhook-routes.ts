@@ -76,7 +76,7 @@ async function render(
 	${
 		newKey
 			? copyable("api-key", newKey, "Copy API key")
-			: html`<p><span class="badge${settings.webhookApiKey ? " ok" : ""}" id="api-key-mask">${maskSecret(settings.webhookApiKey)}</span>
+			: html`<p><span class="badge${settings.webhookApiKey ? " ok" : ""}" id="api-key-mask">${settings.undecryptable.includes("webhookApiKey") ? "cannot decrypt: generate a new one" : maskSecret(settings.webhookApiKey)}</span>
 		<span class="muted">The key is shown only once, when it is generated. Generate a new one to copy it.</span></p>`
 	}
 	${

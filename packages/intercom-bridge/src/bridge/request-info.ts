@@ -35,10 +35,15 @@ export function visitorAddress(request: VisitorRequest, trustProxy: boolean): st
 	return pickAddress(request.headers.get("x-forwarded-for"), connection, trustProxy);
 }
 
-const firstListed = (value: string | null) => {
+/**
+ * The last entry of a proxy header's comma-separated list: the one our own proxy wrote. A proxy that
+ * appends keeps what the client sent in front, so the first entry is the client's to choose (the
+ * same rule as for X-Forwarded-For, see pickAddress).
+ */
+const nearestListed = (value: string | null) => {
 	if (!value) return "";
-	const comma = value.indexOf(",");
-	return (comma < 0 ? value : value.slice(0, comma)).trim();
+	const comma = value.lastIndexOf(",");
+	return (comma < 0 ? value : value.slice(comma + 1)).trim();
 };
 
 /**
@@ -47,13 +52,16 @@ const firstListed = (value: string | null) => {
  */
 export function requestHost(request: VisitorRequest, trustProxy: boolean): string | null {
 	if (trustProxy) {
-		const forwarded = firstListed(request.headers.get("x-forwarded-host"));
+		const forwarded = nearestListed(request.headers.get("x-forwarded-host"));
 		if (forwarded) return forwarded;
 	}
 	return request.headers.get("host");
 }
 
-/** Host and scheme of a request; X-Forwarded-* only when the proxy is trusted. */
+/**
+ * Host and scheme of a request; X-Forwarded-Host and -Proto only when the proxy is trusted, and then
+ * their last (nearest) entry.
+ */
 export function requestOrigin(
 	request: VisitorRequest,
 	trustProxy: boolean,
@@ -62,7 +70,7 @@ export function requestOrigin(
 	const host = requestHost(request, trustProxy) ?? new URL(request.url).host;
 	let proto = /^https:/i.test(request.url) ? "https" : "http";
 	if (trustProxy) {
-		const fProto = firstListed(request.headers.get("x-forwarded-proto")).toLowerCase();
+		const fProto = nearestListed(request.headers.get("x-forwarded-proto")).toLowerCase();
 		if (fProto === "https" || fProto === "http") proto = fProto;
 	}
 	return { host, secure: proto === "https", origin: `${proto}://${host}` };

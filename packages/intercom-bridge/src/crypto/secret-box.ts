@@ -83,6 +83,12 @@ export function createSecretBox(key: Uint8Array): SecretBox {
 	};
 }
 
+/** The id of the key a value was sealed with (see {@link SecretBox.keyId}), or null when it is not one of ours. */
+export function sealedKeyId(sealed: Uint8Array): string | null {
+	if (sealed.length < HEADER_LENGTH || sealed[0] !== VERSION) return null;
+	return Buffer.from(sealed.buffer, sealed.byteOffset + 1, KEY_ID_LENGTH).toString("hex");
+}
+
 /**
  * Parses `INTERCOM_BRIDGE_SECRET_KEY`: 32 bytes as 64 hex digits or as base64 / base64url.
  * @throws ConfigError naming how to make a key.

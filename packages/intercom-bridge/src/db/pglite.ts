@@ -2,9 +2,12 @@
  * The embedded store on PGlite (PostgreSQL compiled to WebAssembly), the default. Data lives in a
  * directory on disk (`./.data` unless `INTERCOM_BRIDGE_DATA_DIR` says otherwise):
  *
+ * The directory is made 0700 and the files in it owner-only at every start, however it was found.
+ *
  *   .data/pglite/              the database
- *   .data/secret.key           the key for secrets at rest (made once, mode 0600), unless
- *                              INTERCOM_BRIDGE_SECRET_KEY is set
+ *   .data/secret.key           the key for secrets at rest (mode 0600), unless
+ *                              INTERCOM_BRIDGE_SECRET_KEY is set. Made when missing, but never
+ *                              while the database holds secrets (they would be unreadable)
  *   .data/intercom-bridge.lock the pid of the one process that may open it
  *
  * @example
@@ -21,7 +24,12 @@ import { ConfigError, StoreUnavailableError } from "../errors.ts";
 import { createStore, type Store } from "../store/create-store.ts";
 import type { Database, Db } from "../store/database.ts";
 import * as schema from "../store/schema.ts";
+import { storedSecretKeyIds } from "../store/settings-store.ts";
 import { acquireDataDirLock } from "./data-dir-lock.ts";
+import { restrictDataDir, restrictTree } from "./restrict-data-dir.ts";
+
+/** The key file's name inside the data directory. */
+const KEY_FILE = "secret.key";
 
 export interface PgliteStoreOptions {
 	/** Directory for the database, its key file and lock; `null` keeps everything in memory (tests). */
@@ -36,8 +44,14 @@ export interface PgliteStoreOptions {
 	pglite?: PGlite;
 }
 
-async function loadOrCreateKey(dataDir: string): Promise<Uint8Array> {
-	const path = join(dataDir, "secret.key");
+/**
+ * The key in `<dataDir>/secret.key`, made when missing, but only while the database holds no
+ * secret: a new key could not read them, and every webhook and the console would fail instead.
+ * @throws ConfigError when the file is damaged, or missing while secrets are stored, saying how to
+ *   restore it.
+ */
+async function loadOrCreateKey(dataDir: string, database: Database): Promise<Uint8Array> {
+	const path = join(dataDir, KEY_FILE);
 	try {
 		return parseSecretKey(await readFile(path, "utf8"));
 	} catch (err) {
@@ -50,10 +64,25 @@ async function loadOrCreateKey(dataDir: string): Promise<Uint8Array> {
 			);
 		}
 	}
+	const sealedWith = await storedSecretKeyIds(database.db);
+	if (sealedWith.length > 0) throw missingKeyError(path, sealedWith);
 	const key = generateSecretKey();
 	// "wx": never overwrite a key that appeared meanwhile.
 	await writeFile(path, `${Buffer.from(key).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
 	return key;
+}
+
+/** Says how to get back to a working key when the key file is gone but secrets are stored. */
+function missingKeyError(path: string, keyIds: string[]): ConfigError {
+	const ids = [...new Set(keyIds)].sort().join(", ");
+	return new ConfigError(
+		`The key file ${path} is missing, but the database holds ${keyIds.length} secret(s) encrypted with it (key id ${ids}); ` +
+			"a new key could not read them, so none was made. Restore it: put the file back from a backup, " +
+			"or set INTERCOM_BRIDGE_SECRET_KEY (or INTERCOM_BRIDGE_SECRET_KEY_FILE) to that key. " +
+			"As a last resort, if the key is lost for good: start with a new key in INTERCOM_BRIDGE_SECRET_KEY (or in that file), " +
+			'then set each secret again in the console\'s Intercom setup (marked "cannot decrypt: set it again") and rotate the webhook API key ' +
+			"(intercom-bridge api-key rotate <site>); /healthz reports how many are left.",
+	);
 }
 
 /** Opens (creating when missing) an embedded database as a {@link Database}. */
@@ -62,9 +91,18 @@ export async function openPglite(options: { dataDir: string | null; pglite?: PGl
 	if (options.dataDir === null) return wrap(new PGlite(), "memory", async () => {});
 	const dataDir = resolve(options.dataDir);
 	await mkdir(dataDir, { recursive: true, mode: 0o700 });
+	// mkdir's mode does not apply to a directory that exists (a Docker volume is often 0777).
+	await restrictDataDir(dataDir);
 	const lock = await acquireDataDirLock(dataDir);
 	try {
 		const pglite = await PGlite.create({ dataDir: join(dataDir, "pglite") });
+		try {
+			// PGlite lays a new database out world-readable (0666) whatever the umask: close it.
+			await restrictTree(dataDir);
+		} catch (err) {
+			await pglite.close();
+			throw err;
+		}
 		return wrap(pglite, dataDir, () => lock.release());
 	} catch (err) {
 		await lock.release();
@@ -111,7 +149,7 @@ export async function pgliteStore(options: PgliteStoreOptions): Promise<Store> {
 		} else if (options.dataDir === null || options.pglite) {
 			secretKey = generateSecretKey();
 		} else {
-			secretKey = await loadOrCreateKey(resolve(options.dataDir));
+			secretKey = await loadOrCreateKey(resolve(options.dataDir), database);
 		}
 		return createStore({ database, secretKey, cacheMaxAgeMs: options.cacheMaxAgeMs, now: options.now });
 	} catch (err) {

@@ -12,16 +12,29 @@
  */
 
 const requestBodies = new WeakMap<Request, Uint8Array>();
+// Adapter requests whose body ended early: the client closed the connection mid-body.
+const incompleteBodies = new WeakSet<Request>();
 const responseTexts = new WeakMap<Response, string>();
 
 /**
  * A Request for the bridge's handler from an adapter that has read the body (`bytes`) and will
  * write the answer itself: carries no body stream (see the module comment).
  */
-export function adapterRequest(url: URL | string, init: RequestInit, bytes: Uint8Array | undefined): Request {
+export function adapterRequest(
+	url: URL | string,
+	init: RequestInit,
+	bytes: Uint8Array | undefined,
+	options: { incomplete?: boolean } = {},
+): Request {
 	const request = new Request(url, { ...init, body: undefined });
 	requestBodies.set(request, bytes ?? new Uint8Array());
+	if (options.incomplete) incompleteBodies.add(request);
 	return request;
+}
+
+/** True for an adapter request whose client closed the connection before the whole body came. */
+export function isRequestBodyIncomplete(request: Request): boolean {
+	return incompleteBodies.has(request);
 }
 
 /** The bytes of an adapter request, or undefined for an ordinary Request (read its stream). */

@@ -14,7 +14,7 @@ import { connectionOf } from "../http/client-address.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
 import { createLogger } from "../logger.ts";
-import { type RunningServer, startServer } from "./start-server.ts";
+import { type RunningServer, secretKeyMismatchMessage, startServer } from "./start-server.ts";
 
 export interface ServiceEnv {
 	PORT?: string;
@@ -70,6 +70,11 @@ export async function runService(
 		const { migrations, webhookKeysGenerated } = await store.prepare();
 		if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
 		if (webhookKeysGenerated > 0) logger.info({ sites: webhookKeysGenerated }, "generated webhook API keys");
+		// A wrong key does not stop the service (the console is where secrets are set again), but it
+		// must not go unnoticed: /healthz reports it too.
+		const key = await store.checkSecretKey();
+		if (key.otherKey > 0)
+			logger.error({ keyId: key.keyId, undecryptable: key.otherKey }, secretKeyMismatchMessage(key));
 		await ensureFirstAdmin(store, print);
 		const trustProxy = env.TRUST_PROXY?.trim().toLowerCase() === "true";
 		const publicUrl = env.PUBLIC_URL?.trim() || undefined;

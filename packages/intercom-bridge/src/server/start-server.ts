@@ -2,14 +2,16 @@
  * The intercom-bridge HTTP service on node:http (through @hono/node-server): what `npm start` and
  * `intercom-bridge serve` run. It serves the routes of the service app and shuts down cleanly.
  */
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { answerClientError, BODY_INCOMPLETE_MESSAGE } from "../http/answer-client-error.ts";
 import { getErasureBacklog, getJobBacklog } from "../jobs/job-backlog.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
+import type { SecretKeyCheck } from "../store/settings-store.ts";
 
 export interface StartServerOptions {
 	store: Store;
@@ -50,9 +52,10 @@ export interface RunningServer {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Builds the service's own routes: `GET /healthz`, 200 `{ status: "ok", database, jobs }` with the
- * conversation-links backlog (see JobBacklog), or 503 when
- * the database does not answer.
+ * Builds the service's own routes: `GET /healthz`, 200 `{ status: "ok", database, secretKey, jobs }`
+ * with the conversation-links backlog (see JobBacklog); 503 `{ status: "secret-key-mismatch",
+ * secretKey: { keyId, undecryptable, message } }` when stored secrets were sealed with another
+ * key (webhooks then answer 503 too); 503 `{ status: "unavailable" }` when the database does not answer.
  */
 export function createServiceApp(store: Store, health?: () => Record<string, unknown>): Hono {
 	const app = new Hono();
@@ -60,18 +63,40 @@ export function createServiceApp(store: Store, health?: () => Record<string, unk
 		try {
 			await store.db.execute(sql`select 1`);
 			c.header("Cache-Control", "no-store");
+			const key = await store.checkSecretKey();
 			// The links backlog (counts only), for monitoring; a failure to read it is not ill health.
 			const jobs = await getJobBacklog(store).catch(() => null);
 			const erasures = await getErasureBacklog(store).then(
 				({ pending, dead }) => ({ pending, dead }),
 				() => null,
 			);
-			return c.json({ status: "ok", database: store.kind, jobs, erasures, ...health?.() });
+			if (key.otherKey > 0) {
+				const secretKey = {
+					keyId: key.keyId,
+					undecryptable: key.otherKey,
+					sealedWith: key.otherKeyIds,
+					message: secretKeyMismatchMessage(key),
+				};
+				return c.json(
+					{ status: "secret-key-mismatch", database: store.kind, secretKey, jobs, erasures, ...health?.() },
+					503,
+				);
+			}
+			const secretKey = { keyId: key.keyId, undecryptable: 0 };
+			return c.json({ status: "ok", database: store.kind, secretKey, jobs, erasures, ...health?.() });
 		} catch {
 			return c.json({ status: "unavailable", database: store.kind }, 503, { "Retry-After": "5" });
 		}
 	});
 	return app;
+}
+
+/** What to do when stored secrets were sealed with another key (for /healthz and the start-up log). */
+export function secretKeyMismatchMessage(key: SecretKeyCheck): string {
+	return (
+		`${key.otherKey} of ${key.stored} stored secret(s) were encrypted with another key (id ${key.otherKeyIds.join(", ")}; this server's is ${key.keyId}) and cannot be read. ` +
+		"Restore that key (INTERCOM_BRIDGE_SECRET_KEY, or the data directory's secret.key), or set each secret again in the console's Intercom setup and rotate the webhook API key."
+	);
 }
 
 /** Starts listening. Resolves once the port is bound. */
@@ -83,6 +108,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 		c.json({ error: { code: "NOT_FOUND", message: `No route for ${c.req.method} ${c.req.path}.` } }, 404),
 	);
 	app.onError((err, c) => {
+		// A form or body whose client hung up mid-way (the console's forms): its fault, not ours.
+		// The client was answered by answerClientError when it could still read.
+		if (!((c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.complete ?? true)) {
+			options.logger.info({ path: c.req.path }, "request body incomplete; answered 400");
+			return c.json({ error: { code: "BODY_INCOMPLETE", message: BODY_INCOMPLETE_MESSAGE } }, 400);
+		}
 		options.logger.error({ err: { message: err.message, name: err.name } }, "unhandled error");
 		return c.json({ error: { code: "INTERNAL", message: "Internal error; see the server log." } }, 500);
 	});
@@ -105,6 +136,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 			() => resolve(s),
 		);
 		s.once("error", reject);
+		// A body cut short by a half-close gets a 400 that says so (Node's default is a bare 400).
+		s.on("clientError", answerClientError);
 	});
 	const { port } = server.address() as AddressInfo;
 	const shownHost =

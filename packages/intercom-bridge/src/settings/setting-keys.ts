@@ -241,11 +241,17 @@ export interface SiteSettings {
 	 * for the same grace period, since Intercom and this site never switch at the same moment.
 	 */
 	previousClientSecret: { secret: string; replacedAt: Date } | null;
+	/**
+	 * Stored secrets (setting or internal keys) this server's secret key cannot decrypt: they read
+	 * as null above. Empty when all is well.
+	 */
+	undecryptable: readonly string[];
 }
 
 /** Builds {@link SiteSettings} from stored text values (already decrypted). Unknown values fall back to defaults. */
 export function toSiteSettings(
 	values: ReadonlyMap<string, { value: string; updatedAt: Date }>,
+	undecryptable: readonly string[] = [],
 ): SiteSettings {
 	const get = (key: string) => values.get(key)?.value ?? null;
 	const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
@@ -272,6 +278,7 @@ export function toSiteSettings(
 		previousClientSecret: previousSecret
 			? { secret: previousSecret.value, replacedAt: previousSecret.updatedAt }
 			: null,
+		undecryptable,
 	};
 }
 

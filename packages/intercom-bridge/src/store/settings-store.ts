@@ -6,7 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { ValidationError } from "../errors.ts";
+import { sealedKeyId } from "../crypto/secret-box.ts";
+import { IntercomBridgeError, ValidationError } from "../errors.ts";
 import {
 	checkSettingKey,
 	INTERNAL_KEYS,
@@ -21,7 +22,7 @@ import {
 	toSiteSettings,
 } from "../settings/setting-keys.ts";
 import { singleFlight } from "./cache-helpers.ts";
-import type { Tx } from "./database.ts";
+import type { Db, Tx } from "./database.ts";
 import { consents, settingsAudit, siteSettings, sites } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -32,10 +33,51 @@ export interface SettingView {
 	isSet: boolean;
 	/** The value, or for secrets a mask such as "set, ends with …4f2a". */
 	display: string;
+	/**
+	 * A secret is stored but this server's secret key cannot decrypt it (another key, or altered):
+	 * `isSet` is false and `display` says to set it again.
+	 */
+	undecryptable: boolean;
 	description: string;
 	updatedAt: Date | null;
 	updatedBy: string | null;
 }
+
+/** What {@link SettingsStore.checkSecretKey} finds: how many stored secrets the current key opens. */
+export interface SecretKeyCheck {
+	/** Id of the current key (not secret). */
+	keyId: string;
+	/** Secrets stored, over all sites. */
+	stored: number;
+	/** Of those, the ones sealed with another key: this server cannot read them. */
+	otherKey: number;
+	/** Ids of the other keys they were sealed with, to compare with a backup's (`keyId` of a store on it). */
+	otherKeyIds: string[];
+}
+
+/**
+ * The key ids of every stored secret, without needing the key (for start-up checks, before a key
+ * is chosen). An empty list when the table does not exist yet.
+ */
+export async function storedSecretKeyIds(db: Db): Promise<string[]> {
+	let rows: { secret: Uint8Array | null }[];
+	try {
+		rows = await db
+			.select({ secret: siteSettings.secret })
+			.from(siteSettings)
+			.where(sql`${siteSettings.secret} is not null`);
+	} catch (err) {
+		// 42P01 (no such table): a database not migrated yet holds no secrets.
+		for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+			if ((e as { code?: unknown }).code === "42P01") return [];
+		}
+		throw err;
+	}
+	return rows.map((row) => (row.secret ? (sealedKeyId(row.secret) ?? "unknown") : "unknown"));
+}
+
+const isKeyMismatch = (err: unknown) =>
+	err instanceof IntercomBridgeError && err.code === "SECRET_KEY_MISMATCH";
 
 /** Generates a webhook API key: 24 random bytes, base64url (32 characters). */
 export function generateWebhookApiKey(): string {
@@ -57,14 +99,39 @@ export function createSettingsStore(ctx: StoreContext) {
 	};
 	const context = (siteId: number, key: string) => `site:${siteId}/${key}`;
 
+	/**
+	 * A site's stored values, secrets decrypted. A secret the key cannot open (sealed with another
+	 * key, or altered) is left out and named in `undecryptable`: one lost secret must not take the
+	 * site's other settings, the console or the webhooks' clear answer down with it.
+	 */
 	async function loadRaw(siteId: number) {
 		const rows = await db.select().from(siteSettings).where(eq(siteSettings.siteId, siteId));
 		const values = new Map<string, { value: string; updatedAt: Date; updatedBy: string | null }>();
+		const undecryptable: string[] = [];
 		for (const row of rows) {
-			const value = row.secret ? secretBox.open(row.secret, context(siteId, row.key)) : row.value;
+			let value = row.value;
+			if (row.secret) {
+				try {
+					value = secretBox.open(row.secret, context(siteId, row.key));
+				} catch (err) {
+					if (!isKeyMismatch(err)) throw err;
+					undecryptable.push(row.key);
+					continue;
+				}
+			}
 			if (value !== null) values.set(row.key, { value, updatedAt: row.updatedAt, updatedBy: row.updatedBy });
 		}
-		return values;
+		return { values, undecryptable };
+	}
+
+	/** A stored secret decrypted, or null when the key cannot open it (it is being replaced anyway). */
+	function openOrNull(sealed: Uint8Array, siteId: number, key: string): string | null {
+		try {
+			return secretBox.open(sealed, context(siteId, key));
+		} catch (err) {
+			if (isKeyMismatch(err)) return null;
+			throw err;
+		}
 	}
 
 	async function writeValue(
@@ -91,15 +158,16 @@ export function createSettingsStore(ctx: StoreContext) {
 
 	return {
 		/**
-		 * The typed settings of a site, decrypted, with defaults. Cached for `cacheMaxAgeMs`.
-		 * @throws IntercomBridgeError SECRET_KEY_MISMATCH when a secret was stored under another key.
+		 * The typed settings of a site, decrypted, with defaults. Cached for `cacheMaxAgeMs`. A secret
+		 * the secret key cannot decrypt reads as null and is named in `undecryptable`.
 		 */
 		async getSettings(siteId: number): Promise<SiteSettings> {
 			const hit = cache.get(siteId);
 			if (hit && ctx.now() - hit.at <= ctx.cacheMaxAgeMs) return hit.settings;
 			const started = generation;
 			return singleFlight(loads, String(siteId), async () => {
-				const settings = toSiteSettings(await guard(() => loadRaw(siteId)));
+				const { values, undecryptable } = await guard(() => loadRaw(siteId));
+				const settings = toSiteSettings(values, undecryptable);
 				if (generation === started) cache.set(siteId, { at: ctx.now(), settings });
 				return settings;
 			});
@@ -107,16 +175,22 @@ export function createSettingsStore(ctx: StoreContext) {
 
 		/** Every setting of a site for display, secrets masked. Never cached. */
 		async describeSettings(siteId: number): Promise<SettingView[]> {
-			const values = await guard(() => loadRaw(siteId));
+			const { values, undecryptable } = await guard(() => loadRaw(siteId));
 			return SETTING_KEYS.map((key) => {
 				const stored = values.get(key);
 				const secret = SETTING_DEFINITIONS[key].secret;
 				const value = stored?.value ?? null;
+				const unreadable = undecryptable.includes(key);
 				return {
 					key,
 					secret,
 					isSet: value !== null,
-					display: secret ? maskSecret(value) : (value ?? "not set"),
+					undecryptable: unreadable,
+					display: unreadable
+						? "cannot decrypt: set it again"
+						: secret
+							? maskSecret(value)
+							: (value ?? "not set"),
 					description: SETTING_DEFINITIONS[key].description,
 					updatedAt: stored?.updatedAt ?? null,
 					updatedBy: stored?.updatedBy ?? null,
@@ -155,9 +229,8 @@ export function createSettingsStore(ctx: StoreContext) {
 							.from(siteSettings)
 							.where(and(eq(siteSettings.siteId, siteId), eq(siteSettings.key, "clientSecret")))
 							.for("update");
-						const old = current?.secret
-							? secretBox.open(current.secret, context(siteId, "clientSecret"))
-							: null;
+						// One the key cannot open is not kept: nothing could verify with it.
+						const old = current?.secret ? openOrNull(current.secret, siteId, "clientSecret") : null;
 						if (old && old !== parsed.value) {
 							await writeValue(tx, siteId, INTERNAL_KEYS.previousClientSecret, old, actor, "rotate");
 						}
@@ -201,9 +274,19 @@ export function createSettingsStore(ctx: StoreContext) {
 						.select()
 						.from(siteSettings)
 						.where(and(eq(siteSettings.siteId, siteId), eq(siteSettings.key, "webhookApiKey")));
-					if (current?.secret) {
-						const old = secretBox.open(current.secret, context(siteId, "webhookApiKey"));
+					// One the key cannot open is not kept (and a stale previous one must not outlive it).
+					const old = current?.secret ? openOrNull(current.secret, siteId, "webhookApiKey") : null;
+					if (old !== null) {
 						await writeValue(tx, siteId, INTERNAL_KEYS.previousWebhookApiKey, old, actor, "rotate");
+					} else {
+						await tx
+							.delete(siteSettings)
+							.where(
+								and(
+									eq(siteSettings.siteId, siteId),
+									eq(siteSettings.key, INTERNAL_KEYS.previousWebhookApiKey),
+								),
+							);
 					}
 					await writeValue(tx, siteId, "webhookApiKey", next, actor, "rotate");
 				}),
@@ -248,6 +331,21 @@ export function createSettingsStore(ctx: StoreContext) {
 				forget(id);
 			}
 			return made;
+		},
+
+		/**
+		 * How many stored secrets (all sites) were sealed with a key other than this store's: those
+		 * cannot be read until the right key is back, or until each is set again.
+		 */
+		async checkSecretKey(): Promise<SecretKeyCheck> {
+			const ids = await guard(() => storedSecretKeyIds(db));
+			const other = ids.filter((id) => id !== secretBox.keyId);
+			return {
+				keyId: secretBox.keyId,
+				stored: ids.length,
+				otherKey: other.length,
+				otherKeyIds: [...new Set(other)].sort(),
+			};
 		},
 
 		/** Audit rows of a site, newest first. */

@@ -8,10 +8,10 @@
  * Every request goes: the client address's limits (429) → site by Host (unknown or disabled: 404)
  * → content type (415) → body within the limit (413) → authentication over the raw bytes (401) →
  * JSON (400) → the handler, whose database work is one transaction. Failures are JSON `{ "error": { "code", "message" } }`; a lost
- * database is 503 with `Retry-After`.
+ * database, and a site credential the secret key cannot decrypt, are 503 with `Retry-After`.
  *
- * Limits per client address (docs/reliability.md W16): an address that failed authentication
- * `rateLimit.failuresPerMinute` times gets 429 for every request, before its body is read, until
+ * Limits per client address (docs/reliability.md W16): an address that failed authentication, or hung up
+ * mid-body (400 BODY_INCOMPLETE), `rateLimit.failuresPerMinute` times gets 429 for every request, before its body is read, until
  * its budget refills; `rateLimit.requestsPerSecond` optionally caps all its requests. They apply
  * when the address is known: the adapters pass the connection's, and `X-Forwarded-For` counts only
  * with `trustProxy`.
@@ -60,6 +60,23 @@ async function enabledSite(
 		throw new WebhookHttpError(404, "NOT_FOUND", "Intercom is not enabled for this site.");
 	}
 	return { site, settings };
+}
+
+/**
+ * Refuses a request whose credential (the client secret for a signed request, else the webhook API
+ * key) is stored but cannot be decrypted with this server's secret key: the request cannot be
+ * checked, and it is not the sender's fault, so 503 (Intercom retries) rather than 401 or 500.
+ * @throws WebhookHttpError 503 SECRET_KEY_MISMATCH.
+ */
+function checkCredentialReadable(settings: SiteSettings, headers: Headers, requireSignature: boolean) {
+	const key = requireSignature || headers.has("x-hub-signature") ? "clientSecret" : "webhookApiKey";
+	if (!settings.undecryptable.includes(key)) return;
+	throw new WebhookHttpError(
+		503,
+		"SECRET_KEY_MISMATCH",
+		`This site's ${key} cannot be decrypted with the server's secret key, so the request cannot be checked. Nothing was written; retry later. ` +
+			"(Operator: restore the secret key, or set the secret again in the console; /healthz reports it.)",
+	);
 }
 
 /** True for the 404 a handler throws when the body's contact does not exist. */
@@ -122,6 +139,7 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 			try {
 				const request = c.req.raw;
 				const { site, settings } = await enabledSite(store, request, trustProxy);
+				checkCredentialReadable(settings, request.headers, auth.requireSignature === true);
 				const { bytes, text } = await readWebhookBody(request, options.bodyLimitBytes);
 				const result = authenticateWebhook({
 					headers: request.headers,
@@ -161,6 +179,12 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 					throw err;
 				}
 			} catch (err) {
+				if (err instanceof WebhookHttpError && err.code === "BODY_INCOMPLETE") {
+					// A client that hangs up mid-body costs a connection and a read: it counts as a
+					// failure (thousands of them must not each cost a log line), and is not an error of ours.
+					failed(key, name);
+					logger.info({ endpoint: name, address: key }, "webhook: request body incomplete; answered 400");
+				}
 				return toErrorResponse(err, logger, name);
 			}
 		};

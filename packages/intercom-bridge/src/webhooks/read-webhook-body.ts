@@ -2,7 +2,8 @@
  * Reads a webhook's body as raw bytes, within a size limit, before anything else looks at it: the
  * signature is computed over exactly these bytes (docs/reliability.md W1, W7, W8).
  */
-import { knownRequestBody } from "../http/known-body.ts";
+import { BODY_INCOMPLETE_MESSAGE } from "../http/answer-client-error.ts";
+import { isRequestBodyIncomplete, knownRequestBody } from "../http/known-body.ts";
 import { WebhookHttpError } from "./webhook-http-error.ts";
 
 /** Default largest body: 64 KiB (Standard Webhooks recommends payloads under 20 kB). */
@@ -24,12 +25,16 @@ export function isJsonContentType(header: string | null): boolean {
 	return type === "application/json";
 }
 
+/** A body cut short by the client (it closed or reset the connection): its fault, never a 500. */
+export const bodyIncomplete = () => new WebhookHttpError(400, "BODY_INCOMPLETE", BODY_INCOMPLETE_MESSAGE);
+
 const tooLarge = (limit: number) =>
 	new WebhookHttpError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
 
 /**
  * Checks the content type and reads the body, stopping as soon as it passes `limit` bytes.
- * @throws WebhookHttpError 415 (not JSON), 413 (too large), 400 (length mismatch, not UTF-8).
+ * @throws WebhookHttpError 415 (not JSON), 413 (too large), 400 (length mismatch, not UTF-8),
+ *   400 BODY_INCOMPLETE (the client closed the connection mid-body).
  */
 export async function readWebhookBody(
 	request: Request,
@@ -48,12 +53,20 @@ export async function readWebhookBody(
 
 	const known = knownRequestBody(request);
 	if (known && known.byteLength > limit) throw tooLarge(limit);
+	if (known && isRequestBodyIncomplete(request)) throw bodyIncomplete();
 	const chunks: Uint8Array[] = known ? [known] : [];
 	let total = known?.byteLength ?? 0;
 	if (!known && request.body) {
 		const reader = request.body.getReader();
 		for (;;) {
-			const { done, value } = await reader.read();
+			let next: ReadableStreamReadResult<Uint8Array>;
+			try {
+				next = await reader.read();
+			} catch {
+				// The stream of a request fails only when its connection does: the client went away.
+				throw bodyIncomplete();
+			}
+			const { done, value } = next;
 			if (done) break;
 			total += value.byteLength;
 			if (total > limit) {

@@ -83,9 +83,9 @@ describe("API keys", () => {
 
 describe("the webhook site host (requestOrigin)", () => {
 	const request = new Request("http://internal:8080/intercom/updatecontact", {
-		headers: { host: "internal:8080", "x-forwarded-host": "www.example.com, proxy.local" },
+		headers: { host: "internal:8080", "x-forwarded-host": "evil.example, www.example.com" },
 	});
-	it("uses X-Forwarded-Host only behind a trusted proxy", () => {
+	it("uses X-Forwarded-Host only behind a trusted proxy, and its nearest entry", () => {
 		expect(requestOrigin(request, false).host).toBe("internal:8080");
 		expect(requestOrigin(request, true).host).toBe("www.example.com");
 	});

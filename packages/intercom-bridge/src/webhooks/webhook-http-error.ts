@@ -1,7 +1,8 @@
 /**
  * Errors of the webhook endpoints and how they become responses: `{ "error": { "code", "message" } }`
  * with the status of the error, never a stack trace. Anything unexpected is logged and answered
- * 500; a lost database is answered 503 with `Retry-After` so Intercom retries.
+ * 500; a lost database, or a credential the secret key cannot decrypt, is answered 503 with
+ * `Retry-After` so Intercom retries.
  */
 import { type ErrorCode, IntercomBridgeError, publicMessage, StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -50,6 +51,13 @@ export function errorResponse(
 export function toErrorResponse(err: unknown, logger: Logger, endpoint: string): Response {
 	if (err instanceof StoreUnavailableError) {
 		logger.warn({ endpoint }, "webhook: database unavailable, answered 503");
+		return errorResponse(503, err.code, publicMessage(err), { "Retry-After": String(RETRY_AFTER_SECONDS) });
+	}
+	if (err instanceof IntercomBridgeError && err.code === "SECRET_KEY_MISMATCH") {
+		logger.warn(
+			{ endpoint },
+			"webhook: a site credential cannot be decrypted with the secret key, answered 503",
+		);
 		return errorResponse(503, err.code, publicMessage(err), { "Retry-After": String(RETRY_AFTER_SECONDS) });
 	}
 	if (err instanceof IntercomBridgeError && err.status < 500) {

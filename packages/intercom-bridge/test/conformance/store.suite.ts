@@ -262,7 +262,26 @@ export function storeSuite(factory: StoreFactory) {
 				},
 				secretKey: randomBytes(32),
 			});
-			await expect(other.getSettings(id)).rejects.toMatchObject({ code: "SECRET_KEY_MISMATCH" });
+			// The settings still read, the secret as null and named: nothing answers 500 for it.
+			const settings = await other.getSettings(id);
+			expect(settings.clientSecret).toBeNull();
+			expect(settings.undecryptable).toEqual(expect.arrayContaining(["clientSecret", "webhookApiKey"]));
+			expect((await other.describeSettings(id)).find((v) => v.key === "clientSecret")).toMatchObject({
+				isSet: false,
+				undecryptable: true,
+				display: "cannot decrypt: set it again",
+			});
+			expect(await other.checkSecretKey()).toMatchObject({
+				keyId: other.secretKeyId,
+				otherKey: 2,
+				otherKeyIds: [store.secretKeyId],
+			});
+			expect((await store.checkSecretKey()).otherKey).toBe(0);
+			// Setting it again under the new key works, and keeps no "previous" secret it cannot read.
+			await other.setSetting(id, "clientSecret", "another-long-client-secret");
+			expect((await other.getSettings(id)).previousClientSecret).toBeNull();
+			expect(await other.rotateWebhookApiKey(id)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+			expect((await other.checkSecretKey()).otherKey).toBe(0);
 		});
 
 		it("detects a secret copied from another row", async () => {
@@ -283,7 +302,7 @@ export function storeSuite(factory: StoreFactory) {
 				},
 				secretKey: (await import("../harness/databases.ts")).TEST_SECRET_KEY,
 			});
-			await expect(fresh.getSettings(id)).rejects.toThrow(/integrity check/);
+			expect((await fresh.getSettings(id)).undecryptable).toEqual(["clientSecret"]);
 		});
 	});
 

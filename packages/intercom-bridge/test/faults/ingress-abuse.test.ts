@@ -5,15 +5,20 @@
  *   database sees no write, and the log no more than the failures the limit lets through;
  * - another address is not affected;
  * - a body sent at 1 byte/s is cut off at the request timeout with 408;
+ * - a client that hangs up mid-body is no error of ours: no error-level log line, it counts
+ *   against its address like a failed authentication, and one that only half-closed reads a 400
+ *   "request body incomplete" (on the service's server and through the node adapter);
  * - a flood of cookie-less "visitors" from one address creates at most `newContactsPerMinute`
  *   contacts; the rest are answered as a bot would be, and consent calls get 429.
  */
-import { connect } from "node:net";
+import { createServer } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { Writable } from "node:stream";
 import type { PGlite } from "@electric-sql/pglite";
 import autocannon from "autocannon";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { answerClientError, toNodeHandler } from "../../src/adapters/node.ts";
 import { createIntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
 import { pgliteStore } from "../../src/db/pglite.ts";
 import { connectionOf } from "../../src/http/client-address.ts";
@@ -24,6 +29,44 @@ import { migratedPglite, TEST_SECRET_KEY } from "../harness/databases.ts";
 import { seedSite } from "../webhooks/webhook-testbed.ts";
 
 const GUID = "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+
+/**
+ * Sends a request's headers (announcing `announced` body bytes) and the first `sent` bytes of its
+ * body, then hangs up: `destroy` closes the connection, `half-close` only ends the sending side and
+ * reads the answer. Resolves with what came back once the connection is closed.
+ */
+async function cutShort(
+	port: number,
+	options: { path: string; address: string; mode: "destroy" | "half-close"; headers?: string },
+): Promise<string> {
+	const socket = connect(port, "127.0.0.1");
+	await new Promise((resolve) => socket.once("connect", resolve));
+	let answer = "";
+	socket.on("data", (d) => {
+		answer += String(d);
+	});
+	socket.on("error", () => {});
+	const closed = new Promise((resolve) => socket.once("close", resolve));
+	socket.write(
+		`POST ${options.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${options.headers ?? "application/json"}\r\n` +
+			`X-Forwarded-For: ${options.address}\r\nContent-Length: 100\r\n\r\n{"ContactGUID":`,
+	);
+	if (options.mode === "destroy") socket.destroy();
+	else socket.end();
+	await closed;
+	return answer;
+}
+
+/** Waits until `condition` holds, polling, or fails at the deadline. */
+async function until(condition: () => boolean, what: string, deadlineMs = 10_000) {
+	const deadline = Date.now() + deadlineMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+const levelOf = (line: string) => (JSON.parse(line) as { level: number }).level;
 
 /** Every statement PGlite is given from now on (transactions count as writes: they may hold some). */
 function recordStatements(pglite: PGlite) {
@@ -73,6 +116,8 @@ describe("ingress abuse limits (W16)", () => {
 		const bridge = createIntercomBridge({ store, logger, trustProxy: true, now: () => clock.t });
 		const app = new Hono();
 		app.all("/intercom/*", (c) => bridge.handler(c.req.raw, connectionOf(c.env)));
+		// A route that reads a form, as the console's do.
+		app.post("/form", async (c) => c.json(await c.req.parseBody()));
 		server = await startServer({
 			store,
 			logger,
@@ -194,6 +239,103 @@ describe("ingress abuse limits (W16)", () => {
 		expect((await visit("192.0.2.77")).headers.get("set-cookie")).toMatch(/^ib_contact=/);
 		expect((await visit("192.0.2.77")).headers.get("set-cookie")).toBeNull();
 	}, 30_000);
+
+	it("counts a client that hangs up mid-body against its address, below error level", async () => {
+		const before = logLines.length;
+		const { port } = new URL(server.url);
+		const incomplete = () =>
+			logLines.slice(before).filter((l) => l.includes("request body incomplete")).length;
+		// The default budget is 20 failures a minute (the clock stands still): each one is counted.
+		for (let i = 1; i <= 20; i++) {
+			await cutShort(Number(port), {
+				path: "/intercom/updatecontact",
+				address: "203.0.113.90",
+				mode: "destroy",
+			});
+			await until(() => incomplete() >= i, `hang-up ${i} to be handled`);
+		}
+		const next = await fetch(`${server.url}/intercom/updatecontact`, {
+			method: "POST",
+			headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.90", "x-api-key": apiKey },
+			body: JSON.stringify({ ContactGUID: GUID }),
+		});
+		expect(next.status).toBe(429);
+		const lines = logLines.slice(before);
+		expect(lines.filter((l) => levelOf(l) >= 50)).toEqual([]);
+		expect(lines.join("\n")).not.toContain("ContactGUID");
+	}, 60_000);
+
+	it("answers a client that half-closes mid-body 400 request body incomplete", async () => {
+		const before = logLines.length;
+		const { port } = new URL(server.url);
+		const answer = await cutShort(Number(port), {
+			path: "/intercom/updatecontact",
+			address: "203.0.113.91",
+			mode: "half-close",
+		});
+		expect(answer).toMatch(/^HTTP\/1\.1 400/);
+		expect(answer).toMatch(/request body incomplete/i);
+		// A form (as the console's) too: no 500, no error line.
+		const form = await cutShort(Number(port), {
+			path: "/form",
+			address: "203.0.113.92",
+			mode: "half-close",
+			headers: "application/x-www-form-urlencoded",
+		});
+		expect(form).toMatch(/^HTTP\/1\.1 400/);
+		expect(form).toMatch(/request body incomplete/i);
+		const incomplete = () => logLines.slice(before).filter((l) => l.includes("request body incomplete"));
+		await until(() => incomplete().length >= 2, "a log line for each");
+		expect(logLines.slice(before).filter((l) => levelOf(l) >= 50)).toEqual([]);
+	}, 30_000);
+
+	it("does the same through the node adapter: counted, below error level, 400 on a half-close", async () => {
+		const lines: string[] = [];
+		const logger = createLogger({
+			level: "info",
+			destination: new Writable({
+				write(chunk, _encoding, done) {
+					lines.push(...String(chunk).split("\n").filter(Boolean));
+					done();
+				},
+			}),
+		});
+		const bridge = createIntercomBridge({ store, logger, trustProxy: true, now: () => clock.t });
+		const intercom = toNodeHandler(bridge);
+		const node = createServer((req, res) => {
+			intercom(req, res).catch((err: Error) => logger.error({ err: err.message }, "adapter threw"));
+		}).on("clientError", answerClientError);
+		await new Promise<void>((resolve) => node.listen(0, "127.0.0.1", resolve));
+		try {
+			const { port } = node.address() as AddressInfo;
+			const incomplete = () => lines.filter((l) => l.includes("request body incomplete")).length;
+			for (let i = 1; i <= 20; i++) {
+				await cutShort(port, { path: "/intercom/updatecontact", address: "203.0.113.93", mode: "destroy" });
+				await until(() => incomplete() >= i, `hang-up ${i} to be handled`);
+			}
+			const next = await fetch(`http://127.0.0.1:${port}/intercom/updatecontact`, {
+				method: "POST",
+				headers: {
+					"content-type": "application/json",
+					"x-forwarded-for": "203.0.113.93",
+					"x-api-key": apiKey,
+				},
+				body: JSON.stringify({ ContactGUID: GUID }),
+			});
+			expect(next.status).toBe(429);
+			const answer = await cutShort(port, {
+				path: "/intercom/updatecontact",
+				address: "203.0.113.94",
+				mode: "half-close",
+			});
+			expect(answer).toMatch(/^HTTP\/1\.1 400/);
+			expect(answer).toMatch(/request body incomplete/i);
+			await until(() => incomplete() >= 21, "the half-close to be handled");
+			expect(lines.filter((l) => levelOf(l) >= 50)).toEqual([]);
+		} finally {
+			await new Promise((resolve) => node.close(resolve));
+		}
+	}, 60_000);
 
 	it("cuts off a body sent at 1 byte/s at the request timeout with 408", async () => {
 		const writesBefore = statements.writes().length;

@@ -1,0 +1,56 @@
+/**
+ * Keeps an embedded data directory to its owner. PGlite lays out a new database with its files
+ * world-readable and writable (0666, whatever the umask), and a directory that already exists
+ * keeps its mode: a Docker volume is often 0777. The data directory holds the database (contacts,
+ * sessions, encrypted secrets) and the key that decrypts those secrets, so it must be 0700.
+ */
+import { chmod, lstat, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+
+/** Permission bits for "anyone but the owner". */
+const GROUP_AND_OTHER = 0o077;
+
+/**
+ * Makes `dataDir` 0700. Call before anything is written into it.
+ * @throws ConfigError when the mode cannot be changed (the directory belongs to another user),
+ *   naming the commands that fix it.
+ */
+export async function restrictDataDir(dataDir: string): Promise<void> {
+	if (process.platform === "win32") return;
+	const { mode, uid } = await lstat(dataDir);
+	if ((mode & 0o777) === 0o700) return;
+	try {
+		await chmod(dataDir, 0o700);
+	} catch (cause) {
+		const self = process.getuid?.();
+		throw new ConfigError(
+			`The data directory ${dataDir} is open to other users (mode ${(mode & 0o777).toString(8).padStart(4, "0")}) and could not be restricted: ` +
+				`it belongs to uid ${uid}, this process runs as uid ${self ?? "?"}. ` +
+				`Make it this user's and private (chown ${self ?? "<uid>"} ${dataDir} && chmod 700 ${dataDir}), or point INTERCOM_BRIDGE_DATA_DIR elsewhere.`,
+			{ cause },
+		);
+	}
+}
+
+/**
+ * Takes the group's and others' permissions off everything under `dir` (which {@link restrictDataDir}
+ * already closed). Symbolic links are left alone: nothing outside the directory is changed.
+ */
+export async function restrictTree(dir: string): Promise<void> {
+	if (process.platform === "win32") return;
+	const entries = await readdir(dir, { withFileTypes: true });
+	for (const entry of entries) {
+		if (entry.isSymbolicLink()) continue;
+		const path = join(dir, entry.name);
+		// A file PGlite removes meanwhile (a temporary one) is no longer anyone's concern.
+		const stats = await lstat(path).catch(() => null);
+		if (!stats) continue;
+		if ((stats.mode & GROUP_AND_OTHER) !== 0) {
+			await chmod(path, stats.mode & 0o700).catch((err: NodeJS.ErrnoException) => {
+				if (err.code !== "ENOENT") throw err;
+			});
+		}
+		if (entry.isDirectory()) await restrictTree(path);
+	}
+}
