@@ -58,10 +58,18 @@ export interface AdminAppOptions {
 	/** The fetch used to call Intercom. Default the global fetch; tests may pass the emulator's. */
 	fetch?: typeof fetch;
 	/**
-	 * Failed sign-ins before delays start, per email (default 5) and per IP (default 20); and
-	 * sign-in attempts per IP and minute before 429s, checked in memory first (default 10).
+	 * Failed sign-ins before delays start, per email and address (default 5) and per address across
+	 * emails (default 20); failures of one email from all addresses within the hour above which an
+	 * address that failed for it waits 15 min after each failure (default 20; an address without
+	 * failures for the email is never held back by it); and sign-in attempts per address and minute
+	 * before 429s, checked in memory first (default 10). IPv6 addresses count by their /64.
 	 */
-	loginLimits?: { perEmail?: number; perIp?: number; attemptsPerMinutePerIp?: number };
+	loginLimits?: {
+		perEmail?: number;
+		perIp?: number;
+		perEmailAllAddresses?: number;
+		attemptsPerMinutePerIp?: number;
+	};
 	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
 	session?: { idleMs?: number; absoluteMs?: number };
 }
@@ -106,6 +114,7 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 			now,
 			maxFailuresPerEmail: options.loginLimits?.perEmail,
 			maxFailuresPerIp: options.loginLimits?.perIp,
+			maxFailuresPerEmailAllAddresses: options.loginLimits?.perEmailAllAddresses,
 			maxAttemptsPerMinutePerIp: options.loginLimits?.attemptsPerMinutePerIp,
 		}),
 	};

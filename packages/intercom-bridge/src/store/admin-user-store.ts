@@ -3,6 +3,7 @@ import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
 import { generatePassword, hashPassword, verifyPassword } from "../crypto/password.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isValidEmail } from "./contact-fields.ts";
+import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { adminSessions, adminUserRoles, adminUsers } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -18,6 +19,7 @@ export interface AdminUser {
 
 export function createAdminUserStore(ctx: StoreContext) {
 	const { db } = ctx;
+	const { clearLoginFailures } = createLoginAttemptStore(ctx);
 
 	async function rolesOf(userId: number) {
 		return db
@@ -129,7 +131,9 @@ export function createAdminUserStore(ctx: StoreContext) {
 		/**
 		 * Sets a new password for the administrator with this email (generated when omitted, and
 		 * returned to show once) and ends all their console sessions: the way back in when the
-		 * password is lost or known to someone else. @throws NotFoundError; ValidationError (too short)
+		 * password is lost or known to someone else. It also lifts the sign-in throttle for the email
+		 * (its failures stop counting), so a lock-out by someone guessing ends here too.
+		 * @throws NotFoundError; ValidationError (too short)
 		 */
 		async resetAdminPassword(
 			email: string,
@@ -145,6 +149,7 @@ export function createAdminUserStore(ctx: StoreContext) {
 			const generatedPassword = password === undefined ? generatePassword() : null;
 			await api.setAdminPassword(row.id, password ?? generatedPassword ?? "");
 			await api.endAdminSessions(row.id);
+			await clearLoginFailures(email);
 			const user = (await api.listAdminUsers()).find((u) => u.id === row.id);
 			if (!user) throw new NotFoundError(`No administrator with email "${email}".`);
 			return { user, generatedPassword };
