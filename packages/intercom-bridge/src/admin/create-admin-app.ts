@@ -22,6 +22,7 @@ import type { Store } from "../store/create-store.ts";
 import { registerAccountRoutes } from "./account-routes.ts";
 import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import type { createAdminGate } from "./admin-gate.ts";
 import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerCatalogRoutes } from "./catalog-routes.ts";
 import { registerContactRoutes } from "./contact-routes.ts";
@@ -70,6 +71,11 @@ export interface AdminAppOptions {
 		perEmailAllAddresses?: number;
 		attemptsPerMinutePerIp?: number;
 	};
+	/**
+	 * Paths outside the console that sign-in may send the administrator back to, for pages guarded
+	 * by {@link createAdminGate} (e.g. `["/simulate-intercom"]`). Default none.
+	 */
+	returnPaths?: string[];
 	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
 	session?: { idleMs?: number; absoluteMs?: number };
 }
@@ -101,6 +107,7 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 		store: options.store,
 		logger: options.logger,
 		basePath: checkPath("basePath", options.basePath ?? "/admin"),
+		returnPaths: (options.returnPaths ?? []).map((p) => checkPath("returnPaths", p)),
 		webhookBasePath: checkPath("webhookBasePath", options.webhookBasePath ?? "/intercom"),
 		apiKeyGracePeriodMs: options.apiKeyGracePeriodMs ?? 24 * 60 * 60_000,
 		endpoints: options.endpoints ?? realIntercom,

@@ -58,7 +58,7 @@ export function registerLoginRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 	const home = deps.basePath;
 
 	app.get("/login", async (c) => {
-		const next = safeNextPath(c.req.query("next"), deps.basePath, home);
+		const next = safeNextPath(c.req.query("next"), deps.basePath, home, deps.returnPaths);
 		if (await deps.sessions.load(readSessionCookie(c, deps))) return c.redirect(next, 302);
 		const nonce = newLoginNonce();
 		writeLoginCookie(c, deps, nonce);
@@ -80,7 +80,7 @@ export function registerLoginRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 		}
 		const email = (form.email ?? "").slice(0, 254);
 		const password = (form.password ?? "").slice(0, 1024);
-		const next = safeNextPath(form.next, deps.basePath, home);
+		const next = safeNextPath(form.next, deps.basePath, home, deps.returnPaths);
 		const ip = clientIp(c, deps);
 		const again = (status: 401 | 429, error: string) => {
 			const nonce = newLoginNonce();
