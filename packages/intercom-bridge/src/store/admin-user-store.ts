@@ -1,6 +1,6 @@
 /** Administrators of the console: email, scrypt password hash, and a role per site (or on all sites). */
 import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
-import { generatePassword, hashPassword, verifyPassword } from "../crypto/password.ts";
+import { generatePassword, hashPassword, needsRehash, verifyPassword } from "../crypto/password.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isValidEmail } from "./contact-fields.ts";
 import { createLoginAttemptStore } from "./login-attempt-store.ts";
@@ -104,6 +104,18 @@ export function createAdminUserStore(ctx: StoreContext) {
 			);
 		},
 
+		/** An administrator by id with roles, or null when there is none (deleted). */
+		async getAdminUser(userId: number): Promise<AdminUser | null> {
+			const [row] = await guard(() => db.select().from(adminUsers).where(eq(adminUsers.id, userId)));
+			if (!row) return null;
+			return {
+				id: row.id,
+				email: row.email,
+				createdAt: row.createdAt,
+				roles: await guard(() => rolesOf(row.id)),
+			};
+		},
+
 		/** How many administrators exist (to create the first one at start-up). */
 		async countAdminUsers(): Promise<number> {
 			const [row] = await guard(() => db.select({ n: count() }).from(adminUsers));
@@ -166,6 +178,20 @@ export function createAdminUserStore(ctx: StoreContext) {
 							: and(eq(adminSessions.userId, userId), ne(adminSessions.tokenHash, exceptTokenHash)),
 					),
 			);
+		},
+
+		/**
+		 * Re-hashes the user's password with the current scrypt parameters when its hash was made
+		 * with older ones (call it right after a successful sign-in, while the password is at hand).
+		 * Returns true when it did.
+		 */
+		async upgradeAdminPasswordHash(userId: number, password: string): Promise<boolean> {
+			const [row] = await guard(() =>
+				db.select({ hash: adminUsers.passwordHash }).from(adminUsers).where(eq(adminUsers.id, userId)),
+			);
+			if (!row || !needsRehash(row.hash)) return false;
+			await api.setAdminPassword(userId, password);
+			return true;
 		},
 
 		/** Replaces a user's password. @throws NotFoundError */
