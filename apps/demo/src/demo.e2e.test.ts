@@ -2,12 +2,13 @@
  * The whole loop in Chromium, on the demo as `npm start` runs it (embedded database in a temp
  * directory, the emulator, the simulate-Intercom page, the admin console):
  * browse → verified Messenger boot → contact form → consent → name and email reach the Messenger →
- * Series webhooks update the contact and log an activity → the admin shows the fields and the
+ * sign in (the simulator is for administrators) → Series webhooks update the contact and log an activity → the admin shows the fields and the
  * activity's conversation links → revoke → name and email are no longer sent.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FIRST_ADMIN_PASSWORD_FILE } from "intercom-bridge/admin";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -30,6 +31,8 @@ beforeAll(async () => {
 		env: { PORT: "0", INTERCOM_BRIDGE_DATA_DIR: dataDir },
 		print: (l) => printed.push(l),
 		logLevel: "silent",
+		// As under Docker: no terminal, so the first administrator's password goes to a file.
+		isTerminal: false,
 	});
 	browser = await launchChromium();
 	shots = await screenshotDir("demo");
@@ -86,10 +89,20 @@ describe("demo: the whole loop in Chromium", () => {
 		});
 		await page.screenshot({ path: join(shots, "2-after-consent.png") });
 
-		// 4. "Simulate Intercom": conversations, then the Series webhooks, as a marketer would.
+		// 4. "Simulate Intercom" (administrators only: sign-in first, which leads back to it):
+		// conversations, then the Series webhooks, as a marketer would.
+		const passwordFile = join(dataDir, FIRST_ADMIN_PASSWORD_FILE);
+		expect(printed.join("\n")).toContain(passwordFile);
+		const password = (await readFile(passwordFile, "utf8")).split("\n")[1] ?? "";
+		expect(printed.join("\n")).not.toContain(password);
 		const marketer = await browser.newContext({ userAgent: BROWSER_UA });
 		const sim = await marketer.newPage();
 		await sim.goto(`${demo.url}/simulate-intercom`);
+		await sim.waitForURL(/\/admin\/login\?next=/);
+		await sim.fill('input[name="email"]', "admin@intercom-bridge.local");
+		await sim.fill('input[name="password"]', password);
+		await sim.locator('button[type="submit"]').click();
+		await sim.waitForURL((url) => url.pathname === "/simulate-intercom");
 		const section = sim.locator("section", { hasText: guid });
 		for (let i = 0; i < 2; i++) {
 			await section.getByRole("button", { name: "Start a conversation" }).click();
@@ -136,14 +149,8 @@ describe("demo: the whole loop in Chromium", () => {
 		);
 		expect(links.activity.title).toBe("Intercom demo booked - Tuesday 10:00");
 
-		// 5. The admin console shows the new fields and the activity with clickable links.
-		const password = printed.find((l) => l.includes("password:"))?.match(/password: (\S+)/)?.[1] ?? "";
+		// 5. The admin console (same session) shows the new fields and the activity with clickable links.
 		const admin = await marketer.newPage();
-		await admin.goto(`${demo.url}/admin/login`);
-		await admin.fill('input[name="email"]', "admin@intercom-bridge.local");
-		await admin.fill('input[name="password"]', password);
-		await admin.locator('button[type="submit"]').click();
-		await admin.waitForURL((url) => !url.pathname.endsWith("/login"));
 		await admin.goto(`${demo.url}/admin/contacts/${guid}`);
 		await expect.poll(() => admin.textContent("body")).toContain("Analytical Engines");
 		expect(await admin.textContent("body")).toContain("Tuesday 10:00");

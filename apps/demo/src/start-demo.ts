@@ -12,7 +12,7 @@ import {
 	intercomEndpoints,
 	type Store,
 } from "intercom-bridge";
-import { createAdminApp, ensureFirstAdmin } from "intercom-bridge/admin";
+import { createAdminApp, createAdminGate, ensureFirstAdmin } from "intercom-bridge/admin";
 import { openStoreFromEnv } from "intercom-bridge/config";
 import { createJobRunner } from "intercom-bridge/jobs";
 import { parsePort, startServer } from "intercom-bridge/server";
@@ -27,6 +27,11 @@ export interface DemoOptions {
 	print?: (line: string) => void;
 	/** Log level (default from LOG_LEVEL, else "warn" so the console stays readable). */
 	logLevel?: string;
+	/**
+	 * Whether `print` reaches a terminal: only then is the first administrator's password printed,
+	 * else it is written to a file in the data directory. Default `process.stdout.isTTY`.
+	 */
+	isTerminal?: boolean;
 }
 
 export interface RunningDemo {
@@ -92,7 +97,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
 		let serverUrl = `http://127.0.0.1:${port}`;
 		const app = new Hono();
-		app.route("/", createAdminApp({ store, logger, endpoints }));
+		// The simulator fires webhooks with the site's real API key: administrators only. Sign-in
+		// brings them back to it.
+		const adminOptions = { store, logger, endpoints, returnPaths: emulator ? ["/simulate-intercom"] : [] };
+		app.route("/", createAdminApp(adminOptions));
 		if (emulator) {
 			const sim = emulator;
 			app.route(
@@ -103,6 +111,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 					webhookBaseUrl: () => `${serverUrl}/intercom`,
 					apiKey: async () => (await store.getSettings(site.id)).webhookApiKey,
 					activityTypes: () => store.listActivityTypes(),
+					guard: createAdminGate(adminOptions),
 				}),
 			);
 		}
@@ -115,7 +124,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 		print(`Brew & Byte demo    ${url}/`);
 		print(`Admin console       ${url}/admin`);
 		if (emulator && emulatorServer) {
-			print(`Simulate Intercom   ${url}/simulate-intercom`);
+			print(`Simulate Intercom   ${url}/simulate-intercom   (sign in as an administrator)`);
 			print(`Intercom emulator   ${emulatorServer.url}`);
 		} else {
 			print(
@@ -123,7 +132,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 			);
 		}
 		print(`Database            ${store.kind} (${store.location})`);
-		await ensureFirstAdmin(store, print);
+		await ensureFirstAdmin(store, print, {
+			isTerminal: options.isTerminal,
+			dataDir: env.INTERCOM_BRIDGE_DATA_DIR?.trim() || undefined,
+		});
 		print("Press Ctrl-C to stop.");
 
 		const closeEmulator = emulatorServer;

@@ -11,6 +11,8 @@ export interface AdminDeps {
 	store: Store;
 	logger: Logger;
 	basePath: string;
+	/** Paths outside the console that sign-in may return to (createAdminGate). */
+	returnPaths: readonly string[];
 	/** Where the webhook routes live, for the URLs shown to paste into Intercom. */
 	webhookBasePath: string;
 	/** How long the previous webhook API key stays valid after "Generate new" (shown to the user). */

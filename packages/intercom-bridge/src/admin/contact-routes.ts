@@ -2,6 +2,10 @@
  * Contacts (shared by all sites): a searchable, paged list and a page per contact with its fields,
  * custom fields, consents with their history, and activities. Everything shown here may have come
  * from a webhook, so it is only ever rendered escaped.
+ *
+ * An administrator with roles on some sites only sees the contacts of those sites (roles.ts
+ * contactScope), and of those only the activities and disclosures of those sites; another contact
+ * answers 404, as an unknown one does. Erasing needs modify on every site.
  */
 import type { Hono } from "hono";
 import { html } from "hono/html";
@@ -16,7 +20,7 @@ import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { postRoute, requireModify } from "./admin-routing.ts";
 import { contactPage } from "./contact-page.ts";
 import { csrfField, notice, page } from "./layout.ts";
-import { canModifyShared, visibleSites } from "./roles.ts";
+import { canModifyShared, contactScope, hasGlobalRole, visibleSites } from "./roles.ts";
 
 const PAGE_SIZE = 25;
 
@@ -30,10 +34,13 @@ export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 	app.get("/contacts", async (c) => {
 		const search = (c.req.query("q") ?? "").slice(0, 200);
 		const pageNo = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
+		const user = c.get("user");
+		const allSites = await deps.store.listSites();
 		const list = await deps.store.listContacts({
 			search,
 			limit: PAGE_SIZE,
 			offset: (pageNo - 1) * PAGE_SIZE,
+			siteIds: contactScope(user, allSites),
 		});
 		const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
 		const link = (p: number) =>
@@ -47,7 +54,8 @@ export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 				: "";
 		const asked = c.req.query("erasures") ?? "";
 		const redriven = /^\d{1,6}$/.test(asked) ? asked : null;
-		const erasures = await getErasureBacklog(deps.store);
+		// Erasures concern every site's contacts: only those with a role on every site hear of them.
+		const erasures = hasGlobalRole(user) ? await getErasureBacklog(deps.store) : { dead: 0, lastError: null };
 		const erasureNotice =
 			erasures.dead > 0
 				? notice(
@@ -88,21 +96,27 @@ ${
 	${pageNo < pages ? html`<a class="btn small" href="${link(pageNo + 1)}" rel="next">Next</a>` : ""}
 </nav>
 </div>`;
-		const sites = visibleSites(c.get("user"), await deps.store.listSites());
+		const sites = visibleSites(user, allSites);
 		return c.html(page(c, deps, { title: "Contacts", sites, nav: "contacts", body }));
 	});
 
 	app.get("/contacts/:guid", async (c) => {
-		const contact = await deps.store.getContact(c.req.param("guid"));
+		const user = c.get("user");
+		const allSites = await deps.store.listSites();
+		const scope = contactScope(user, allSites);
+		const guid = c.req.param("guid");
+		// Another site's contact answers exactly as an unknown one: its existence is not told either.
+		const contact = (await deps.store.isContactOnSites(guid, scope))
+			? await deps.store.getContact(guid)
+			: null;
 		if (!contact) throw new HTTPException(404, { message: "No such contact." });
-		const [states, history, activities, disclosures, allSites] = await Promise.all([
+		const [states, history, activities, disclosures] = await Promise.all([
 			deps.store.consentStates(contact.guid),
 			deps.store.consentHistory(contact.guid),
-			deps.store.listActivities(contact.guid, { limit: 200 }),
-			deps.store.listDisclosures(contact.guid),
-			deps.store.listSites(),
+			deps.store.listActivities(contact.guid, { limit: 200, siteIds: scope }),
+			deps.store.listDisclosures(contact.guid, 200, scope),
 		]);
-		const sites = visibleSites(c.get("user"), allSites);
+		const sites = visibleSites(user, allSites);
 		const siteNames = new Map(allSites.map((s) => [s.id, s.displayName]));
 		return c.html(
 			contactPage(c, deps, {
@@ -115,7 +129,7 @@ ${
 				siteNames,
 				appHosts,
 				sites,
-				canErase: canModifyShared(c.get("user")),
+				canErase: canModifyShared(user),
 			}),
 		);
 	});

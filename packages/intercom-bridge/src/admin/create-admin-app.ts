@@ -22,6 +22,7 @@ import type { Store } from "../store/create-store.ts";
 import { registerAccountRoutes } from "./account-routes.ts";
 import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import type { createAdminGate } from "./admin-gate.ts";
 import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerCatalogRoutes } from "./catalog-routes.ts";
 import { registerContactRoutes } from "./contact-routes.ts";
@@ -58,10 +59,23 @@ export interface AdminAppOptions {
 	/** The fetch used to call Intercom. Default the global fetch; tests may pass the emulator's. */
 	fetch?: typeof fetch;
 	/**
-	 * Failed sign-ins before delays start, per email (default 5) and per IP (default 20); and
-	 * sign-in attempts per IP and minute before 429s, checked in memory first (default 10).
+	 * Failed sign-ins before delays start, per email and address (default 5) and per address across
+	 * emails (default 20); failures of one email from all addresses within the hour above which an
+	 * address that failed for it waits 15 min after each failure (default 20; an address without
+	 * failures for the email is never held back by it); and sign-in attempts per address and minute
+	 * before 429s, checked in memory first (default 10). IPv6 addresses count by their /64.
 	 */
-	loginLimits?: { perEmail?: number; perIp?: number; attemptsPerMinutePerIp?: number };
+	loginLimits?: {
+		perEmail?: number;
+		perIp?: number;
+		perEmailAllAddresses?: number;
+		attemptsPerMinutePerIp?: number;
+	};
+	/**
+	 * Paths outside the console that sign-in may send the administrator back to, for pages guarded
+	 * by {@link createAdminGate} (e.g. `["/simulate-intercom"]`). Default none.
+	 */
+	returnPaths?: string[];
 	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
 	session?: { idleMs?: number; absoluteMs?: number };
 }
@@ -93,6 +107,7 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 		store: options.store,
 		logger: options.logger,
 		basePath: checkPath("basePath", options.basePath ?? "/admin"),
+		returnPaths: (options.returnPaths ?? []).map((p) => checkPath("returnPaths", p)),
 		webhookBasePath: checkPath("webhookBasePath", options.webhookBasePath ?? "/intercom"),
 		apiKeyGracePeriodMs: options.apiKeyGracePeriodMs ?? 24 * 60 * 60_000,
 		endpoints: options.endpoints ?? realIntercom,
@@ -106,6 +121,7 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 			now,
 			maxFailuresPerEmail: options.loginLimits?.perEmail,
 			maxFailuresPerIp: options.loginLimits?.perIp,
+			maxFailuresPerEmailAllAddresses: options.loginLimits?.perEmailAllAddresses,
 			maxAttemptsPerMinutePerIp: options.loginLimits?.attemptsPerMinutePerIp,
 		}),
 	};

@@ -6,5 +6,6 @@
  * await ensureFirstAdmin(store, console.log);
  * app.route("/", createAdminApp({ store, logger, publicUrl: "https://admin.example.com" }));
  */
+export { createAdminGate } from "./admin-gate.ts";
 export { type AdminAppOptions, createAdminApp } from "./create-admin-app.ts";
-export { ensureFirstAdmin } from "./first-admin.ts";
+export { ensureFirstAdmin, FIRST_ADMIN_PASSWORD_FILE, type FirstAdminOptions } from "./first-admin.ts";

@@ -5,11 +5,8 @@
  * sign-out deletes the session server-side. Every attempt is recorded for the audit page.
  */
 
-import { eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { needsRehash } from "../crypto/password.ts";
-import { adminUsers } from "../store/schema.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute } from "./admin-routing.ts";
 import { isSameSiteRequest, newLoginNonce, safeEqual } from "./csrf.ts";
@@ -58,7 +55,7 @@ export function registerLoginRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 	const home = deps.basePath;
 
 	app.get("/login", async (c) => {
-		const next = safeNextPath(c.req.query("next"), deps.basePath, home);
+		const next = safeNextPath(c.req.query("next"), deps.basePath, home, deps.returnPaths);
 		if (await deps.sessions.load(readSessionCookie(c, deps))) return c.redirect(next, 302);
 		const nonce = newLoginNonce();
 		writeLoginCookie(c, deps, nonce);
@@ -80,7 +77,7 @@ export function registerLoginRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 		}
 		const email = (form.email ?? "").slice(0, 254);
 		const password = (form.password ?? "").slice(0, 1024);
-		const next = safeNextPath(form.next, deps.basePath, home);
+		const next = safeNextPath(form.next, deps.basePath, home, deps.returnPaths);
 		const ip = clientIp(c, deps);
 		const again = (status: 401 | 429, error: string) => {
 			const nonce = newLoginNonce();
@@ -99,11 +96,7 @@ export function registerLoginRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 			return again(401, BAD_CREDENTIALS);
 		}
 		// Hashes made with older scrypt parameters are upgraded while the password is at hand.
-		const [row] = await deps.store.db
-			.select({ hash: adminUsers.passwordHash })
-			.from(adminUsers)
-			.where(eq(adminUsers.id, user.id));
-		if (row && needsRehash(row.hash)) await deps.store.setAdminPassword(user.id, password);
+		await deps.store.upgradeAdminPasswordHash(user.id, password);
 		// A new session at every sign-in: a token planted before sign-in is worth nothing after it.
 		const old = readSessionCookie(c, deps);
 		if (old) await deps.sessions.destroy(hashSessionToken(old));

@@ -40,10 +40,16 @@ export const clientIp = (c: Context, options: RequestInfoOptions): string | null
 	clientAddress(c, options.trustProxy);
 
 /**
- * A redirect target from a `next` parameter: only a same-origin path under `basePath` (one leading
- * `/`, no `//`, no `\`, no scheme, checked after decoding). Anything else gives `fallback`.
+ * A redirect target from a `next` parameter: only a same-origin path under `basePath` or one of
+ * `returnPaths` (one leading `/`, no `//`, no `\`, no scheme, checked after decoding). Anything
+ * else gives `fallback`.
  */
-export function safeNextPath(raw: string | undefined, basePath: string, fallback: string): string {
+export function safeNextPath(
+	raw: string | undefined,
+	basePath: string,
+	fallback: string,
+	returnPaths: readonly string[] = [],
+): string {
 	if (!raw || raw.length > 500) return fallback;
 	let decoded = raw;
 	try {
@@ -59,12 +65,16 @@ export function safeNextPath(raw: string | undefined, basePath: string, fallback
 	) {
 		return fallback;
 	}
-	if (decoded !== basePath && !decoded.startsWith(`${basePath}/`) && !decoded.startsWith(`${basePath}?`)) {
-		return fallback;
-	}
+	const under = (path: string, base: string) =>
+		path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`);
+	const bases = [basePath, ...returnPaths];
+	if (!bases.some((base) => under(decoded, base))) return fallback;
 	// Resolve dot segments the way a browser would and check the result is still ours.
 	const resolved = new URL(raw, "http://x.invalid");
-	if (resolved.origin !== "http://x.invalid" || !`${resolved.pathname}/`.startsWith(`${basePath}/`))
+	if (
+		resolved.origin !== "http://x.invalid" ||
+		!bases.some((base) => `${resolved.pathname}/`.startsWith(`${base}/`))
+	)
 		return fallback;
 	return `${resolved.pathname}${resolved.search}`;
 }

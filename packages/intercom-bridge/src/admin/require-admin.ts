@@ -4,11 +4,9 @@
  * from and the form's CSRF token (csrf.ts). No session: a page request goes to sign-in (with a
  * safe `next`), anything else gets 401.
  */
-import { asc, eq } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { AdminUser } from "../store/admin-user-store.ts";
 import type { Store } from "../store/create-store.ts";
-import { adminUserRoles, adminUsers } from "../store/schema.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { csrfToken, isSameSiteRequest, verifyCsrfToken } from "./csrf.ts";
 import { oauthReturnHop } from "./oauth-return-hop.ts";
@@ -16,15 +14,8 @@ import { publicOrigin } from "./request-info.ts";
 import { readSessionCookie } from "./session-cookie.ts";
 
 /** An administrator by id with roles, or null when deleted. */
-export async function loadAdminUser(store: Store, userId: number): Promise<AdminUser | null> {
-	const [row] = await store.db.select().from(adminUsers).where(eq(adminUsers.id, userId));
-	if (!row) return null;
-	const roles = await store.db
-		.select({ siteId: adminUserRoles.siteId, role: adminUserRoles.role })
-		.from(adminUserRoles)
-		.where(eq(adminUserRoles.userId, userId))
-		.orderBy(asc(adminUserRoles.siteId));
-	return { id: row.id, email: row.email, createdAt: row.createdAt, roles };
+export function loadAdminUser(store: Store, userId: number): Promise<AdminUser | null> {
+	return store.getAdminUser(userId);
 }
 
 /** Origins a form may legitimately be posted from. */

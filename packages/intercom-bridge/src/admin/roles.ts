@@ -31,3 +31,12 @@ export const hasGlobalRole = (user: AdminUser) => user.roles.some((r) => r.siteI
 export function visibleSites(user: AdminUser, sites: readonly Site[]): Site[] {
 	return sites.filter((s) => roleOn(user, s.id) !== null);
 }
+
+/**
+ * The site ids whose contacts and activities the user may see, or null for all of them (a role
+ * on every site). Contacts are shared by all sites, so a role on one site shows only the
+ * contacts that belong to it (activities there, or data sent to Intercom from it).
+ */
+export function contactScope(user: AdminUser, sites: readonly Site[]): number[] | null {
+	return hasGlobalRole(user) ? null : visibleSites(user, sites).map((s) => s.id);
+}

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLoginThrottle } from "../admin/login-throttle.ts";
 import { pgliteStore } from "../db/pglite.ts";
 import { SETTING_DEFINITIONS, SETTING_KEYS } from "../settings/setting-keys.ts";
 import { runCli } from "./main.ts";
@@ -220,6 +221,31 @@ describe("intercom-bridge CLI", () => {
 		expect(unknown.code).toBe(1);
 		expect(unknown.stderr).toContain('No administrator with email "nobody@example.com"');
 	}, 120_000); // some thirty commands, each opening the embedded database: 30 s and more on a busy machine
+
+	it("admin-users set-password lifts the sign-in lock of that email", async () => {
+		const ownDir = join(dir, "lock");
+		const locked = async () => {
+			const store = await pgliteStore({ dataDir: ownDir });
+			try {
+				const throttle = createLoginThrottle({ store, now: Date.now });
+				return await throttle.retryAfterSeconds("admin@example.com", "203.0.113.9");
+			} finally {
+				await store.close();
+			}
+		};
+		const store = await pgliteStore({ dataDir: ownDir });
+		try {
+			await store.prepare();
+			await store.addAdminUser({ email: "admin@example.com", role: "modify" });
+			const throttle = createLoginThrottle({ store, now: Date.now });
+			for (let i = 0; i < 6; i++) await throttle.record("Admin@Example.com", "203.0.113.9", false);
+		} finally {
+			await store.close();
+		}
+		expect(await locked()).toBeGreaterThan(0);
+		expect((await cli(ownDir, ["admin-users", "set-password", "admin@example.com"])).code).toBe(0);
+		expect(await locked()).toBe(0);
+	}, 180_000); // three PGlite opens and two scrypt hashes: slow on a busy machine
 
 	it("never writes a secret in plain text to the data directory", async () => {
 		const secret = `plain-${Date.now()}-client-secret`;

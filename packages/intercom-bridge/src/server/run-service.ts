@@ -47,6 +47,12 @@ export function parsePort(raw: string | undefined, fallback = 3000): number {
 export interface RunServiceOptions {
 	/** Intercom hosts per region. Default: the real Intercom; tests pass the emulator's. */
 	endpoints?: EndpointsResolver;
+	/**
+	 * Whether `print` reaches a terminal: only then is a first administrator's password printed,
+	 * else it goes to a file in the data directory (see ensureFirstAdmin). Default
+	 * `process.stdout.isTTY`.
+	 */
+	isTerminal?: boolean;
 }
 
 /**
@@ -75,7 +81,10 @@ export async function runService(
 		const key = await store.checkSecretKey();
 		if (key.otherKey > 0)
 			logger.error({ keyId: key.keyId, undecryptable: key.otherKey }, secretKeyMismatchMessage(key));
-		await ensureFirstAdmin(store, print);
+		await ensureFirstAdmin(store, print, {
+			isTerminal: options.isTerminal,
+			dataDir: env.INTERCOM_BRIDGE_DATA_DIR?.trim() || undefined,
+		});
 		const trustProxy = env.TRUST_PROXY?.trim().toLowerCase() === "true";
 		const publicUrl = env.PUBLIC_URL?.trim() || undefined;
 		const basePath = env.INTERCOM_BRIDGE_BASE_PATH?.trim() || "/intercom";

@@ -1,10 +1,10 @@
 /** Activity types (what can be logged) and activities (what a contact did). */
 import { createHash } from "node:crypto";
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { truncate } from "./contact-fields.ts";
-import { findContact, isGuid } from "./contact-store.ts";
+import { findContact, isGuid, type SiteScope } from "./contact-store.ts";
 import { activities, activityTypes } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -114,8 +114,8 @@ export function createActivityStore(ctx: StoreContext) {
 			);
 		},
 
-		/** A contact's activities with their type, newest first. */
-		async listActivities(contactGuid: string, options: { limit?: number } = {}) {
+		/** A contact's activities with their type, newest first; with `siteIds`, only those on these sites. */
+		async listActivities(contactGuid: string, options: { limit?: number; siteIds?: SiteScope } = {}) {
 			if (!isGuid(contactGuid)) return [];
 			const contact = await guard(() => findContact(db, contactGuid.toLowerCase()));
 			if (!contact) return [];
@@ -124,7 +124,16 @@ export function createActivityStore(ctx: StoreContext) {
 					.select({ activity: activities, type: activityTypes })
 					.from(activities)
 					.innerJoin(activityTypes, eq(activityTypes.id, activities.typeId))
-					.where(eq(activities.contactGuid, contact.guid))
+					.where(
+						and(
+							eq(activities.contactGuid, contact.guid),
+							options.siteIds
+								? options.siteIds.length > 0
+									? inArray(activities.siteId, [...options.siteIds])
+									: sql`false`
+								: undefined,
+						),
+					)
 					.orderBy(desc(activities.createdAt), desc(activities.id))
 					.limit(Math.min(Math.max(options.limit ?? 100, 1), 1000)),
 			);

@@ -1,8 +1,9 @@
 /** Administrators of the console: email, scrypt password hash, and a role per site (or on all sites). */
 import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
-import { generatePassword, hashPassword, verifyPassword } from "../crypto/password.ts";
+import { generatePassword, hashPassword, needsRehash, verifyPassword } from "../crypto/password.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isValidEmail } from "./contact-fields.ts";
+import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { adminSessions, adminUserRoles, adminUsers } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -18,6 +19,7 @@ export interface AdminUser {
 
 export function createAdminUserStore(ctx: StoreContext) {
 	const { db } = ctx;
+	const { clearLoginFailures } = createLoginAttemptStore(ctx);
 
 	async function rolesOf(userId: number) {
 		return db
@@ -102,6 +104,18 @@ export function createAdminUserStore(ctx: StoreContext) {
 			);
 		},
 
+		/** An administrator by id with roles, or null when there is none (deleted). */
+		async getAdminUser(userId: number): Promise<AdminUser | null> {
+			const [row] = await guard(() => db.select().from(adminUsers).where(eq(adminUsers.id, userId)));
+			if (!row) return null;
+			return {
+				id: row.id,
+				email: row.email,
+				createdAt: row.createdAt,
+				roles: await guard(() => rolesOf(row.id)),
+			};
+		},
+
 		/** How many administrators exist (to create the first one at start-up). */
 		async countAdminUsers(): Promise<number> {
 			const [row] = await guard(() => db.select({ n: count() }).from(adminUsers));
@@ -129,7 +143,9 @@ export function createAdminUserStore(ctx: StoreContext) {
 		/**
 		 * Sets a new password for the administrator with this email (generated when omitted, and
 		 * returned to show once) and ends all their console sessions: the way back in when the
-		 * password is lost or known to someone else. @throws NotFoundError; ValidationError (too short)
+		 * password is lost or known to someone else. It also lifts the sign-in throttle for the email
+		 * (its failures stop counting), so a lock-out by someone guessing ends here too.
+		 * @throws NotFoundError; ValidationError (too short)
 		 */
 		async resetAdminPassword(
 			email: string,
@@ -145,6 +161,7 @@ export function createAdminUserStore(ctx: StoreContext) {
 			const generatedPassword = password === undefined ? generatePassword() : null;
 			await api.setAdminPassword(row.id, password ?? generatedPassword ?? "");
 			await api.endAdminSessions(row.id);
+			await clearLoginFailures(email);
 			const user = (await api.listAdminUsers()).find((u) => u.id === row.id);
 			if (!user) throw new NotFoundError(`No administrator with email "${email}".`);
 			return { user, generatedPassword };
@@ -161,6 +178,20 @@ export function createAdminUserStore(ctx: StoreContext) {
 							: and(eq(adminSessions.userId, userId), ne(adminSessions.tokenHash, exceptTokenHash)),
 					),
 			);
+		},
+
+		/**
+		 * Re-hashes the user's password with the current scrypt parameters when its hash was made
+		 * with older ones (call it right after a successful sign-in, while the password is at hand).
+		 * Returns true when it did.
+		 */
+		async upgradeAdminPasswordHash(userId: number, password: string): Promise<boolean> {
+			const [row] = await guard(() =>
+				db.select({ hash: adminUsers.passwordHash }).from(adminUsers).where(eq(adminUsers.id, userId)),
+			);
+			if (!row || !needsRehash(row.hash)) return false;
+			await api.setAdminPassword(userId, password);
+			return true;
 		},
 
 		/** Replaces a user's password. @throws NotFoundError */

@@ -3,11 +3,11 @@
  * into another contact keeps resolving to the surviving contact.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, gt, ilike, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, gt, ilike, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { CONTACT_FIELD_NAMES, type ContactFields, checkContactFields } from "./contact-fields.ts";
 import type { Queryable } from "./database.ts";
-import { activities, consentAgreements, contactMerges, contacts } from "./schema.ts";
+import { activities, consentAgreements, contactMerges, contacts, disclosures } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 export type Contact = typeof contacts.$inferSelect;
@@ -81,6 +81,39 @@ function fillBlanks(target: Contact, source: Contact): ContactFields {
 	}
 	patch.customFields = { ...source.customFields, ...target.customFields };
 	return patch;
+}
+
+/**
+ * Contacts have no site of their own (one person may visit several sites); a contact belongs to
+ * the sites it has activities on or had its data sent to Intercom from (the disclosure log).
+ * Null means every site.
+ */
+export type SiteScope = readonly number[] | null | undefined;
+
+/** The condition "the contact in `guid` belongs to one of `siteIds`" (see {@link SiteScope}). */
+function onSites(q: Queryable, guid: SQL | typeof contacts.guid, siteIds: readonly number[]): SQL {
+	if (siteIds.length === 0) return sql`false`;
+	const ids = [...siteIds];
+	return or(
+		exists(
+			q
+				.select({ one: sql`1` })
+				.from(activities)
+				.where(and(eq(activities.contactGuid, guid), inArray(activities.siteId, ids))),
+		),
+		// The disclosure log names a contact by the SHA-256 of its lowercase GUID (guid-hash.ts).
+		exists(
+			q
+				.select({ one: sql`1` })
+				.from(disclosures)
+				.where(
+					and(
+						inArray(disclosures.siteId, ids),
+						eq(disclosures.guidHash, sql`encode(sha256(convert_to(lower(${guid}::text), 'UTF8')), 'hex')`),
+					),
+				),
+		),
+	) as SQL;
 }
 
 export function createContactStore(ctx: StoreContext) {
@@ -269,14 +302,36 @@ export function createContactStore(ctx: StoreContext) {
 		},
 
 		/**
-		 * A page of contacts, newest first, optionally filtered by a search over email, names and
-		 * company (case-insensitive substring). `limit` is brought into 1 to {@link MAX_CONTACTS_PAGE}.
+		 * True when the contact (GUID or merged GUID) belongs to one of the sites (see
+		 * {@link SiteScope}); always true for the null scope, false for an unknown contact.
 		 */
-		async listContacts(options: { search?: string; limit?: number; offset?: number } = {}) {
+		async isContactOnSites(guid: string, siteIds: SiteScope): Promise<boolean> {
+			if (!isGuid(guid)) return false;
+			const contact = await guard(() => findContact(db, guid.toLowerCase()));
+			if (!contact) return false;
+			if (!siteIds) return true;
+			const [row] = await guard(() =>
+				db
+					.select({ yes: sql<boolean>`true` })
+					.from(contacts)
+					.where(and(eq(contacts.guid, contact.guid), onSites(db, contacts.guid, siteIds))),
+			);
+			return row !== undefined;
+		},
+
+		/**
+		 * A page of contacts, newest first, optionally filtered by a search over email, names and
+		 * company (case-insensitive substring), and to the contacts of some sites (`siteIds`, see
+		 * {@link SiteScope}; the total counts only those). `limit` is brought into 1 to
+		 * {@link MAX_CONTACTS_PAGE}.
+		 */
+		async listContacts(
+			options: { search?: string; limit?: number; offset?: number; siteIds?: SiteScope } = {},
+		) {
 			const limit = Math.min(Math.max(options.limit ?? 50, 1), MAX_CONTACTS_PAGE);
 			const offset = Math.max(options.offset ?? 0, 0);
 			const term = options.search?.trim();
-			const where = term
+			const matches = term
 				? or(
 						...[contacts.email, contacts.firstName, contacts.lastName, contacts.companyName].map((c) =>
 							ilike(c, `%${term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`),
@@ -284,6 +339,7 @@ export function createContactStore(ctx: StoreContext) {
 						...(isGuid(term) ? [eq(contacts.guid, term.toLowerCase())] : []),
 					)
 				: undefined;
+			const where = options.siteIds ? and(matches, onSites(db, contacts.guid, options.siteIds)) : matches;
 			return guard(async () => {
 				const [items, [total]] = await Promise.all([
 					db

@@ -15,6 +15,7 @@ import { createContactStore } from "./contact-store.ts";
 import type { Database, Tx } from "./database.ts";
 import { createDeliveryStore } from "./delivery-store.ts";
 import { createDisclosureStore } from "./disclosure-store.ts";
+import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { migrate } from "./migrate.ts";
 import { type PreparedStatement, runPrepared } from "./prepared-statement.ts";
 import { createSettingsStore } from "./settings-store.ts";
@@ -103,6 +104,7 @@ export function createStore(options: StoreOptions) {
 		...createConsentStore(ctx),
 		...createActivityStore(ctx),
 		...createAdminUserStore(ctx),
+		...createLoginAttemptStore(ctx),
 		...createDeliveryStore(ctx),
 		...createDisclosureStore(ctx),
 

@@ -3,9 +3,9 @@
  * basis, and when first. Names only, never values; append-only (the table refuses UPDATE and
  * DELETE, see migrations/0005_disclosures.sql). Contacts are named by {@link guidHash}.
  */
-import { desc, inArray } from "drizzle-orm";
+import { and, desc, inArray, sql } from "drizzle-orm";
 import { ValidationError } from "../errors.ts";
-import { isGuid, mergedGuids } from "./contact-store.ts";
+import { isGuid, mergedGuids, type SiteScope } from "./contact-store.ts";
 import { guidHash } from "./guid-hash.ts";
 import { disclosures } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -60,9 +60,9 @@ export function createDisclosureStore(ctx: StoreContext) {
 
 		/**
 		 * A contact's disclosures, newest first: those under its GUID and under every GUID merged into
-		 * it. Works for an erased contact too, given its GUID.
+		 * it. Works for an erased contact too, given its GUID. With `siteIds`, only those of these sites.
 		 */
-		async listDisclosures(guid: string, limit = 200): Promise<Disclosure[]> {
+		async listDisclosures(guid: string, limit = 200, siteIds?: SiteScope): Promise<Disclosure[]> {
 			if (!isGuid(guid)) throw new ValidationError(`"${String(guid).slice(0, 40)}" is not a contact GUID.`);
 			const merged = await guard(() => mergedGuids(db, guid));
 			const hashes = [guid, ...merged].map(guidHash);
@@ -70,7 +70,16 @@ export function createDisclosureStore(ctx: StoreContext) {
 				db
 					.select()
 					.from(disclosures)
-					.where(inArray(disclosures.guidHash, hashes))
+					.where(
+						and(
+							inArray(disclosures.guidHash, hashes),
+							siteIds
+								? siteIds.length > 0
+									? inArray(disclosures.siteId, [...siteIds])
+									: sql`false`
+								: undefined,
+						),
+					)
 					.orderBy(desc(disclosures.at), desc(disclosures.id))
 					.limit(limit),
 			);

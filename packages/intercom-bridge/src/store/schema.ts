@@ -297,18 +297,23 @@ export const adminSessions = pgTable(
 	(t) => [index("admin_sessions_user_idx").on(t.userId), index("admin_sessions_expires_idx").on(t.expiresAt)],
 );
 
-/** Sign-in attempts, for throttling (per email and per IP) and the audit trail. */
+/** Sign-in attempts, for throttling (per email and address, per address) and the audit trail. */
 export const adminLoginAttempts = pgTable(
 	"admin_login_attempts",
 	{
 		id: bigserial("id", { mode: "number" }).primaryKey(),
 		email: varchar("email", { length: 254 }).notNull(),
+		/** The address as seen, for the audit trail. */
 		ip: varchar("ip", { length: 64 }),
+		/** The key limits count under: the IPv4 address, or the IPv6 /64 network (addressKey). */
+		ipKey: varchar("ip_key", { length: 64 }),
 		success: boolean("success").notNull(),
+		/** False once an operator cleared the email's lock (`admin-users set-password`): kept for audit, not counted. */
+		counted: boolean("counted").notNull().default(true),
 		at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
 	},
 	(t) => [
 		index("admin_login_attempts_email_at_idx").on(t.email, t.at),
-		index("admin_login_attempts_ip_at_idx").on(t.ip, t.at),
+		index("admin_login_attempts_ip_key_at_idx").on(t.ipKey, t.at),
 	],
 );

@@ -3,12 +3,14 @@
  * the emulator's Messenger has met, so the whole loop can be seen offline. It starts
  * conversations (so activities get links), and fires the two Series webhooks (update contact,
  * log activity) at the bridge exactly as Intercom would: unsigned JSON with the API key header.
+ * It uses the site's real API key, so every route sits behind `guard` (the console's sign-in).
  *
  * @example
- * app.route("/simulate-intercom", createSimulatorRoutes({ emulator, webhookBaseUrl: "http://localhost:3000/intercom", apiKey, activityTypes }));
+ * app.route("/simulate-intercom", createSimulatorRoutes({ emulator, webhookBaseUrl: "http://localhost:3000/intercom", apiKey, activityTypes, guard: createAdminGate(adminOptions) }));
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { html, raw } from "hono/html";
+import { ConfigError } from "../errors.ts";
 import type { IntercomEmulator } from "./create-intercom-emulator.ts";
 
 export interface SimulatorOptions {
@@ -19,6 +21,11 @@ export interface SimulatorOptions {
 	apiKey: () => Promise<string | null>;
 	/** Activity types to offer. */
 	activityTypes: () => Promise<{ codeName: string; displayName: string; enabled: boolean }[]>;
+	/**
+	 * Runs before every route and lets through only those who may fire webhooks with the site's
+	 * API key: pass `createAdminGate(adminOptions)` from `intercom-bridge/admin`. Required.
+	 */
+	guard: MiddlewareHandler;
 }
 
 const FIELDS = [
@@ -39,7 +46,12 @@ button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid 
 
 /** The simulator's routes (mount them wherever you like). */
 export function createSimulatorRoutes(options: SimulatorOptions): Hono {
+	if (typeof options.guard !== "function")
+		throw new ConfigError(
+			"createSimulatorRoutes: options.guard is required (createAdminGate(adminOptions) from intercom-bridge/admin): the page fires webhooks with the site's real API key.",
+		);
 	const app = new Hono();
+	app.use("*", options.guard);
 	const base = () =>
 		typeof options.webhookBaseUrl === "function" ? options.webhookBaseUrl() : options.webhookBaseUrl;
 	const people = () => {

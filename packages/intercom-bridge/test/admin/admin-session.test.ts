@@ -139,7 +139,8 @@ describe("sign-in", () => {
 	});
 });
 
-describe("throttling", () => {
+// Every attempt costs a deliberately slow password hash: on a busy machine a dozen take minutes.
+describe("throttling", { timeout: 240_000 }, () => {
 	it("answers 429 with Retry-After from the 6th failure, for known and unknown emails alike", async () => {
 		for (const email of ["admin@example.com", "ghost@example.com"]) {
 			const statuses: number[] = [];
@@ -156,6 +157,77 @@ describe("throttling", () => {
 		expect((await browser(f.app).signIn()).status).toBe(429);
 		f.clock.now += 16 * 60_000;
 		expect((await browser(f.app).signIn()).status).toBe(303);
+	});
+
+	it("does not lock the administrator out of a clean address: failures elsewhere do not count", async () => {
+		// A limit of 3 instead of 5 keeps the test quick (each attempt costs a scrypt hash).
+		const g = await adminFixture({ trustProxy: true, loginLimits: { perEmail: 3 } });
+		try {
+			// Someone who knows the email fails from one address, more than the failures it is allowed.
+			for (let i = 0; i < 4; i++)
+				await browser(g.app).signIn("admin@example.com", "bad password 123", "203.0.113.10");
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "203.0.113.10")).status).toBe(429);
+			// The administrator, from an address without failures, gets in with the right password.
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "198.51.100.7")).status).toBe(303);
+		} finally {
+			await g.close();
+		}
+	});
+
+	it("still throttles guessing per email and address: the 6th try from one address waits", async () => {
+		const g = await adminFixture({ trustProxy: true });
+		try {
+			const statuses: number[] = [];
+			for (let i = 0; i < 6; i++)
+				statuses.push(
+					(await browser(g.app).signIn("admin@example.com", "bad password 123", "203.0.113.9")).status,
+				);
+			expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+			// Other emails from that address are not held back by this email's failures.
+			expect(
+				(await browser(g.app).signIn("ghost@example.com", "bad password 123", "203.0.113.9")).status,
+			).toBe(401);
+		} finally {
+			await g.close();
+		}
+	});
+
+	it("slows guessing spread over many addresses without refusing the right password from a clean one", async () => {
+		const g = await adminFixture({ trustProxy: true, loginLimits: { perEmailAllAddresses: 4 } });
+		try {
+			// Four addresses, one failure each: the email is now under attack.
+			for (let i = 0; i < 4; i++)
+				expect(
+					(await browser(g.app).signIn("admin@example.com", "bad password 123", `203.0.113.${20 + i}`))
+						.status,
+				).toBe(401);
+			// An address that already failed for this email now waits after a single failure...
+			expect(
+				(await browser(g.app).signIn("admin@example.com", "bad password 123", "203.0.113.20")).status,
+			).toBe(429);
+			// ...and a fresh address still gets its try, and the right password works from it.
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "198.51.100.7")).status).toBe(303);
+		} finally {
+			await g.close();
+		}
+	});
+
+	it("counts IPv6 failures by /64 network, like the other per-address limits", async () => {
+		const g = await adminFixture({ trustProxy: true, loginLimits: { perIp: 4 } });
+		try {
+			// A new address of the same /64 for every try (and a new email): still one sprayer.
+			for (let i = 0; i < 4; i++)
+				await browser(g.app).signIn(`user${i}@example.com`, "bad password 123", `2001:db8:1:2::${i + 1}`);
+			expect(
+				(await browser(g.app).signIn("admin@example.com", PASSWORD, "2001:db8:1:2:abcd::9")).status,
+			).toBe(429);
+			// Another /64 is not affected.
+			expect((await browser(g.app).signIn("admin@example.com", PASSWORD, "2001:db8:1:3::1")).status).toBe(
+				303,
+			);
+		} finally {
+			await g.close();
+		}
 	});
 
 	it("limits one IP across emails (with trustProxy)", async () => {

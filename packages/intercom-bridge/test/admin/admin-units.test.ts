@@ -23,6 +23,17 @@ describe("safeNextPath", () => {
 	])("%s → %s", (input, expected) => {
 		expect(safeNextPath(input, "/admin", "/admin")).toBe(expected);
 	});
+
+	it.each([
+		["/simulate-intercom", "/simulate-intercom"],
+		["/simulate-intercom?message=x", "/simulate-intercom?message=x"],
+		["/simulate-intercom/../etc", "/admin"],
+		["/simulate-intercomX", "/admin"],
+		["//simulate-intercom", "/admin"],
+		["/admin/contacts", "/admin/contacts"],
+	])("with return path /simulate-intercom: %s → %s", (input, expected) => {
+		expect(safeNextPath(input, "/admin", "/admin", ["/simulate-intercom"])).toBe(expected);
+	});
 });
 
 describe("splitLinks", () => {
