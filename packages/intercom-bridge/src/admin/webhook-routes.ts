@@ -79,11 +79,10 @@ async function render(
 			: html`<p><span class="badge${settings.webhookApiKey ? " ok" : ""}" id="api-key-mask">${maskSecret(settings.webhookApiKey)}</span>
 		<span class="muted">The key is shown only once, when it is generated. Generate a new one to copy it.</span></p>`
 	}
-	${
-		settings.previousWebhookApiKey
-			? html`<p class="muted">The previous key (${maskSecret(settings.previousWebhookApiKey.key)}) was replaced on ${settings.previousWebhookApiKey.rotatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and stays valid for ${hours} h after that.</p>`
-			: ""
-	}
+	${settings.previousWebhookApiKeys.map(
+		(p) =>
+			html`<p class="muted">A replaced key (${maskSecret(p.key)}) was replaced on ${p.replacedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and stays valid for ${hours} h after that.</p>`,
+	)}
 	${
 		access.canModify
 			? html`<form method="post" action="${sitePath(deps, access.site, "webhooks/rotate")}" data-confirm="Generate a new API key? The current key stays valid for ${hours} hours; update your Series within that time.">${csrfField(c)}
@@ -160,7 +159,10 @@ export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 	postRoute(app, "/sites/:site/webhooks/rotate", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
 		requireModify(access.canModify);
-		const key = await deps.store.rotateWebhookApiKey(access.site.id, { actor: c.get("user").email });
+		const key = await deps.store.rotateWebhookApiKey(access.site.id, {
+			actor: c.get("user").email,
+			gracePeriodMs: deps.apiKeyGracePeriodMs,
+		});
 		deps.logger.info({ site: access.site.codeName }, "admin generated a new webhook API key");
 		return render(c, deps, access, key);
 	});
