@@ -189,7 +189,11 @@ async function render(
 export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/webhooks", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
-		const hash = await deps.sessions.takeKeyReveal(c.get("session").tokenHash, access.site.id);
+		// A HEAD (which Hono routes here too) gets no body, so it must not use up the reveal.
+		const hash =
+			c.req.method === "GET"
+				? await deps.sessions.takeKeyReveal(c.get("session").tokenHash, access.site.id)
+				: null;
 		let keyState: KeyState = { kind: "none" };
 		if (hash) {
 			// Read past the cache: the rotation may have been made by another instance.

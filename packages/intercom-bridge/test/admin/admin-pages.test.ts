@@ -181,6 +181,12 @@ describe("webhook security", () => {
 		const other = browser(f.app);
 		await other.signIn();
 		expect(await (await other.get(location)).text()).not.toContain(after);
+		// A HEAD request gets no body and does not use the reveal up.
+		const head = await f.app.request(`http://admin.test${location}`, {
+			method: "HEAD",
+			headers: { cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+		});
+		expect(head.status).toBe(200);
 		const shown = await (await b.get(location)).text();
 		expect(shown).toContain(`id="api-key">${after}<`);
 		expect(shown).not.toContain(before);
