@@ -4,7 +4,8 @@
  * Threat model: a stolen database dump must not yield usable sessions, so the table keeps only the
  * SHA-256 of the cookie token (256 random bits). A session ends after `idleMs` without a request or
  * `absoluteMs` after sign-in, whichever comes first, and is deleted on sign-out. Each session has
- * its own CSRF secret and, while "Get token" runs, its own OAuth `state` (single use, 10 min).
+ * its own CSRF secret and, while "Get token" runs, its own OAuth `state` (single use, 10 min), and
+ * after "Generate new" the hash of the webhook API key to show once.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
@@ -131,6 +132,37 @@ export function createSessionStore(options: SessionStoreOptions) {
 			if (!(options.now() - issuedAt <= OAUTH_STATE_TTL_MS)) return { ok: false, reason: "expired" };
 			return { ok: true, siteId: row.siteId };
 		},
+
+		/**
+		 * Notes that this session's next view of the site's "Webhook security" page shows `key`, the
+		 * key just generated. Only its SHA-256 is kept: the page shows the site's current key when it
+		 * still has that hash, so no copy of the key is stored anywhere but the sealed setting.
+		 */
+		async offerKeyReveal(tokenHash: string, siteId: number, key: string): Promise<void> {
+			await db
+				.update(adminSessions)
+				.set({ revealSiteId: siteId, revealKeyHash: sha256(key) })
+				.where(eq(adminSessions.tokenHash, tokenHash));
+		},
+
+		/**
+		 * Takes the key reveal waiting for this session on this site, if any: its SHA-256, cleared in
+		 * the same step, so two views (a reload, two tabs) see it once between them.
+		 */
+		async takeKeyReveal(tokenHash: string, siteId: number): Promise<string | null> {
+			const [row] = await db
+				.select({ siteId: adminSessions.revealSiteId, hash: adminSessions.revealKeyHash })
+				.from(adminSessions)
+				.where(eq(adminSessions.tokenHash, tokenHash));
+			if (!row?.hash || row.siteId !== siteId) return null;
+			// Clearing only the reveal we read makes two racing views see one success at most.
+			const cleared = await db
+				.update(adminSessions)
+				.set({ revealSiteId: null, revealKeyHash: null })
+				.where(and(eq(adminSessions.tokenHash, tokenHash), eq(adminSessions.revealKeyHash, row.hash)))
+				.returning({ tokenHash: adminSessions.tokenHash });
+			return cleared.length > 0 ? row.hash : null;
+		},
 	};
 }
 
@@ -139,3 +171,10 @@ export type SessionStore = ReturnType<typeof createSessionStore>;
 
 /** The stored hash of a cookie token. */
 export const hashSessionToken = sha256;
+
+/** True when `key` is the key whose hash {@link SessionStore.takeKeyReveal} returned (constant time). */
+export function isRevealedKey(hash: string, key: string): boolean {
+	const a = Buffer.from(hash);
+	const b = Buffer.from(sha256(key));
+	return a.length === b.length && timingSafeEqual(a, b);
+}

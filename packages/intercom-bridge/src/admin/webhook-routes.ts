@@ -1,19 +1,23 @@
 /**
  * "Webhook security": what to paste into an Intercom Series webhook (URLs, header, body keys), the
- * API key, and the body key that identifies a delivery (docs/reliability.md W12). The stored key is a secret like any other, so pages show only its mask; "Generate
- * new" shows the new key once, in the answer to that POST (not stored in any page or URL), and the
- * previous key keeps working for the grace period so live Series can be updated without a gap.
+ * API key, and the body key that identifies a delivery (docs/reliability.md W12). The stored key is a
+ * secret like any other, so pages show only its mask. "Generate new" is post/redirect/get: the
+ * POST rotates and redirects; the page it redirects to shows the new key once, from a reveal held
+ * in the admin session (the key's hash, taken on first view), never from the URL. A reload shows
+ * that the key was shown once, and rotates nothing. Every replaced key keeps working until the
+ * grace period after its own replacement, and the page lists the keys accepted and until when.
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { publicMessage, ValidationError } from "../errors.ts";
-import { maskSecret } from "../settings/setting-keys.ts";
+import { ConflictError, publicMessage, ValidationError } from "../errors.ts";
+import { maskSecret, type SiteSettings } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
 import { copyable } from "./copyable.ts";
 import { textRow } from "./form-controls.ts";
 import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
 import { publicOrigin } from "./request-info.ts";
+import { isRevealedKey } from "./session-store.ts";
 import { siteWarnings } from "./site-warnings.ts";
 
 const CONTACT_KEYS = [
@@ -50,21 +54,74 @@ interface DedupForm {
 	error: string;
 }
 
+/** What the API key card shows besides the mask and the keys accepted. */
+type KeyState =
+	| { kind: "none" }
+	/** The key just generated, shown this once. */
+	| { kind: "reveal"; key: string }
+	/** The page the POST redirected to, seen again: the key was shown already. */
+	| { kind: "shown" }
+	/** The key generated was replaced again before this page showed it (another tab or admin). */
+	| { kind: "superseded" }
+	/** "Generate new" was refused; the message says why and until when. */
+	| { kind: "refused"; message: string };
+
+/** "2026-12-02 10:00 UTC", in a time element. Rounded down: a key is never said to last longer than it does. */
+const utc = (ms: number) => {
+	const d = new Date(Math.floor(ms / 60_000) * 60_000);
+	return html`<time datetime="${d.toISOString()}">${d.toISOString().slice(0, 16).replace("T", " ")} UTC</time>`;
+};
+
+/** The keys the webhooks accept now: the current one, and each replaced key until its grace ends. */
+function acceptedKeys(deps: AdminDeps, settings: SiteSettings): Markup {
+	const now = deps.now();
+	const grace = deps.apiKeyGracePeriodMs;
+	const previous = settings.previousWebhookApiKeys.filter((p) => now - p.replacedAt.getTime() <= grace);
+	if (!settings.webhookApiKey) return html``;
+	return html`<table id="accepted-keys"><caption>Keys the webhooks accept now</caption>
+<thead><tr><th scope="col">Key</th><th scope="col">Accepted</th></tr></thead><tbody>
+<tr><td>${maskSecret(settings.webhookApiKey)} <span class="badge ok">current</span></td><td>until it is replaced, then for ${hoursOf(grace)} more</td></tr>
+${previous.map(
+	(p) =>
+		html`<tr><td>${maskSecret(p.key)}</td><td>until ${utc(p.replacedAt.getTime() + grace)} (replaced ${utc(p.replacedAt.getTime())})</td></tr>`,
+)}</tbody></table>`;
+}
+
+const hoursOf = (ms: number) => {
+	const hours = Math.round(ms / 3_600_000);
+	return `${hours} hour${hours === 1 ? "" : "s"}`;
+};
+
 async function render(
 	c: Context<AdminEnv>,
 	deps: AdminDeps,
 	access: SiteAccess,
-	newKey: string | null,
+	keyState: KeyState,
 	dedup: DedupForm | null = null,
 	saved = false,
 ) {
-	const settings = await deps.store.getSettings(access.site.id);
+	const settings = await deps.store.getSettings(access.site.id, { fresh: keyState.kind !== "none" });
 	const origin = publicOrigin(c, deps);
 	const base = `${origin}${deps.webhookBasePath}`;
-	const hours = Math.round(deps.apiKeyGracePeriodMs / 3_600_000);
+	const grace = hoursOf(deps.apiKeyGracePeriodMs);
 	const notices: Markup[] = [];
-	if (newKey)
+	if (keyState.kind === "reveal")
 		notices.push(notice("ok", "A new API key was generated. Copy it now: it is shown only this once."));
+	if (keyState.kind === "shown")
+		notices.push(
+			notice(
+				"info",
+				`The new API key was shown once, when it was generated, and is not shown again. If you did not copy it, choose “Generate new” to make another: every replaced key keeps working for ${grace} after its replacement (see the keys accepted below).`,
+			),
+		);
+	if (keyState.kind === "superseded")
+		notices.push(
+			notice(
+				"warn",
+				`Another key was generated after this one (in another tab, or by another administrator), so this one is not shown. Choose “Generate new” to make one you can copy: every replaced key keeps working for ${grace} after its replacement.`,
+			),
+		);
+	if (keyState.kind === "refused") notices.push(notice("error", keyState.message));
 	if (saved) notices.push(notice("ok", "Saved how duplicate deliveries are recognised."));
 	if (dedup) notices.push(notice("error", "Nothing was saved: correct the field marked below."));
 	notices.push(...siteWarnings(c, deps, settings));
@@ -74,21 +131,17 @@ async function render(
 	<h2 id="key-h">API key</h2>
 	<p>Send it in the <code>X-Api-Key</code> header of every webhook request.</p>
 	${
-		newKey
-			? copyable("api-key", newKey, "Copy API key")
+		keyState.kind === "reveal"
+			? copyable("api-key", keyState.key, "Copy API key")
 			: html`<p><span class="badge${settings.webhookApiKey ? " ok" : ""}" id="api-key-mask">${settings.undecryptable.includes("webhookApiKey") ? "cannot decrypt: generate a new one" : maskSecret(settings.webhookApiKey)}</span>
 		<span class="muted">The key is shown only once, when it is generated. Generate a new one to copy it.</span></p>`
 	}
-	${
-		settings.previousWebhookApiKey
-			? html`<p class="muted">The previous key (${maskSecret(settings.previousWebhookApiKey.key)}) was replaced on ${settings.previousWebhookApiKey.rotatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC and stays valid for ${hours} h after that.</p>`
-			: ""
-	}
+	${acceptedKeys(deps, settings)}
 	${
 		access.canModify
-			? html`<form method="post" action="${sitePath(deps, access.site, "webhooks/rotate")}" data-confirm="Generate a new API key? The current key stays valid for ${hours} hours; update your Series within that time.">${csrfField(c)}
+			? html`<form method="post" action="${sitePath(deps, access.site, "webhooks/rotate")}" data-confirm="Generate a new API key? The current key stays valid for ${grace}; update your Series within that time.">${csrfField(c)}
 		<div class="actions"><button class="btn primary" type="submit" id="generate-key">Generate new</button>
-		<span class="muted">The current key keeps working for ${hours} hours, so you can update your Series without downtime.</span></div></form>`
+		<span class="muted">The current key keeps working for ${grace} after it is replaced, so you can update your Series without downtime. Keys replaced earlier keep their own ${grace}: generating again never cuts off a key a Series may still send.</span></div></form>`
 			: html`<p class="notice info" role="status">Your role on this site is read only.</p>`
 	}
 </section>
@@ -132,11 +185,26 @@ async function render(
 	);
 }
 
-/** Adds GET `/sites/:site/webhooks` and POST `/sites/:site/webhooks/rotate`. */
+/** Adds GET `/sites/:site/webhooks` and POST `/sites/:site/webhooks/rotate` and `/dedup`. */
 export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
-	app.get("/sites/:site/webhooks", async (c) =>
-		render(c, deps, await siteAccess(c, deps, c.req.param("site") ?? ""), null),
-	);
+	app.get("/sites/:site/webhooks", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		// A HEAD (which Hono routes here too) gets no body, so it must not use up the reveal.
+		const hash =
+			c.req.method === "GET"
+				? await deps.sessions.takeKeyReveal(c.get("session").tokenHash, access.site.id)
+				: null;
+		let keyState: KeyState = { kind: "none" };
+		if (hash) {
+			// Read past the cache: the rotation may have been made by another instance.
+			const current = (await deps.store.getSettings(access.site.id, { fresh: true })).webhookApiKey;
+			keyState =
+				current && isRevealedKey(hash, current) ? { kind: "reveal", key: current } : { kind: "superseded" };
+		} else if (c.req.query("generated") !== undefined) {
+			keyState = { kind: "shown" };
+		}
+		return render(c, deps, access, keyState);
+	});
 
 	postRoute(app, "/sites/:site/webhooks/dedup", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
@@ -151,17 +219,32 @@ export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 			} catch (err) {
 				if (!(err instanceof ValidationError)) throw err;
 				c.status(422);
-				return render(c, deps, access, null, { value, error: publicMessage(err) });
+				return render(c, deps, access, { kind: "none" }, { value, error: publicMessage(err) });
 			}
 		}
-		return render(c, deps, access, null, null, true);
+		return render(c, deps, access, { kind: "none" }, null, true);
 	});
 
 	postRoute(app, "/sites/:site/webhooks/rotate", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
 		requireModify(access.canModify);
-		const key = await deps.store.rotateWebhookApiKey(access.site.id, { actor: c.get("user").email });
+		let key: string;
+		try {
+			key = await deps.store.rotateWebhookApiKey(access.site.id, {
+				actor: c.get("user").email,
+				gracePeriodMs: deps.apiKeyGracePeriodMs,
+			});
+		} catch (err) {
+			if (!(err instanceof ConflictError)) throw err;
+			c.status(409);
+			return render(c, deps, access, {
+				kind: "refused",
+				message: `No new key was generated: ${publicMessage(err)}`,
+			});
+		}
+		await deps.sessions.offerKeyReveal(c.get("session").tokenHash, access.site.id, key);
 		deps.logger.info({ site: access.site.codeName }, "admin generated a new webhook API key");
-		return render(c, deps, access, key);
+		// 303: the browser GETs the page, so a reload repeats that GET, never this POST.
+		return c.redirect(`${sitePath(deps, access.site, "webhooks")}?generated=1`, 303);
 	});
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { maskSecret, parseSetting, SETTING_KEYS, toSiteSettings } from "./setting-keys.ts";
+import {
+	decodePreviousWebhookApiKeys,
+	encodePreviousWebhookApiKeys,
+	maskSecret,
+	parseSetting,
+	SETTING_KEYS,
+	toSiteSettings,
+} from "./setting-keys.ts";
 
 describe("setting keys", () => {
 	it("has exactly the documented keys", () => {
@@ -63,5 +70,33 @@ describe("setting keys", () => {
 		expect(maskSecret(null)).toBe("not set");
 		expect(maskSecret("short")).toBe("set");
 		expect(maskSecret("0123456789abcdef4f2a")).toBe("set, ends with …4f2a");
+	});
+});
+
+describe("replaced webhook API keys", () => {
+	const at = (iso: string) => new Date(iso);
+	it("reads the list and a single previous key stored by older versions, newest first", () => {
+		const values = new Map([
+			[
+				"webhookApiKey.previousKeys",
+				{
+					value: encodePreviousWebhookApiKeys([
+						{ key: "second-key-0123456789", replacedAt: at("2026-12-01T11:00:00Z") },
+					]),
+					updatedAt: at("2026-12-01T11:00:00Z"),
+				},
+			],
+			["webhookApiKey.previous", { value: "first-key-0123456789", updatedAt: at("2026-12-01T10:00:00Z") }],
+		]);
+		expect(toSiteSettings(values).previousWebhookApiKeys).toEqual([
+			{ key: "second-key-0123456789", replacedAt: at("2026-12-01T11:00:00Z") },
+			{ key: "first-key-0123456789", replacedAt: at("2026-12-01T10:00:00Z") },
+		]);
+	});
+
+	it("counts anything malformed as no key", () => {
+		for (const stored of ["", "not json", "{}", '[{"key":1,"replacedAt":2}]', '[{"key":"k"}]', "[null]"]) {
+			expect(decodePreviousWebhookApiKeys(stored), stored).toEqual([]);
+		}
 	});
 });

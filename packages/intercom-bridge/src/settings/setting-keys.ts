@@ -173,13 +173,61 @@ export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
 
 /** Internal keys the store keeps beside the public ones (the grace periods of replaced secrets). */
 export const INTERNAL_KEYS = {
-	previousWebhookApiKey: "webhookApiKey.previous",
+	/** Every webhook API key replaced within its grace period, with when: JSON, sealed as one secret. */
+	previousWebhookApiKeys: "webhookApiKey.previousKeys",
+	/** The single previous key older versions kept; read until the next rotation folds it in. */
+	legacyPreviousWebhookApiKey: "webhookApiKey.previous",
 	previousClientSecret: "clientSecret.previous",
 } as const;
 
 /** True for the internal keys, which hold secrets. */
-export const isInternalSecretKey = (key: string) =>
-	key === INTERNAL_KEYS.previousWebhookApiKey || key === INTERNAL_KEYS.previousClientSecret;
+export const isInternalSecretKey = (key: string) => (Object.values(INTERNAL_KEYS) as string[]).includes(key);
+
+/** Default grace period of a replaced webhook API key or client secret: 24 hours. */
+export const DEFAULT_API_KEY_GRACE_PERIOD_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How many replaced webhook API keys may be within their grace period at once. A rotation past it
+ * is refused rather than cutting off a key a Series may still send; it bounds what every webhook
+ * request compares.
+ */
+export const MAX_PREVIOUS_WEBHOOK_API_KEYS = 10;
+
+/** A webhook API key replaced by a rotation, and when: accepted until the grace period after that. */
+export interface PreviousWebhookApiKey {
+	key: string;
+	replacedAt: Date;
+}
+
+/** The stored form of the replaced keys (sealed as one secret): newest first. */
+export function encodePreviousWebhookApiKeys(keys: readonly PreviousWebhookApiKey[]): string {
+	return JSON.stringify(keys.map((k) => ({ key: k.key, replacedAt: k.replacedAt.getTime() })));
+}
+
+/** Reads {@link encodePreviousWebhookApiKeys}'s form; anything malformed counts as no key (fails closed). */
+export function decodePreviousWebhookApiKeys(stored: string | null | undefined): PreviousWebhookApiKey[] {
+	if (!stored) return [];
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(stored);
+	} catch {
+		return [];
+	}
+	if (!Array.isArray(parsed)) return [];
+	const keys: PreviousWebhookApiKey[] = [];
+	for (const item of parsed) {
+		const { key, replacedAt } = (item ?? {}) as { key?: unknown; replacedAt?: unknown };
+		if (
+			typeof key === "string" &&
+			key !== "" &&
+			typeof replacedAt === "number" &&
+			Number.isFinite(replacedAt)
+		) {
+			keys.push({ key, replacedAt: new Date(replacedAt) });
+		}
+	}
+	return keys;
+}
 
 /** True when `key` names a setting. */
 export function isSettingKey(key: string): key is SettingKey {
@@ -234,8 +282,12 @@ export interface SiteSettings {
 	webhookApiKey: string | null;
 	/** The body field that identifies a Series delivery, when the site set one (docs/reliability.md W12). */
 	webhookDedupField: string | null;
-	/** The key replaced by the last rotation, and when; valid for a grace period. */
-	previousWebhookApiKey: { key: string; rotatedAt: Date } | null;
+	/**
+	 * The keys replaced by rotations, newest first, each with when it was replaced: each is accepted
+	 * for the grace period after its own replacement, so rotating again does not cut off the key a
+	 * Series still sends.
+	 */
+	previousWebhookApiKeys: readonly PreviousWebhookApiKey[];
 	/**
 	 * The client secret replaced by the last change, and when: signatures made with it are accepted
 	 * for the same grace period, since Intercom and this site never switch at the same moment.
@@ -258,7 +310,12 @@ export function toSiteSettings(
 		const v = get(key);
 		return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
 	};
-	const previous = values.get(INTERNAL_KEYS.previousWebhookApiKey);
+	const previousKeys = decodePreviousWebhookApiKeys(get(INTERNAL_KEYS.previousWebhookApiKeys));
+	const legacy = values.get(INTERNAL_KEYS.legacyPreviousWebhookApiKey);
+	if (legacy && !previousKeys.some((k) => k.key === legacy.value)) {
+		previousKeys.push({ key: legacy.value, replacedAt: legacy.updatedAt });
+	}
+	previousKeys.sort((a, b) => b.replacedAt.getTime() - a.replacedAt.getTime());
 	const previousSecret = values.get(INTERNAL_KEYS.previousClientSecret);
 	return {
 		enabled: get("enabled") === "true",
@@ -274,7 +331,7 @@ export function toSiteSettings(
 		accessToken: get("accessToken"),
 		webhookApiKey: get("webhookApiKey"),
 		webhookDedupField: get("webhookDedupField"),
-		previousWebhookApiKey: previous ? { key: previous.value, rotatedAt: previous.updatedAt } : null,
+		previousWebhookApiKeys: previousKeys,
 		previousClientSecret: previousSecret
 			? { secret: previousSecret.value, replacedAt: previousSecret.updatedAt }
 			: null,

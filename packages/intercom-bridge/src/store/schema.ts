@@ -293,6 +293,12 @@ export const adminSessions = pgTable(
 		/** OAuth `state` bound to this session while "Get token" is under way. */
 		oauthState: varchar("oauth_state", { length: 128 }),
 		oauthSiteId: integer("oauth_site_id"),
+		/**
+		 * A new webhook API key waiting to be shown once on this session's next view of the site's
+		 * "Webhook security" page: the site and the SHA-256 of the key (never the key itself).
+		 */
+		revealSiteId: integer("reveal_site_id"),
+		revealKeyHash: varchar("reveal_key_hash", { length: 64 }),
 	},
 	(t) => [index("admin_sessions_user_idx").on(t.userId), index("admin_sessions_expires_idx").on(t.expiresAt)],
 );

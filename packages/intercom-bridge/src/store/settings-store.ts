@@ -7,12 +7,16 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { sealedKeyId } from "../crypto/secret-box.ts";
-import { IntercomBridgeError, ValidationError } from "../errors.ts";
+import { ConflictError, IntercomBridgeError, ValidationError } from "../errors.ts";
 import {
 	checkSettingKey,
+	DEFAULT_API_KEY_GRACE_PERIOD_MS,
+	decodePreviousWebhookApiKeys,
+	encodePreviousWebhookApiKeys,
 	INTERNAL_KEYS,
 	isInternalSecretKey,
 	isSecretSetting,
+	MAX_PREVIOUS_WEBHOOK_API_KEYS,
 	maskSecret,
 	parseSetting,
 	SETTING_DEFINITIONS,
@@ -84,6 +88,18 @@ export function generateWebhookApiKey(): string {
 	return randomBytes(24).toString("base64url");
 }
 
+/** "2026-12-02 10:00 UTC", rounded up to the minute (a time to wait for is never early). */
+function utcMinute(ms: number): string {
+	return `${new Date(Math.ceil(ms / 60_000) * 60_000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** The rows that hold a site's webhook API keys: the current one and those replaced. */
+const WEBHOOK_KEY_ROWS = [
+	"webhookApiKey",
+	INTERNAL_KEYS.previousWebhookApiKeys,
+	INTERNAL_KEYS.legacyPreviousWebhookApiKey,
+];
+
 export function createSettingsStore(ctx: StoreContext) {
 	const { db, secretBox } = ctx;
 	const cache = new Map<number, { at: number; settings: SiteSettings }>();
@@ -140,7 +156,8 @@ export function createSettingsStore(ctx: StoreContext) {
 		key: string,
 		value: string,
 		actor: string,
-		action: string,
+		/** The audit action, or null for an internal row written as part of an audited change. */
+		action: string | null,
 	) {
 		const secret = isSecretSetting(key) || isInternalSecretKey(key);
 		const columns = secret
@@ -153,15 +170,87 @@ export function createSettingsStore(ctx: StoreContext) {
 				target: [siteSettings.siteId, siteSettings.key],
 				set: { ...columns, updatedBy: actor, updatedAt: sql`now()` },
 			});
-		await tx.insert(settingsAudit).values({ siteId, key, action, actor });
+		if (action !== null) await tx.insert(settingsAudit).values({ siteId, key, action, actor });
+	}
+
+	/**
+	 * Moves the site's current webhook API key into the replaced keys (each accepted for the grace
+	 * period after its own replacement), dropping those whose grace is over. Runs inside the
+	 * transaction that writes the next key, under a lock on the site row, so two rotations cannot
+	 * both build on the same list. Does nothing when `next` is already the current key. Writes no
+	 * audit row: the caller's write of the key records the change.
+	 * @throws ConflictError when MAX_PREVIOUS_WEBHOOK_API_KEYS keys are still in their grace.
+	 */
+	async function retireWebhookApiKey(
+		tx: Tx,
+		siteId: number,
+		actor: string,
+		next: string,
+		gracePeriodMs = DEFAULT_API_KEY_GRACE_PERIOD_MS,
+	): Promise<void> {
+		await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId)).for("update");
+		const rows = await tx
+			.select()
+			.from(siteSettings)
+			.where(and(eq(siteSettings.siteId, siteId), inArray(siteSettings.key, WEBHOOK_KEY_ROWS)));
+		// A key this server cannot decrypt is not kept: nobody could send it, and it is being replaced.
+		const open = (key: string) => {
+			const row = rows.find((r) => r.key === key);
+			const value = row?.secret ? openOrNull(row.secret, siteId, key) : null;
+			return row && value !== null ? { value, row } : null;
+		};
+		const current = open("webhookApiKey");
+		if (current?.value === next) return;
+		const legacy = open(INTERNAL_KEYS.legacyPreviousWebhookApiKey);
+		const at = ctx.now();
+		const kept = decodePreviousWebhookApiKeys(open(INTERNAL_KEYS.previousWebhookApiKeys)?.value);
+		if (legacy) kept.push({ key: legacy.value, replacedAt: legacy.row.updatedAt });
+		const inGrace = kept
+			.filter((k) => at - k.replacedAt.getTime() <= gracePeriodMs)
+			.sort((a, b) => b.replacedAt.getTime() - a.replacedAt.getTime());
+		if (current) {
+			const oldest = inGrace[MAX_PREVIOUS_WEBHOOK_API_KEYS - 1];
+			if (oldest) {
+				throw new ConflictError(
+					`${inGrace.length} replaced webhook API keys are still accepted, the most there may be. ` +
+						`The oldest stops being accepted at ${utcMinute(oldest.replacedAt.getTime() + gracePeriodMs)}: ` +
+						"generate a new key after that, or keep using the current one.",
+				);
+			}
+			inGrace.unshift({ key: current.value, replacedAt: new Date(at) });
+		}
+		await writeValue(
+			tx,
+			siteId,
+			INTERNAL_KEYS.previousWebhookApiKeys,
+			encodePreviousWebhookApiKeys(inGrace),
+			actor,
+			null,
+		);
+		if (legacy) {
+			// Folded into the list above; older versions' single row goes.
+			await tx
+				.delete(siteSettings)
+				.where(
+					and(
+						eq(siteSettings.siteId, siteId),
+						eq(siteSettings.key, INTERNAL_KEYS.legacyPreviousWebhookApiKey),
+					),
+				);
+		}
 	}
 
 	return {
 		/**
-		 * The typed settings of a site, decrypted, with defaults. Cached for `cacheMaxAgeMs`. A secret
-		 * the secret key cannot decrypt reads as null and is named in `undecryptable`.
+		 * The typed settings of a site, decrypted, with defaults. Cached for `cacheMaxAgeMs`, unless
+		 * `fresh` asks for what the database holds now (another instance may have just written it).
+		 * A secret the secret key cannot decrypt reads as null and is named in `undecryptable`.
 		 */
-		async getSettings(siteId: number): Promise<SiteSettings> {
+		async getSettings(siteId: number, options: { fresh?: boolean } = {}): Promise<SiteSettings> {
+			if (options.fresh) {
+				const { values, undecryptable } = await guard(() => loadRaw(siteId));
+				return toSiteSettings(values, undecryptable);
+			}
 			const hit = cache.get(siteId);
 			if (hit && ctx.now() - hit.at <= ctx.cacheMaxAgeMs) return hit.settings;
 			const started = generation;
@@ -235,6 +324,10 @@ export function createSettingsStore(ctx: StoreContext) {
 							await writeValue(tx, siteId, INTERNAL_KEYS.previousClientSecret, old, actor, "rotate");
 						}
 					}
+					if (parsed.key === "webhookApiKey") {
+						// A key set by hand replaces the current one like a rotation: it keeps its grace.
+						await retireWebhookApiKey(tx, siteId, actor, parsed.value);
+					}
 					await writeValue(tx, siteId, parsed.key, parsed.value, actor, "set");
 				}),
 			);
@@ -246,8 +339,14 @@ export function createSettingsStore(ctx: StoreContext) {
 			checkSettingKey(key);
 			await guard(() =>
 				db.transaction(async (tx) => {
-					// A cleared client secret takes its predecessor with it: nothing verifies any more.
-					const keys = key === "clientSecret" ? [key, INTERNAL_KEYS.previousClientSecret] : [key];
+					// A cleared client secret or API key takes its predecessors with it: nothing verifies any
+					// more, and a key generated later does not bring them back.
+					const keys =
+						key === "clientSecret"
+							? [key, INTERNAL_KEYS.previousClientSecret]
+							: key === "webhookApiKey"
+								? WEBHOOK_KEY_ROWS
+								: [key];
 					await tx
 						.delete(siteSettings)
 						.where(and(eq(siteSettings.siteId, siteId), inArray(siteSettings.key, keys)));
@@ -261,33 +360,22 @@ export function createSettingsStore(ctx: StoreContext) {
 
 		/**
 		 * Replaces the webhook API key with a new random one and returns it (show it once). The old
-		 * key is kept as the previous key, valid for the webhooks' grace period.
+		 * key joins the replaced keys, each accepted for `gracePeriodMs` after its own replacement
+		 * (default 24 h; pass the grace the webhooks enforce), so a second rotation within the grace
+		 * does not cut off the key a Series still sends. Replaced keys whose grace is over are
+		 * dropped. One audit row (`webhookApiKey`, `rotate`), never the key.
+		 * @throws ConflictError when {@link MAX_PREVIOUS_WEBHOOK_API_KEYS} replaced keys are still
+		 *   within their grace; the message says when the oldest expires. Nothing is changed.
 		 */
-		async rotateWebhookApiKey(siteId: number, options: { actor?: string } = {}): Promise<string> {
+		async rotateWebhookApiKey(
+			siteId: number,
+			options: { actor?: string; gracePeriodMs?: number } = {},
+		): Promise<string> {
 			const actor = options.actor ?? "system";
 			const next = generateWebhookApiKey();
 			await guard(() =>
 				db.transaction(async (tx) => {
-					// Lock the site row so two rotations cannot both keep the same "previous" key.
-					await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId)).for("update");
-					const [current] = await tx
-						.select()
-						.from(siteSettings)
-						.where(and(eq(siteSettings.siteId, siteId), eq(siteSettings.key, "webhookApiKey")));
-					// One the key cannot open is not kept (and a stale previous one must not outlive it).
-					const old = current?.secret ? openOrNull(current.secret, siteId, "webhookApiKey") : null;
-					if (old !== null) {
-						await writeValue(tx, siteId, INTERNAL_KEYS.previousWebhookApiKey, old, actor, "rotate");
-					} else {
-						await tx
-							.delete(siteSettings)
-							.where(
-								and(
-									eq(siteSettings.siteId, siteId),
-									eq(siteSettings.key, INTERNAL_KEYS.previousWebhookApiKey),
-								),
-							);
-					}
+					await retireWebhookApiKey(tx, siteId, actor, next, options.gracePeriodMs);
 					await writeValue(tx, siteId, "webhookApiKey", next, actor, "rotate");
 				}),
 			);

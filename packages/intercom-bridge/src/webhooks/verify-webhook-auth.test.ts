@@ -33,7 +33,7 @@ describe("verifySignature", () => {
 describe("API keys", () => {
 	const settings = (rotatedAt: number) => ({
 		webhookApiKey: "current-key-0123456789",
-		previousWebhookApiKey: { key: "previous-key-0123456789", rotatedAt: new Date(rotatedAt) },
+		previousWebhookApiKeys: [{ key: "previous-key-0123456789", replacedAt: new Date(rotatedAt) }],
 	});
 
 	it("reads X-Api-Key, XperienceApiKey and Bearer, in that order", () => {
@@ -55,12 +55,33 @@ describe("API keys", () => {
 		expect(verifyApiKey(null, settings(at), { now: at, gracePeriodMs: 1000 }).ok).toBe(false);
 	});
 
+	it("accepts each replaced key until its own grace period ends", () => {
+		const keys = {
+			webhookApiKey: "third-key-0123456789",
+			previousWebhookApiKeys: [
+				{ key: "second-key-0123456789", replacedAt: new Date(5000) },
+				{ key: "first-key-0123456789", replacedAt: new Date(2000) },
+			],
+		};
+		const check = (key: string, now: number) => verifyApiKey(key, keys, { now, gracePeriodMs: 1000 });
+		expect(check("first-key-0123456789", 3000)).toEqual({ ok: true, method: "previousApiKey" });
+		expect(check("first-key-0123456789", 3001)).toEqual({
+			ok: false,
+			reason: "a replaced API key whose grace period is over",
+		});
+		expect(check("second-key-0123456789", 3001)).toEqual({ ok: true, method: "previousApiKey" });
+		expect(check("second-key-0123456789", 6000)).toEqual({ ok: true, method: "previousApiKey" });
+		expect(check("second-key-0123456789", 6001).ok).toBe(false);
+		expect(check("third-key-0123456789", 1_000_000)).toEqual({ ok: true, method: "apiKey" });
+		expect(check("fourth-key-0123456789", 3000)).toEqual({ ok: false, reason: "wrong API key" });
+	});
+
 	it("does not fall back to the key when a signature header is present", () => {
 		const headers = new Headers({
 			"x-hub-signature": `sha1=${"0".repeat(40)}`,
 			"x-api-key": "current-key-0123456789",
 		});
-		const site = { ...settings(0), clientSecret: "client-secret" } as SiteSettings;
+		const site = { ...settings(0), clientSecret: "client-secret" } as unknown as SiteSettings;
 		expect(authenticateWebhook({ headers, bytes: BODY, settings: site, now: 0, gracePeriodMs: 0 }).ok).toBe(
 			false,
 		);
@@ -98,7 +119,7 @@ describe("a replaced client secret", () => {
 			clientSecret: "new-client-secret",
 			previousClientSecret: { secret: "client-secret", replacedAt: new Date(replacedAt) },
 			webhookApiKey: null,
-			previousWebhookApiKey: null,
+			previousWebhookApiKeys: [],
 		}) as unknown as SiteSettings;
 	const signedWithOld = new Headers({ "x-hub-signature": `sha1=${DIGEST}` });
 	const check = (settings: SiteSettings, now: number) =>

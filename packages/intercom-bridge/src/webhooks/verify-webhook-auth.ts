@@ -14,8 +14,8 @@ export type AuthResult =
 	| { ok: true; method: "signature" | "previousSignature" | "apiKey" | "previousApiKey" }
 	| { ok: false; reason: string };
 
-/** Default grace period of the previous API key after a rotation: 24 hours. */
-export const DEFAULT_API_KEY_GRACE_PERIOD_MS = 24 * 60 * 60 * 1000;
+/** Default grace period of a replaced API key or client secret: 24 hours. */
+export { DEFAULT_API_KEY_GRACE_PERIOD_MS } from "../settings/setting-keys.ts";
 
 const SIGNATURE_RE = /^sha1=([0-9a-fA-F]{40})$/;
 
@@ -55,26 +55,31 @@ export function apiKeyOf(headers: Headers): string | null {
 }
 
 /**
- * Checks the site's webhook API key, then the previous key while its grace period lasts.
- * Both candidates are always compared, so timing does not tell which one matched.
+ * Checks the site's webhook API key, then every replaced key, each while its own grace period
+ * (counted from its replacement) lasts. Every candidate is always compared, so timing does not tell
+ * which one matched.
  */
 export function verifyApiKey(
 	given: string | null,
-	settings: Pick<SiteSettings, "webhookApiKey" | "previousWebhookApiKey">,
+	settings: Pick<SiteSettings, "webhookApiKey" | "previousWebhookApiKeys">,
 	options: { now: number; gracePeriodMs: number },
 ): AuthResult {
 	if (!given) return { ok: false, reason: "no X-Hub-Signature and no API key header" };
 	if (!settings.webhookApiKey) return { ok: false, reason: "the site has no webhookApiKey" };
 	const current = secretsEqual(given, settings.webhookApiKey);
-	const previous = settings.previousWebhookApiKey;
-	const previousValid =
-		previous !== null && options.now - previous.rotatedAt.getTime() <= options.gracePeriodMs;
-	const matchesPrevious = previous !== null && secretsEqual(given, previous.key);
+	let matchesValid = false;
+	let matchesExpired = false;
+	for (const previous of settings.previousWebhookApiKeys) {
+		const matches = secretsEqual(given, previous.key);
+		const valid = options.now - previous.replacedAt.getTime() <= options.gracePeriodMs;
+		if (matches && valid) matchesValid = true;
+		if (matches && !valid) matchesExpired = true;
+	}
 	if (current) return { ok: true, method: "apiKey" };
-	if (matchesPrevious && previousValid) return { ok: true, method: "previousApiKey" };
+	if (matchesValid) return { ok: true, method: "previousApiKey" };
 	return {
 		ok: false,
-		reason: matchesPrevious ? "the previous API key's grace period is over" : "wrong API key",
+		reason: matchesExpired ? "a replaced API key whose grace period is over" : "wrong API key",
 	};
 }
 

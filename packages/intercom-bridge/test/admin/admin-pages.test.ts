@@ -165,16 +165,76 @@ describe("webhook security", () => {
 		expect(page).toContain("http://admin.test/intercom/logactivity");
 		expect(page).toContain("X-Api-Key");
 		expect(page).toContain("ActivityURL");
-		const before = (await f.store.getSettings(1)).webhookApiKey;
+		const before = (await f.store.getSettings(1)).webhookApiKey ?? "";
+		const rotations = async () =>
+			(await f.store.listSettingsAudit(1)).filter((r) => r.action === "rotate").length;
+		const rotationsBefore = await rotations();
 		const res = await b.post("/admin/sites/default/webhooks/rotate", { _csrf: csrf });
-		expect(res.status).toBe(200);
+		// Post/redirect/get: the POST answers with a redirect that holds no key.
+		expect(res.status).toBe(303);
+		const location = res.headers.get("location") ?? "";
+		expect(location).toBe("/admin/sites/default/webhooks?generated=1");
+		expect(await res.text()).toBe("");
 		const after = (await f.store.getSettings(1)).webhookApiKey ?? "";
 		expect(after).not.toBe(before);
-		const shown = await res.text();
-		expect(shown).toContain(after);
+		// Another session of the same administrator does not get the reveal.
+		const other = browser(f.app);
+		await other.signIn();
+		expect(await (await other.get(location)).text()).not.toContain(after);
+		// A HEAD request gets no body and does not use the reveal up.
+		const head = await f.app.request(`http://admin.test${location}`, {
+			method: "HEAD",
+			headers: { cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+		});
+		expect(head.status).toBe(200);
+		const shown = await (await b.get(location)).text();
+		expect(shown).toContain(`id="api-key">${after}<`);
 		expect(shown).not.toContain(before);
 		expect(shown).toContain("24 hours");
+		// The keys accepted now, with until when (the fixture's clock is 2026-11-25 10:00 UTC).
+		expect(shown).toContain(`ends with …${before.slice(-4)}`);
+		expect(shown).toContain('until <time datetime="2026-11-26T10:00:00.000Z">2026-11-26 10:00 UTC</time>');
+		// A reload: the key is not shown again, nothing rotates, and the page says why.
+		const again = await (await b.get(location)).text();
+		expect(again).not.toContain(after);
+		expect(again).toContain("was shown once");
 		expect(await (await b.get("/admin/sites/default/webhooks")).text()).not.toContain(after);
+		expect((await f.store.getSettings(1)).webhookApiKey).toBe(after);
+		expect((await rotations()) - rotationsBefore).toBe(1);
+	});
+
+	it("does not show a generated key that was replaced again before the page showed it", async () => {
+		const res = await b.post("/admin/sites/default/webhooks/rotate", { _csrf: csrf });
+		expect(res.status).toBe(303);
+		const generated = (await f.store.getSettings(1)).webhookApiKey ?? "";
+		// Another administrator (or the CLI) rotates before this browser follows the redirect.
+		const later = await f.store.rotateWebhookApiKey(1, { actor: "other@example.com" });
+		const page = await (await b.get(res.headers.get("location") ?? "")).text();
+		expect(page).toContain("Another key was generated after this one");
+		expect(page).not.toContain(generated);
+		expect(page).not.toContain(later);
+	});
+
+	it("refuses a rotation past the limit of replaced keys in grace, saying until when", async () => {
+		const start = f.clock.now;
+		try {
+			const rotate = () => b.post("/admin/sites/default/webhooks/rotate", { _csrf: csrf });
+			let status = 303;
+			for (let i = 0; i < 20 && status === 303; i++) {
+				f.clock.now += 60_000;
+				status = (await rotate()).status;
+			}
+			const current = (await f.store.getSettings(1)).webhookApiKey;
+			const refused = await rotate();
+			expect(refused.status).toBe(409);
+			const text = await refused.text();
+			expect(text).toContain("No new key was generated");
+			expect(text).toContain("stops being accepted at");
+			expect(text).not.toContain(current ?? "-");
+			expect((await f.store.getSettings(1)).webhookApiKey).toBe(current);
+		} finally {
+			f.clock.now = start;
+		}
 	});
 
 	it("sets and clears the body key that identifies a delivery, refusing a bad one", async () => {

@@ -10,6 +10,7 @@ import { createStore, type Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { migrate, readMigrations } from "../../src/store/migrate.ts";
 import { runInTransaction } from "../../src/store/prepared-statement.ts";
+import { verifyApiKey } from "../../src/webhooks/verify-webhook-auth.ts";
 import type { StoreFactory } from "../harness/databases.ts";
 
 export function storeSuite(factory: StoreFactory) {
@@ -196,8 +197,94 @@ export function storeSuite(factory: StoreFactory) {
 			const after = await store.getSettings(id);
 			expect(after.webhookApiKey).toBe(next);
 			expect(next).not.toBe(before);
-			expect(after.previousWebhookApiKey?.key).toBe(before);
-			expect(after.previousWebhookApiKey?.rotatedAt).toBeInstanceOf(Date);
+			expect(after.previousWebhookApiKeys.map((p) => p.key)).toEqual([before]);
+			expect(after.previousWebhookApiKeys[0]?.replacedAt).toBeInstanceOf(Date);
+		});
+
+		it("keeps every key replaced within the grace period until its own grace ends, one audit row per rotation", async () => {
+			const HOUR = 3_600_000;
+			const start = Date.parse("2026-12-01T10:00:00Z");
+			let now = start;
+			const store = await ready({ now: () => now });
+			const { id } = await store.requireSite("default");
+			const first = (await store.getSettings(id)).webhookApiKey ?? "";
+			const auditBefore = (await store.listSettingsAudit(id)).length;
+			const second = await store.rotateWebhookApiKey(id, { actor: "ada@example.com" });
+			now = start + HOUR;
+			const third = await store.rotateWebhookApiKey(id, { actor: "ada@example.com" });
+			const settings = await store.getSettings(id);
+			const accepted = (key: string, at: number) =>
+				verifyApiKey(key, settings, { now: at, gracePeriodMs: 24 * HOUR }).ok;
+			// The first key was replaced at `start`, the second an hour later: each has its own 24 h.
+			expect(accepted(first, start + 24 * HOUR)).toBe(true);
+			expect(accepted(first, start + 24 * HOUR + 1)).toBe(false);
+			expect(accepted(second, start + 25 * HOUR)).toBe(true);
+			expect(accepted(second, start + 25 * HOUR + 1)).toBe(false);
+			expect(accepted(third, start + 1000 * HOUR)).toBe(true);
+			const audit = await store.listSettingsAudit(id);
+			expect(audit.slice(0, audit.length - auditBefore).map((r) => [r.key, r.action, r.actor])).toEqual([
+				["webhookApiKey", "rotate", "ada@example.com"],
+				["webhookApiKey", "rotate", "ada@example.com"],
+			]);
+			// Keys are sealed at rest: no stored value holds any of them in clear text.
+			const rows = rowsOf<{ value: string | null; secret: Uint8Array | null }>(
+				await store.db.execute(sql`select value, secret from site_settings where site_id = ${id}`),
+			);
+			const stored = rows
+				.map((r) => `${r.value ?? ""}${Buffer.from(r.secret ?? []).toString("latin1")}`)
+				.join("");
+			for (const key of [first, second, third]) expect(stored).not.toContain(key);
+		});
+
+		it("forgets keys whose grace is over and refuses a rotation past the limit of keys in grace", async () => {
+			const HOUR = 3_600_000;
+			const start = Date.parse("2026-12-01T10:00:00Z");
+			let now = start;
+			const store = await ready({ now: () => now });
+			const { id } = await store.requireSite("default");
+			const first = (await store.getSettings(id)).webhookApiKey ?? "";
+			for (let i = 0; i < 10; i++) {
+				await store.rotateWebhookApiKey(id, { gracePeriodMs: 24 * HOUR });
+				now += 60_000;
+			}
+			const current = (await store.getSettings(id)).webhookApiKey;
+			await expect(store.rotateWebhookApiKey(id, { gracePeriodMs: 24 * HOUR })).rejects.toMatchObject({
+				code: "CONFLICT",
+				message: expect.stringContaining("2026-12-02 10:00 UTC"),
+			});
+			// Nothing changed: the same key is current, the first is still accepted.
+			const refused = await store.getSettings(id);
+			expect(refused.webhookApiKey).toBe(current);
+			expect(verifyApiKey(first, refused, { now, gracePeriodMs: 24 * HOUR }).ok).toBe(true);
+			// Once the first key's grace is over, it is dropped and a rotation is allowed again.
+			now = start + 24 * HOUR + 1;
+			await store.rotateWebhookApiKey(id, { gracePeriodMs: 24 * HOUR });
+			const after = await store.getSettings(id);
+			expect(after.previousWebhookApiKeys).toHaveLength(10);
+			expect(after.previousWebhookApiKeys.map((p) => p.key)).not.toContain(first);
+			expect(after.previousWebhookApiKeys[0]?.key).toBe(current);
+		});
+
+		it("keeps the grace of a key replaced by hand, and drops every replaced key when the key is cleared", async () => {
+			const store = await ready();
+			const { id } = await store.requireSite("default");
+			const first = (await store.getSettings(id)).webhookApiKey ?? "";
+			const auditBefore = (await store.listSettingsAudit(id)).length;
+			await store.setSetting(id, "webhookApiKey", "typed-by-hand-0123456789", { actor: "cli" });
+			await store.setSetting(id, "webhookApiKey", "typed-by-hand-0123456789", { actor: "cli" });
+			const settings = await store.getSettings(id);
+			expect(settings.webhookApiKey).toBe("typed-by-hand-0123456789");
+			expect(settings.previousWebhookApiKeys.map((p) => p.key)).toEqual([first]);
+			const audit = await store.listSettingsAudit(id);
+			expect(audit.slice(0, audit.length - auditBefore).map((r) => [r.key, r.action])).toEqual([
+				["webhookApiKey", "set"],
+				["webhookApiKey", "set"],
+			]);
+			await store.clearSetting(id, "webhookApiKey");
+			await store.ensureWebhookApiKeys();
+			const after = await store.getSettings(id);
+			expect(after.previousWebhookApiKeys).toEqual([]);
+			expect(verifyApiKey(first, after, { now: Date.now(), gracePeriodMs: 3_600_000 }).ok).toBe(false);
 		});
 
 		// PGlite allows one process per database, so there is no other process to see.

@@ -149,7 +149,8 @@ export function authCases(env: () => WebhookEnv) {
 			const { store, site } = env();
 			const old = (await store.getSettings(site.id)).webhookApiKey ?? "";
 			const fresh = await store.rotateWebhookApiKey(site.id);
-			const rotatedAt = (await store.getSettings(site.id)).previousWebhookApiKey?.rotatedAt.getTime() ?? 0;
+			const rotatedAt =
+				(await store.getSettings(site.id)).previousWebhookApiKeys[0]?.replacedAt.getTime() ?? 0;
 			let clock = rotatedAt + 60_000;
 			const send = await env().with(
 				{ dedupWindowMs: 0, apiKeyGracePeriodMs: 3_600_000 },
@@ -161,6 +162,26 @@ export function authCases(env: () => WebhookEnv) {
 			expect((await withKey(fresh)).status).toBe(404);
 			clock = rotatedAt + 3_600_001;
 			expect((await withKey(old)).status).toBe(401);
+			expect((await withKey(fresh)).status).toBe(404);
+		});
+
+		it("keeps accepting a key replaced twice within the grace period, and refuses it after", async () => {
+			const { store, site } = env();
+			const old = (await store.getSettings(site.id)).webhookApiKey ?? "";
+			const middle = await store.rotateWebhookApiKey(site.id);
+			const fresh = await store.rotateWebhookApiKey(site.id);
+			const until = Date.now();
+			let clock = until + 60_000;
+			const send = await env().with(
+				{ dedupWindowMs: 0, apiKeyGracePeriodMs: 3_600_000 },
+				{ now: () => clock },
+			);
+			const withKey = (key: string) =>
+				send("/updatecontact", { body: body(), auth: "none", headers: { "x-api-key": key } });
+			for (const key of [old, middle, fresh]) expect((await withKey(key)).status).toBe(404);
+			clock = until + 3_600_001;
+			expect((await withKey(old)).status).toBe(401);
+			expect((await withKey(middle)).status).toBe(401);
 			expect((await withKey(fresh)).status).toBe(404);
 		});
 
