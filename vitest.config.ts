@@ -6,7 +6,8 @@ export default defineConfig({
 	test: {
 		globalSetup: ["packages/intercom-bridge/test/harness/global-setup.ts"],
 		testTimeout: 30_000,
-		hookTimeout: 60_000,
+		// A fresh PGlite (WebAssembly, migrated) takes over a minute to set up on a busy 2-core machine.
+		hookTimeout: 180_000,
 		pool: "forks",
 		reporters: ["default", "./packages/intercom-bridge/test/harness/summary-reporter.ts"],
 		projects: [

@@ -11,6 +11,7 @@ import { getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServiceApp } from "../../src/server/start-server.ts";
 import type { Site } from "../../src/store/site-store.ts";
+import { waitFor } from "../harness/wait-for.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 const REASON = "Intercom answered 503 four times";
@@ -33,12 +34,11 @@ async function failJobs(dead: number) {
 		retryBackoff: false,
 	});
 	await runner.start();
-	for (const deadline = Date.now() + 15_000; ; ) {
-		if ((await getJobBacklog(f.store)).dead === dead) break;
-		if (Date.now() > deadline)
-			throw new Error(`not ${dead} dead jobs: ${JSON.stringify(await getJobBacklog(f.store))}`);
-		await new Promise((r) => setTimeout(r, 200));
-	}
+	await waitFor(async () => (await getJobBacklog(f.store)).dead === dead, {
+		deadlineMs: 25_000,
+		intervalMs: 200,
+		describe: async () => `${dead} dead jobs; the backlog is ${JSON.stringify(await getJobBacklog(f.store))}`,
+	});
 	await runner.stop();
 	runner = undefined;
 }

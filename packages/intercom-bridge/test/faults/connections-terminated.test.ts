@@ -9,8 +9,10 @@
  */
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../harness/wait-for.ts";
 import {
 	duplicatedActivities,
+	HOOK_TIMEOUT_MS,
 	lostAcknowledged,
 	runLoad,
 	startBridgeProcess,
@@ -18,8 +20,6 @@ import {
 	useFaultEnvironment,
 } from "./fault-env.ts";
 import { activityJobs } from "./jobs-state.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const STORMS = 5;
 const RECOVERY = 100;
@@ -36,7 +36,7 @@ describe("PostgreSQL connections terminated during load", () => {
 		adminUrl.pathname = "/postgres";
 		admin = new pg.Client({ connectionString: adminUrl.toString() });
 		await admin.connect();
-	});
+	}, HOOK_TIMEOUT_MS);
 
 	it("answers 2xx or 503, never 500, loses and doubles nothing, and recovers", async () => {
 		const { databaseUrl, listening, processes, store, apiKey, guids } = env();
@@ -44,27 +44,50 @@ describe("PostgreSQL connections terminated during load", () => {
 		processes.push(bridge);
 		const database = new URL(databaseUrl).pathname.slice(1);
 		const recoveryGuids = guids.slice(-RECOVERY);
-		const load = runLoad({ urls: [bridge.url], apiKey, guids: guids.slice(0, -RECOVERY), workers: 12 });
-		await sleep(700);
-		// A storm counts when it killed something; on a busy machine the bridge may not have
-		// reconnected yet, and then the storm is tried again shortly.
+		const load = runLoad({
+			urls: [bridge.url],
+			apiKey,
+			guids: guids.slice(0, -RECOVERY),
+			workers: 12,
+			repeat: true,
+		});
+		// Each storm waits for its conditions, not for time: the load acknowledged something since
+		// the last storm (the bridge is connected and working), and the storm killed at least one
+		// connection (tried again until it does, as the bridge may not have reconnected yet).
 		const terminated: number[] = [];
 		const sentAt: number[] = [];
-		for (let attempt = 0; terminated.length < STORMS && attempt < STORMS * 5; attempt++) {
-			const result = await admin?.query<{ n: number }>(
-				`select count(*) filter (where pg_terminate_backend(pid))::int as n
-				from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
-				[database],
-			);
-			const n = result?.rows[0]?.n ?? 0;
-			if (n > 0) {
+		let outcomes: typeof load.outcomes;
+		try {
+			let since = 0;
+			for (let storm = 0; storm < STORMS; storm++) {
+				const after = since;
+				await load.until(
+					`an acknowledged request before storm ${storm + 1}`,
+					(o) => o.status === 200 && o.startedAt >= after,
+				);
+				const n = await waitFor(
+					async () =>
+						(
+							await admin?.query<{ n: number }>(
+								`select count(*) filter (where pg_terminate_backend(pid))::int as n
+								from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+								[database],
+							)
+						)?.rows[0]?.n ?? 0,
+					{ deadlineMs: 60_000, describe: `storm ${storm + 1} to find a connection of the bridge to kill` },
+				);
+				since = Date.now();
 				terminated.push(n);
 				sentAt.push(load.outcomes.length);
 			}
-			await sleep(n > 0 ? 300 : 100);
+			// The load goes on until the bridge has acknowledged a request sent after the last storm.
+			await load.until(
+				"an acknowledged request after the storms",
+				(o) => o.status === 200 && o.startedAt >= since,
+			);
+		} finally {
+			outcomes = await load.stop();
 		}
-		await sleep(300);
-		const outcomes = await load.stop();
 
 		// After the storms: a fresh batch is acknowledged in full.
 		const recovery = await runLoad({
@@ -104,14 +127,21 @@ describe("PostgreSQL connections terminated during load", () => {
 
 		// The job runner survived the storms too: it goes on filling links (at its pace of about
 		// 2 jobs a second per worker, so not all of them here).
-		const linked = (list: typeof activities) => list.filter((a) => a.comment).length;
-		const before = linked(activities);
+		const linked = async () => (await activityJobs(store)).activities.filter((a) => a.comment).length;
+		const before = await linked();
 		let after = before;
-		for (const deadline = Date.now() + 10_000; after < before + 4 && Date.now() < deadline; ) {
-			await sleep(250);
-			after = linked((await activityJobs(store)).activities);
-		}
+		await waitFor(
+			async () => {
+				after = await linked();
+				return after >= before + 4;
+			},
+			{
+				deadlineMs: 60_000,
+				intervalMs: 250,
+				describe: () =>
+					`4 more links after the storms; ${after - before} of ${activities.length} activities so far`,
+			},
+		);
 		console.info("links:", { activities: activities.length, before, after });
-		expect(after).toBeGreaterThanOrEqual(before + 4);
-	}, 45_000);
+	}, 300_000);
 });

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import { postgresStore } from "../../src/db/postgres.ts";
@@ -15,9 +16,16 @@ import {
 	type IntercomEmulator,
 } from "../../src/testing/index.ts";
 import { createPostgresDatabase, TEST_SECRET_KEY } from "../harness/databases.ts";
+import { waitFor } from "../harness/wait-for.ts";
 import { APP_ID, seedSite } from "../webhooks/webhook-testbed.ts";
 
 export const TOKEN = "fault-token-123";
+
+/**
+ * The bound of a fault file's beforeAll/afterAll: setting up a database (PGlite compiles and
+ * migrates in WebAssembly) takes a minute and more on a busy 2-core machine.
+ */
+export const HOOK_TIMEOUT_MS = 180_000;
 
 /** What {@link useFaultEnvironment} sets up for a group of fault tests. */
 export interface FaultEnvironment {
@@ -53,14 +61,14 @@ export function useFaultEnvironment(contacts: number, cleanup?: () => Promise<vo
 			emulator.seedConversations(guid, 1);
 		}
 		env = { emulator, listening, databaseUrl, processes, ...seeded };
-	});
+	}, HOOK_TIMEOUT_MS);
 	afterAll(async () => {
 		for (const p of processes) await p.kill();
 		await cleanup?.();
 		// After a fault the pool may hold broken connections; closing must not fail the group.
 		await store?.close().catch(() => {});
 		await listening?.close();
-	});
+	}, HOOK_TIMEOUT_MS);
 	return () => {
 		if (!env) throw new Error("fault environment not ready");
 		return env;
@@ -95,7 +103,10 @@ export interface BridgeProcess {
 	child: ChildProcess;
 	url: string;
 	kill(signal?: NodeJS.Signals): Promise<void>;
-	/** Resolves with the first line of its stdout (so far or to come) that matches, or rejects after `timeoutMs`. */
+	/**
+	 * Resolves with the first line of its stdout (so far or to come) that matches, or rejects after
+	 * `timeoutMs` (default 30 s).
+	 */
 	waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
@@ -145,7 +156,7 @@ export async function startBridgeProcess(
 			child.kill(signal);
 			await gone;
 		},
-		waitForOutput(pattern, timeoutMs = 10_000) {
+		waitForOutput(pattern, timeoutMs = 30_000) {
 			const seen = lines.find((line) => pattern.test(line));
 			if (seen !== undefined) return Promise.resolve(seen);
 			return new Promise((resolve, reject) => {
@@ -183,6 +194,9 @@ export interface Outcome {
  * Sends webhooks from `workers` parallel loops until `stop()` resolves, each request for its own
  * contact (so every acknowledged effect can be checked), spread over `urls` in turn. Values are
  * `${valuePrefix}${n}` (default `v-`): give a second load on the same database another prefix.
+ * With `repeat`, a load that has sent one request for each contact goes on with activities for
+ * them again (each with its own value, so each is still checked), so that it lasts as long as the
+ * test waits for something instead of running out on a fast machine or a long fault.
  */
 export function runLoad(input: {
 	urls: string[];
@@ -190,15 +204,19 @@ export function runLoad(input: {
 	guids: string[];
 	workers: number;
 	valuePrefix?: string;
+	repeat?: boolean;
 }) {
 	const outcomes: Outcome[] = [];
+	const count = input.guids.length;
 	let next = 0;
 	let running = true;
+	let inFlight = 0;
 	const worker = async () => {
-		while (running && next < input.guids.length) {
+		while (running && (input.repeat || next < count)) {
 			const n = next++;
-			const guid = input.guids[n] as string;
-			const kind = n % 2 === 0 ? "logactivity" : "updatecontact";
+			const guid = input.guids[n % count] as string;
+			// Contacts are updated once only (a later update would overwrite the value to check).
+			const kind = n % 2 === 0 || n >= count ? "logactivity" : "updatecontact";
 			const value = `${input.valuePrefix ?? "v-"}${n}`;
 			const body =
 				kind === "logactivity"
@@ -213,12 +231,14 @@ export function runLoad(input: {
 				startedAt: Date.now(),
 				endedAt: 0,
 			};
+			inFlight++;
 			try {
 				const res = await fetch(`${input.urls[n % input.urls.length]}/intercom/${kind}`, {
 					method: "POST",
 					headers: { "content-type": "application/json", "x-api-key": input.apiKey },
 					body: JSON.stringify(body),
-					signal: AbortSignal.timeout(10_000),
+					// Only a bound against hanging forever: far beyond any answer the bridge gives.
+					signal: AbortSignal.timeout(60_000),
 				});
 				await res.arrayBuffer();
 				outcome.status = res.status;
@@ -228,6 +248,7 @@ export function runLoad(input: {
 				const cause = (err as Error).cause as { code?: string; message?: string } | undefined;
 				outcome.error = cause?.code ?? cause?.message ?? (err as Error).message;
 			}
+			inFlight--;
 			outcome.endedAt = Date.now();
 			outcomes.push(outcome);
 		}
@@ -235,7 +256,30 @@ export function runLoad(input: {
 	const loops = Array.from({ length: input.workers }, worker);
 	return {
 		outcomes,
-		/** Resolves when every contact has had its request. */
+		/** How many requests are sent and not yet answered (at most `workers`). */
+		inFlight: () => inFlight,
+		/**
+		 * Resolves with the first outcome (so far or to come) that `match` accepts. Rejects after
+		 * `deadlineMs` saying what was awaited and what the load got meanwhile.
+		 */
+		until(what: string, match: (o: Outcome) => boolean, deadlineMs = 60_000): Promise<Outcome> {
+			let checked = 0;
+			return waitFor(
+				() => {
+					// Each outcome is looked at once: a long load has tens of thousands.
+					const found = outcomes.slice(checked).find(match);
+					checked = outcomes.length;
+					return found;
+				},
+				{
+					deadlineMs,
+					intervalMs: 50,
+					describe: () =>
+						`${what}; the load got ${JSON.stringify(statusCounts(outcomes))} (${outcomes.length} answers, ${inFlight} under way)`,
+				},
+			);
+		},
+		/** Resolves when every contact has had its request (never with `repeat`: use `stop()`). */
 		async finished() {
 			await Promise.all(loops);
 			return outcomes;
@@ -279,4 +323,27 @@ export function statusCounts(outcomes: Outcome[]): Record<string, number> {
 	const counts: Record<string, number> = {};
 	for (const o of outcomes) counts[String(o.status)] = (counts[String(o.status)] ?? 0) + 1;
 	return counts;
+}
+
+/**
+ * The TCP sockets of a port on 127.0.0.1, from the kernel's table (/proc/net/tcp): whether it is
+ * listened on, and its accepted connections with the bytes received that the server has not read
+ * yet. `unread` 0 on every connection means the server has read (and Node has parsed) every
+ * request sent to it so far: a condition to wait on where a test needs requests under way.
+ */
+export async function portSockets(
+	port: number,
+): Promise<{ listening: boolean; connections: number; unread: number }> {
+	const table = await readFile("/proc/net/tcp", "utf8");
+	const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+	const result = { listening: false, connections: 0, unread: 0 };
+	for (const line of table.split("\n").slice(1)) {
+		const [, address, , state, queues] = line.trim().split(/\s+/);
+		if (address !== local) continue;
+		if (state === "0A") result.listening = true;
+		if (state !== "01") continue; // established
+		result.connections++;
+		result.unread += Number.parseInt(queues?.split(":")[1] ?? "0", 16);
+	}
+	return result;
 }

@@ -1,7 +1,7 @@
 /**
  * Ingress abuse limits on the service as `npm start` runs it (startServer, the bridge's routes
  * with the connection's address), docs/reliability.md W16:
- * - a 1k req/s flood of unauthenticated webhooks from one address gets only 401 and 429, the
+ * - a flood of 3000 unauthenticated webhooks (at up to 1k req/s) from one address gets only 401 and 429, the
  *   database sees no write, and the log no more than the failures the limit lets through;
  * - another address is not affected;
  * - a body sent at 1 byte/s is cut off at the request timeout with 408;
@@ -26,7 +26,9 @@ import { createLogger } from "../../src/logger.ts";
 import { type RunningServer, startServer } from "../../src/server/start-server.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { migratedPglite, TEST_SECRET_KEY } from "../harness/databases.ts";
+import { waitFor } from "../harness/wait-for.ts";
 import { seedSite } from "../webhooks/webhook-testbed.ts";
+import { HOOK_TIMEOUT_MS } from "./fault-env.ts";
 
 const GUID = "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
 
@@ -57,14 +59,9 @@ async function cutShort(
 	return answer;
 }
 
-/** Waits until `condition` holds, polling, or fails at the deadline. */
-async function until(condition: () => boolean, what: string, deadlineMs = 10_000) {
-	const deadline = Date.now() + deadlineMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
+/** Waits until `condition` holds (the shared harness wait, with this file's deadline). */
+const until = (condition: () => boolean, what: string) =>
+	waitFor(condition, { deadlineMs: 30_000, describe: what, intervalMs: 20 });
 
 const levelOf = (line: string) => (JSON.parse(line) as { level: number }).level;
 
@@ -130,15 +127,17 @@ describe("ingress abuse limits (W16)", () => {
 			}),
 		});
 		statements = recordStatements(pglite);
-	});
+	}, HOOK_TIMEOUT_MS);
 
 	afterAll(async () => {
 		await server?.close();
-	});
+	}, HOOK_TIMEOUT_MS);
 
-	it("answers a 1k req/s unauthenticated flood from one address with 401 and 429 only, writing nothing", async () => {
+	it("answers a flood of unauthenticated webhooks from one address with 401 and 429 only, writing nothing", async () => {
 		const before = { statements: statements.count(), logs: logLines.length };
 		const statuses = new Map<number, number>();
+		// A number of requests, not a duration: a busy machine sends them more slowly, not fewer.
+		const FLOOD = 3000;
 		const result = await autocannon({
 			url: `${server.url}/intercom/updatecontact`,
 			method: "POST",
@@ -146,13 +145,13 @@ describe("ingress abuse limits (W16)", () => {
 			body: JSON.stringify({ ContactGUID: GUID, ContactFirstName: "Mallory" }),
 			connections: 20,
 			overallRate: 1000,
-			duration: 3,
+			amount: FLOOD,
 			setupClient: (client: { on(event: "response", cb: (status: number) => void): void }) =>
 				client.on("response", (status) => statuses.set(status, (statuses.get(status) ?? 0) + 1)),
 		} as Parameters<typeof autocannon>[0]);
 		const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
 		expect(result.errors).toBe(0);
-		expect(sent).toBeGreaterThan(2000);
+		expect(sent).toBeGreaterThanOrEqual(FLOOD);
 		expect([...statuses.keys()].sort()).toEqual([401, 429]);
 		// The default 20 failures a minute, then 429 only. Requests that passed the check while the 20th
 		// failure was being decided still get their 401: at most one per connection.
@@ -160,8 +159,9 @@ describe("ingress abuse limits (W16)", () => {
 		expect(unauthorized).toBeGreaterThanOrEqual(20);
 		expect(unauthorized).toBeLessThanOrEqual(40);
 		expect(statements.writes()).toEqual([]);
-		// Reads: the site and its settings, cached; not one per request.
-		expect(statements.count() - before.statements).toBeLessThan(50);
+		// Reads: the site and its settings, cached; not one per request (the cache expires by the
+		// wall clock, so a slower flood reads a little more often, still far from once a request).
+		expect(statements.count() - before.statements).toBeLessThan(sent / 20);
 		// The log: one line per failure let through, and one when the address was shut out.
 		const lines = logLines.slice(before.logs);
 		expect(lines.length).toBeLessThanOrEqual(unauthorized + 1 + 20);
@@ -200,7 +200,7 @@ describe("ingress abuse limits (W16)", () => {
 			body: JSON.stringify({ ContactGUID: GUID }),
 		});
 		expect(back.status).toBe(404);
-	}, 30_000);
+	}, 120_000);
 
 	it("lets one address create at most 60 contacts a minute through page views and consents", async () => {
 		const ua =
@@ -238,7 +238,7 @@ describe("ingress abuse limits (W16)", () => {
 		clock.t += 1000;
 		expect((await visit("192.0.2.77")).headers.get("set-cookie")).toMatch(/^ib_contact=/);
 		expect((await visit("192.0.2.77")).headers.get("set-cookie")).toBeNull();
-	}, 30_000);
+	}, 60_000);
 
 	it("counts a client that hangs up mid-body against its address, below error level", async () => {
 		const before = logLines.length;
@@ -360,9 +360,10 @@ describe("ingress abuse limits (W16)", () => {
 		clearInterval(drip);
 		const elapsed = Date.now() - started;
 		expect(answer).toMatch(/^HTTP\/1\.1 408/);
-		// Cut at the 1 s timeout (checked every second), long before the body was complete.
-		expect(elapsed).toBeLessThan(4000);
+		// Cut at the 1 s timeout (checked every second), long before the body was complete (over a
+		// minute at 1 byte/s): the bound leaves room for a busy machine's scheduling.
+		expect(elapsed).toBeLessThan(20_000);
 		expect(sent).toBeLessThan(body.length);
 		expect(statements.writes().length).toBe(writesBefore);
-	}, 15_000);
+	}, 60_000);
 });

@@ -12,6 +12,7 @@ import { rowsOf } from "../../src/store/database.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
+import { waitFor } from "../harness/wait-for.ts";
 import {
 	APP_ID,
 	mountRoutes,
@@ -20,10 +21,13 @@ import {
 	seedSite,
 	webhookStore,
 } from "../webhooks/webhook-testbed.ts";
-import { TOKEN } from "./fault-env.ts";
+import { HOOK_TIMEOUT_MS, TOKEN } from "./fault-env.ts";
 
-/** How long every Intercom call hangs: far longer than the webhooks below take on any machine. */
-const HANG_MS = 12_000;
+/**
+ * How long every Intercom call hangs: far longer than the webhooks below take on any machine (they
+ * stop two waves after a job was seen waiting on Intercom).
+ */
+const HANG_MS = 30_000;
 
 describe("Intercom hanging while webhooks arrive", () => {
 	const emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
@@ -40,12 +44,12 @@ describe("Intercom hanging while webhooks arrive", () => {
 		build = requestBuilder("/intercom", apiKey);
 		runner = emulatorJobRunner(store, emulator, { concurrency: 4, client: { timeoutMs: HANG_MS * 2 } });
 		await runner.start();
-	});
+	}, HOOK_TIMEOUT_MS);
 
 	afterAll(async () => {
 		await runner?.stop();
 		await store?.close();
-	});
+	}, HOOK_TIMEOUT_MS);
 
 	it("answers every webhook before Intercom answers anything, with jobs waiting on it meanwhile", async () => {
 		emulator.inject({ kind: "latency", ms: HANG_MS, times: 1000 });
@@ -58,21 +62,37 @@ describe("Intercom hanging while webhooks arrive", () => {
 			)[0]?.n ?? 0;
 		const statuses: number[] = [];
 		let busyDuringLoad = 0;
-		// In waves: the first activities' jobs are taken (and hang on Intercom) while later ones arrive.
-		for (let wave = 0; wave < 6; wave++) {
-			const answers = await Promise.all(
-				contacts.slice(0, 10).map((contact, i) =>
-					send(
-						build("/logactivity", {
-							body: { ContactGUID: contact.guid, ActivityType: "pagevisit", ActivityValue: `w${wave}-${i}` },
-						}),
+		let wave = 0;
+		let busyFrom: number | undefined;
+		// In waves: the first activities' jobs are taken (and hang on Intercom) while later ones
+		// arrive. Waves go on until jobs were seen waiting on Intercom, and two more after that.
+		await waitFor(
+			async () => {
+				const answers = await Promise.all(
+					contacts.slice(0, 10).map((contact, i) =>
+						send(
+							build("/logactivity", {
+								body: {
+									ContactGUID: contact.guid,
+									ActivityType: "pagevisit",
+									ActivityValue: `w${wave}-${i}`,
+								},
+							}),
+						),
 					),
-				),
-			);
-			statuses.push(...answers.map((r) => r.status));
-			busyDuringLoad = Math.max(busyDuringLoad, await jobsActive());
-			await new Promise((r) => setTimeout(r, 250));
-		}
+				);
+				statuses.push(...answers.map((r) => r.status));
+				wave++;
+				busyDuringLoad = Math.max(busyDuringLoad, await jobsActive());
+				if (busyDuringLoad > 0) busyFrom ??= wave;
+				return busyFrom !== undefined && wave >= Math.max(6, busyFrom + 2);
+			},
+			{
+				deadlineMs: 90_000,
+				intervalMs: 250,
+				describe: () => `links jobs running while webhooks arrive; ${wave} waves sent, none saw one running`,
+			},
+		);
 		const answeredAt = Date.now();
 		expect(statuses).toEqual(statuses.map(() => 200));
 		// Jobs were running, each waiting on Intercom, while the webhooks went through.
@@ -80,5 +100,5 @@ describe("Intercom hanging while webhooks arrive", () => {
 		// Intercom had not answered one call when the last webhook was answered.
 		const firstIntercomAnswer = Math.min(...emulator.requests.filter((r) => r.path !== "/").map((r) => r.at));
 		expect(firstIntercomAnswer === Number.POSITIVE_INFINITY || firstIntercomAnswer > answeredAt).toBe(true);
-	}, 60_000);
+	}, 180_000);
 });

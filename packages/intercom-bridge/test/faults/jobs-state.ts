@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { waitFor } from "../harness/wait-for.ts";
 
 /** Per activity: its comment and its jobs' states. */
 export async function activityJobs(store: Store) {
@@ -23,15 +24,21 @@ export async function activityJobs(store: Store) {
 	return { activities: rows, orphanJobs: orphans[0]?.n ?? 0 };
 }
 
-/** Polls until every activity but those in `except` has a comment, or `timeoutMs` passes. */
-export async function waitForLinks(store: Store, timeoutMs: number, except = new Set<string>()) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const { activities } = await activityJobs(store);
-		const missing = activities.filter((a) => !a.comment && !except.has(a.id));
-		if (missing.length === 0 || Date.now() > deadline) return missing;
-		await new Promise((r) => setTimeout(r, 300));
-	}
+/**
+ * Waits until every activity has its links (a comment).
+ * @throws after `deadlineMs`, naming the activities still without links and their jobs' states.
+ */
+export async function waitForLinks(store: Store, deadlineMs: number) {
+	const missing = async () => (await activityJobs(store)).activities.filter((a) => !a.comment);
+	await waitFor(async () => (await missing()).length === 0, {
+		deadlineMs,
+		intervalMs: 300,
+		describe: async () => {
+			const left = await missing();
+			const states = left.slice(0, 20).map((a) => `${a.id}:${a.states?.join("+")}/${a.retries} retries`);
+			return `links on every activity; ${left.length} still have none (${states.join(", ")})`;
+		},
+	});
 }
 
 /** The conversation-links jobs: state and when a worker claimed it (epoch ms, null if never). */

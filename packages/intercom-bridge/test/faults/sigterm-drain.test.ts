@@ -9,10 +9,12 @@ import { once } from "node:events";
 import { request } from "node:http";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { sleep, waitFor } from "../harness/wait-for.ts";
 import {
 	duplicatedActivities,
 	lostAcknowledged,
 	type Outcome,
+	portSockets,
 	runLoad,
 	startBridgeProcess,
 	statusCounts,
@@ -20,17 +22,24 @@ import {
 } from "./fault-env.ts";
 import { activityJobs, linkJobs, waitForLinks } from "./jobs-state.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 const LOAD_WORKERS = 8;
 
-/** Polls `check` every 100 ms until it is true or `timeoutMs` passes; returns its last result. */
-async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<boolean> {
-	for (const deadline = Date.now() + timeoutMs; ; ) {
-		if (await check()) return true;
-		if (Date.now() > deadline) return false;
-		await sleep(100);
-	}
+/** The port of a service's URL. */
+const portOf = (url: string) => Number(new URL(url).port);
+
+/**
+ * Waits until the service has read every request sent to it: each of its connections has no
+ * unread bytes (the requests are in its handlers, not in a socket buffer). `also` adds a condition.
+ */
+async function serviceHasReadAll(url: string, what: string, also: () => boolean = () => true) {
+	let last = { listening: false, connections: 0, unread: 0 };
+	await waitFor(
+		async () => {
+			last = await portSockets(portOf(url));
+			return last.connections > 0 && last.unread === 0 && also();
+		},
+		{ deadlineMs: 60_000, intervalMs: 50, describe: () => `${what}; last seen ${JSON.stringify(last)}` },
+	);
 }
 
 /**
@@ -97,11 +106,10 @@ describe("SIGTERM to the service during load", () => {
 		}).finished();
 		expect(warmup.map((o) => o.status)).toEqual(warmup.map(() => 200));
 		// The job runner polls every 2 s: wait until it has claimed a job.
-		const claimed = await waitUntil(
-			async () => (await linkJobs(store)).some((j) => j.state === "active"),
-			6000,
-		);
-		expect(claimed).toBe(true);
+		await waitFor(async () => (await linkJobs(store)).some((j) => j.state === "active"), {
+			deadlineMs: 60_000,
+			describe: async () => `a links job claimed; jobs: ${JSON.stringify(await linkJobs(store))}`,
+		});
 		// The service's health names the backlog and what it counted (O14): the webhooks it refused
 		// and what Intercom answered its jobs.
 		const health = (await (await fetch(`${service.url}/healthz`)).json()) as Record<string, unknown>;
@@ -122,32 +130,45 @@ describe("SIGTERM to the service during load", () => {
 			workers: LOAD_WORKERS,
 			valuePrefix: "b-",
 		});
-		await waitUntil(() => load.outcomes.length >= 40, 5000);
+		await load.until("an acknowledged request of the load", (o) => o.status === 200);
 		// Hold the webhooks' writes (and the jobs' comment updates) in the database, so that when the
-		// signal comes every sender has a request under way in the service and none is between two.
+		// signal comes every sender has a request under way in the service and none is between two:
+		// every sender waits for an answer, none came since the last look, and the service has read
+		// every request sent to it.
 		const locker = new pg.Client({ connectionString: databaseUrl });
 		lockers.push(locker);
 		await locker.connect();
 		await locker.query("begin");
 		await locker.query("lock table activities, contacts in share mode");
-		await sleep(300);
+		let answers = -1;
+		await serviceHasReadAll(service.url, `all ${LOAD_WORKERS} senders held in the service`, () => {
+			const still = answers === load.outcomes.length;
+			answers = load.outcomes.length;
+			return still && load.inFlight() === LOAD_WORKERS;
+		});
 		const sentBeforeSignal = load.outcomes.length;
 		const activeAtSignal = (await linkJobs(store)).filter((j) => j.state === "active").map((j) => j.id);
 
 		const signalAt = Date.now();
 		const exit = once(service.child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
 		service.child.kill("SIGTERM");
-		const shutdownLine = await service.waitForOutput(/"msg":"shutting down"/, 5000);
+		const shutdownLine = await service.waitForOutput(/"msg":"shutting down"/);
 		const shutdownAt = (JSON.parse(shutdownLine) as { time: number }).time;
-		await sleep(200);
+		// The listener closes as the line is logged (the same tick); the kernel's table shows when.
+		await waitFor(async () => !(await portSockets(portOf(service.url))).listening, {
+			deadlineMs: 30_000,
+			describe: "the service to stop listening",
+		});
 		// No new connection gets in; the requests under way go on, the split one receives its body.
 		const refused = await probe(service.url);
 		split.finish();
+		// Nothing can be answered while the lock is held: a short look for a (wrong) early answer.
 		await sleep(100);
 		const heldAtRelease = load.outcomes.length - sentBeforeSignal;
 		await locker.query("commit");
 		const splitAnswer = await split.response;
-		const [code, signal] = await Promise.race([exit, sleep(15_000).then(() => [null, "timeout"] as const)]);
+		// The bound only keeps a hung process from hanging the test; the assertions say what is right.
+		const [code, signal] = await Promise.race([exit, sleep(60_000).then(() => [null, "timeout"] as const)]);
 		const exitedAt = Date.now();
 		const outcomes = await load.stop();
 
@@ -175,7 +196,9 @@ describe("SIGTERM to the service during load", () => {
 			}),
 		);
 		expect([code, signal]).toEqual([0, null]);
-		expect(exitedAt - signalAt).toBeLessThan(12_000);
+		// Well within the 10 s drain bound plus closing the store, with room for a busy machine's
+		// scheduling; a drain that waited for nothing or hung would miss it.
+		expect(exitedAt - signalAt).toBeLessThan(20_000);
 		expect(refused).toBe("ECONNREFUSED");
 		// Every request under way when the signal came was answered, none cut off.
 		expect(heldAtRelease).toBe(0);
@@ -211,7 +234,7 @@ describe("SIGTERM to the service during load", () => {
 		// A fresh instance works the jobs left, each once.
 		const fresh = await startBridgeProcess(databaseUrl, listening.url, { env: { JOB_CONCURRENCY: "8" } });
 		processes.push(fresh);
-		expect(await waitForLinks(store, 20_000)).toEqual([]);
+		await waitForLinks(store, 120_000);
 		const { activities, orphanJobs } = await activityJobs(store);
 		expect(orphanJobs).toBe(0);
 		expect(activities.filter((a) => a.states?.join() !== "completed")).toEqual([]);
@@ -222,7 +245,7 @@ describe("SIGTERM to the service during load", () => {
 		expect(finds.size).toBe(activities.length);
 		expect([...finds.values()].filter((n) => n !== 1)).toEqual([]);
 		await fresh.kill();
-	}, 50_000);
+	}, 300_000);
 
 	it("exits 0 after 10 s when a request never finishes, dropping its connection", async () => {
 		const { databaseUrl, listening, processes, apiKey, guids } = env();
@@ -236,18 +259,20 @@ describe("SIGTERM to the service during load", () => {
 			(answer) => answer.status,
 			(err: NodeJS.ErrnoException) => err.code ?? err.message,
 		);
-		await sleep(200);
+		// The request is under way once the service has read what was sent of it.
+		await serviceHasReadAll(service.url, "the stuck request read by the service");
 		const signalAt = Date.now();
 		const exit = once(service.child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
 		service.child.kill("SIGTERM");
-		const [code, signal] = await Promise.race([exit, sleep(15_000).then(() => [null, "timeout"] as const)]);
+		const [code, signal] = await Promise.race([exit, sleep(60_000).then(() => [null, "timeout"] as const)]);
 		const exitMs = Date.now() - signalAt;
 		const answer = await stuckAnswer;
 		console.info("SIGTERM with a stuck request:", { exit: [code, signal], exitMs, answer });
 		expect([code, signal]).toEqual([0, null]);
-		// It waited for the request up to the bound, and not much longer.
+		// It waited for the request up to the 10 s bound, then exited (closing the store takes at
+		// most 5 s more; the rest is room for a busy machine's scheduling).
 		expect(exitMs).toBeGreaterThanOrEqual(9_500);
-		expect(exitMs).toBeLessThan(12_000);
+		expect(exitMs).toBeLessThan(25_000);
 		expect(answer).toBe("ECONNRESET");
-	}, 25_000);
+	}, 180_000);
 });

@@ -10,10 +10,12 @@ import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
 import { createPostgresDatabase, TEST_SECRET_KEY } from "../harness/databases.ts";
+import { sleep } from "../harness/wait-for.ts";
 import { APP_ID } from "../webhooks/webhook-testbed.ts";
 import {
 	type BridgeProcess,
 	faultStore,
+	HOOK_TIMEOUT_MS,
 	lostAcknowledged,
 	runLoad,
 	startBridgeProcess,
@@ -33,13 +35,13 @@ describe("two instances on one PostgreSQL", () => {
 	beforeAll(async () => {
 		listening = await emulator.listen();
 		databaseUrl = await createPostgresDatabase();
-	});
+	}, HOOK_TIMEOUT_MS);
 
 	afterAll(async () => {
 		for (const p of instances) await p.kill();
 		await store?.close();
 		await listening?.close();
-	});
+	}, HOOK_TIMEOUT_MS);
 
 	it("migrate concurrently, then share the load and the jobs without loss or duplicates", async () => {
 		instances = await Promise.all([
@@ -59,8 +61,10 @@ describe("two instances on one PostgreSQL", () => {
 			emulator.seedContact({ role: "user", external_id: guid });
 			emulator.seedConversations(guid, 1);
 		}
-		// The instances cache site settings for up to 2 s; let them see the seeded site.
-		await new Promise((r) => setTimeout(r, 2200));
+		// The instances cache site settings for up to 2 s (wall clock, whatever the machine's speed):
+		// once that has passed they see the seeded site. (Polling them with its key instead would
+		// count failed authentications against the address the load comes from.)
+		await sleep(2200);
 		const load = runLoad({
 			urls: instances.map((i) => i.url),
 			apiKey: seeded.apiKey,
@@ -71,8 +75,7 @@ describe("two instances on one PostgreSQL", () => {
 		expect(outcomes.map((o) => o.status)).toEqual(outcomes.map(() => 200));
 		expect(await lostAcknowledged(store, outcomes)).toEqual([]);
 
-		const missing = await waitForLinks(store, 25_000);
-		expect(missing).toEqual([]);
+		await waitForLinks(store, 120_000);
 		const { activities, orphanJobs } = await activityJobs(store);
 		expect(activities).toHaveLength(REQUESTS / 2);
 		expect(orphanJobs).toBe(0);
@@ -92,5 +95,5 @@ describe("two instances on one PostgreSQL", () => {
 		expect(finds).toHaveLength(REQUESTS / 2);
 		expect([...perGuid.values()].every((n) => n === 1)).toBe(true);
 		expect(searches).toHaveLength(REQUESTS / 2);
-	}, 90_000);
+	}, 300_000);
 });

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { waitFor as waitForCondition } from "./wait-for.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -37,17 +38,14 @@ export async function screenshotDir(suite: string): Promise<string> {
 	return dir;
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(
+/**
+ * Polls `check` until it returns a truthy value or `timeoutMs` passes: the harness's
+ * {@link waitForCondition} (wait-for.ts) in the positional form the browser suites use.
+ */
+export function waitFor<T>(
 	check: () => T | Promise<T>,
 	timeoutMs = 10_000,
 	what = "condition",
 ): Promise<NonNullable<T>> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value as NonNullable<T>;
-		if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
-		await new Promise((r) => setTimeout(r, 50));
-	}
+	return waitForCondition(check, { deadlineMs: timeoutMs, describe: what, intervalMs: 50 });
 }

@@ -16,6 +16,7 @@ import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
+import { waitFor } from "../harness/wait-for.ts";
 import {
 	APP_ID,
 	mountRoutes,
@@ -123,23 +124,24 @@ describe.each([pgliteFactory, postgresFactory])("erasing a contact on $kind", (f
 		runner = emulatorJobRunner(store, emulator);
 		await runner.start();
 		const ids = new Set(inIntercom.map((c) => c.id));
-		for (const deadline = Date.now() + 15_000; ; ) {
-			if (!emulator.contacts().some((c) => ids.has(c.id))) break;
-			if (Date.now() > deadline) throw new Error("the people are still in Intercom");
-			await new Promise((r) => setTimeout(r, 200));
-		}
+		await waitFor(() => !emulator.contacts().some((c) => ids.has(c.id)), {
+			deadlineMs: 25_000,
+			intervalMs: 200,
+			describe: "the people deleted in Intercom",
+		});
 		const deletes = emulator.requests.filter((r) => r.method === "DELETE" && r.path.startsWith("/contacts/"));
 		expect(deletes.map((r) => r.path).sort()).toEqual([...ids].map((id) => `/contacts/${id}`).sort());
-		for (const deadline = Date.now() + 10_000; ; ) {
-			const [job] = rowsOf<{ state: string }>(
+		const erasureState = async () =>
+			rowsOf<{ state: string }>(
 				await store.db.execute(
 					sql`select state::text from pgboss.job where name = 'intercom-bridge-contact-erasure'`,
 				),
-			);
-			if (job?.state === "completed") break;
-			if (Date.now() > deadline) throw new Error(`erasure job is ${job?.state}`);
-			await new Promise((r) => setTimeout(r, 200));
-		}
+			)[0]?.state;
+		await waitFor(async () => (await erasureState()) === "completed", {
+			deadlineMs: 25_000,
+			intervalMs: 200,
+			describe: async () => `the erasure job completed; it is ${await erasureState()}`,
+		});
 	});
 
 	it("acknowledges and ignores later webhooks for any of its GUIDs, recreating nothing", async () => {

@@ -17,6 +17,7 @@ import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
 import { cookieOf, pageView } from "../harness/test-bridge.ts";
+import { waitFor } from "../harness/wait-for.ts";
 
 const APP_ID = "abc123";
 const page = pageView;
@@ -82,12 +83,11 @@ describe.each([pgliteFactory, postgresFactory])("withdrawing the data consent on
 	}
 
 	async function waitForJob(state: string) {
-		for (const deadline = Date.now() + 15_000; ; ) {
-			const [job] = await erasureJobs();
-			if (job?.state === state) return;
-			if (Date.now() > deadline) throw new Error(`the deletion job is ${job?.state}, not ${state}`);
-			await new Promise((r) => setTimeout(r, 200));
-		}
+		await waitFor(async () => (await erasureJobs())[0]?.state === state, {
+			deadlineMs: 25_000,
+			intervalMs: 200,
+			describe: async () => `the deletion job ${state}; it is ${(await erasureJobs())[0]?.state}`,
+		});
 	}
 
 	it("with onWithdrawal=delete, deletes the person in the site's workspace, and stops sending data", async () => {

@@ -9,6 +9,7 @@ import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
+import { waitFor } from "../harness/wait-for.ts";
 import { type FakeLinksClient, fakeLinksClient } from "./fake-links-client.ts";
 import { mountRoutes, requestBuilder, seedSite, webhookStore } from "./webhook-testbed.ts";
 
@@ -82,13 +83,9 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 				sql`select id, state, retry_count, start_after, data from pgboss.job where data->>'activityId' = ${String(activityId)} order by created_on`,
 			),
 		);
-	const until = async (check: () => Promise<boolean>, timeoutMs = 15_000) => {
-		const end = Date.now() + timeoutMs;
-		while (!(await check())) {
-			if (Date.now() > end) throw new Error("timed out waiting for the job");
-			await new Promise((r) => setTimeout(r, 100));
-		}
-	};
+	// Within the default 30 s a test has, so that a failure says what it waited for.
+	const until = (check: () => Promise<boolean>, deadlineMs = 25_000) =>
+		waitFor(check, { deadlineMs, describe: "the job" });
 	const comment = async (activityId: number) =>
 		(await store.listActivities(guid)).find((a) => a.activity.id === activityId)?.activity.comment ?? null;
 	const stateIs = (activityId: number, state: string) => async () =>

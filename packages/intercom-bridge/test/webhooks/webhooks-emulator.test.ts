@@ -11,6 +11,7 @@ import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { createIntercomEmulator, type IntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory } from "../harness/databases.ts";
+import { waitFor } from "../harness/wait-for.ts";
 import { APP_ID, mountRoutes, type RequestFn, seedSite, webhookStore } from "./webhook-testbed.ts";
 
 const TOKEN = "emulator-token-123";
@@ -96,13 +97,11 @@ describe("webhooks end to end with the Intercom emulator", () => {
 			body: { ContactGuid: contact.guid, ActivityType: "pagevisit", ActivityValue: "Checkout" },
 		});
 		expect(res.status).toBe(200);
-		const deadline = Date.now() + 20_000;
-		let comment: string | null = null;
-		while (!comment && Date.now() < deadline) {
-			await new Promise((r) => setTimeout(r, 200));
-			comment = (await store.listActivities(contact.guid))[0]?.activity.comment ?? null;
-		}
-		const links = comment?.split("\n") ?? [];
+		const comment = await waitFor(
+			async () => (await store.listActivities(contact.guid))[0]?.activity.comment,
+			{ deadlineMs: 25_000, intervalMs: 200, describe: "the activity's conversation links" },
+		);
+		const links = comment.split("\n");
 		const app = emulator.endpoints("eu").app;
 		expect(links.sort()).toEqual(
 			seeded.map((c) => `${app}/a/apps/${APP_ID}/inbox/inbox/conversation/${c.id}`).sort(),
