@@ -13,10 +13,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { cp, mkdir, mkdtemp, readFile, realpath, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../harness/postgres-server.ts";
 
 const REPO = new URL("../../../../", import.meta.url).pathname;
 const PACKAGE = join(REPO, "packages/intercom-bridge");
@@ -147,17 +147,6 @@ function readmeBlock(readme: string, lang: string, test: (body: string) => boole
 	if (blocks.length !== 1)
 		throw new Error(`README.md should have exactly one ${what}; found ${blocks.length}.`);
 	return blocks[0] as string;
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-		});
-	});
 }
 
 /** Starts `node server.js` and waits, within a deadline, until it answers; fails with its output. */
