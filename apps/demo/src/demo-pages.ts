@@ -164,7 +164,10 @@ ${c.req.query("thanks") ? html`<p class="notice" role="status">Thanks, we'll be 
 				),
 				400,
 			);
-		const message = typeof form.message === "string" ? form.message.trim().slice(0, MAX_MESSAGE) : "";
+		const message =
+			typeof form.message === "string"
+				? form.message.replace(/\r\n?/g, "\n").trim().slice(0, MAX_MESSAGE)
+				: "";
 		if (message && result.contact && options.recordMessage)
 			await options.recordMessage(result.contact.guid, message);
 		const res = c.redirect("/?thanks=1", 303);

@@ -138,7 +138,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 			createDemoPages(bridge, {
 				recordMessage: async (contactGuid, message) => {
 					await store
-						.recordActivity({ contactGuid, siteId: site.id, typeCodeName: CONTACT_FORM_ACTIVITY, comment: message })
+						.recordActivity({
+							contactGuid,
+							siteId: site.id,
+							typeCodeName: CONTACT_FORM_ACTIVITY,
+							comment: message,
+						})
 						// An administrator may have disabled the type: the visitor's form still succeeds.
 						.catch((err: Error) => logger.warn({ err: err.message }, "contact form: activity not recorded"));
 				},

@@ -18,7 +18,9 @@ describe("linkifyComment", () => {
 	});
 
 	it("keeps other links as their URL and escapes the rest of the comment", async () => {
-		const markup = String(await linkifyComment('<b>x</b> https://app.intercom.com/a/apps/abc/settings "q"', hosts));
+		const markup = String(
+			await linkifyComment('<b>x</b> https://app.intercom.com/a/apps/abc/settings "q"', hosts),
+		);
 		expect(markup).toContain("&lt;b&gt;x&lt;/b&gt;");
 		expect(markup).toContain(">https://app.intercom.com/a/apps/abc/settings</a>");
 		expect(linkLabel("https://app.intercom.com/a/apps/abc/inbox/inbox/conversation/%E0%A4%A")).toBe(

@@ -136,7 +136,10 @@ export async function fillConversationLinks(
 			for (const id of await conversationIds(client, contactId)) if (!ids.includes(id)) ids.push(id);
 		}
 		if (ids.length === 0) {
-			await deps.store.setActivityComment(activity.id, noConversationsNote(contactIds.length > 0, new Date()));
+			await deps.store.setActivityComment(
+				activity.id,
+				noConversationsNote(contactIds.length > 0, new Date()),
+			);
 			return { kind: "skipped", reason: "no conversations in Intercom" };
 		}
 		const links = ids.map((id) => conversationUrl(endpoints, appId, id));

@@ -218,7 +218,11 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 		},
 		inboxUrl(conversationId, region = "us") {
 			const app = `${origin}/${region}/app`;
-			return conversationUrl({ api: "", messenger: "", widget: "", app }, primaryApp(ctx).appId, conversationId);
+			return conversationUrl(
+				{ api: "", messenger: "", widget: "", app },
+				primaryApp(ctx).appId,
+				conversationId,
+			);
 		},
 		contacts: () => [...ctx.state.contacts.values()].map((r) => structuredClone(r.contact)),
 		seedContact(input) {

@@ -96,13 +96,16 @@ export function createSimulatorRoutes(options: SimulatorOptions): Hono {
 		}
 		return id;
 	};
-	const currentName = async (userId: string) => (await options.contactName?.(userId).catch(() => null)) ?? null;
+	const currentName = async (userId: string) =>
+		(await options.contactName?.(userId).catch(() => null)) ?? null;
 
 	// Absolute URLs from the mount path, so the page works with or without a trailing slash.
 	const prefixOf = (path: string) => path.replace(/\/(conversation|update|activity)?\/?$/, "");
 	const page = async (prefix: string, result?: SimulatorResult) => {
 		const types = (await options.activityTypes()).filter((t) => t.enabled);
-		const list = await Promise.all(people().map(async (p) => ({ ...p, current: await currentName(p.userId) })));
+		const list = await Promise.all(
+			people().map(async (p) => ({ ...p, current: await currentName(p.userId) })),
+		);
 		return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Simulate Intercom</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${raw(STYLE)}</style></head><body>
 ${options.links?.length ? html`<nav class="links" aria-label="Demo">${options.links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</nav>` : ""}
@@ -158,8 +161,10 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 	const known = (userId: unknown) =>
 		typeof userId === "string" && people().some((p) => p.userId === userId) ? userId : null;
 	// The result stays on the server; the URL carries only its id (no response JSON in the address bar).
-	const back = (c: { req: { path: string }; redirect(url: string, status: 303): Response }, result: SimulatorResult) =>
-		c.redirect(`${prefixOf(c.req.path)}?result=${remember(result)}`, 303);
+	const back = (
+		c: { req: { path: string }; redirect(url: string, status: 303): Response },
+		result: SimulatorResult,
+	) => c.redirect(`${prefixOf(c.req.path)}?result=${remember(result)}`, 303);
 	const consoleLink = (userId: string) =>
 		options.contactUrl ? [{ label: "See the contact in the console", href: options.contactUrl(userId) }] : [];
 
@@ -174,9 +179,7 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 		return back(c, {
 			ok: true,
 			title: `Started conversation #${id}`,
-			lines: [
-				"The visitor wrote to the chat. Activities logged from now on link to their conversations.",
-			],
+			lines: ["The visitor wrote to the chat. Activities logged from now on link to their conversations."],
 			links: [{ label: `Open conversation #${id}`, href: options.emulator.inboxUrl(id) }],
 		});
 	});
@@ -217,7 +220,9 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 		const r = await send("updatecontact", body);
 		if (r.status !== 200) return back(c, failed("update contact", r));
 		const updated = Array.isArray(r.json.updated) ? (r.json.updated as string[]) : [];
-		const skipped = Array.isArray(r.json.skipped) ? (r.json.skipped as { key: string; reason: string }[]) : [];
+		const skipped = Array.isArray(r.json.skipped)
+			? (r.json.skipped as { key: string; reason: string }[])
+			: [];
 		const label = (key: string) => FIELDS.find(([k]) => k === key)?.[1] ?? key;
 		return back(c, {
 			ok: true,

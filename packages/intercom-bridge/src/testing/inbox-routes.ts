@@ -51,7 +51,12 @@ function conversationPage(ctx: EmulatorContext, conversation: Conversation): str
 	const parts = conversation.conversation_parts.conversation_parts
 		.filter((p) => p.body !== null)
 		.map((p) =>
-			message(p.author.name ?? p.author.email ?? p.author.type, p.author.type === "admin" ? "admin" : "user", p.created_at, p.body),
+			message(
+				p.author.name ?? p.author.email ?? p.author.type,
+				p.author.type === "admin" ? "admin" : "user",
+				p.created_at,
+				p.body,
+			),
 		);
 	return `<p class="meta">State: ${escapeHtml(conversation.state)} · started ${escapeHtml(when(conversation.created_at))}${source.subject ? ` · subject “${escapeHtml(source.subject)}”` : ""}</p>
 ${contactHtml}
@@ -67,7 +72,11 @@ export function inboxRoutes(ctx: EmulatorContext): Hono {
 		const appId = c.req.param("appId");
 		const id = c.req.param("id");
 		if (!ctx.options.apps.some((a) => a.appId === appId))
-			return page("Unknown workspace", `<p>This emulator has no app <code>${escapeHtml(appId)}</code>.</p>`, 404);
+			return page(
+				"Unknown workspace",
+				`<p>This emulator has no app <code>${escapeHtml(appId)}</code>.</p>`,
+				404,
+			);
 		const conversation = ctx.state.conversations.get(id);
 		if (!conversation)
 			return page(

@@ -135,7 +135,8 @@ export interface IdentityVerdict {
 /** Judges a verified boot identity for display; `enforced` when the app has an identity secret. */
 export function identityVerdict(identity: BootIdentity, enforced: boolean): IdentityVerdict {
 	const how = identity.method === "jwt" ? "JWT (intercom_user_jwt)" : "user_hash";
-	if (identity.verified) return { status: "verified", method: identity.method, text: `Verified with ${how}.` };
+	if (identity.verified)
+		return { status: "verified", method: identity.method, text: `Verified with ${how}.` };
 	if (identity.method !== "none")
 		return {
 			status: "failed",
