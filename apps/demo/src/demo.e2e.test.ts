@@ -117,6 +117,9 @@ describe("demo: the whole loop in Chromium", () => {
 		expect(fields).not.toContain(String(booted?.user_hash));
 		expect(fields).not.toContain("email");
 		await page.screenshot({ path: join(shots, "demo-messenger-panel-desktop.png") });
+		await page.setViewportSize(PHONE);
+		await page.screenshot({ path: join(shots, "demo-messenger-panel-phone.png") });
+		await page.setViewportSize(DESKTOP);
 		await page.click("#intercom-emulator-launcher");
 		await photograph(page, "home");
 		for (const path of ["products", "contact", "privacy"]) {
@@ -281,8 +284,10 @@ describe("demo: the whole loop in Chromium", () => {
 			expect(await link.getAttribute("target")).toBe("_blank");
 			expect(await link.getAttribute("rel")).toContain("noopener");
 		}
-		await admin.screenshot({ path: join(shots, "demo-admin-contact-desktop.png"), fullPage: true });
-		await collectLinks(admin);
+		await admin.screenshot({ path: join(shots, "demo-admin-contact-full.png"), fullPage: true });
+		await admin.locator("#activities-h").scrollIntoViewIfNeeded();
+		await photograph(admin, "admin-contact");
+		expect(await sim.locator('select[name="ActivityType"] option[value="contact_form"]').count()).toBe(0);
 		const [tab] = await Promise.all([marketer.waitForEvent("page"), links.first().click()]);
 		await tab.waitForLoadState("load");
 		expect(await tab.title()).toMatch(/^Conversation #\d+ · Intercom emulator$/);

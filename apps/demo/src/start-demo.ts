@@ -119,7 +119,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 					// The port is known only once the server listens (PORT=0 picks one).
 					webhookBaseUrl: () => `${serverUrl}/intercom`,
 					apiKey: async () => (await store.getSettings(site.id)).webhookApiKey,
-					activityTypes: () => store.listActivityTypes(),
+					// The contact form's type is the site's own, not one a Series logs.
+					activityTypes: async () =>
+						(await store.listActivityTypes()).filter((t) => t.codeName !== CONTACT_FORM_ACTIVITY),
 					guard: createAdminGate(adminOptions),
 					contactName: async (guid) => {
 						const contact = await store.getContact(guid);
