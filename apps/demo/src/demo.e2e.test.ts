@@ -67,14 +67,15 @@ async function collectLinks(page: Page): Promise<void> {
 		if (/^https?:/.test(href) && !linksMet.has(href)) linksMet.set(href, page.context());
 }
 
-/** A screenshot of the page at desktop and phone widths: demo-<name>-desktop.png, demo-<name>-phone.png. */
-async function photograph(page: Page, name: string): Promise<void> {
+/** A screenshot at desktop and phone widths (demo-<name>-desktop.png, -phone.png), `focus` scrolled to the top. */
+async function photograph(page: Page, name: string, focus?: string): Promise<void> {
 	await collectLinks(page);
 	for (const [label, size] of [
 		["desktop", DESKTOP],
 		["phone", PHONE],
 	] as const) {
 		await page.setViewportSize(size);
+		if (focus) await page.locator(focus).evaluate((el) => el.scrollIntoView({ block: "start" }));
 		await page.screenshot({ path: join(shots, `demo-${name}-${label}.png`) });
 	}
 	await page.setViewportSize(DESKTOP);
@@ -285,8 +286,7 @@ describe("demo: the whole loop in Chromium", () => {
 			expect(await link.getAttribute("rel")).toContain("noopener");
 		}
 		await admin.screenshot({ path: join(shots, "demo-admin-contact-full.png"), fullPage: true });
-		await admin.locator("#activities-h").scrollIntoViewIfNeeded();
-		await photograph(admin, "admin-contact");
+		await photograph(admin, "admin-contact", "#activities-h");
 		expect(await sim.locator('select[name="ActivityType"] option[value="contact_form"]').count()).toBe(0);
 		const [tab] = await Promise.all([marketer.waitForEvent("page"), links.first().click()]);
 		await tab.waitForLoadState("load");
