@@ -34,7 +34,7 @@ button.secondary{background:#fff;color:var(--ink);border:1px solid #b9a99a}
 :focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 .banner{position:fixed;left:1rem;bottom:1rem;max-width:26rem;background:#fff;border:1px solid var(--line);border-radius:.75rem;padding:1rem 1.25rem;box-shadow:0 6px 24px rgba(0,0,0,.12);z-index:10}
 .banner p{margin-top:0}.banner form{display:inline}.notice{background:#e3f8e8;border:1px solid #9fd8ad;padding:.6rem 1rem;border-radius:.5rem}
-@media (max-width:40rem){nav{gap:.8rem;flex-wrap:wrap}main{padding-bottom:6rem}
+@media (max-width:40rem){nav{gap:.75rem;flex-wrap:wrap}nav .brand{font-size:1.05rem}main{padding-bottom:6rem}
 .banner{position:static;max-width:none;margin:0;border-radius:0;border-width:0 0 1px;box-shadow:none}}`;
 
 /** First-party cookie that remembers "No thanks", so the banner does not ask on every page. */
