@@ -1,7 +1,9 @@
 /**
- * The coffee-shop site: home, products, contact form (identifies the visitor), privacy page and a
- * consent banner (agree / revoke the data-sharing consent), with the Messenger on every page
- * through the Hono adapter. Pages carry a strict nonce CSP, as a careful site would.
+ * The coffee-shop site: home, products, contact form (identifies the visitor and keeps the message
+ * as a "Contact form" activity), privacy page and a consent banner (agree / "No thanks", which is
+ * remembered in a first-party cookie), with the Messenger on every page through the Hono adapter.
+ * On a phone the banner sits in the page under the header instead of floating over buttons.
+ * Pages carry a strict nonce CSP, as a careful site would.
  */
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
@@ -30,11 +32,34 @@ label{display:block;margin:.6rem 0 .2rem}input,textarea{font:inherit;width:100%;
 button{font:inherit;padding:.5rem 1rem;border:0;border-radius:.4rem;background:var(--bean);color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:var(--ink);border:1px solid #b9a99a}
 :focus-visible{outline:3px solid #f0b429;outline-offset:2px}
-.banner{position:fixed;left:1rem;bottom:1rem;max-width:26rem;background:#fff;border:1px solid var(--line);border-radius:.75rem;padding:1rem 1.25rem;box-shadow:0 6px 24px rgba(0,0,0,.12)}
-.banner form{display:inline}.notice{background:#e3f8e8;border:1px solid #9fd8ad;padding:.6rem 1rem;border-radius:.5rem}`;
+.banner{position:fixed;left:1rem;bottom:1rem;max-width:26rem;background:#fff;border:1px solid var(--line);border-radius:.75rem;padding:1rem 1.25rem;box-shadow:0 6px 24px rgba(0,0,0,.12);z-index:10}
+.banner p{margin-top:0}.banner form{display:inline}.notice{background:#e3f8e8;border:1px solid #9fd8ad;padding:.6rem 1rem;border-radius:.5rem}
+@media (max-width:40rem){nav{gap:.75rem;flex-wrap:wrap}nav .brand{font-size:1.05rem}main{padding-bottom:6rem}
+.banner{position:static;max-width:none;margin:0;border-radius:0;border-width:0 0 1px;box-shadow:none}}`;
+
+/** First-party cookie that remembers "No thanks", so the banner does not ask on every page. */
+export const DECLINED_COOKIE = "bb_consent_declined";
+
+/** The type of the activity the contact form records (seeded by seedDemo). */
+export const CONTACT_FORM_ACTIVITY = "contact_form";
+
+/** Longest contact-form message kept. */
+const MAX_MESSAGE = 4000;
+
+const READABLE = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+
+/** A date as a person reads it ("2 December 2026 at 19:40 UTC"), machine-readable in `datetime`. */
+function readableDate(d: Date) {
+	return html`<time datetime="${d.toISOString()}">${READABLE.format(d)} UTC</time>`;
+}
+
+export interface DemoPagesOptions {
+	/** Records the contact form's message as an activity of the contact (never fails the form). */
+	recordMessage?: (contactGuid: string, message: string) => Promise<void>;
+}
 
 /** The demo's pages as a Hono app (the bridge's own routes are answered by the adapter). */
-export function createDemoPages(bridge: IntercomBridge): Hono<Env> {
+export function createDemoPages(bridge: IntercomBridge, options: DemoPagesOptions = {}): Hono<Env> {
 	const app = new Hono<Env>();
 
 	app.use(async (c, next) => {
@@ -55,26 +80,27 @@ export function createDemoPages(bridge: IntercomBridge): Hono<Env> {
 		c: {
 			get(key: "nonce"): string;
 			get(key: "intercomScripts"): IntercomHonoVariables["intercomScripts"];
-			req: { raw: Request; query(k: string): string | undefined };
+			req: { raw: Request; query(k: string): string | undefined; header(k: string): string | undefined };
 		},
 		title: string,
 		body: Content,
 	) => {
 		const nonce = c.get("nonce");
 		const agreed = await bridge.consents.isAgreed(c.req.raw, DEMO_CONSENT);
+		const declined = new RegExp(`(?:^|;\\s*)${DECLINED_COOKIE}=1(?:;|$)`).test(c.req.header("cookie") ?? "");
 		const revoked = c.req.query("revoked") === "1";
 		const messenger = await c.get("intercomScripts")({ nonce });
 		return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · Brew &amp; Byte</title><style>${raw(CSS)}</style></head><body>
 <header><nav aria-label="Main"><a class="brand" href="/">Brew &amp; Byte</a><a href="/products">Products</a><a href="/contact">Contact</a><a href="/privacy">Privacy</a></nav></header>
-<main id="main">${body}</main>
 ${
-	agreed
+	agreed || declined
 		? ""
-		: html`<aside class="banner" aria-label="Data sharing consent"><p><strong>May our chat know who you are?</strong> We'd like to share your name and email with Intercom, our chat provider.</p>
+		: html`<aside class="banner" aria-label="Data sharing consent"><p><strong>May our chat know who you are?</strong> We'd like to share your name and email with Intercom, our chat provider. You can change your mind on the <a href="/privacy">Privacy</a> page.</p>
 <form method="post" action="/consent/agree"><button type="submit" id="consent-agree">Yes, share</button></form>
-<form method="post" action="/consent/revoke"><button type="submit" class="secondary">No thanks</button></form></aside>`
+<form method="post" action="/consent/revoke"><button type="submit" class="secondary" id="consent-decline">No thanks</button></form></aside>`
 }
+<main id="main">${body}</main>
 ${revoked ? raw(bridge.messenger.shutdownScript({ nonce })) : ""}${raw(messenger)}
 </body></html>`;
 	};
@@ -113,7 +139,7 @@ ${c.req.query("thanks") ? html`<p class="notice" role="status">Thanks, we'll be 
 <label for="firstName">First name</label><input id="firstName" name="firstName" autocomplete="given-name" maxlength="100">
 <label for="lastName">Last name</label><input id="lastName" name="lastName" autocomplete="family-name" maxlength="100">
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required maxlength="254">
-<label for="message">Message</label><textarea id="message" name="message" rows="4"></textarea>
+<label for="message">Message</label><textarea id="message" name="message" rows="4" maxlength="${MAX_MESSAGE}"></textarea>
 <p><button type="submit" id="contact-send">Send</button></p></form>`,
 			),
 		),
@@ -138,6 +164,12 @@ ${c.req.query("thanks") ? html`<p class="notice" role="status">Thanks, we'll be 
 				),
 				400,
 			);
+		const message =
+			typeof form.message === "string"
+				? form.message.replace(/\r\n?/g, "\n").trim().slice(0, MAX_MESSAGE)
+				: "";
+		if (message && result.contact && options.recordMessage)
+			await options.recordMessage(result.contact.guid, message);
 		const res = c.redirect("/?thanks=1", 303);
 		if (result.setCookie) res.headers.append("Set-Cookie", result.setCookie);
 		return res;
@@ -153,7 +185,7 @@ ${c.req.query("thanks") ? html`<p class="notice" role="status">Thanks, we'll be 
 				html`<h1>Privacy</h1><p>${state?.consent.text ?? ""}</p>
 <p>You have <strong id="consent-state">${state?.agreed ? "agreed" : "not agreed"}</strong> to share your name and email with the chat.</p>
 ${state?.agreed ? html`<form method="post" action="/consent/revoke"><button type="submit" id="consent-revoke">Withdraw my consent</button></form>` : html`<form method="post" action="/consent/agree"><button type="submit">Agree</button></form>`}
-${history.length ? html`<h2>History</h2><ul>${history.map((h) => html`<li>${h.action} · ${h.at.toISOString()}</li>`)}</ul>` : ""}`,
+${history.length ? html`<h2>History</h2><ul>${history.map((h) => html`<li>${h.action === "agree" ? "Agreed" : "Withdrawn"} on ${readableDate(h.at)}</li>`)}</ul>` : ""}`,
 			),
 		);
 	});
@@ -172,6 +204,14 @@ ${history.length ? html`<h2>History</h2><ul>${history.map((h) => html`<li>${h.ac
 				back && new URL(back).origin === new URL(c.req.url).origin ? new URL(back).pathname : "/";
 			const res = c.redirect(result?.shutdown ? `${target}?revoked=1` : target, 303);
 			if (result?.setCookie) res.headers.append("Set-Cookie", result.setCookie);
+			// "No thanks" (or a withdrawal) is remembered for a year, so the banner stops asking;
+			// agreeing forgets it. The Privacy page still offers both.
+			res.headers.append(
+				"Set-Cookie",
+				action === "revoke"
+					? `${DECLINED_COOKIE}=1; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax`
+					: `${DECLINED_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`,
+			);
 			return res;
 		});
 	}

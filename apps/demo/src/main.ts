@@ -8,7 +8,8 @@ const HELP = `Usage: npm start [-- --intercom emulator|real] [-- --help]
 
 Starts the intercom-bridge demo: a coffee-shop site with the Intercom Messenger, the admin console,
 the webhooks Intercom calls, and (by default) a local Intercom emulator with a "simulate Intercom"
-page, on the embedded database in ./.data. Restarting keeps the data; seeding only fills what is
+page, on the embedded database in ./.data. Restarting keeps the data (the emulator's visitors,
+contacts and conversations too, in ./.data/intercom-emulator.json); seeding only fills what is
 missing, so settings you change in the admin console or with the CLI stay.
 
 Environment:

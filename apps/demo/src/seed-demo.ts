@@ -12,6 +12,8 @@ export const DEMO_ACTIVITY_TYPES = [
 	["intercom_chat_started", "Intercom chat started"],
 	["intercom_demo_booked", "Intercom demo booked"],
 	["intercom_tasting_requested", "Coffee tasting requested"],
+	// Not from Intercom: the site's contact form keeps each message as an activity of the contact.
+	["contact_form", "Contact form"],
 ] as const;
 
 /**

@@ -4,6 +4,7 @@
  * Intercom — the Intercom emulator with its "simulate Intercom" page, all on the embedded
  * database (or DATABASE_URL).
  */
+import { join } from "node:path";
 import { Hono } from "hono";
 import {
 	createIntercomBridge,
@@ -13,12 +14,15 @@ import {
 	type Store,
 } from "intercom-bridge";
 import { createAdminApp, createAdminGate, ensureFirstAdmin } from "intercom-bridge/admin";
-import { openStoreFromEnv } from "intercom-bridge/config";
+import { DEFAULT_DATA_DIR, openStoreFromEnv } from "intercom-bridge/config";
 import { createJobRunner } from "intercom-bridge/jobs";
-import { parsePort, startServer } from "intercom-bridge/server";
+import { parsePort, serviceHealth, startServer } from "intercom-bridge/server";
 import { createIntercomEmulator, createSimulatorRoutes, type EmulatorServer } from "intercom-bridge/testing";
-import { createDemoPages } from "./demo-pages.ts";
+import { CONTACT_FORM_ACTIVITY, createDemoPages } from "./demo-pages.ts";
 import { seedDemo } from "./seed-demo.ts";
+
+/** The emulator's state file, in the data directory beside the embedded database. */
+export const EMULATOR_STATE_FILE = "intercom-emulator.json";
 
 export interface DemoOptions {
 	env: Record<string, string | undefined>;
@@ -62,6 +66,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 		let emulator: ReturnType<typeof createIntercomEmulator> | null = null;
 		if (mode === "emulator") {
 			emulator = createIntercomEmulator({
+				// Visitors, contacts and conversations survive a restart, so the simulator still lists
+				// them and the links in activities still open (docs/decisions/0021).
+				stateFile: join(env.INTERCOM_BRIDGE_DATA_DIR?.trim() || DEFAULT_DATA_DIR, EMULATOR_STATE_FILE),
+				onStateFileError: (err) =>
+					logger.warn({ err: err.message }, "could not save the Intercom emulator's state file"),
 				tokens: settings.accessToken ? [settings.accessToken] : [],
 				apps: [
 					{
@@ -110,14 +119,40 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 					// The port is known only once the server listens (PORT=0 picks one).
 					webhookBaseUrl: () => `${serverUrl}/intercom`,
 					apiKey: async () => (await store.getSettings(site.id)).webhookApiKey,
-					activityTypes: () => store.listActivityTypes(),
+					// The contact form's type is the site's own, not one a Series logs.
+					activityTypes: async () =>
+						(await store.listActivityTypes()).filter((t) => t.codeName !== CONTACT_FORM_ACTIVITY),
 					guard: createAdminGate(adminOptions),
+					contactName: async (guid) => {
+						const contact = await store.getContact(guid);
+						return [contact?.firstName, contact?.lastName].filter(Boolean).join(" ") || null;
+					},
+					contactUrl: (guid) => `/admin/contacts/${encodeURIComponent(guid)}`,
+					links: [
+						{ label: "← Brew & Byte site", href: "/" },
+						{ label: "Admin console", href: "/admin" },
+					],
 				}),
 			);
 		}
-		app.route("/", createDemoPages(bridge));
+		app.route(
+			"/",
+			createDemoPages(bridge, {
+				recordMessage: async (contactGuid, message) => {
+					await store
+						.recordActivity({
+							contactGuid,
+							siteId: site.id,
+							typeCodeName: CONTACT_FORM_ACTIVITY,
+							comment: message,
+						})
+						// An administrator may have disabled the type: the visitor's form still succeeds.
+						.catch((err: Error) => logger.warn({ err: err.message }, "contact form: activity not recorded"));
+				},
+			}),
+		);
 
-		const server = await startServer({ store, logger, port, host, app });
+		const server = await startServer({ store, logger, port, host, app, health: serviceHealth(bridge, jobs) });
 		const url = server.url;
 		serverUrl = url;
 		print("");

@@ -34,9 +34,27 @@ export function splitLinks(
 	return parts;
 }
 
-/** The comment as markup. Links open in a new tab without giving Intercom a handle to this page. */
+const CONVERSATION_PATH = /\/inbox\/inbox\/conversation\/([^/?#]+)\/?$/;
+
+/** What a link reads as: "Conversation #id" for an inbox conversation link, else the URL itself. */
+export function linkLabel(href: string): string {
+	const id = CONVERSATION_PATH.exec(new URL(href).pathname)?.[1];
+	if (!id) return href;
+	try {
+		return `Conversation #${decodeURIComponent(id)}`;
+	} catch {
+		return href;
+	}
+}
+
+/**
+ * The comment as markup. Links read "Conversation #id" (the URL in their title) and open in a new
+ * tab without giving Intercom a handle to this page.
+ */
 export function linkifyComment(text: string, hosts: ReadonlySet<string>): Markup {
 	return html`${splitLinks(text, hosts).map((p) =>
-		"href" in p ? html`<a href="${p.href}" target="_blank" rel="noopener noreferrer">${p.href}</a>` : p.text,
+		"href" in p
+			? html`<a href="${p.href}" title="${p.href}" target="_blank" rel="noopener noreferrer">${linkLabel(p.href)}</a>`
+			: p.text,
 	)}`;
 }

@@ -14,6 +14,7 @@ import { connectionOf } from "../http/client-address.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
 import { createLogger } from "../logger.ts";
+import { serviceHealth } from "./service-health.ts";
 import { type RunningServer, secretKeyMismatchMessage, startServer } from "./start-server.ts";
 
 export interface ServiceEnv {
@@ -107,11 +108,7 @@ export async function runService(
 				host: env.HOST?.trim() || "127.0.0.1",
 				app,
 				beforeStoreClose: () => jobs.stop(),
-				health: () => ({
-					webhooks: bridge.webhookCounts(),
-					visitors: { newContactsRefused: bridge.newContactsRefused() },
-					intercom: jobs.intercomCalls(),
-				}),
+				health: serviceHealth(bridge, jobs),
 			});
 		} catch (err) {
 			await jobs.stop();

@@ -14,14 +14,14 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import type { IntercomEndpoints } from "../intercom/endpoints.ts";
+import { conversationUrl, type IntercomEndpoints } from "../intercom/endpoints.ts";
 import { apiGuard, apiPath, bearerToken } from "./api-guard.ts";
 import { createContact } from "./contact-operations.ts";
 import type { Contact, ContactInput } from "./contact-shape.ts";
 import { contactsRoutes } from "./contacts-routes.ts";
 import type { Conversation, SeedConversationOptions } from "./conversation-shape.ts";
 import { conversationsRoutes, seedConversations } from "./conversations-routes.ts";
-import { DEFAULT_APP_ID, type EmulatorContext } from "./emulator-context.ts";
+import { DEFAULT_APP_ID, type EmulatorContext, primaryApp } from "./emulator-context.ts";
 import {
 	createEmulatorState,
 	type EmulatorApp,
@@ -30,7 +30,9 @@ import {
 	type MessengerBoot,
 	type RecordedRequest,
 } from "./emulator-state.ts";
+import { createStateFileWriter, loadStateFile } from "./emulator-state-file.ts";
 import { createFaultQueue, type EmulatorFault } from "./faults.ts";
+import { inboxRoutes } from "./inbox-routes.ts";
 import { errorResponse, IntercomHttpError } from "./intercom-error.ts";
 import { meRoute } from "./me-route.ts";
 import { messengerPingRoutes, widgetRoutes } from "./messenger-routes.ts";
@@ -52,12 +54,21 @@ export interface IntercomEmulatorOptions {
 	now?: () => number;
 	/** The fetch the webhook sender uses. Default the global fetch. */
 	fetch?: typeof fetch;
+	/**
+	 * A JSON file to keep the workspace in (contacts, conversations, issued tokens, the latest
+	 * Messenger boot of each visitor): loaded now if it exists, saved atomically shortly after each
+	 * change and on `close()`/`flush()`. Unset: everything is forgotten when the process ends.
+	 */
+	stateFile?: string;
+	/** Called when saving the state file fails (the emulator goes on in memory). */
+	onStateFileError?: (err: Error) => void;
 }
 
 /** A listening emulator. */
 export interface EmulatorServer {
 	/** `http://127.0.0.1:<port>` */
 	url: string;
+	/** Stops listening and writes a pending save of the state file. */
 	close(): Promise<void>;
 }
 
@@ -68,6 +79,8 @@ export interface IntercomEmulator {
 	listen(options?: { port?: number; host?: string }): Promise<EmulatorServer>;
 	/** The bases of a region on this emulator (before `listen()`, on a placeholder origin for `fetch`). */
 	endpoints(region?: EmulatorRegion): IntercomEndpoints;
+	/** The inbox link of a conversation in the first app (what the bridge writes into activities). */
+	inboxUrl(conversationId: string, region?: EmulatorRegion): string;
 	/** Copies of every stored contact, archived ones included. */
 	contacts(): Contact[];
 	/** Adds a contact directly (no rate limit, no index delay); duplicates throw like the API's 409. */
@@ -88,6 +101,8 @@ export interface IntercomEmulator {
 	inject(fault: EmulatorFault): void;
 	/** Forgets contacts, conversations, codes, recordings, faults, rate windows and issued tokens. */
 	reset(): void;
+	/** Writes a pending save of the state file now (resolves at once without `stateFile`). */
+	flush(): Promise<void>;
 	webhooks: WebhookSender;
 }
 
@@ -109,6 +124,11 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 			fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
 		},
 	};
+	const stateFile = options.stateFile
+		? createStateFileWriter(options.stateFile, () => ctx.state, 200, options.onStateFileError)
+		: null;
+	if (options.stateFile) loadStateFile(options.stateFile, ctx.state);
+	const changed = () => stateFile?.schedule();
 	const limiter = createRateLimiter(ctx.options.rateLimitPer10s, ctx.options.now);
 	const faults = createFaultQueue();
 	const startedAt = ctx.options.now();
@@ -117,6 +137,7 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 	const regionApp = () => {
 		const r = new Hono();
 		r.route("/app", oauthAuthorizeRoutes(ctx));
+		r.route("/app", inboxRoutes(ctx));
 		r.route("/iam", messengerPingRoutes(ctx));
 		r.route("/", oauthTokenRoutes(ctx));
 		r.use("*", (c, next) =>
@@ -143,6 +164,8 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 			status: c.res.status,
 			at: ctx.options.now(),
 		});
+		// Reads change nothing worth keeping; every write (REST, OAuth, Messenger ping) may.
+		if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.method !== "OPTIONS") changed();
 	});
 	root.route(
 		"/",
@@ -176,11 +199,13 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 			const url = origin;
 			return {
 				url,
-				close: () =>
-					new Promise<void>((resolve) => {
+				close: async () => {
+					await new Promise<void>((resolve) => {
 						server.close(() => resolve());
 						if ("closeAllConnections" in server) server.closeAllConnections();
-					}),
+					});
+					await stateFile?.flush();
+				},
 			};
 		},
 		endpoints(region = "us") {
@@ -191,15 +216,27 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 				widget: `${origin}/widget`,
 			};
 		},
+		inboxUrl(conversationId, region = "us") {
+			const app = `${origin}/${region}/app`;
+			return conversationUrl(
+				{ api: "", messenger: "", widget: "", app },
+				primaryApp(ctx).appId,
+				conversationId,
+			);
+		},
 		contacts: () => [...ctx.state.contacts.values()].map((r) => structuredClone(r.contact)),
 		seedContact(input) {
 			const contact = createContact(ctx, input);
 			const record = ctx.state.contacts.get(contact.id);
 			if (record) record.searchableAt = 0;
+			changed();
 			return structuredClone(contact);
 		},
-		seedConversations: (idOrExternalId, count, seedOptions) =>
-			seedConversations(ctx, idOrExternalId, count, seedOptions).map((c) => structuredClone(c)),
+		seedConversations: (idOrExternalId, count, seedOptions) => {
+			const created = seedConversations(ctx, idOrExternalId, count, seedOptions);
+			changed();
+			return created.map((c) => structuredClone(c));
+		},
 		get requests() {
 			return ctx.state.requests;
 		},
@@ -208,6 +245,7 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 		},
 		revokeToken(token) {
 			ctx.state.tokens.delete(token);
+			changed();
 		},
 		inject(fault) {
 			faults.add(fault);
@@ -216,6 +254,10 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 			ctx.state = createEmulatorState(initialTokens);
 			faults.clear();
 			limiter.reset();
+			changed();
+		},
+		flush: async () => {
+			await stateFile?.flush();
 		},
 		webhooks: createWebhookSender(ctx),
 	};

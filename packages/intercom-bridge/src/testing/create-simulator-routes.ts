@@ -8,6 +8,7 @@
  * @example
  * app.route("/simulate-intercom", createSimulatorRoutes({ emulator, webhookBaseUrl: "http://localhost:3000/intercom", apiKey, activityTypes, guard: createAdminGate(adminOptions) }));
  */
+import { randomBytes } from "node:crypto";
 import { Hono, type MiddlewareHandler } from "hono";
 import { html, raw } from "hono/html";
 import { ConfigError } from "../errors.ts";
@@ -26,7 +27,27 @@ export interface SimulatorOptions {
 	 * API key: pass `createAdminGate(adminOptions)` from `intercom-bridge/admin`. Required.
 	 */
 	guard: MiddlewareHandler;
+	/**
+	 * The contact's current name in the site's contact store, shown above the name the Messenger
+	 * last sent (which may be older, or absent without consent). Optional.
+	 */
+	contactName?: (userId: string) => Promise<string | null>;
+	/** Links shown at the top of the page, e.g. back to the site and to the console. */
+	links?: { label: string; href: string }[];
+	/** Where the console shows a contact, for links from results (e.g. `/admin/contacts/{guid}`). */
+	contactUrl?: (userId: string) => string;
 }
+
+/** One thing the simulator did, in words. */
+interface SimulatorResult {
+	ok: boolean;
+	title: string;
+	lines: string[];
+	links: { label: string; href: string }[];
+}
+
+/** Results kept for showing after the redirect (the newest few; the URL carries only an id). */
+const MAX_RESULTS = 50;
 
 const FIELDS = [
 	["ContactFirstName", "First name"],
@@ -42,7 +63,9 @@ h1{font-size:1.5rem}section{border:1px solid #d9e2ec;border-radius:.6rem;padding
 label{display:block;margin:.35rem 0}input,select{font:inherit;padding:.3rem .5rem;border:1px solid #9aa5b1;border-radius:.3rem;min-width:16rem}
 button{font:inherit;padding:.4rem .9rem;border:0;border-radius:.3rem;background:#1f6feb;color:#fff;cursor:pointer;margin-top:.5rem}
 button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
-.result{background:#f0f4f8;padding:.6rem 1rem;border-radius:.4rem;white-space:pre-wrap}code{font-size:.9em}`;
+.result{background:#e3f8e8;border:1px solid #9fd8ad;padding:.6rem 1rem;border-radius:.4rem}.result.failed{background:#fde8e8;border-color:#f0a3a3}
+.result p{margin:.2rem 0}.result strong{display:block}nav.links{display:flex;gap:1rem;flex-wrap:wrap}code{font-size:.9em;overflow-wrap:anywhere}
+.current{color:#52606d;font-size:.95rem}`;
 
 /** The simulator's routes (mount them wherever you like). */
 export function createSimulatorRoutes(options: SimulatorOptions): Hono {
@@ -63,22 +86,47 @@ export function createSimulatorRoutes(options: SimulatorOptions): Hono {
 		return [...seen.values()];
 	};
 
+	const results = new Map<string, SimulatorResult>();
+	const remember = (result: SimulatorResult) => {
+		const id = randomBytes(9).toString("base64url");
+		results.set(id, result);
+		for (const old of results.keys()) {
+			if (results.size <= MAX_RESULTS) break;
+			results.delete(old);
+		}
+		return id;
+	};
+	const currentName = async (userId: string) =>
+		(await options.contactName?.(userId).catch(() => null)) ?? null;
+
 	// Absolute URLs from the mount path, so the page works with or without a trailing slash.
 	const prefixOf = (path: string) => path.replace(/\/(conversation|update|activity)?\/?$/, "");
-	const page = async (prefix: string, message?: string) => {
+	const page = async (prefix: string, result?: SimulatorResult) => {
 		const types = (await options.activityTypes()).filter((t) => t.enabled);
-		const list = people();
+		const list = await Promise.all(
+			people().map(async (p) => ({ ...p, current: await currentName(p.userId) })),
+		);
 		return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Simulate Intercom</title>
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${raw(STYLE)}</style></head><body>
+${options.links?.length ? html`<nav class="links" aria-label="Demo">${options.links.map((l) => html`<a href="${l.href}">${l.label}</a>`)}</nav>` : ""}
 <h1>Simulate Intercom</h1>
 <p>Plays a marketer's Intercom Series against <code>${base()}</code> for the visitors the emulated Messenger has met.</p>
-${message ? html`<p class="result" role="status">${message}</p>` : ""}
+${
+	result
+		? html`<div class="result${result.ok ? "" : " failed"}" role="status"><strong>${result.title}</strong>${result.lines.map((l) => html`<p>${l}</p>`)}${
+				result.links.length
+					? html`<p>${result.links.map((l, i) => html`${i > 0 ? " · " : ""}<a href="${l.href}">${l.label}</a>`)}</p>`
+					: ""
+			}</div>`
+		: ""
+}
 ${list.length === 0 ? html`<p>No visitor yet: open the demo site in a browser first, so the Messenger boots.</p>` : ""}
 ${list.map(
 	(
 		p,
-	) => html`<section aria-label="Visitor ${p.userId}"><h2>${p.name ?? "Anonymous visitor"} <small>${p.email ?? ""}</small></h2>
-<p>Contact GUID (Intercom <code>user_id</code>): <code>${p.userId}</code></p>
+	) => html`<section aria-label="Visitor ${p.userId}"><h2>${p.current ?? p.name ?? "Anonymous visitor"} <small>${p.email ?? ""}</small></h2>
+${p.current && p.name && p.current !== p.name ? html`<p class="current">The Messenger last sent the name “${p.name}”; the contact is now called “${p.current}”.</p>` : ""}
+<p>Contact GUID (Intercom <code>user_id</code>): <code>${p.userId}</code>${options.contactUrl ? html` · <a href="${options.contactUrl(p.userId)}">open in the console</a>` : ""}</p>
 <form method="post" action="${prefix}/conversation"><input type="hidden" name="userId" value="${p.userId}">
 <button type="submit">Start a conversation</button></form>
 <form method="post" action="${prefix}/update"><input type="hidden" name="userId" value="${p.userId}">
@@ -93,7 +141,10 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 </body></html>`;
 	};
 
-	app.get("/", async (c) => c.html(await page(prefixOf(c.req.path), c.req.query("message"))));
+	app.get("/", async (c) => {
+		const id = c.req.query("result");
+		return c.html(await page(prefixOf(c.req.path), id ? results.get(id) : undefined));
+	});
 
 	// A local tool, but still: only forms from this page may fire webhooks.
 	app.use("*", async (c, next) => {
@@ -109,10 +160,13 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 
 	const known = (userId: unknown) =>
 		typeof userId === "string" && people().some((p) => p.userId === userId) ? userId : null;
+	// The result stays on the server; the URL carries only its id (no response JSON in the address bar).
 	const back = (
 		c: { req: { path: string }; redirect(url: string, status: 303): Response },
-		message: string,
-	) => c.redirect(`${prefixOf(c.req.path)}?message=${encodeURIComponent(message)}`, 303);
+		result: SimulatorResult,
+	) => c.redirect(`${prefixOf(c.req.path)}?result=${remember(result)}`, 303);
+	const consoleLink = (userId: string) =>
+		options.contactUrl ? [{ label: "See the contact in the console", href: options.contactUrl(userId) }] : [];
 
 	app.post("/conversation", async (c) => {
 		const form = await c.req.parseBody();
@@ -121,7 +175,13 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 		const [conversation] = options.emulator.seedConversations(userId, 1, {
 			subject: "Question from the demo site",
 		});
-		return back(c, `Started conversation ${conversation?.id ?? "?"}.`);
+		const id = conversation?.id ?? "?";
+		return back(c, {
+			ok: true,
+			title: `Started conversation #${id}`,
+			lines: ["The visitor wrote to the chat. Activities logged from now on link to their conversations."],
+			links: [{ label: `Open conversation #${id}`, href: options.emulator.inboxUrl(id) }],
+		});
 	});
 
 	const send = async (path: string, body: Record<string, unknown>) => {
@@ -132,7 +192,23 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 			headers: key ? { "X-Api-Key": key } : {},
 			body,
 		});
-		return `${path}: HTTP ${res.status} ${await res.text()}`;
+		const text = await res.text();
+		let json: Record<string, unknown> = {};
+		try {
+			json = JSON.parse(text) as Record<string, unknown>;
+		} catch {
+			// Not JSON: shown as it came.
+		}
+		return { status: res.status, statusText: res.statusText, json, text };
+	};
+	const failed = (name: string, r: Awaited<ReturnType<typeof send>>): SimulatorResult => {
+		const error = r.json.error as { code?: string; message?: string } | undefined;
+		return {
+			ok: false,
+			title: `The "${name}" webhook failed: HTTP ${r.status} ${r.statusText}`.trim(),
+			lines: [error?.message ?? (r.text.slice(0, 500) || "No answer body.")],
+			links: [],
+		};
 	};
 
 	app.post("/update", async (c) => {
@@ -141,7 +217,26 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 		if (!userId) return c.text("Unknown visitor.", 400);
 		const body: Record<string, unknown> = { ContactGUID: userId };
 		for (const [key] of FIELDS) if (typeof form[key] === "string" && form[key]) body[key] = form[key];
-		return back(c, await send("updatecontact", body));
+		const r = await send("updatecontact", body);
+		if (r.status !== 200) return back(c, failed("update contact", r));
+		const updated = Array.isArray(r.json.updated) ? (r.json.updated as string[]) : [];
+		const skipped = Array.isArray(r.json.skipped)
+			? (r.json.skipped as { key: string; reason: string }[])
+			: [];
+		const label = (key: string) => FIELDS.find(([k]) => k === key)?.[1] ?? key;
+		return back(c, {
+			ok: true,
+			title: `"Update contact" webhook: HTTP ${r.status} ${r.statusText}`.trim(),
+			lines: [
+				r.json.status === "duplicate"
+					? "Already received: the bridge ignored this repeat."
+					: updated.length
+						? `Updated: ${updated.map(label).join(", ")}.`
+						: "Nothing to update: every field was empty.",
+				...skipped.map((s) => `Not updated: ${label(s.key)} (${s.reason.replaceAll("_", " ")}).`),
+			],
+			links: consoleLink(userId),
+		});
 	});
 
 	app.post("/activity", async (c) => {
@@ -151,7 +246,18 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 		const body: Record<string, unknown> = { ContactGuid: userId, ActivityType: form.ActivityType };
 		if (form.ActivityValue) body.ActivityValue = form.ActivityValue;
 		if (form.ActivityURL) body.ActivityURL = form.ActivityURL;
-		return back(c, await send("logactivity", body));
+		const r = await send("logactivity", body);
+		if (r.status !== 200) return back(c, failed("log activity", r));
+		return back(c, {
+			ok: true,
+			title: `"Log activity" webhook: HTTP ${r.status} ${r.statusText}`.trim(),
+			lines: [
+				r.json.status === "duplicate"
+					? "Already received: the bridge ignored this repeat."
+					: `Activity #${String(r.json.activityId)} logged. Its conversation links are filled in by a background job within seconds.`,
+			],
+			links: consoleLink(userId),
+		});
 	});
 
 	return app;

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { verifyBootIdentity, verifyHs256 } from "./messenger-identity.ts";
+import { identityVerdict, receivedFields, verifyBootIdentity, verifyHs256 } from "./messenger-identity.ts";
 
 const SECRET = "emulator-identity-secret-0123456789";
 const NOW_MS = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -85,5 +85,41 @@ describe("the emulator's HS256 check", () => {
 			NOW_MS,
 		);
 		expect(noUser).toMatchObject({ verified: false, error: "JWT has no user_id claim" });
+	});
+});
+
+describe("what the widget stand-in shows", () => {
+	const identity = (over: Partial<Parameters<typeof identityVerdict>[0]>) => ({
+		userId: "u-1",
+		email: undefined,
+		name: undefined,
+		method: "none" as const,
+		verified: false,
+		...over,
+	});
+	it("names the verdict: verified by hash or JWT, failed with the reason, absent, anonymous", () => {
+		expect(identityVerdict(identity({ method: "hash", verified: true }), true)).toMatchObject({
+			status: "verified",
+			text: "Verified with user_hash.",
+		});
+		expect(identityVerdict(identity({ method: "jwt", verified: true }), true).text).toContain("JWT");
+		expect(
+			identityVerdict(identity({ method: "hash", error: "user_hash does not match" }), true),
+		).toMatchObject({ status: "failed", text: expect.stringContaining("user_hash does not match") });
+		expect(identityVerdict(identity({}), true)).toMatchObject({
+			status: "absent",
+			text: expect.stringContaining("refuses"),
+		});
+		expect(identityVerdict(identity({ userId: undefined }), false).status).toBe("anonymous");
+	});
+	it("lists the fields received, proofs only as present", () => {
+		expect(
+			receivedFields({ user_id: "u-1", user_hash: "abc", intercom_user_jwt: "x.y.z", email: "", n: 3 }),
+		).toEqual([
+			{ field: "intercom_user_jwt", value: "(present)" },
+			{ field: "n", value: "3" },
+			{ field: "user_hash", value: "(present)" },
+			{ field: "user_id", value: "u-1" },
+		]);
 	});
 });

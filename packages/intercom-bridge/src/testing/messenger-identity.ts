@@ -123,3 +123,52 @@ export function verifyHs256(jwt: string, secret: string, nowMs: number): Record<
 		throw new Error("the token is not valid yet (nbf)");
 	return payload;
 }
+
+/** How a boot's identity fared, in a word and in a sentence for the widget stand-in's panel. */
+export interface IdentityVerdict {
+	/** `verified`; `failed` (a proof that did not verify); `absent` (identified, no proof); `anonymous`. */
+	status: "verified" | "failed" | "absent" | "anonymous";
+	method: BootIdentity["method"];
+	text: string;
+}
+
+/** Judges a verified boot identity for display; `enforced` when the app has an identity secret. */
+export function identityVerdict(identity: BootIdentity, enforced: boolean): IdentityVerdict {
+	const how = identity.method === "jwt" ? "JWT (intercom_user_jwt)" : "user_hash";
+	if (identity.verified)
+		return { status: "verified", method: identity.method, text: `Verified with ${how}.` };
+	if (identity.method !== "none")
+		return {
+			status: "failed",
+			method: identity.method,
+			text: `Identity verification failed (${how}): ${identity.error ?? "not verified"}.`,
+		};
+	if (identity.userId === undefined && identity.email === undefined)
+		return { status: "anonymous", method: "none", text: "Anonymous visitor: no user_id or email." };
+	return {
+		status: "absent",
+		method: "none",
+		text: enforced
+			? "No user_hash or JWT: Intercom refuses this identified user (identity verification is enforced)."
+			: "No user_hash or JWT: the identity is not verified.",
+	};
+}
+
+/** Fields whose values prove an identity: shown as present, never echoed. */
+const PROOF_FIELDS = new Set(["user_hash", "intercom_user_jwt"]);
+
+/**
+ * The fields a boot carried, as the widget stand-in shows them: values of ordinary fields (cut to
+ * 120 characters), proofs only as `(present)`, so what Intercom would get can be seen at a glance.
+ */
+export function receivedFields(settings: Record<string, unknown>): { field: string; value: string }[] {
+	return Object.keys(settings)
+		.filter((field) => settings[field] !== undefined && settings[field] !== null && settings[field] !== "")
+		.sort()
+		.map((field) => {
+			if (PROOF_FIELDS.has(field)) return { field, value: "(present)" };
+			const raw = settings[field];
+			const value = typeof raw === "string" ? raw : JSON.stringify(raw);
+			return { field, value: value.length > 120 ? `${value.slice(0, 119)}…` : value };
+		});
+}

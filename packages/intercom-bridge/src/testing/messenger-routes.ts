@@ -10,8 +10,8 @@ import { cors } from "hono/cors";
 import { upsertMessengerUser } from "./contact-operations.ts";
 import type { EmulatorContext } from "./emulator-context.ts";
 import type { MessengerBoot } from "./emulator-state.ts";
-import { errorResponse } from "./intercom-error.ts";
-import { verifyBootIdentity } from "./messenger-identity.ts";
+import { errorBody, errorResponse } from "./intercom-error.ts";
+import { identityVerdict, receivedFields, verifyBootIdentity } from "./messenger-identity.ts";
 import { messengerWidgetScript } from "./messenger-widget-script.ts";
 
 /** `GET /widget/{app_id}`: the stand-in script. `usApiBase` gives the default `api_base` for a request. */
@@ -66,13 +66,18 @@ export function messengerPingRoutes(ctx: EmulatorContext): Hono {
 			accepted: true,
 			at: now,
 		};
+		// What the widget stand-in shows the developer: the verdict and the fields Intercom got.
+		const shown = {
+			identity: identityVerdict(identity, app.identitySecret !== undefined),
+			received: receivedFields(settings),
+		};
 		// A proof that fails (even a JWT whose claims could not be read) is refused, not downgraded to a visitor.
 		if ((identified || identity.method !== "none") && app.identitySecret && !identity.verified) {
 			boot.accepted = false;
 			boot.error =
 				identity.error ?? "identity verification is enforced and the boot carries no user_hash or JWT";
 			ctx.state.messengerBoots.push(boot);
-			return errorResponse(403, "identity_verification_failed", boot.error);
+			return c.json({ ...errorBody("identity_verification_failed", boot.error), ...shown }, 403);
 		}
 		if (identified) {
 			const user: { userId?: string; email?: string; name?: string } = {};
@@ -88,6 +93,7 @@ export function messengerPingRoutes(ctx: EmulatorContext): Hono {
 			verified: boot.verified,
 			method: boot.method,
 			user: boot.contactId ? { type: "user", id: boot.contactId, user_id: boot.userId ?? null } : null,
+			...shown,
 		});
 	});
 	return app;

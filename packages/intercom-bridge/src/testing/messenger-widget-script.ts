@@ -7,6 +7,11 @@
  * which `shutdown` deletes: without a shutdown on sign-out, the next person at the browser would
  * see the conversations. `window.__intercomEmulator` exposes its state and `settled()` (all pings
  * answered) for tests.
+ *
+ * Unlike the real widget it tells the developer what Intercom got: a badge on the launcher shows
+ * the identity verdict of the last ping (✓ verified by user_hash or JWT, ! failed, ? identified
+ * without proof, – anonymous), and the panel says it in words and lists the fields received
+ * (proofs only as "(present)"). Everything is drawn with textContent, never as HTML.
  */
 
 /** JSON for a `<script>`-free JS literal: `<` escaped so no `</script>` can end the file early. */
@@ -20,7 +25,7 @@ export function messengerWidgetScript(appId: string, defaultApiBase: string): st
 	var w = window, d = document;
 	var APP_ID = ${literal(appId)}, DEFAULT_API_BASE = ${literal(defaultApiBase)};
 	if (w.__intercomEmulator) return;
-	var state = { booted: false, open: false, settings: null, launcher: null, panel: null, pings: [], results: [], listeners: { show: [], hide: [] } };
+	var state = { booted: false, open: false, settings: null, launcher: null, panel: null, badge: null, identity: null, pings: [], results: [], listeners: { show: [], hide: [] } };
 	function merge(a, b) { var o = {}, k; for (k in a || {}) o[k] = a[k]; for (k in b || {}) o[k] = b[k]; return o; }
 	function remove(el) { if (el && el.parentNode) el.parentNode.removeChild(el); }
 	function emit(name) { state.listeners[name].forEach(function (fn) { try { fn(); } catch (e) {} }); }
@@ -33,9 +38,11 @@ export function messengerWidgetScript(appId: string, defaultApiBase: string): st
 			body: JSON.stringify({ kind: kind, app_id: s.app_id, settings: s })
 		}).then(function (r) { return r.json(); }).then(function (body) {
 			state.results.push(body);
+			render();
 			return body;
 		}, function (err) {
 			state.results.push({ error: String(err) });
+			render();
 		});
 		state.pings.push(p);
 		return p;
@@ -47,6 +54,16 @@ export function messengerWidgetScript(appId: string, defaultApiBase: string): st
 		b.type = "button";
 		b.setAttribute("aria-label", "Open the Intercom Messenger (emulator)");
 		b.textContent = "Chat";
+		var badge = d.createElement("span");
+		badge.id = "intercom-emulator-identity-badge";
+		badge.setAttribute("aria-hidden", "true");
+		var bs = badge.style;
+		bs.position = "absolute"; bs.top = "-4px"; bs.right = "-4px"; bs.width = "22px"; bs.height = "22px";
+		bs.borderRadius = "50%"; bs.border = "2px solid #fff"; bs.font = "bold 13px/18px system-ui,sans-serif";
+		bs.textAlign = "center"; bs.color = "#fff"; bs.background = "#7b8794";
+		badge.textContent = "…";
+		b.appendChild(badge);
+		state.badge = badge;
 		var st = b.style;
 		st.position = "fixed"; st.right = "20px"; st.bottom = "20px"; st.width = "60px"; st.height = "60px";
 		st.borderRadius = "50%"; st.border = "none"; st.cursor = "pointer"; st.color = "#fff";
@@ -56,21 +73,64 @@ export function messengerWidgetScript(appId: string, defaultApiBase: string): st
 		(d.body || d.documentElement).appendChild(b);
 		state.launcher = b;
 	}
+	var COLORS = { verified: "#1a7f37", failed: "#cf222e", absent: "#bf8700", anonymous: "#7b8794" };
+	var MARKS = { verified: "\u2713", failed: "!", absent: "?", anonymous: "\u2013" };
+	function el(tag, text, css) {
+		var e = d.createElement(tag);
+		if (text !== undefined) e.textContent = text;
+		if (css) for (var k in css) e.style[k] = css[k];
+		return e;
+	}
+	// What the last ping said, in the launcher's badge and the panel: text only, never HTML.
+	function render() {
+		var last = state.results[state.results.length - 1];
+		var verdict = last && last.identity ? last.identity
+			: last ? { status: "failed", text: "The emulator did not answer the ping: " + String(last.error || (last.errors && last.errors[0] && last.errors[0].message) || "unknown error") }
+			: { status: "anonymous", text: "Waiting for the emulator\u2026" };
+		state.identity = verdict;
+		if (state.badge) {
+			state.badge.textContent = MARKS[verdict.status] || "?";
+			state.badge.style.background = COLORS[verdict.status] || "#7b8794";
+		}
+		if (state.launcher) state.launcher.setAttribute("aria-label", "Open the Intercom Messenger (emulator): " + verdict.text);
+		var p = state.panel;
+		if (!p) return;
+		p.textContent = "";
+		var s = state.settings || {};
+		p.appendChild(el("strong", "Intercom Messenger (emulator)"));
+		p.appendChild(el("p", "Signed in as " + (s.name || s.email || s.user_id || "an anonymous visitor"), { margin: "6px 0" }));
+		var v = el("p", verdict.text, { margin: "6px 0", padding: "6px 8px", borderRadius: "6px", color: "#fff", background: COLORS[verdict.status] || "#7b8794" });
+		v.id = "intercom-emulator-identity";
+		v.setAttribute("data-status", verdict.status);
+		p.appendChild(v);
+		var received = (last && last.received) || [];
+		p.appendChild(el("p", received.length ? "Intercom received these fields:" : "Intercom received no fields.", { margin: "8px 0 4px", fontWeight: "600" }));
+		var list = el("dl", undefined, { margin: "0", display: "grid", gridTemplateColumns: "max-content 1fr", gap: "2px 10px" });
+		list.id = "intercom-emulator-fields";
+		received.forEach(function (f) {
+			list.appendChild(el("dt", f.field, { fontFamily: "ui-monospace,monospace", fontSize: "12px" }));
+			list.appendChild(el("dd", f.value, { margin: "0", overflowWrap: "anywhere", fontSize: "12px" }));
+		});
+		p.appendChild(list);
+	}
 	function show() {
 		if (!state.booted) return;
 		if (!state.panel) {
 			var p = d.createElement("div");
 			p.id = "intercom-emulator-messenger";
 			p.setAttribute("role", "dialog");
+			p.setAttribute("aria-label", "Intercom Messenger (emulator)");
 			var s = state.settings;
-			p.textContent = "Intercom emulator: " + (s.name || s.email || s.user_id || "visitor");
 			var st = p.style;
-			st.position = "fixed"; st.right = "20px"; st.bottom = "90px"; st.width = "320px"; st.minHeight = "160px";
+			st.position = "fixed"; st.right = "20px"; st.bottom = "90px"; st.width = "340px"; st.maxWidth = "calc(100vw - 40px)";
+			st.maxHeight = "calc(100vh - 120px)"; st.overflow = "auto"; st.minHeight = "160px"; st.color = "#1f2933";
 			st.background = "#fff"; st.border = "1px solid #ccc"; st.borderRadius = "8px"; st.padding = "16px";
+			st.font = "14px/1.45 system-ui,sans-serif"; st.boxShadow = "0 6px 24px rgba(0,0,0,.18)";
 			st.zIndex = String(s.z_index || 2147483000);
 			(d.body || d.documentElement).appendChild(p);
 			state.panel = p;
 		}
+		render();
 		state.panel.style.display = "block";
 		state.open = true;
 		emit("show");
@@ -97,7 +157,7 @@ export function messengerWidgetScript(appId: string, defaultApiBase: string): st
 	function shutdown() {
 		d.cookie = SESSION + "=; path=/; max-age=0";
 		remove(state.launcher); remove(state.panel);
-		state.launcher = null; state.panel = null; state.booted = false; state.open = false; state.settings = null;
+		state.launcher = null; state.panel = null; state.badge = null; state.booted = false; state.open = false; state.settings = null;
 	}
 	var commands = {
 		boot: boot, update: update, shutdown: shutdown, show: show, hide: hide,

@@ -219,7 +219,7 @@ describe("admin console in Chromium", { timeout: 60_000 }, () => {
 		await expect.poll(() => page.locator("main").textContent()).toContain("Demo booked");
 		expect(await page.evaluate(() => (window as { __x?: unknown }).__x)).toBeUndefined();
 		expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
-		const link = page.getByRole("link", { name: /conversation\/42/ });
+		const link = page.getByRole("link", { name: "Conversation #42" });
 		expect(await link.getAttribute("href")).toBe(`${appHost}/a/apps/abc123/inbox/inbox/conversation/42`);
 		await shot(page, "08-contact");
 		await page.goto(`${base}/admin/contacts`);

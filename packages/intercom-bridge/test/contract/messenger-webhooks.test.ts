@@ -107,8 +107,22 @@ describe("Messenger stand-in", () => {
 				name: "Ann",
 			}),
 		]);
+		// The stand-in tells the developer what Intercom got: the verdict and the fields, proofs masked.
+		const badge = body.children[0]?.children[0];
+		expect(badge).toMatchObject({ id: "intercom-emulator-identity-badge", textContent: "✓" });
 		intercom("show");
 		expect(body.children.map((c) => c.id)).toContain("intercom-emulator-messenger");
+		const panel = body.children.find((c) => c.id === "intercom-emulator-messenger");
+		const verdict = panel?.children.find((c) => c.id === "intercom-emulator-identity");
+		expect(verdict).toMatchObject({
+			textContent: "Verified with user_hash.",
+			attributes: { "data-status": "verified" },
+		});
+		const fields = panel?.children
+			.find((c) => c.id === "intercom-emulator-fields")
+			?.children.map((c) => c.textContent);
+		expect(fields).toEqual(expect.arrayContaining(["email", "ann@example.com", "user_hash", "(present)"]));
+		expect(fields).not.toContain(userHash("guid-42"));
 		intercom("update", { name: "Ann B" });
 		await api.settled();
 		expect(emulator.contacts()[0]?.name).toBe("Ann B");
@@ -119,11 +133,17 @@ describe("Messenger stand-in", () => {
 
 	it("rejects an uppercase or wrong user_hash and an expired JWT; accepts a valid JWT from the queue", async () => {
 		const emulator = setup();
-		await loadWidget(emulator, {
+		const uppercase = await loadWidget(emulator, {
 			app_id: "abc12345",
 			user_id: "guid-1",
 			user_hash: userHash("guid-1").toUpperCase(),
 		});
+		// The widget shows the refusal (a red "!"), with the emulator's reason in the panel.
+		expect(uppercase.body.children[0]?.children[0]?.textContent).toBe("!");
+		uppercase.intercom("show");
+		const verdict = uppercase.body.children[1]?.children.find((c) => c.id === "intercom-emulator-identity");
+		expect(verdict?.attributes["data-status"]).toBe("failed");
+		expect(verdict?.textContent).toContain("user_hash does not match");
 		const key = new TextEncoder().encode(SECRET);
 		const expired = await new SignJWT({ user_id: "guid-2" })
 			.setProtectedHeader({ alg: "HS256" })
@@ -146,8 +166,10 @@ describe("Messenger stand-in", () => {
 
 	it("accepts unverified users when the app has no identity secret, and visitors always", async () => {
 		const emulator = createIntercomEmulator({ apps: [{ appId: "abc12345" }] });
-		await loadWidget(emulator, { app_id: "abc12345", user_id: "plain" });
-		await loadWidget(emulator, { app_id: "abc12345" });
+		const plain = await loadWidget(emulator, { app_id: "abc12345", user_id: "plain" });
+		expect(plain.body.children[0]?.children[0]?.textContent).toBe("?");
+		const visitor = await loadWidget(emulator, { app_id: "abc12345" });
+		expect(visitor.body.children[0]?.children[0]?.textContent).toBe("–");
 		expect(emulator.messengerBoots.map((b) => [b.userId, b.verified, b.method, b.accepted])).toEqual([
 			["plain", false, "none", true],
 			[undefined, false, "none", true],

@@ -220,13 +220,15 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 		expect(text).not.toContain("<");
 	});
 
-	it("leaves the comment empty when the person is not in Intercom", async () => {
+	it("notes on the activity that there are no conversations yet when the person is not in Intercom", async () => {
 		await start();
 		const other = randomUUID();
 		await store.createContact({ guid: other });
 		const id = await logActivity(other);
 		await until(stateIs(id, "completed"));
-		expect((await store.listActivities(other))[0]?.activity.comment).toBeNull();
+		expect((await store.listActivities(other))[0]?.activity.comment).toMatch(
+			/^No conversations yet: Intercom did not know this contact at \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+		);
 		expect(client.calls).toContain(`contacts.search ${other}`);
 	});
 
