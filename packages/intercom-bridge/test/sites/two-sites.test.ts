@@ -301,6 +301,21 @@ describe("two sites in one process", () => {
 		expect(activities.map((x) => [x.activity.siteId, x.activity.title])).toEqual([
 			[siteIds.a, "Page visit - /a"],
 		]);
+		// The same Series body on both sites is two deliveries: duplicates are told apart per site.
+		const same = { ContactGuid: guidA, ActivityType: "pagevisit", ActivityValue: "/same" };
+		expect((await webhook(SITES.a.host, "/logactivity", SITES.a.settings.webhookApiKey, same)).status).toBe(
+			200,
+		);
+		expect((await webhook(SITES.b.host, "/logactivity", SITES.b.settings.webhookApiKey, same)).status).toBe(
+			200,
+		);
+		const same2 = await store.listActivities(guidA);
+		expect(
+			same2
+				.filter((x) => x.activity.title.endsWith("/same"))
+				.map((x) => x.activity.siteId)
+				.sort(),
+		).toEqual([siteIds.a, siteIds.b].sort());
 	});
 
 	it("applies each site's data policy: A sends name and email, B never does", async () => {
