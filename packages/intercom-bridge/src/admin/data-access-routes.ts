@@ -93,7 +93,7 @@ async function applyWorkspace(
 	}
 }
 
-/** Adds the data access page, `oauth/start`, `oauth/disconnect` and the shared `/oauth/callback`. */
+/** Adds the data access page, `oauth/start`, `oauth/use-workspace`, `oauth/disconnect` and the shared `/oauth/callback`. */
 export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/data-access", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");

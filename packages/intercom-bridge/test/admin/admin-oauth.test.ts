@@ -244,6 +244,26 @@ describe("the token's workspace fills in the App ID and region", () => {
 		expect(after).not.toContain("workspace-mismatch");
 	});
 
+	it("keeps the token but changes nothing when /me cannot be read, and says so", async () => {
+		const id = await newSite("unread");
+		const callback = await authorize(w, token, { site: "unread", appId: "usapp111", on: workspaces });
+		workspaces.inject({ kind: "status", status: 503, path: "/me" });
+		const res = await w.get(callback);
+		expect(res.headers.get("location")).toBe(
+			"/admin/sites/unread/data-access?connected=1&oauth_error=workspace_unread",
+		);
+		const settings = await g.store.getSettings(id);
+		expect(settings.accessToken).not.toBeNull();
+		expect([settings.appId, settings.region]).toEqual([null, "us"]);
+		expect((await g.store.listSettingsAudit(id)).some((r) => r.action === "oauth-fill")).toBe(false);
+		const page = await (await w.get(res.headers.get("location") ?? "")).text();
+		expect(page).toContain("so the App ID and region were not changed");
+		// "Use these" needs a stored token.
+		await g.store.clearSetting(id, "accessToken");
+		const used = await w.post("/admin/sites/unread/oauth/use-workspace", { _csrf: token });
+		expect(used.headers.get("location")).toBe("/admin/sites/unread/data-access?oauth_error=no_token");
+	});
+
 	it("trades the code at the site's regional host when oauthTokenHost is regional", async () => {
 		const app = createAdminApp({
 			store: g.store,
