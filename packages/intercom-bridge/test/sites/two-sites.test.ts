@@ -318,6 +318,23 @@ describe("two sites in one process", () => {
 		).toEqual([siteIds.a, siteIds.b].sort());
 	});
 
+	it("answers the cache-safe settings endpoint for the site the host names", async () => {
+		const read = async (who: typeof shopperA) =>
+			JSON.parse((await who.get("/intercom/messenger/settings")).text) as {
+				enabled: boolean;
+				settings: Record<string, unknown>;
+			};
+		const a = await read(shopperA);
+		const b = await read(shopperB);
+		expect([a.settings.app_id, a.settings.user_id]).toEqual(["appaaa1", guidA]);
+		expect([b.settings.app_id, b.settings.user_id, b.settings.api_base]).toEqual([
+			"appbbb2",
+			guidB,
+			"https://api-iam.eu.intercom.io",
+		]);
+		expect(b.settings.user_hash).toBe(userHash(SITES.b.settings.identityVerificationSecret, guidB));
+	});
+
 	it("applies each site's data policy: A sends name and email, B never does", async () => {
 		const a = messengerSettings((await shopperA.page()).text);
 		expect(a.email).toBe("a@example.com");
