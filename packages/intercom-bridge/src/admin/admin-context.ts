@@ -6,6 +6,9 @@ import type { Store } from "../store/create-store.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import type { AdminSession, SessionStore } from "./session-store.ts";
 
+/** Which API host serves the OAuth token endpoint (see AdminAppOptions.oauthTokenHost). */
+export type OAuthTokenHost = "global" | "regional";
+
 /** {@link AdminAppOptions} with defaults filled in, plus the services built from them. */
 export interface AdminDeps {
 	store: Store;
@@ -23,6 +26,8 @@ export interface AdminDeps {
 	publicUrl: string | undefined;
 	/** The fetch used to call Intercom (OAuth token exchange, `GET /me`). */
 	fetch: typeof fetch | undefined;
+	/** Where "Get token" trades the code: Intercom's documented global host, or the site's region's. */
+	oauthTokenHost: OAuthTokenHost;
 	sessions: SessionStore;
 	throttle: LoginThrottle;
 }

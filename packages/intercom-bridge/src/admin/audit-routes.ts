@@ -15,6 +15,7 @@ const ACTIONS: Record<string, string> = {
 	clear: "cleared",
 	rotate: "generated a new key",
 	generate: "generated",
+	"oauth-fill": "set from the OAuth token's workspace",
 };
 const when = (d: Date) =>
 	html`<time datetime="${d.toISOString()}">${d.toISOString().slice(0, 19).replace("T", " ")} UTC</time>`;

@@ -21,7 +21,7 @@ import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import { registerAccountRoutes } from "./account-routes.ts";
 import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
-import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import type { AdminDeps, AdminEnv, OAuthTokenHost } from "./admin-context.ts";
 import type { createAdminGate } from "./admin-gate.ts";
 import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerCatalogRoutes } from "./catalog-routes.ts";
@@ -59,6 +59,13 @@ export interface AdminAppOptions {
 	/** The fetch used to call Intercom. Default the global fetch; tests may pass the emulator's. */
 	fetch?: typeof fetch;
 	/**
+	 * Where "Get token" trades the OAuth code. `"global"` (default): the token endpoint Intercom
+	 * documents, `https://api.intercom.io/auth/eagle/token`, for every region. `"regional"`: the
+	 * site's regional API host (e.g. `https://api.eu.intercom.io/auth/eagle/token`), which Intercom
+	 * does not document; use it only if the global one refuses your EU or AU workspace.
+	 */
+	oauthTokenHost?: OAuthTokenHost;
+	/**
 	 * Failed sign-ins before delays start, per email and address (default 5) and per address across
 	 * emails (default 20); failures of one email from all addresses within the hour above which an
 	 * address that failed for it waits 15 min after each failure (default 20; an address without
@@ -90,6 +97,11 @@ function checkPath(name: string, value: string): string {
 	return path;
 }
 
+function checkTokenHost(value: string | undefined): OAuthTokenHost {
+	if (value === undefined || value === "global" || value === "regional") return value ?? "global";
+	throw new ConfigError(`createAdminApp: oauthTokenHost "${value}" must be "global" or "regional".`);
+}
+
 /** Resolves options into the dependencies the routes share. @throws ConfigError naming the option. */
 export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 	if (!options?.store || typeof options.store.verifyAdminPassword !== "function") {
@@ -115,6 +127,7 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 		now,
 		publicUrl: options.publicUrl,
 		fetch: options.fetch,
+		oauthTokenHost: checkTokenHost(options.oauthTokenHost),
 		sessions: createSessionStore({ store: options.store, now, ...options.session }),
 		throttle: createLoginThrottle({
 			store: options.store,

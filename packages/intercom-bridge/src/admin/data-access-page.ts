@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { AdminWithApp } from "../intercom/intercom-types.ts";
+import { workspaceOf } from "../intercom/oauth.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import type { SiteAccess } from "./admin-routing.ts";
@@ -17,8 +18,41 @@ export interface DataAccessInput {
 	notices: Markup[];
 }
 
-function workspace(input: DataAccessInput): Markup | string {
-	const { me, settings } = input;
+/**
+ * When the token's workspace and the site's App ID or region differ: a warning that names both,
+ * and for admins who may change the site a one-click "Use these" (it reads `/me` again).
+ */
+function mismatch(
+	c: Context<AdminEnv>,
+	deps: AdminDeps,
+	input: DataAccessInput,
+	me: AdminWithApp,
+): Markup | string {
+	const workspace = workspaceOf(me);
+	const { settings, access } = input;
+	if (!workspace) return "";
+	const differs: string[] = [];
+	if (settings.appId !== workspace.appId) {
+		differs.push(`App ID ${workspace.appId} (this site: ${settings.appId ?? "not set"})`);
+	}
+	if (settings.region !== workspace.region) {
+		differs.push(`region ${workspace.region.toUpperCase()} (this site: ${settings.region.toUpperCase()})`);
+	}
+	if (differs.length === 0) return "";
+	return html`<div class="notice warn" role="alert" id="workspace-mismatch">
+	<p>This token belongs to a workspace with ${differs.join(" and ")}. The Messenger and the API calls use this site's values, so they do not reach that workspace until the two agree.</p>
+	${
+		access.canModify
+			? html`<form method="post" action="${sitePath(deps, access.site, "oauth/use-workspace")}">${csrfField(c)}
+		<button class="btn" type="submit" id="use-workspace">Use these</button> <span class="muted">(App ID ${workspace.appId}, region ${workspace.region.toUpperCase()})</span>
+	</form>`
+			: ""
+	}
+</div>`;
+}
+
+function workspace(c: Context<AdminEnv>, deps: AdminDeps, input: DataAccessInput): Markup | string {
+	const { me } = input;
 	if (!me) return "";
 	if (!me.ok) return notice("error", me.message);
 	const app = me.value.app;
@@ -26,14 +60,7 @@ function workspace(input: DataAccessInput): Markup | string {
 		<dt>Workspace</dt><dd>${app?.name ?? "unknown"}${app?.id_code ? html` <code>${app.id_code}</code>` : ""}</dd>
 		<dt>Region</dt><dd>${app?.region ?? "unknown"}</dd>
 		<dt>Authorized by</dt><dd>${me.value.name ?? ""}${me.value.email ? html` &lt;${me.value.email}&gt;` : ""}</dd>
-	</dl>${
-		app?.id_code && settings.appId && app.id_code !== settings.appId
-			? notice(
-					"warn",
-					`This token belongs to workspace ${app.id_code}, but the App ID of this site is ${settings.appId}.`,
-				)
-			: ""
-	}`;
+	</dl>${mismatch(c, deps, input, me.value)}`;
 }
 
 /** Renders the page. */
@@ -47,7 +74,7 @@ export function dataAccessPage(c: Context<AdminEnv>, deps: AdminDeps, input: Dat
 	<h2 id="status-h">Access token
 		${configured ? html`<span class="badge ok">configured</span>` : html`<span class="badge off">not configured</span>`}</h2>
 	<p>${configured ? "Access token is configured." : "Access token is not configured."}</p>
-	${workspace(input)}
+	${workspace(c, deps, input)}
 	${
 		access.canModify
 			? html`<div class="actions">

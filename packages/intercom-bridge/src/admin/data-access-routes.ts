@@ -10,9 +10,10 @@
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { IntercomAuthError, OAuthError } from "../errors.ts";
+import { IntercomAuthError, OAuthError, ValidationError } from "../errors.ts";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
-import { authorizationUrl, exchangeCode } from "../intercom/oauth.ts";
+import { authorizationUrl, exchangeCode, workspaceOf } from "../intercom/oauth.ts";
+import type { Region } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { postRoute, requireModify, siteAccess } from "./admin-routing.ts";
 import { dataAccessPage } from "./data-access-page.ts";
@@ -31,7 +32,14 @@ const OAUTH_MESSAGES: Record<string, string> = {
 	missing_code: "Intercom sent no authorization code. Press “Get token” again.",
 	not_configured: "Save the client ID and client secret first.",
 	unreachable: "Intercom could not be reached to exchange the code. Try again later.",
+	workspace_invalid:
+		"The token's workspace reports an App ID or region this console cannot store, so neither was changed. Enter them under Intercom setup.",
+	no_token: "No access token is stored: press “Get token” first.",
+	workspace_unread:
+		"Could not read the token's workspace from Intercom (GET /me failed), so the App ID and region were not changed. Reload this page to try again.",
 };
+
+const FILLED: Record<string, string> = { appId: "App ID", region: "region" };
 
 const messageFor = (code: string) =>
 	OAUTH_MESSAGES[code] ??
@@ -41,7 +49,7 @@ const messageFor = (code: string) =>
 export const oauthRedirectUri = (c: Context<AdminEnv>, deps: AdminDeps) =>
 	`${publicOrigin(c, deps)}${deps.basePath}/oauth/callback`;
 
-async function readMe(deps: AdminDeps, token: string, region: Parameters<AdminDeps["endpoints"]>[0]) {
+async function readMe(deps: AdminDeps, token: string, region: Region) {
 	try {
 		const client = createIntercomClient({
 			token,
@@ -68,7 +76,24 @@ async function readMe(deps: AdminDeps, token: string, region: Parameters<AdminDe
 	}
 }
 
-/** Adds the data access page, `oauth/start`, `oauth/disconnect` and the shared `/oauth/callback`. */
+/** The store's `applyWorkspace`, or null when Intercom's values are not valid settings here. */
+async function applyWorkspace(
+	deps: AdminDeps,
+	siteId: number,
+	workspace: { appId: string; region: Region },
+	actor: string,
+	onlyEmpty: boolean,
+): Promise<string[] | null> {
+	try {
+		return await deps.store.applyWorkspace(siteId, workspace, { actor, onlyEmpty });
+	} catch (err) {
+		if (!(err instanceof ValidationError)) throw err;
+		deps.logger.warn({ siteId, err: err.message }, "the token's workspace is not a valid App ID or region");
+		return null;
+	}
+}
+
+/** Adds the data access page, `oauth/start`, `oauth/use-workspace`, `oauth/disconnect` and the shared `/oauth/callback`. */
 export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/data-access", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
@@ -78,6 +103,18 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 			notices.push(notice("ok", "Connected: the access token was saved."));
 		if (c.req.query("disconnected") !== undefined)
 			notices.push(notice("ok", "Disconnected: the access token was removed."));
+		const filled = (c.req.query("filled") ?? "").split(",").flatMap((k) => FILLED[k] ?? []);
+		if (filled.length > 0) {
+			const what = filled.join(" and ");
+			notices.push(
+				notice(
+					"ok",
+					c.req.query("used") !== undefined
+						? `Saved the ${what} of the token's workspace.`
+						: `Filled in the ${what} from the token's workspace.`,
+				),
+			);
+		}
 		const error = c.req.query("oauth_error");
 		if (error) notices.push(notice("error", messageFor(error)));
 		notices.push(...siteWarnings(c, deps, settings));
@@ -103,6 +140,23 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 			endpoints: deps.endpoints(settings.region),
 		});
 		return c.redirect(url, 303);
+	});
+
+	// "Use these": replaces the App ID and region with those of the stored token's workspace, read
+	// again here (the form carries no values, so none can be slipped in).
+	postRoute(app, "/sites/:site/oauth/use-workspace", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const back = (query: string) => c.redirect(`${sitePath(deps, access.site, "data-access")}?${query}`, 303);
+		const settings = await deps.store.getSettings(access.site.id);
+		if (!settings.accessToken) return back("oauth_error=no_token");
+		const me = await readMe(deps, settings.accessToken, settings.region);
+		const workspace = me.ok ? workspaceOf(me.value) : null;
+		if (!workspace) return back("oauth_error=workspace_unread");
+		const written = await applyWorkspace(deps, access.site.id, workspace, c.get("user").email, false);
+		if (!written) return back("oauth_error=workspace_invalid");
+		deps.logger.info({ site: access.site.codeName, keys: written }, "admin used the token's workspace");
+		return back(`used=1&filled=${written.join(",")}`);
 	});
 
 	postRoute(app, "/sites/:site/oauth/disconnect", async (c) => {
@@ -134,16 +188,20 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 		if (!code) return back("oauth_error=missing_code");
 		const settings = await deps.store.getSettings(site.id);
 		if (!settings.clientId || !settings.clientSecret) return back("oauth_error=not_configured");
+		let token: string;
 		try {
-			const { token } = await exchangeCode({
+			// Intercom documents one token endpoint for every region (the US host); the regional
+			// one is an option for workspaces it turns away (docs/decisions/0019).
+			const tokenRegion = deps.oauthTokenHost === "regional" ? settings.region : "us";
+			({ token } = await exchangeCode({
 				code,
 				clientId: settings.clientId,
 				clientSecret: settings.clientSecret,
-				region: settings.region,
-				endpoints: deps.endpoints(settings.region),
+				region: tokenRegion,
+				endpoints: deps.endpoints(tokenRegion),
 				timeoutMs: 10_000,
 				...(deps.fetch ? { fetch: deps.fetch } : {}),
-			});
+			}));
 			await deps.store.setSetting(site.id, "accessToken", token, { actor: user.email });
 		} catch (err) {
 			deps.logger.warn({ site: site.codeName, err: (err as Error).message }, "OAuth code exchange failed");
@@ -151,6 +209,15 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 			return back(`oauth_error=${encodeURIComponent(reason)}`);
 		}
 		deps.logger.info({ site: site.codeName, userId: user.id }, "admin connected Intercom (OAuth)");
-		return back("connected=1");
+		// Fill the App ID and region the site lacks from the token's workspace; a difference is
+		// left for the admin to settle on the page ("Use these").
+		const me = await readMe(deps, token, settings.region);
+		const workspace = me.ok ? workspaceOf(me.value) : null;
+		if (!workspace) return back("connected=1&oauth_error=workspace_unread");
+		const filled = await applyWorkspace(deps, site.id, workspace, user.email, true);
+		if (!filled) return back("connected=1&oauth_error=workspace_invalid");
+		if (filled.length > 0)
+			deps.logger.info({ site: site.codeName, keys: filled }, "filled from the token's workspace");
+		return back(`connected=1${filled.length > 0 ? `&filled=${filled.join(",")}` : ""}`);
 	});
 }

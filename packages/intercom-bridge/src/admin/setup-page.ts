@@ -9,6 +9,7 @@ import type { Consent } from "../store/consent-store.ts";
 import type { SettingView } from "../store/settings-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import type { SiteAccess } from "./admin-routing.ts";
+import { durationText } from "./duration-text.ts";
 import { fieldRow, radioRow, selectRow, textRow } from "./form-controls.ts";
 import { csrfField, type Markup, page, sitePath } from "./layout.ts";
 
@@ -122,7 +123,17 @@ export function setupPage(c: Context<AdminEnv>, deps: AdminDeps, input: SetupPag
 	<section class="card" aria-labelledby="app-h">
 		<h2 id="app-h">Intercom app</h2>
 		${textRow({ name: "clientId", label: "Client ID", value: values.clientId, error: errors.clientId, disabled, hint: "Developer Hub › your app › Basic information." })}
-		${secretRow(deps, input, "clientSecret", "Client secret", "Used for “Get token” and to check signed webhooks. When you replace it, signatures made with the old one are still accepted for 24 hours.")}
+		${secretRow(
+			deps,
+			input,
+			"clientSecret",
+			"Client secret",
+			`Used for “Get token” and to check signed webhooks. ${
+				deps.apiKeyGracePeriodMs > 0
+					? `When you replace it, signatures made with the old one are still accepted for ${durationText(deps.apiKeyGracePeriodMs)}.`
+					: "When you replace it, signatures made with the old one are refused at once."
+			}`,
+		)}
 	</section>
 	<section class="card" aria-labelledby="data-h">
 		<h2 id="data-h">Contact data sent to Intercom</h2>

@@ -14,6 +14,7 @@ import { maskSecret, type SiteSettings } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
 import { copyable } from "./copyable.ts";
+import { durationText } from "./duration-text.ts";
 import { textRow } from "./form-controls.ts";
 import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
 import { publicOrigin } from "./request-info.ts";
@@ -80,17 +81,12 @@ function acceptedKeys(deps: AdminDeps, settings: SiteSettings): Markup {
 	if (!settings.webhookApiKey) return html``;
 	return html`<table id="accepted-keys"><caption>Keys the webhooks accept now</caption>
 <thead><tr><th scope="col">Key</th><th scope="col">Accepted</th></tr></thead><tbody>
-<tr><td>${maskSecret(settings.webhookApiKey)} <span class="badge ok">current</span></td><td>until it is replaced, then for ${hoursOf(grace)} more</td></tr>
+<tr><td>${maskSecret(settings.webhookApiKey)} <span class="badge ok">current</span></td><td>until it is replaced, then for ${durationText(grace)} more</td></tr>
 ${previous.map(
 	(p) =>
 		html`<tr><td>${maskSecret(p.key)}</td><td>until ${utc(p.replacedAt.getTime() + grace)} (replaced ${utc(p.replacedAt.getTime())})</td></tr>`,
 )}</tbody></table>`;
 }
-
-const hoursOf = (ms: number) => {
-	const hours = Math.round(ms / 3_600_000);
-	return `${hours} hour${hours === 1 ? "" : "s"}`;
-};
 
 async function render(
 	c: Context<AdminEnv>,
@@ -103,7 +99,7 @@ async function render(
 	const settings = await deps.store.getSettings(access.site.id, { fresh: keyState.kind !== "none" });
 	const origin = publicOrigin(c, deps);
 	const base = `${origin}${deps.webhookBasePath}`;
-	const grace = hoursOf(deps.apiKeyGracePeriodMs);
+	const grace = durationText(deps.apiKeyGracePeriodMs);
 	const notices: Markup[] = [];
 	if (keyState.kind === "reveal")
 		notices.push(notice("ok", "A new API key was generated. Copy it now: it is shown only this once."));

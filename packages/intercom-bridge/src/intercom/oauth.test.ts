@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, OAuthError } from "../errors.ts";
-import { authorizationUrl, exchangeCode } from "./oauth.ts";
+import type { AdminWithApp } from "./intercom-types.ts";
+import { authorizationUrl, exchangeCode, workspaceOf } from "./oauth.ts";
 import { errorList, json, scriptedFetch } from "./scripted-fetch.test-support.ts";
 
 const SECRET = "shh-client-secret-42";
@@ -43,7 +44,7 @@ describe("authorizationUrl", () => {
 });
 
 describe("exchangeCode", () => {
-	it("posts code, client id and secret to the region's token endpoint and reads access_token", async () => {
+	it("posts code, client id and secret to a regional token endpoint when asked, and reads access_token", async () => {
 		const { fetch, calls } = scriptedFetch(() =>
 			json(200, { token: "old-field", access_token: "tok-1", token_type: "Bearer" }),
 		);
@@ -64,12 +65,13 @@ describe("exchangeCode", () => {
 		});
 	});
 
-	it("falls back to the `token` field", async () => {
-		const { fetch } = scriptedFetch(() => json(200, { token: "tok-2" }));
+	it("falls back to the `token` field, at Intercom's documented global endpoint by default", async () => {
+		const { fetch, calls } = scriptedFetch(() => json(200, { token: "tok-2" }));
 		expect(await exchangeCode({ code: CODE, clientId: "cid", clientSecret: SECRET, fetch })).toEqual({
 			token: "tok-2",
 			tokenType: "Bearer",
 		});
+		expect(calls[0]?.url.href).toBe("https://api.intercom.io/auth/eagle/token");
 	});
 
 	it("turns an error.list into an OAuthError without the secret or code", async () => {
@@ -108,5 +110,23 @@ describe("exchangeCode", () => {
 		await expect(
 			exchangeCode({ code: CODE, clientId: "c", clientSecret: SECRET, fetch: hang, timeoutMs: 20 }),
 		).rejects.toMatchObject({ oauthCode: "timeout" });
+	});
+});
+
+describe("workspaceOf", () => {
+	const me = (app: Record<string, unknown> | undefined) =>
+		({ type: "admin", app }) as unknown as AdminWithApp;
+
+	it("reads the App ID and the region of /me, whatever the region's case", () => {
+		expect(workspaceOf(me({ id_code: "abc123", region: "US" }))).toEqual({ appId: "abc123", region: "us" });
+		expect(workspaceOf(me({ id_code: "abc123", region: "eu" }))).toEqual({ appId: "abc123", region: "eu" });
+		expect(workspaceOf(me({ id_code: "abc123", region: " AU " }))).toEqual({ appId: "abc123", region: "au" });
+	});
+
+	it("gives null rather than guess when a value is missing or unknown", () => {
+		expect(workspaceOf(me(undefined))).toBeNull();
+		expect(workspaceOf(me({ id_code: "abc123" }))).toBeNull();
+		expect(workspaceOf(me({ id_code: "abc123", region: "Mars" }))).toBeNull();
+		expect(workspaceOf(me({ id_code: "", region: "US" }))).toBeNull();
 	});
 });

@@ -8,8 +8,9 @@
  * (CSRF); this module builds the URL with it but cannot check it.
  */
 import { ConfigError, OAuthError } from "../errors.ts";
-import type { Region } from "../settings/setting-keys.ts";
+import { REGIONS, type Region } from "../settings/setting-keys.ts";
 import { type IntercomEndpoints, intercomEndpoints } from "./endpoints.ts";
+import type { AdminWithApp } from "./intercom-types.ts";
 import { rejectOnAbort } from "./retry.ts";
 import { parseErrorList } from "./to-intercom-error.ts";
 
@@ -52,7 +53,13 @@ export interface ExchangeCodeOptions {
 	code: string;
 	clientId: string;
 	clientSecret: string;
+	/**
+	 * The region whose API host serves the token endpoint. Default `us`: Intercom documents
+	 * `https://api.intercom.io/auth/eagle/token` for workspaces of every region, so pass another
+	 * region only to try its (undocumented) regional host.
+	 */
 	region?: Region;
+	/** The hosts to use instead of Intercom's for `region` (e.g. an emulator's). */
 	endpoints?: IntercomEndpoints;
 	fetch?: typeof fetch;
 	/** Deadline of the exchange, in ms. Default 15000. */
@@ -66,9 +73,10 @@ const HINT =
 /**
  * Trades the callback's `code` for an access token (`POST {api}/auth/eagle/token`, form-encoded
  * like Intercom's own OAuth libraries). Intercom tokens do not expire and have no refresh token.
+ * The token works for the workspace's own region; read `GET /me` with it to learn which.
  *
  * @example
- * const { token } = await exchangeCode({ code, clientId, clientSecret, region: "eu" });
+ * const { token } = await exchangeCode({ code, clientId, clientSecret }); // https://api.intercom.io/auth/eagle/token
  * @throws {OAuthError} `oauthCode` is Intercom's error code (e.g. `unauthorized`), or
  *   `invalid_response`, `network_error`, `timeout`. Messages never contain the code, secret or token.
  */
@@ -140,4 +148,18 @@ function readTokenAnswer(status: number, text: string): { token: string; tokenTy
 	const tokenType =
 		typeof record.token_type === "string" && record.token_type !== "" ? record.token_type : "Bearer";
 	return { token, tokenType };
+}
+
+/**
+ * The workspace a token belongs to, from its `GET /me` answer: the Messenger App ID (`app.id_code`)
+ * and the region (`app.region`, e.g. `"EU"`), or null when either is missing or not one this
+ * package knows (it then changes no setting rather than guess).
+ */
+export function workspaceOf(me: AdminWithApp): { appId: string; region: Region } | null {
+	const appId = me.app?.id_code;
+	const region = me.app?.region?.trim().toLowerCase();
+	if (typeof appId !== "string" || appId === "" || !(REGIONS as readonly string[]).includes(region ?? "")) {
+		return null;
+	}
+	return { appId, region: region as Region };
 }

@@ -33,6 +33,17 @@ export interface ServiceEnv {
 	PUBLIC_URL?: string;
 	/** Where the bridge's routes live. Default /intercom. */
 	INTERCOM_BRIDGE_BASE_PATH?: string;
+	/** Where "Get token" trades the OAuth code: `global` (default, Intercom's documented host) or `regional`. */
+	INTERCOM_BRIDGE_OAUTH_TOKEN_HOST?: string;
+}
+
+/** Parses INTERCOM_BRIDGE_OAUTH_TOKEN_HOST. @throws ConfigError */
+export function parseOAuthTokenHost(raw: string | undefined): "global" | "regional" {
+	const value = raw?.trim().toLowerCase() || "global";
+	if (value !== "global" && value !== "regional") {
+		throw new ConfigError(`INTERCOM_BRIDGE_OAUTH_TOKEN_HOST must be "global" or "regional", got "${raw}".`);
+	}
+	return value;
 }
 
 /** Parses PORT: 0 to 65535. @throws ConfigError */
@@ -68,6 +79,7 @@ export async function runService(
 ): Promise<RunningServer> {
 	const { endpoints } = options;
 	const port = parsePort(env.PORT);
+	const oauthTokenHost = parseOAuthTokenHost(env.INTERCOM_BRIDGE_OAUTH_TOKEN_HOST);
 	const logger = createLogger({ level: env.LOG_LEVEL });
 	const store = await openStoreFromEnv(env, {
 		onPoolError: (err) => logger.warn({ err: err.message }, "database pool error"),
@@ -97,7 +109,15 @@ export async function runService(
 		const app = new Hono();
 		app.route(
 			"/",
-			createAdminApp({ store, logger, trustProxy, publicUrl, webhookBasePath: basePath, endpoints }),
+			createAdminApp({
+				store,
+				logger,
+				trustProxy,
+				publicUrl,
+				webhookBasePath: basePath,
+				endpoints,
+				oauthTokenHost,
+			}),
 		);
 		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw, connectionOf(c.env)));
 		try {

@@ -359,6 +359,46 @@ export function createSettingsStore(ctx: StoreContext) {
 		},
 
 		/**
+		 * Saves the App ID and region an OAuth token's workspace reports (`GET /me`). With
+		 * `onlyEmpty`, only keys the site has not stored are written (the fill after "Get token");
+		 * without, both are replaced (the admin chose "Use these"). A fill writes nothing when the
+		 * stored App ID names another workspace. Checked and written in one
+		 * transaction, under a lock on the site row, so a concurrent save is never overwritten by a
+		 * fill that read it as empty. One audit row per written key, action `oauth-fill`.
+		 * @returns the keys written.
+		 * @throws ValidationError when a value is not a valid appId or region.
+		 */
+		async applyWorkspace(
+			siteId: number,
+			workspace: { appId: string; region: string },
+			options: { actor: string; onlyEmpty: boolean },
+		): Promise<SettingKey[]> {
+			const wanted = [parseSetting("appId", workspace.appId), parseSetting("region", workspace.region)];
+			const written = await guard(() =>
+				db.transaction(async (tx) => {
+					await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId)).for("update");
+					const rows = await tx
+						.select({ key: siteSettings.key, value: siteSettings.value })
+						.from(siteSettings)
+						.where(and(eq(siteSettings.siteId, siteId), inArray(siteSettings.key, ["appId", "region"])));
+					const stored = new Map(rows.map((r) => [r.key, r.value]));
+					// A stored App ID of another workspace: this token's region says nothing about it.
+					const otherApp = stored.has("appId") && stored.get("appId") !== wanted[0]?.value;
+					if (options.onlyEmpty && otherApp) return [];
+					const keys: SettingKey[] = [];
+					for (const { key, value } of wanted) {
+						if (stored.get(key) === value || (options.onlyEmpty && stored.has(key))) continue;
+						await writeValue(tx, siteId, key, value, options.actor, "oauth-fill");
+						keys.push(key);
+					}
+					return keys;
+				}),
+			);
+			forget(siteId);
+			return written;
+		},
+
+		/**
 		 * Replaces the webhook API key with a new random one and returns it (show it once). The old
 		 * key joins the replaced keys, each accepted for `gracePeriodMs` after its own replacement
 		 * (default 24 h; pass the grace the webhooks enforce), so a second rotation within the grace

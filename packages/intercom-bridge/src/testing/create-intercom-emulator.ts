@@ -44,7 +44,7 @@ export interface IntercomEmulatorOptions {
 	/** Accepted bearer tokens (tokens issued through OAuth are accepted too). */
 	tokens?: string[];
 	oauthClients?: EmulatorOAuthClient[];
-	/** Messenger apps (workspaces). `/me` answers the first. Default: one app `emulator`, no secret. */
+	/** Messenger apps (workspaces). `/me` answers the one an OAuth token was authorized in, else the first. Default: one app `emulator`, no secret. */
 	apps?: EmulatorApp[];
 	/** Requests per token per 10-second window. Default 1667 (10,000 a minute). */
 	rateLimitPer10s?: number;

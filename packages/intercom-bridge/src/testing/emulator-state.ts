@@ -73,6 +73,8 @@ export interface OAuthCode {
 	clientId: string;
 	redirectUri: string;
 	expiresAt: number;
+	/** The workspace (app id) the admin authorized; the token issued for the code belongs to it. */
+	appId: string;
 }
 
 export interface EmulatorState {
@@ -80,6 +82,8 @@ export interface EmulatorState {
 	conversations: Map<string, Conversation>;
 	/** Accepted bearer tokens: given ones and those issued through OAuth. */
 	tokens: Set<string>;
+	/** The workspace (app id) of each token issued through OAuth; other tokens answer for the first app. */
+	tokenApps: Map<string, string>;
 	codes: Map<string, OAuthCode>;
 	requests: RecordedRequest[];
 	messengerBoots: MessengerBoot[];
@@ -92,6 +96,7 @@ export function createEmulatorState(tokens: readonly string[]): EmulatorState {
 		contacts: new Map(),
 		conversations: new Map(),
 		tokens: new Set(tokens),
+		tokenApps: new Map(),
 		codes: new Map(),
 		requests: [],
 		messengerBoots: [],

@@ -1,11 +1,14 @@
 /**
  * Intercom's OAuth for public apps (docs/intercom.md §4): the authorize page on the app host
  * (`GET /oauth?client_id&state&redirect_uri`, a page with an Authorize button) and the token
- * exchange on the API host (`POST /auth/eagle/token`, form or JSON). Codes are single-use and
- * expire after 5 minutes; issued tokens never expire and are accepted by the REST API.
+ * exchange on the API host (`POST /auth/eagle/token`, form or JSON). Intercom documents the token
+ * endpoint on the global host (`https://api.intercom.io/auth/eagle/token`, the emulator's root and
+ * `/us`); it answers under `/eu` and `/au` too, for clients configured to use a regional host.
+ * Codes are single-use and expire after 5 minutes; issued tokens never expire, are accepted by the
+ * REST API and belong to the workspace the admin authorized (`GET /me` answers for it).
  */
 import { Hono } from "hono";
-import type { EmulatorContext } from "./emulator-context.ts";
+import { type EmulatorContext, primaryApp } from "./emulator-context.ts";
 import { randomToken } from "./emulator-state.ts";
 import { errorResponse } from "./intercom-error.ts";
 
@@ -53,10 +56,21 @@ export function oauthAuthorizeRoutes(ctx: EmulatorContext): Hono {
 		if (uri instanceof Response) return uri;
 		const hidden = (name: string, value: string) =>
 			`<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+		// As on Intercom, an admin of several workspaces picks the one to install the app in.
+		const apps = ctx.options.apps;
+		const choice =
+			apps.length > 1
+				? `<p><label for="app_id">Workspace</label> <select id="app_id" name="app_id">${apps
+						.map(
+							(a) =>
+								`<option value="${escapeHtml(a.appId)}">${escapeHtml(a.appId)} (${(a.region ?? "us").toUpperCase()})</option>`,
+						)
+						.join("")}</select></p>`
+				: hidden("app_id", apps[0]?.appId ?? "");
 		return page(
 			"Authorize access to your Intercom workspace",
-			`<p>The app <strong>${escapeHtml(clientId)}</strong> asks for access to workspace <strong>${escapeHtml(ctx.options.apps[0]?.appId ?? "")}</strong> (Intercom emulator).</p>
-<form method="post" action="oauth/authorize">${hidden("client_id", clientId)}${hidden("state", state)}${hidden("redirect_uri", uri)}
+			`<p>The app <strong>${escapeHtml(clientId)}</strong> asks for access to ${apps.length > 1 ? "one of your workspaces" : `workspace <strong>${escapeHtml(apps[0]?.appId ?? "")}</strong>`} (Intercom emulator).</p>
+<form method="post" action="oauth/authorize">${hidden("client_id", clientId)}${hidden("state", state)}${hidden("redirect_uri", uri)}${choice}
 <button id="authorize" type="submit" name="decision" value="authorize">Authorize</button>
 <button id="deny" type="submit" name="decision" value="deny">Cancel</button></form>`,
 		);
@@ -70,11 +84,13 @@ export function oauthAuthorizeRoutes(ctx: EmulatorContext): Hono {
 		if (field("decision") === "deny") {
 			target.searchParams.set("error", "access_denied");
 		} else {
+			const app = ctx.options.apps.find((a) => a.appId === field("app_id")) ?? primaryApp(ctx);
 			const code = randomToken("code_");
 			ctx.state.codes.set(code, {
 				clientId: field("client_id"),
 				redirectUri: uri,
 				expiresAt: ctx.options.now() + CODE_TTL_MS,
+				appId: app.appId,
 			});
 			target.searchParams.set("code", code);
 		}
@@ -121,6 +137,7 @@ export function oauthTokenRoutes(ctx: EmulatorContext): Hono {
 		}
 		const token = randomToken("tok_");
 		ctx.state.tokens.add(token);
+		ctx.state.tokenApps.set(token, grant.appId);
 		return c.json({ token, access_token: token, token_type: "Bearer" });
 	});
 	return app;

@@ -77,6 +77,4 @@ export interface WebhookOptions {
 	onNotification?: (event: NotificationEvent) => void | Promise<void>;
 	/** Conversation-link job: attempts before giving up. Default 8. */
 	linkJobMaxAttempts?: number;
-	/** Also store conversation transcripts in the activity comment. Default false. */
-	storeTranscripts?: boolean;
 }

@@ -37,7 +37,7 @@ let base: string;
 const cspViolations: string[] = [];
 const emulator = createIntercomEmulator({
 	oauthClients: [{ clientId: "client-browser", clientSecret: "client-browser-secret-1" }],
-	apps: [{ appId: "abc123" }],
+	apps: [{ appId: "abc123", region: "eu" }],
 });
 
 async function newPage(): Promise<Page> {

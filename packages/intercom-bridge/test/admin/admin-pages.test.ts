@@ -1,5 +1,7 @@
 /** The console's pages through app.request(): saving, validation, roles, secrets, catalog, contacts. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAdminApp } from "../../src/admin/create-admin-app.ts";
+import { createLogger } from "../../src/logger.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -127,6 +129,21 @@ describe("Intercom setup", () => {
 		const page = await (await b.get(SETUP)).text();
 		expect(page).toContain("Intercom is disabled on this site");
 		expect(page).toContain("not reached over HTTPS");
+	});
+
+	it("says how long a replaced client secret still verifies: the configured grace, not a fixed 24 hours", async () => {
+		expect(await (await b.get(SETUP)).text()).toContain("still accepted for 24 hours");
+		const graced = createAdminApp({
+			store: f.store,
+			logger: createLogger({ level: "silent" }),
+			now: () => f.clock.now,
+			apiKeyGracePeriodMs: 90 * 60_000,
+		});
+		const other = browser(graced);
+		await other.signIn();
+		const page = await (await other.get(SETUP)).text();
+		expect(page).toContain("still accepted for 90 minutes");
+		expect(page).not.toContain("24 hours");
 	});
 });
 

@@ -157,3 +157,86 @@ describe("emulator responses validate against the 2.16 schemas", () => {
 		for (const body of bodies) expect(validateSchema("error", body).errors).toEqual([]);
 	});
 });
+
+describe("OAuth and /me of a US and an EU workspace", () => {
+	const oauth = createIntercomEmulator({
+		oauthClients: [{ clientId: "client-1", clientSecret: "secret-1" }],
+		apps: [
+			{ appId: "usapp111", region: "us" },
+			{ appId: "euapp222", region: "eu" },
+		],
+	});
+	const PLACEHOLDER = "http://intercom-emulator.invalid";
+	const expectValid = (op: string, status: number, body: unknown) => {
+		expect(validateResponse(op, status, body).errors).toEqual([]);
+	};
+
+	/** Authorizes `appId` on the app host and trades the code at the documented global token URL. */
+	async function tokenFor(appId: string): Promise<string> {
+		const page = await (
+			await oauth.fetch(
+				`${oauth.endpoints("us").app}/oauth?client_id=client-1&state=s1&redirect_uri=https://site.test/cb`,
+			)
+		).text();
+		expect(page).toContain(`<option value="${appId}">`);
+		const authorized = await oauth.fetch(`${oauth.endpoints("us").app}/oauth/authorize`, {
+			method: "POST",
+			body: new URLSearchParams({
+				client_id: "client-1",
+				state: "s1",
+				redirect_uri: "https://site.test/cb",
+				app_id: appId,
+				decision: "authorize",
+			}),
+			headers: { "content-type": "application/x-www-form-urlencoded" },
+		});
+		const code = new URL(authorized.headers.get("location") ?? "").searchParams.get("code") ?? "";
+		// `https://api.intercom.io/auth/eagle/token`: the emulator's root is the global API host.
+		const res = await oauth.fetch(`${PLACEHOLDER}/auth/eagle/token`, {
+			method: "POST",
+			body: new URLSearchParams({ code, client_id: "client-1", client_secret: "secret-1" }),
+			headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+		});
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as { token: string; access_token: string; token_type: string };
+		expect(body.token_type).toBe("Bearer");
+		expect(body.access_token).toBe(body.token);
+		return body.access_token;
+	}
+
+	it("issues tokens whose /me names the authorized workspace and its region", async () => {
+		const us = await tokenFor("usapp111");
+		const eu = await tokenFor("euapp222");
+		const usMe = await caller(oauth, us)("GET", "/me");
+		expectValid("identifyAdmin", usMe.status, usMe.body);
+		expect(at(usMe.body, "app", "id_code")).toBe("usapp111");
+		expect(at(usMe.body, "app", "region")).toBe("US");
+		const euMe = await caller(oauth, eu, oauth.endpoints("eu").api)("GET", "/me");
+		expectValid("identifyAdmin", euMe.status, euMe.body);
+		expect(at(euMe.body, "app", "id_code")).toBe("euapp222");
+		expect(at(euMe.body, "app", "region")).toBe("EU");
+	});
+
+	it("refuses a code presented twice, with the error schema", async () => {
+		const authorized = await oauth.fetch(`${oauth.endpoints("us").app}/oauth/authorize`, {
+			method: "POST",
+			body: new URLSearchParams({
+				client_id: "client-1",
+				redirect_uri: "https://site.test/cb",
+				decision: "authorize",
+			}),
+			headers: { "content-type": "application/x-www-form-urlencoded" },
+		});
+		const code = new URL(authorized.headers.get("location") ?? "").searchParams.get("code") ?? "";
+		const exchange = () =>
+			oauth.fetch(`${PLACEHOLDER}/auth/eagle/token`, {
+				method: "POST",
+				body: JSON.stringify({ code, client_id: "client-1", client_secret: "secret-1" }),
+				headers: { "content-type": "application/json" },
+			});
+		expect((await exchange()).status).toBe(200);
+		const again = await exchange();
+		expect(again.status).toBe(401);
+		expect(validateSchema("error", await again.json()).errors).toEqual([]);
+	});
+});
