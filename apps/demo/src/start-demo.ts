@@ -12,7 +12,7 @@ import {
 	intercomEndpoints,
 	type Store,
 } from "intercom-bridge";
-import { createAdminApp, createAdminGate, ensureFirstAdmin } from "intercom-bridge/admin";
+import { announceConsoleUrl, createAdminApp, createAdminGate, ensureFirstAdmin } from "intercom-bridge/admin";
 import { openStoreFromEnv } from "intercom-bridge/config";
 import { createJobRunner } from "intercom-bridge/jobs";
 import { parsePort, startServer } from "intercom-bridge/server";
@@ -120,6 +120,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 		const server = await startServer({ store, logger, port, host, app });
 		const url = server.url;
 		serverUrl = url;
+		// `intercom-bridge settings …` beside the running demo names this console instead.
+		await announceConsoleUrl(store, `${url}/admin`).catch(() => {});
 		print("");
 		print(`Brew & Byte demo    ${url}/`);
 		print(`Admin console       ${url}/admin`);
