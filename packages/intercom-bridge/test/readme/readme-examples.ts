@@ -9,7 +9,7 @@ import { join } from "node:path";
 export const REPO = new URL("../../../../", import.meta.url).pathname;
 
 /** The examples by the file a reader would put them in. */
-export interface FrameworkExamples {
+export type FrameworkExamples = {
 	"bridge.ts": string;
 	"admin.ts": string;
 	"express.ts": string;
@@ -18,7 +18,7 @@ export interface FrameworkExamples {
 	"node-http.ts": string;
 	/** `app/admin/[[...path]]/route.ts`, with `@/admin` pointing at admin.ts. */
 	"next-admin-route.ts": string;
-}
+};
 
 /** Picks each example out of the README's section; fails naming the one missing or doubled. */
 export async function frameworkExamples(): Promise<FrameworkExamples> {
