@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginThrottle } from "../admin/login-throttle.ts";
 import { CONSOLE_URL_FILE, recordConsoleUrl } from "../db/console-url-file.ts";
 import { pgliteStore } from "../db/pglite.ts";
+import { runService } from "../server/run-service.ts";
 import { SETTING_DEFINITIONS, SETTING_KEYS } from "../settings/setting-keys.ts";
 import { runCli } from "./main.ts";
 import type { CliIo } from "./output.ts";
@@ -346,6 +347,25 @@ describe("intercom-bridge CLI", () => {
 			await other.close();
 		}
 	});
+
+	it("beside `serve` on the same data directory, names the service's console", async () => {
+		const ownDir = join(dir, "serve");
+		const server = await runService(
+			{ INTERCOM_BRIDGE_DATA_DIR: ownDir, PORT: "0", LOG_LEVEL: "silent" },
+			() => {},
+			{ isTerminal: false },
+		);
+		try {
+			const blocked = await cli(ownDir, ["settings", "set", "default", "enabled", "true"]);
+			expect(blocked.code).toBe(1);
+			expect(blocked.stderr).toContain(
+				`The app with pid ${process.pid} holds ${ownDir}; change settings at ${server.url}/admin/sites/default/setup or stop it.`,
+			);
+		} finally {
+			await server.close();
+		}
+		expect((await cli(ownDir, ["settings", "set", "default", "enabled", "true"])).code).toBe(0);
+	}, 180_000); // the service starts its job runner on a fresh embedded database: slow on a busy machine
 
 	it("takes over the lock of a process that died", async () => {
 		const { writeFile } = await import("node:fs/promises");
