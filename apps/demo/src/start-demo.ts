@@ -13,7 +13,7 @@ import {
 	intercomEndpoints,
 	type Store,
 } from "intercom-bridge";
-import { createAdminApp, createAdminGate, ensureFirstAdmin } from "intercom-bridge/admin";
+import { announceConsoleUrl, createAdminApp, createAdminGate, ensureFirstAdmin } from "intercom-bridge/admin";
 import { DEFAULT_DATA_DIR, openStoreFromEnv } from "intercom-bridge/config";
 import { createJobRunner } from "intercom-bridge/jobs";
 import { parsePort, serviceHealth, startServer } from "intercom-bridge/server";
@@ -155,6 +155,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 		const server = await startServer({ store, logger, port, host, app, health: serviceHealth(bridge, jobs) });
 		const url = server.url;
 		serverUrl = url;
+		// `intercom-bridge settings …` beside the running demo names this console instead.
+		await announceConsoleUrl(store, `${url}/admin`).catch(() => {});
 		print("");
 		print(`Brew & Byte demo    ${url}/`);
 		print(`Admin console       ${url}/admin`);

@@ -23,6 +23,7 @@ import { registerAccountRoutes } from "./account-routes.ts";
 import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
 import type { AdminDeps, AdminEnv, OAuthTokenHost } from "./admin-context.ts";
 import type { createAdminGate } from "./admin-gate.ts";
+import { announceConsole } from "./announce-console.ts";
 import { registerAuditRoutes } from "./audit-routes.ts";
 import { registerCatalogRoutes } from "./catalog-routes.ts";
 import { registerContactRoutes } from "./contact-routes.ts";
@@ -174,6 +175,7 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 	registerLoginRoutes(app, deps);
 
 	app.use("*", requireAdmin(deps));
+	app.use("*", announceConsole(deps));
 	registerLogoutRoute(app, deps);
 	app.get("/", async (c) => {
 		const [first] = visibleSites(c.get("user"), await deps.store.listSites());

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginThrottle } from "../admin/login-throttle.ts";
+import { CONSOLE_URL_FILE, recordConsoleUrl } from "../db/console-url-file.ts";
 import { pgliteStore } from "../db/pglite.ts";
+import { runService } from "../server/run-service.ts";
 import { SETTING_DEFINITIONS, SETTING_KEYS } from "../settings/setting-keys.ts";
 import { runCli } from "./main.ts";
 import type { CliIo } from "./output.ts";
@@ -126,6 +128,43 @@ describe("intercom-bridge CLI", () => {
 		expect(after.value).toBe(`set, ends with …${rotated.stdout.slice(-4)}`);
 		expect(after.value).not.toBe(before.value);
 	});
+
+	it("api-key rotate prunes replaced keys by --grace-hours, not always by the 24 h default", async () => {
+		const ownDir = join(dir, "grace");
+		const hoursAgo = (hours: number) => () => Date.now() - hours * 3600_000;
+		// A key replaced 30 hours ago: past the default grace, within a 48-hour one.
+		const old = await pgliteStore({ dataDir: ownDir, now: hoursAgo(30) });
+		let site: { id: number };
+		try {
+			await old.prepare();
+			site = await old.requireSite("default");
+			await old.rotateWebhookApiKey(site.id, { gracePeriodMs: 72 * 3600_000 });
+		} finally {
+			await old.close();
+		}
+		const replaced = async () => {
+			const store = await pgliteStore({ dataDir: ownDir });
+			try {
+				return (await store.getSettings(site.id)).previousWebhookApiKeys.map((k) =>
+					Math.round((Date.now() - k.replacedAt.getTime()) / 3600_000),
+				);
+			} finally {
+				await store.close();
+			}
+		};
+		expect(await replaced()).toEqual([30]);
+		const longer = await cli(ownDir, ["api-key", "rotate", "default", "--grace-hours", "48"]);
+		expect(longer.code).toBe(0);
+		expect(longer.stderr).toContain("keeps working for 48 hour(s)");
+		expect(await replaced()).toEqual([0, 30]);
+		expect((await cli(ownDir, ["api-key", "rotate", "default"])).code).toBe(0);
+		expect(await replaced()).toEqual([0, 0]);
+		for (const bad of ["-1", "abc", "9000"]) {
+			const refused = await cli(ownDir, ["api-key", "rotate", "default", `--grace-hours=${bad}`]);
+			expect(refused.code, bad).toBe(2);
+			expect(refused.stderr).toContain("a number of hours from 0 to 8784");
+		}
+	}, 120_000);
 
 	it("manages sites, activity types, consents, contacts and admin users", async () => {
 		expect(
@@ -273,6 +312,60 @@ describe("intercom-bridge CLI", () => {
 		}
 		expect((await cli(dataDir, ["sites", "list"])).code).toBe(0);
 	});
+
+	it("names the running app's console page when that app recorded it", async () => {
+		const store = await pgliteStore({ dataDir });
+		try {
+			await recordConsoleUrl(dataDir, "http://127.0.0.1:4321/admin");
+			const set = await cli(dataDir, ["settings", "set", "default", "appId", "abc123"]);
+			expect(set.code).toBe(1);
+			expect(set.stderr).toContain(
+				`The app with pid ${process.pid} holds ${dataDir}; change settings at http://127.0.0.1:4321/admin/sites/default/setup or stop it.`,
+			);
+			const rotate = await cli(dataDir, ["api-key", "rotate", "shop"]);
+			expect(rotate.code).toBe(1);
+			expect(rotate.stderr).toContain("change settings at http://127.0.0.1:4321/admin/sites/shop/webhooks");
+			const contacts = await cli(dataDir, ["contacts", "list"]);
+			expect(contacts.code).toBe(1);
+			expect(contacts.stderr).toContain("use its admin console at http://127.0.0.1:4321/admin or stop it");
+		} finally {
+			await store.close();
+		}
+		// A record another process left behind says nothing about the one holding the lock now.
+		const { writeFile } = await import("node:fs/promises");
+		await writeFile(
+			join(dataDir, CONSOLE_URL_FILE),
+			JSON.stringify({ pid: 2 ** 22 + 17, url: "http://x/admin" }),
+		);
+		const other = await pgliteStore({ dataDir });
+		try {
+			const blocked = await cli(dataDir, ["settings", "get", "default"]);
+			expect(blocked.code).toBe(1);
+			expect(blocked.stderr).toContain("stop that process first");
+			expect(blocked.stderr).not.toContain("http://x/admin");
+		} finally {
+			await other.close();
+		}
+	});
+
+	it("beside `serve` on the same data directory, names the service's console", async () => {
+		const ownDir = join(dir, "serve");
+		const server = await runService(
+			{ INTERCOM_BRIDGE_DATA_DIR: ownDir, PORT: "0", LOG_LEVEL: "silent" },
+			() => {},
+			{ isTerminal: false },
+		);
+		try {
+			const blocked = await cli(ownDir, ["settings", "set", "default", "enabled", "true"]);
+			expect(blocked.code).toBe(1);
+			expect(blocked.stderr).toContain(
+				`The app with pid ${process.pid} holds ${ownDir}; change settings at ${server.url}/admin/sites/default/setup or stop it.`,
+			);
+		} finally {
+			await server.close();
+		}
+		expect((await cli(ownDir, ["settings", "set", "default", "enabled", "true"])).code).toBe(0);
+	}, 180_000); // the service starts its job runner on a fresh embedded database: slow on a busy machine
 
 	it("takes over the lock of a process that died", async () => {
 		const { writeFile } = await import("node:fs/promises");

@@ -9,16 +9,22 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { openStoreFromEnv } from "../config/open-store-from-env.ts";
 import { IntercomBridgeError, publicMessage } from "../errors.ts";
-import { runService } from "../server/run-service.ts";
-import type { Store } from "../store/create-store.ts";
+import { registerActivityTypesCommand } from "./activity-types-command.ts";
+import { registerAdminUsersCommand } from "./admin-users-command.ts";
+import { registerApiKeyCommand } from "./api-key-command.ts";
+import { createCliContext, type WithStore } from "./cli-context.ts";
+import { registerConsentsCommand } from "./consents-command.ts";
+import { registerContactsCommand } from "./contacts-command.ts";
 import { registerFakeIntercomCommand } from "./fake-intercom-command.ts";
+import { registerMigrateCommand } from "./migrate-command.ts";
+import { cliStoreOpener } from "./open-cli-store.ts";
 import { type CliIo, processIo } from "./output.ts";
-import { registerStoreCommands } from "./store-commands.ts";
+import { registerServeCommand } from "./serve-command.ts";
+import { registerSettingsCommand } from "./settings-command.ts";
+import { registerSitesCommand } from "./sites-command.ts";
 
-/** Opens the store for one command and always closes it. */
-export type WithStore = <T>(fn: (store: Store) => Promise<T>) => Promise<T>;
+export type { ConsolePage, WithStore } from "./cli-context.ts";
 
 /** The version in the package's package.json (two levels up from both src/cli and dist/cli). */
 function packageVersion(): string {
@@ -39,16 +45,17 @@ export function buildProgram(io: CliIo, withStore: WithStore): Command {
 		.configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
 		.exitOverride()
 		.showHelpAfterError("(run with --help for usage)");
-	registerStoreCommands(program, io, withStore);
+	const context = createCliContext(io, withStore);
+	registerMigrateCommand(program, context);
+	registerSitesCommand(program, context);
+	registerSettingsCommand(program, context);
+	registerApiKeyCommand(program, context);
+	registerActivityTypesCommand(program, context);
+	registerConsentsCommand(program, context);
+	registerContactsCommand(program, context);
+	registerAdminUsersCommand(program, context);
 	registerFakeIntercomCommand(program, io);
-	program
-		.command("serve")
-		.description("run the service (PORT, default 3000; HOST, default 127.0.0.1) until Ctrl-C")
-		.action(async () => {
-			await runService(io.env, io.stdout);
-			// Keep running: the server holds the event loop open until a signal stops it.
-			await new Promise(() => {});
-		});
+	registerServeCommand(program, io);
 	return program;
 }
 
@@ -57,16 +64,7 @@ export function buildProgram(io: CliIo, withStore: WithStore): Command {
  * 0 success, 1 the command failed (bad value, not found, database error), 2 bad usage.
  */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-	const withStore: WithStore = async (fn) => {
-		const store = await openStoreFromEnv(io.env);
-		try {
-			await store.prepare();
-			return await fn(store);
-		} finally {
-			await store.close();
-		}
-	};
-	const program = buildProgram(io, withStore);
+	const program = buildProgram(io, cliStoreOpener(io));
 	try {
 		await program.parseAsync(argv, { from: "user" });
 		return 0;

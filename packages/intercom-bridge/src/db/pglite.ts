@@ -9,6 +9,8 @@
  *                              INTERCOM_BRIDGE_SECRET_KEY is set. Made when missing, but never
  *                              while the database holds secrets (they would be unreadable)
  *   .data/intercom-bridge.lock the pid of the one process that may open it
+ *   .data/intercom-bridge.console.json  where that process serves the admin console, for the CLI
+ *                              (db/console-url-file.ts)
  *
  * @example
  * import { pgliteStore } from "intercom-bridge/pglite";

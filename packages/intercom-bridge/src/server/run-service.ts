@@ -5,6 +5,7 @@
  */
 
 import { Hono } from "hono";
+import { announceConsoleUrl } from "../admin/announce-console.ts";
 import { createAdminApp } from "../admin/create-admin-app.ts";
 import { ensureFirstAdmin } from "../admin/first-admin.ts";
 import { createIntercomBridge } from "../bridge/create-intercom-bridge.ts";
@@ -134,6 +135,10 @@ export async function runService(
 			await jobs.stop();
 			throw err;
 		}
+		// A CLI command run beside the service on the embedded database names this console instead.
+		await announceConsoleUrl(store, `${publicUrl ? new URL(publicUrl).origin : server.url}/admin`).catch(
+			(err: Error) => logger.warn({ err: err.message }, "could not record the console URL for the CLI"),
+		);
 	} catch (err) {
 		await store.close();
 		throw err;
