@@ -18,7 +18,7 @@ let booted = null;
 /** The `intercom_user_jwt` the Messenger was booted with, if any. */
 let bootedJwt = null;
 let widgetRequested = false;
-/** The pending token refresh: its timer, and when (performance.now()) the token must be replaced. */
+/** The pending token refresh: its timer, and when (Date.now()) the token must be replaced. */
 let tokenTimer = null;
 let tokenDeadline = null;
 let watchingVisibility = false;
@@ -74,7 +74,7 @@ function refreshToken() {
 	clearTokenRefresh();
 	refresh().catch(() => {
 		if (booted === null || tokenTimer !== null) return;
-		tokenDeadline = performance.now() + TOKEN_RETRY_MS;
+		tokenDeadline = Date.now() + TOKEN_RETRY_MS;
 		tokenTimer = setTimeout(refreshToken, TOKEN_RETRY_MS);
 	});
 }
@@ -84,7 +84,8 @@ function refreshToken() {
  * the token's lifetime, at most 5 minutes (so 115 minutes into Intercom's usual 2 hours). The
  * delay is the token's own lifetime (`exp - iat`) counted from now, when the token arrived, so a
  * wrong clock in the browser does not matter. Timers of hidden tabs may fire late (or a laptop
- * sleeps): when the page is shown again past the deadline, it refetches at once.
+ * sleeps): when the page is shown again past the deadline, it refetches at once. A delay past
+ * what setTimeout holds (24.8 days; tokens may live 30) refetches early rather than at once.
  */
 function scheduleTokenRefresh(settings) {
 	clearTokenRefresh();
@@ -92,17 +93,13 @@ function scheduleTokenRefresh(settings) {
 	if (!claims || typeof claims.exp !== "number") return;
 	const lifetimeMs =
 		typeof claims.iat === "number" ? (claims.exp - claims.iat) * 1000 : claims.exp * 1000 - Date.now();
-	const delay = Math.max(1000, lifetimeMs - Math.min(300_000, lifetimeMs / 5));
-	tokenDeadline = performance.now() + delay;
+	const delay = Math.min(2 ** 31 - 1, Math.max(1000, lifetimeMs - Math.min(300_000, lifetimeMs / 5)));
+	tokenDeadline = Date.now() + delay;
 	tokenTimer = setTimeout(refreshToken, delay);
 	if (!watchingVisibility) {
 		watchingVisibility = true;
 		document.addEventListener("visibilitychange", () => {
-			if (
-				document.visibilityState === "visible" &&
-				tokenDeadline !== null &&
-				performance.now() >= tokenDeadline
-			)
+			if (document.visibilityState === "visible" && tokenDeadline !== null && Date.now() >= tokenDeadline)
 				refreshToken();
 		});
 	}
