@@ -5,7 +5,10 @@ export type MessengerSettingsAnswer =
 
 /** Starts the module and boots the Messenger from the bridge's settings endpoint. */
 export function start(options?: { basePath?: string; nonce?: string }): Promise<MessengerSettingsAnswer>;
-/** Re-fetches settings; re-boots after sign-in or sign-out. */
+/**
+ * Re-fetches settings; re-boots after sign-in or sign-out. In JWT mode it also runs by itself
+ * before the token expires, so a page that stays open keeps a valid `intercom_user_jwt`.
+ */
 export function refresh(): Promise<MessengerSettingsAnswer>;
 /** Ends the Messenger session. */
 export function shutdown(): void;
