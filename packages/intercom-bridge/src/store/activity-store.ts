@@ -1,20 +1,13 @@
 /** Activity types (what can be logged) and activities (what a contact did). */
-import { createHash } from "node:crypto";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
-import { truncate } from "./contact-fields.ts";
 import { findContact, isGuid, type SiteScope } from "./contact-store.ts";
 import { activities, activityTypes } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 export type ActivityType = typeof activityTypes.$inferSelect;
 export type Activity = typeof activities.$inferSelect;
-
-/** Title of an activity: the type's display name, then the value when there is one (max 250). */
-export function activityTitle(typeDisplayName: string, value: string | null | undefined): string {
-	return truncate(value ? `${typeDisplayName} - ${value}` : typeDisplayName, 250);
-}
 
 export function createActivityStore(ctx: StoreContext) {
 	const { db } = ctx;
@@ -62,57 +55,27 @@ export function createActivityStore(ctx: StoreContext) {
 			return row ?? null;
 		},
 
+		/**
+		 * Sets an activity type's display name. The code name never changes: webhooks and settings
+		 * refer to it.
+		 * @throws ValidationError, NotFoundError
+		 */
+		async renameActivityType(codeName: string, displayName: string): Promise<void> {
+			const name = checkDisplayName(displayName, "activity type");
+			const rows = await guard(() =>
+				db
+					.update(activityTypes)
+					.set({ displayName: name })
+					.where(eq(activityTypes.codeName, codeName))
+					.returning({ id: activityTypes.id }),
+			);
+			if (!rows[0]) throw new NotFoundError(`No activity type "${codeName}".`);
+		},
+
 		/** @throws NotFoundError for an unknown code name. */
 		enableActivityType: (codeName: string) => setEnabled(codeName, true),
 		/** @throws NotFoundError for an unknown code name. */
 		disableActivityType: (codeName: string) => setEnabled(codeName, false),
-
-		/**
-		 * Records an activity of an enabled type for a contact (GUID or merged GUID). The title is
-		 * built from the type's display name and the value unless given.
-		 * @throws ValidationError when the type is unknown or disabled; NotFoundError for an unknown contact.
-		 */
-		async recordActivity(input: {
-			contactGuid: string;
-			siteId: number;
-			typeCodeName: string;
-			value?: string | null;
-			url?: string | null;
-			comment?: string | null;
-			title?: string;
-		}): Promise<Activity> {
-			if (!isGuid(input.contactGuid)) {
-				throw new ValidationError(`"${input.contactGuid}" is not a valid contact GUID.`, "contactGuid");
-			}
-			return guard(() =>
-				db.transaction(async (tx) => {
-					const [type] = await tx
-						.select()
-						.from(activityTypes)
-						.where(eq(activityTypes.codeName, input.typeCodeName));
-					if (!type?.enabled)
-						throw new ValidationError("Activity type is incorrect or disabled.", "activityType");
-					const contact = await findContact(tx, input.contactGuid.toLowerCase());
-					if (!contact) throw new NotFoundError(`Contact ${input.contactGuid} not found.`);
-					const url = input.url || null;
-					const [row] = await tx
-						.insert(activities)
-						.values({
-							contactGuid: contact.guid,
-							siteId: input.siteId,
-							typeId: type.id,
-							title: input.title ? truncate(input.title, 250) : activityTitle(type.displayName, input.value),
-							value: input.value || null,
-							url,
-							urlHash: url ? createHash("sha256").update(url).digest("hex") : null,
-							comment: input.comment ?? null,
-						})
-						.returning();
-					if (!row) throw new Error("insert returned no row");
-					return row;
-				}),
-			);
-		},
 
 		/** A contact's activities with their type, newest first; with `siteIds`, only those on these sites. */
 		async listActivities(contactGuid: string, options: { limit?: number; siteIds?: SiteScope } = {}) {

@@ -1,5 +1,6 @@
 /** The console's pages through app.request(): saving, validation, roles, secrets, catalog, contacts. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedActivity } from "../harness/seed-activity.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -380,7 +381,7 @@ describe("contacts", () => {
 			customFields: { coffee: "<script>x</script>" },
 		});
 		await f.store.agree(c.guid, "marketing");
-		await f.store.recordActivity({
+		await seedActivity(f.store, {
 			contactGuid: c.guid,
 			siteId: 1,
 			typeCodeName: "pageview",
