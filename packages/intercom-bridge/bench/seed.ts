@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { getJobQueue } from "../src/jobs/job-queue.ts";
 import type { Store } from "../src/store/create-store.ts";
 import { rowsOf } from "../src/store/database.ts";
+import { storeInternals } from "../src/store/store-internals.ts";
 
 /** A browser's User-Agent: the bridge creates no contacts for bots. */
 export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/150.0 Safari/537.36";
@@ -50,11 +51,13 @@ export async function seedBenchStore(store: Store): Promise<Seeded> {
 		(await store.getActivityType("pagevisit")) ??
 		(await store.addActivityType({ codeName: "pagevisit", displayName: "Page visit" }));
 	// One statement instead of 500 round trips: seeding is not what is measured.
-	await store.db.execute(
+	await storeInternals(store).db.execute(
 		sql`insert into contacts (guid, first_name) select gen_random_uuid(), 'Bench' from generate_series(1, ${CONTACT_POOL})`,
 	);
 	const guids = rowsOf<{ guid: string }>(
-		await store.db.execute(sql`select guid from contacts order by guid limit ${CONTACT_POOL}`),
+		await storeInternals(store).db.execute(
+			sql`select guid from contacts order by guid limit ${CONTACT_POOL}`,
+		),
 	).map((r) => r.guid);
 	// The queue's schema is created on first use; do it now so no measured request pays for it.
 	await getJobQueue(store).ensure();

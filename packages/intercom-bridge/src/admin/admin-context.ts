@@ -3,8 +3,8 @@ import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import type { AdminUser } from "../store/admin-user-store.ts";
 import type { Store } from "../store/create-store.ts";
+import type { AdminSession, SessionStore } from "../store/session-store.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
-import type { AdminSession, SessionStore } from "./session-store.ts";
 
 /** Which API host serves the OAuth token endpoint (see AdminAppOptions.oauthTokenHost). */
 export type OAuthTokenHost = "global" | "regional";

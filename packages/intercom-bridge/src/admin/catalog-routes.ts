@@ -8,7 +8,6 @@ import { html } from "hono/html";
 import { ConflictError, NotFoundError, publicMessage, ValidationError } from "../errors.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify } from "./admin-routing.ts";
-import { renameActivityType, updateConsent } from "./catalog-store.ts";
 import { textRow } from "./form-controls.ts";
 import { csrfField, type Markup, notice, page } from "./layout.ts";
 import { canModifyShared, visibleSites } from "./roles.ts";
@@ -154,7 +153,7 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		guard(c);
 		const code = c.req.param("code") ?? "";
 		try {
-			await renameActivityType(deps.store, code, (await formFields(c)).displayName ?? "");
+			await deps.store.renameActivityType(code, (await formFields(c)).displayName ?? "");
 		} catch (err) {
 			return activityTypesPage(c, deps, { [`row:${code}`]: clean(err) }, {}, 422);
 		}
@@ -210,7 +209,7 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		const code = c.req.param("code") ?? "";
 		const f = await formFields(c);
 		try {
-			await updateConsent(deps.store, code, {
+			await deps.store.editConsent(code, {
 				displayName: f[`displayName-${code}`] ?? "",
 				text: f.text ?? "",
 			});

@@ -19,6 +19,7 @@ import { ConfigError, IntercomBridgeError, publicMessage } from "../errors.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
+import { createSessionStore } from "../store/session-store.ts";
 import { registerAccountRoutes } from "./account-routes.ts";
 import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
 import type { AdminDeps, AdminEnv, OAuthTokenHost } from "./admin-context.ts";
@@ -35,7 +36,6 @@ import { createLoginThrottle } from "./login-throttle.ts";
 import { requireAdmin } from "./require-admin.ts";
 import { visibleSites } from "./roles.ts";
 import { securityHeaders } from "./security-headers.ts";
-import { createSessionStore } from "./session-store.ts";
 import { registerSetupRoutes } from "./setup-routes.ts";
 import { registerWebhookRoutes } from "./webhook-routes.ts";
 

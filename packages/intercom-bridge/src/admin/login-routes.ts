@@ -7,6 +7,7 @@
 
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
+import { hashSessionToken } from "../store/session-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute } from "./admin-routing.ts";
 import { isSameSiteRequest, newLoginNonce, safeEqual } from "./csrf.ts";
@@ -21,7 +22,6 @@ import {
 	writeLoginCookie,
 	writeSessionCookie,
 } from "./session-cookie.ts";
-import { hashSessionToken } from "./session-store.ts";
 
 const BAD_CREDENTIALS = "Email or password is incorrect.";
 

@@ -11,6 +11,7 @@ import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { ConflictError, publicMessage, ValidationError } from "../errors.ts";
 import { maskSecret, type SiteSettings } from "../settings/setting-keys.ts";
+import { isRevealedKey } from "../store/session-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
 import { copyable } from "./copyable.ts";
@@ -18,7 +19,6 @@ import { durationText } from "./duration-text.ts";
 import { textRow } from "./form-controls.ts";
 import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
 import { publicOrigin } from "./request-info.ts";
-import { isRevealedKey } from "./session-store.ts";
 import { siteWarnings } from "./site-warnings.ts";
 
 const CONTACT_KEYS = [

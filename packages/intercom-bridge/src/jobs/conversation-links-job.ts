@@ -18,6 +18,7 @@ import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import { activities } from "../store/schema.ts";
+import { storeInternals } from "../store/store-internals.ts";
 import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
@@ -111,8 +112,8 @@ export async function fillConversationLinks(
 	deps: ConversationLinksDeps,
 	job: ConversationLinksJob,
 ): Promise<LinksOutcome> {
-	const [activity] = await deps.store.db
-		.select({ id: activities.id, contactGuid: activities.contactGuid })
+	const [activity] = await storeInternals(deps.store)
+		.db.select({ id: activities.id, contactGuid: activities.contactGuid })
 		.from(activities)
 		.where(eq(activities.id, job.activityId));
 	if (!activity) return { kind: "skipped", reason: "activity deleted" };

@@ -8,6 +8,7 @@ import { pgliteFactory } from "../../test/harness/databases.ts";
 import { sleep, waitFor } from "../../test/harness/wait-for.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
+import { storeInternals, storeViewWith } from "../store/store-internals.ts";
 import { createJobRunner, type JobRunner } from "./create-job-runner.ts";
 import { getJobQueue, PG_BOSS_SCHEMA } from "./job-queue.ts";
 
@@ -47,7 +48,7 @@ it.each([
 		);
 		// The runner's view of the store: the statement recording the outcome loses its connection, and
 		// for "fail" the job itself throws (it reads the activity first).
-		const pglite = store.client as PgliteLike;
+		const pglite = storeInternals(store).client as PgliteLike;
 		const client: PgliteLike = {
 			query: (text, params) =>
 				text === statement
@@ -55,19 +56,22 @@ it.each([
 					: pglite.query(text, params),
 			exec: (text) => pglite.exec(text),
 		};
-		const view = Object.create(store, { client: { value: client } }) as Store;
-		if (outcome === "fail") {
-			Object.defineProperty(view, "db", {
-				value: new Proxy(store.db, {
-					get: (target, key) =>
-						key === "select"
-							? () => {
-									throw new Error("the job fails");
-								}
-							: Reflect.get(target, key),
-				}),
-			});
-		}
+		const db = storeInternals(store).db;
+		const view = storeViewWith(store, {
+			client,
+			...(outcome === "fail"
+				? {
+						db: new Proxy(db, {
+							get: (target, key) =>
+								key === "select"
+									? () => {
+											throw new Error("the job fails");
+										}
+									: Reflect.get(target, key),
+						}),
+					}
+				: {}),
+		});
 		const warnings: string[] = [];
 		const logger: Logger = {
 			debug: () => {},

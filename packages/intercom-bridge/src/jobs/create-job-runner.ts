@@ -20,6 +20,7 @@ import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { setBounded } from "../store/cache-helpers.ts";
 import type { Store } from "../store/create-store.ts";
+import { storeInternals } from "../store/store-internals.ts";
 import { eraseInIntercom } from "./contact-erasure-job.ts";
 import {
 	fillConversationLinks,
@@ -237,7 +238,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 	 * retry_limit. The limit stays, so a job run again from the console gets all its attempts.
 	 */
 	const lastAttempt = async (id: string) => {
-		await store.db.execute(
+		await storeInternals(store).db.execute(
 			sql`update ${sql.raw(`${PG_BOSS_SCHEMA}.job`)} set retry_count = retry_limit where name = ${CONVERSATION_LINKS_QUEUE} and id = ${id}::uuid`,
 		);
 	};

@@ -10,6 +10,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Store } from "../store/create-store.ts";
 import { rowsOf } from "../store/database.ts";
+import { storeInternals } from "../store/store-internals.ts";
 import { CONTACT_ERASURE_QUEUE, CONVERSATION_LINKS_QUEUE, PG_BOSS_SCHEMA } from "./job-queue.ts";
 
 /** Counts of the links queue, for one site or all. */
@@ -53,7 +54,7 @@ const withQueueTable = new WeakSet<Store>();
 async function hasQueueTable(store: Store): Promise<boolean> {
 	if (withQueueTable.has(store)) return true;
 	const rows = rowsOf<{ t: string | null }>(
-		await store.db.execute(sql`select to_regclass(${`${PG_BOSS_SCHEMA}.job`})::text as t`),
+		await storeInternals(store).db.execute(sql`select to_regclass(${`${PG_BOSS_SCHEMA}.job`})::text as t`),
 	);
 	if (rows[0]?.t) withQueueTable.add(store);
 	return Boolean(rows[0]?.t);
@@ -66,7 +67,7 @@ async function hasQueueTable(store: Store): Promise<boolean> {
 async function redrive(store: Store, name: string, where: SQL): Promise<number> {
 	if (!(await hasQueueTable(store))) return 0;
 	const rows = rowsOf<{ id: string }>(
-		await store.db.execute(sql`
+		await storeInternals(store).db.execute(sql`
 			update ${job} as j
 			set state = 'retry', retry_count = 0, start_after = now(), started_on = null,
 				completed_on = null, output = null,
@@ -102,7 +103,7 @@ export async function getJobBacklog(store: Store, options: { siteId?: number } =
 		dead: number;
 		oldest: number | null;
 	}>(
-		await store.db.execute(sql`
+		await storeInternals(store).db.execute(sql`
 			select
 				count(*) filter (where state in ('created', 'retry'))::int as pending,
 				count(*) filter (where state = 'retry')::int as retrying,
@@ -157,7 +158,7 @@ export async function listDeadJobs(
 		output: unknown;
 		completed_on: Date | string | null;
 	}>(
-		await store.db.execute(sql`
+		await storeInternals(store).db.execute(sql`
 			select j.id::text as id, j.data->>'activityId' as activity_id, j.data->>'siteId' as site_id,
 				a.contact_guid::text as contact_guid, a.title, j.retry_count, j.output, j.completed_on
 			from ${job} j
@@ -213,7 +214,7 @@ export interface ErasureBacklog {
 export async function getErasureBacklog(store: Store): Promise<ErasureBacklog> {
 	if (!(await hasQueueTable(store))) return { pending: 0, dead: 0, lastError: null };
 	const [row] = rowsOf<{ pending: number; dead: number; output: unknown }>(
-		await store.db.execute(sql`
+		await storeInternals(store).db.execute(sql`
 			select
 				count(*) filter (where state in ('created', 'retry', 'active'))::int as pending,
 				count(*) filter (where state = 'failed')::int as dead,

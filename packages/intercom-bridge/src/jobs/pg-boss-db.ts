@@ -8,6 +8,7 @@ import type PgBoss from "pg-boss";
 import type { Store } from "../store/create-store.ts";
 import type { Tx } from "../store/database.ts";
 import { runInTransaction } from "../store/prepared-statement.ts";
+import { storeInternals } from "../store/store-internals.ts";
 
 /** What pg-boss needs of a database. */
 export type BossDb = PgBoss.Db;
@@ -46,13 +47,13 @@ export function poolBossDb(pool: PoolLike): BossDb {
 }
 
 /** The store's database for pg-boss: its PGlite instance or its pool. */
-export function storeBossDb(store: Pick<Store, "kind" | "client">): BossDb {
-	const client = store.client;
-	if (store.kind === "pglite" && isPgliteLike(client)) return pgliteBossDb(client);
-	if (store.kind === "postgres" && typeof (client as PoolLike | null)?.query === "function") {
+export function storeBossDb(store: Store): BossDb {
+	const { kind, client } = storeInternals(store);
+	if (kind === "pglite" && isPgliteLike(client)) return pgliteBossDb(client);
+	if (kind === "postgres" && typeof (client as PoolLike | null)?.query === "function") {
 		return poolBossDb(client as PoolLike);
 	}
-	throw new Error(`[intercom-bridge] The store's ${store.kind} client cannot run pg-boss.`);
+	throw new Error(`[intercom-bridge] The store's ${kind} client cannot run pg-boss.`);
 }
 
 /**

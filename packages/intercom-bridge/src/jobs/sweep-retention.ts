@@ -11,6 +11,7 @@ import { sql } from "drizzle-orm";
 import { ConfigError } from "../errors.ts";
 import type { Store } from "../store/create-store.ts";
 import { rowsOf } from "../store/database.ts";
+import { storeInternals } from "../store/store-internals.ts";
 
 export interface RetentionOptions {
 	/** Days webhook delivery records are kept. Default 30; at least 2 (longer than a notification stays acceptable). */
@@ -54,7 +55,7 @@ export async function sweepRetention(
 		let total = 0;
 		for (;;) {
 			const rows = rowsOf<{ n: number }>(
-				await store.db.execute(sql`
+				await storeInternals(store).db.execute(sql`
 					with gone as (
 						delete from ${sql.raw(table)} where ctid in (
 							select ctid from ${sql.raw(table)} where ${sql.raw(column)} < ${before}::timestamptz limit ${BATCH}

@@ -19,12 +19,13 @@ import { rowsOf } from "../store/database.ts";
 import { guidHash } from "../store/guid-hash.ts";
 import { erasedContacts } from "../store/schema.ts";
 import { guard } from "../store/store-context.ts";
+import { storeInternals } from "../store/store-internals.ts";
 
 /** True when `guid` belonged to an erased contact. */
 export async function isErased(store: Store, guid: string): Promise<boolean> {
 	if (!isGuid(guid)) return false;
-	const rows = await store.db
-		.select({ h: erasedContacts.guidHash })
+	const rows = await storeInternals(store)
+		.db.select({ h: erasedContacts.guidHash })
 		.from(erasedContacts)
 		.where(eq(erasedContacts.guidHash, guidHash(guid)));
 	return rows.length > 0;
@@ -55,7 +56,7 @@ export async function eraseContact(
 	await queue.ensure(); // outside the transaction: on PGlite it would wait for it
 	// guard: a lost database becomes StoreUnavailableError (503 / "retry later"), nothing half-done.
 	const result = await guard(() =>
-		store.db.transaction(async (tx) => {
+		storeInternals(store).db.transaction(async (tx) => {
 			const [found] = rowsOf<{ guid: string }>(
 				await tx.execute(sql`
 				select guid::text as guid from contacts where guid = ${asked}::uuid

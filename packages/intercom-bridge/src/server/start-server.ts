@@ -5,7 +5,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { answerClientError, BODY_INCOMPLETE_MESSAGE } from "../http/answer-client-error.ts";
 import { getErasureBacklog, getJobBacklog } from "../jobs/job-backlog.ts";
@@ -61,7 +60,7 @@ export function createServiceApp(store: Store, health?: () => Record<string, unk
 	const app = new Hono();
 	app.get("/healthz", async (c) => {
 		try {
-			await store.db.execute(sql`select 1`);
+			await store.ping();
 			c.header("Cache-Control", "no-store");
 			const key = await store.checkSecretKey();
 			// The links backlog (counts only), for monitoring; a failure to read it is not ill health.

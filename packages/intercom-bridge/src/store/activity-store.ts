@@ -62,13 +62,32 @@ export function createActivityStore(ctx: StoreContext) {
 			return row ?? null;
 		},
 
+		/**
+		 * Sets an activity type's display name. The code name never changes: webhooks and settings
+		 * refer to it.
+		 * @throws ValidationError, NotFoundError
+		 */
+		async renameActivityType(codeName: string, displayName: string): Promise<void> {
+			const name = checkDisplayName(displayName, "activity type");
+			const rows = await guard(() =>
+				db
+					.update(activityTypes)
+					.set({ displayName: name })
+					.where(eq(activityTypes.codeName, codeName))
+					.returning({ id: activityTypes.id }),
+			);
+			if (!rows[0]) throw new NotFoundError(`No activity type "${codeName}".`);
+		},
+
 		/** @throws NotFoundError for an unknown code name. */
 		enableActivityType: (codeName: string) => setEnabled(codeName, true),
 		/** @throws NotFoundError for an unknown code name. */
 		disableActivityType: (codeName: string) => setEnabled(codeName, false),
 
 		/**
-		 * Records an activity of an enabled type for a contact (GUID or merged GUID). The title is
+		 * Records an activity from the site's own code (e.g. a contact form), for a contact (GUID or merged
+		 * GUID), of an enabled type. Unlike the webhook's `logActivity` it takes a comment and enqueues no
+		 * conversation-links job: the activity did not come from Intercom. The title is
 		 * built from the type's display name and the value unless given.
 		 * @throws ValidationError when the type is unknown or disabled; NotFoundError for an unknown contact.
 		 */

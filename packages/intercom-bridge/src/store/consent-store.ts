@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { hasControlCharacters } from "../text/has-control-characters.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { findContact, isGuid } from "./contact-store.ts";
 import type { Queryable, Tx } from "./database.ts";
@@ -96,6 +97,28 @@ export function createConsentStore(ctx: StoreContext) {
 				if (!row) throw new Error("insert returned no row");
 				return row;
 			}, `A consent with code name "${codeName}" already exists.`);
+		},
+
+		/**
+		 * Sets a consent's display name and text. The code name never changes: webhooks and settings
+		 * refer to it.
+		 * @throws ValidationError, NotFoundError
+		 */
+		async editConsent(codeName: string, input: { displayName: string; text: string }): Promise<void> {
+			const displayName = checkDisplayName(input.displayName, "consent");
+			// The text is shown to visitors; line breaks are fine, other control characters are not.
+			const text = input.text.trim().slice(0, 10_000);
+			if (hasControlCharacters(text.replace(/[\r\n\t]/g, " "))) {
+				throw new ValidationError("The consent text must not contain control characters.", "text");
+			}
+			const rows = await guard(() =>
+				db
+					.update(consents)
+					.set({ displayName, text })
+					.where(eq(consents.codeName, codeName))
+					.returning({ id: consents.id }),
+			);
+			if (!rows[0]) throw new NotFoundError(`No consent "${codeName}".`);
 		},
 
 		/** Every consent, by code name. */

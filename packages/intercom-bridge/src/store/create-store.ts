@@ -7,20 +7,23 @@
  * const contact = await store.createContact({ email: "ada@example.com" });
  */
 import { hkdfSync } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { createSecretBox } from "../crypto/secret-box.ts";
+import { createActivityLogStore } from "./activity-log.ts";
 import { createActivityStore } from "./activity-store.ts";
 import { createAdminUserStore } from "./admin-user-store.ts";
 import { createConsentStore } from "./consent-store.ts";
 import { createContactStore } from "./contact-store.ts";
+import { createContactUpdateStore } from "./contact-update.ts";
 import type { Database, Tx } from "./database.ts";
 import { createDeliveryStore } from "./delivery-store.ts";
 import { createDisclosureStore } from "./disclosure-store.ts";
 import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { migrate } from "./migrate.ts";
-import { type PreparedStatement, runPrepared } from "./prepared-statement.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
+import { registerStoreInternals } from "./store-internals.ts";
 
 export interface StoreOptions {
 	/** The open database (see `pgliteStore` and `postgresStore`, which build it for you). */
@@ -40,21 +43,18 @@ export interface StoreOptions {
 export function createStore(options: StoreOptions) {
 	const ctx: StoreContext = {
 		db: options.database.db,
+		database: options.database,
 		secretBox: createSecretBox(options.secretKey),
 		now: options.now ?? Date.now,
 		cacheMaxAgeMs: Math.min(Math.max(options.cacheMaxAgeMs ?? 2000, 0), 5000),
 	};
 	const sites = createSiteStore(ctx);
 	const settings = createSettingsStore(ctx);
-	return {
+	const store = {
 		/** `pglite` or `postgres`. */
 		kind: options.database.kind,
 		/** Where the data lives, safe to print. */
 		location: options.database.location,
-		/** The Drizzle database, for modules of this package that need several tables in one transaction. */
-		db: ctx.db,
-		/** The driver's client (PGlite instance or pg Pool), e.g. for pg-boss. See Database.client. */
-		client: options.database.client,
 		/** Id of the secret key (not secret), to tell which key encrypted the data. */
 		secretKeyId: ctx.secretBox.keyId,
 		/** The store's clock (ms), for caches that must expire with its own. */
@@ -71,15 +71,17 @@ export function createStore(options: StoreOptions) {
 		},
 
 		/**
-		 * Runs a fixed statement (see prepared-statement.ts) and returns its rows. A single statement is
-		 * atomic: all of it is written, or nothing.
-		 * @throws StoreUnavailableError when the database is unreachable.
+		 * Asks the database for a trivial answer (a health check).
+		 * @throws StoreUnavailableError when the database does not answer.
 		 */
-		runStatement<T>(statement: PreparedStatement, values: unknown[]): Promise<T[]> {
-			return guard(() => runPrepared<T>(options.database, statement, values));
+		async ping(): Promise<void> {
+			await guard(() => ctx.db.execute(sql`select 1`));
 		},
 
-		/** Runs `fn` in one transaction: all of it is written, or nothing. */
+		/**
+		 * Runs `fn` in one transaction: all of it is written, or nothing. `tx` is for the store's own
+		 * functions that take one (claimDelivery, findContact, JobQueue's enqueue…), not for SQL.
+		 */
 		transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 			return guard(() => ctx.db.transaction(fn));
 		},
@@ -101,8 +103,10 @@ export function createStore(options: StoreOptions) {
 		...sites,
 		...settings,
 		...createContactStore(ctx),
+		...createContactUpdateStore(ctx),
 		...createConsentStore(ctx),
 		...createActivityStore(ctx),
+		...createActivityLogStore(ctx),
 		...createAdminUserStore(ctx),
 		...createLoginAttemptStore(ctx),
 		...createDeliveryStore(ctx),
@@ -111,6 +115,8 @@ export function createStore(options: StoreOptions) {
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),
 	};
+	registerStoreInternals(store, options.database);
+	return store;
 }
 
 /** The contact store. See {@link createStore}. */

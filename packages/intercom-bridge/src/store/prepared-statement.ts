@@ -9,7 +9,7 @@
  * `max_prepared_statements` set (docs/decisions/0005-one-statement-webhooks.md).
  */
 import { type SQL, sql } from "drizzle-orm";
-import { type Database, rowsOf, type Tx } from "./database.ts";
+import { type Database, type Queryable, rowsOf } from "./database.ts";
 
 /** A named SQL text with `$1`…`$n` parameters. */
 export interface PreparedStatement {
@@ -49,7 +49,11 @@ export async function runPrepared<T>(
  * Runs SQL text with `$1`…`$n` parameters inside a Drizzle transaction (on either driver): the
  * placeholders become Drizzle parameters, so it runs on the transaction's connection.
  */
-export async function runInTransaction<T>(tx: Tx, text: string, values: readonly unknown[]): Promise<T[]> {
+export async function runInTransaction<T>(
+	tx: Queryable,
+	text: string,
+	values: readonly unknown[],
+): Promise<T[]> {
 	const parts: SQL[] = [];
 	let last = 0;
 	for (const match of text.matchAll(/\$(\d+)/g)) {

@@ -3,7 +3,7 @@
  * statement slots: half of a PostgreSQL pool (the rest stays free for page views, the admin and
  * the job runner), one on PGlite (a single connection that runs one statement at a time anyway).
  */
-import type { Store } from "./create-store.ts";
+import type { Database } from "./database.ts";
 import {
 	createStatementBatcher,
 	createStatementSlots,
@@ -20,8 +20,8 @@ const batchers = new WeakMap<
 	{ slots: StatementSlots; byKey: Map<string, StatementBatcher<unknown, unknown>> }
 >();
 
-/** Webhook statements that may run at once on `store`. */
-export function batchConcurrency(store: Pick<Store, "kind" | "client">): number {
+/** Webhook statements that may run at once on the database of `store`. */
+export function batchConcurrency(store: Pick<Database, "kind" | "client">): number {
 	if (store.kind !== "postgres") return 1;
 	const max = (store.client as { options?: { max?: unknown } } | null)?.options?.max;
 	return Math.max(1, Math.floor((typeof max === "number" && max > 0 ? max : 10) / 2));
@@ -29,7 +29,7 @@ export function batchConcurrency(store: Pick<Store, "kind" | "client">): number 
 
 /** The store's batcher for `key`, made with `options` the first time. */
 export function storeBatcher<I, R>(
-	store: Pick<Store, "kind" | "client">,
+	store: Pick<Database, "kind" | "client">,
 	key: string,
 	options: () => Omit<StatementBatcherOptions<I, R>, "maxBatch" | "maxInFlight">,
 ): StatementBatcher<I, R> {

@@ -1,10 +1,12 @@
 /** What every part of the store shares: the database, the secret box and the clock. */
 import type { SecretBox } from "../crypto/secret-box.ts";
-import type { Db } from "./database.ts";
+import type { Database, Db } from "./database.ts";
 import { translateDbError } from "./db-errors.ts";
 
 export interface StoreContext {
 	readonly db: Db;
+	/** The open database, for fixed statements on the driver's own client (prepared-statement.ts). */
+	readonly database: Database;
 	readonly secretBox: SecretBox;
 	/** Milliseconds since the epoch; injectable so cache expiry can be tested without sleeping. */
 	readonly now: () => number;

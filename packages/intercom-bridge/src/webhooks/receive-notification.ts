@@ -6,7 +6,7 @@
  * @see https://developers.intercom.com/docs/webhooks/webhook-notifications
  */
 
-import { claimWebhookDelivery } from "./claim-webhook-delivery.ts";
+import { claimDelivery } from "../store/delivery-store.ts";
 import type { WebhookHandlerContext, WebhookRequest } from "./resolve-webhook-options.ts";
 import { WebhookHttpError } from "./webhook-http-error.ts";
 
@@ -39,8 +39,7 @@ export async function receiveNotification(
 
 	const status = await ctx.store.transaction(async (tx) => {
 		const claim = { siteId: request.site.id, endpoint: "webhooks", deliveryKey: id };
-		if (!(await claimWebhookDelivery(tx, { ...claim, status: stale ? "stale" : "received" })))
-			return "duplicate";
+		if (!(await claimDelivery(tx, { ...claim, status: stale ? "stale" : "received" }))) return "duplicate";
 		if (stale) return "stale";
 		await ctx.options.onNotification?.({
 			id,

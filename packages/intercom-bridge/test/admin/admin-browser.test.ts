@@ -16,6 +16,7 @@ import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
 import { testStoreFactory } from "../harness/databases.ts";
+import { seedActivity } from "../harness/seed-activity.ts";
 import { PASSWORD } from "./admin-harness.ts";
 
 const SHOTS = fileURLToPath(new URL("../../test-results/admin/", import.meta.url));
@@ -204,7 +205,7 @@ describe("admin console in Chromium", { timeout: 60_000 }, () => {
 		});
 		await store.agree(contact.guid, "marketing");
 		const appHost = emulator.endpoints("eu").app;
-		await store.recordActivity({
+		await seedActivity(store, {
 			contactGuid: contact.guid,
 			siteId: 1,
 			typeCodeName: "demo",

@@ -1,5 +1,6 @@
 /** Contacts pages for an administrator with a role on one site only: that site's contacts, nothing else. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedActivity } from "../harness/seed-activity.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 	const dee = await f.store.createContact({ email: "dee@example.com", firstName: "Dee" });
 	Object.assign(guids, { ana: ana.guid, bob: bob.guid, cy: cy.guid, dee: dee.guid });
 	const visit = (guid: string, siteId: number, value: string) =>
-		f.store.recordActivity({ contactGuid: guid, siteId, typeCodeName: "pageview", value });
+		seedActivity(f.store, { contactGuid: guid, siteId, typeCodeName: "pageview", value });
 	await visit(ana.guid, 1, "default-only-page");
 	await visit(bob.guid, shop.id, "shop-page-bob");
 	await visit(cy.guid, 1, "default-page-cy");

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getErasureBacklog } from "../../src/jobs/job-backlog.ts";
 import { eraseContact, isErased } from "../../src/privacy/erase-contact.ts";
 import { createServiceApp } from "../../src/server/start-server.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -61,7 +62,7 @@ describe("erasing a contact", () => {
 		const contact = await f.store.createContact({ email: "ada@example.com" });
 		await eraseContact(f.store, contact.guid, { actor: "dpo@example.com" });
 		// As pg-boss leaves a job whose attempts are used up (two days of them, in production).
-		await f.store.db.execute(sql`
+		await storeInternals(f.store).db.execute(sql`
 			update pgboss.job set state = 'failed', completed_on = now(),
 				output = '{"name":"IntercomAuthError","message":"Intercom refused the token."}'::jsonb
 			where name = 'intercom-bridge-contact-erasure'`);

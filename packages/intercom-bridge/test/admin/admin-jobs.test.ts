@@ -11,6 +11,7 @@ import { getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServiceApp } from "../../src/server/start-server.ts";
 import type { Site } from "../../src/store/site-store.ts";
+import { seedActivity } from "../harness/seed-activity.ts";
 import { waitFor } from "../harness/wait-for.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
@@ -55,18 +56,9 @@ beforeEach(async () => {
 	await queue.ensure();
 	activityIds.length = 0;
 	for (let i = 0; i < 3; i++) {
-		const activity = await f.store.recordActivity({
-			contactGuid: guid,
-			siteId: site.id,
-			typeCodeName: "pagevisit",
-		});
-		activityIds.push(activity.id);
-		await f.store.db.transaction((tx) =>
-			queue.enqueueConversationLinks(
-				tx,
-				{ activityId: activity.id, siteId: site.id, externalIds: [guid] },
-				{ maxAttempts: 1 },
-			),
+		// Each activity comes with its conversation-links job (one attempt), as from the webhook.
+		activityIds.push(
+			await seedActivity(f.store, { contactGuid: guid, siteId: site.id, typeCodeName: "pagevisit" }),
 		);
 	}
 });
@@ -104,7 +96,7 @@ describe("background jobs", () => {
 
 	it("counts jobs put off for a refused token, and says to connect the site again", async () => {
 		const queue = getJobQueue(f.store);
-		await f.store.db.transaction((tx) =>
+		await f.store.transaction((tx) =>
 			queue.enqueueConversationLinks(
 				tx,
 				{ activityId: activityIds[0] ?? 0, siteId: site.id, externalIds: [], authWaits: 2 },

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdminApp } from "../../src/admin/create-admin-app.ts";
 import { createLogger } from "../../src/logger.ts";
+import { seedActivity } from "../harness/seed-activity.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -397,7 +398,7 @@ describe("contacts", () => {
 			customFields: { coffee: "<script>x</script>" },
 		});
 		await f.store.agree(c.guid, "marketing");
-		await f.store.recordActivity({
+		await seedActivity(f.store, {
 			contactGuid: c.guid,
 			siteId: 1,
 			typeCodeName: "pageview",

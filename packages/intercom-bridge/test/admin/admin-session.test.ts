@@ -2,6 +2,7 @@
 import { count } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adminLoginAttempts } from "../../src/store/schema.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { type AdminFixture, adminFixture, browser, hidden, PASSWORD } from "./admin-harness.ts";
 
 let f: AdminFixture;
@@ -247,7 +248,7 @@ describe("throttling", { timeout: 240_000 }, () => {
 		const g = await adminFixture({ trustProxy: true, loginLimits: { attemptsPerMinutePerIp: 3 } });
 		try {
 			const attempts = async () =>
-				(await g.store.db.select({ n: count() }).from(adminLoginAttempts))[0]?.n ?? 0;
+				(await storeInternals(g.store).db.select({ n: count() }).from(adminLoginAttempts))[0]?.n ?? 0;
 			const before = await attempts();
 			const statuses: number[] = [];
 			let refused: Response | undefined;

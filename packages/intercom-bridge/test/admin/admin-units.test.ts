@@ -6,6 +6,7 @@ import { safeNextPath } from "../../src/admin/request-info.ts";
 import { canModifyShared, roleOn } from "../../src/admin/roles.ts";
 import { hashPassword, needsRehash } from "../../src/crypto/password.ts";
 import { adminUsers } from "../../src/store/schema.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
 describe("safeNextPath", () => {
@@ -73,10 +74,10 @@ describe("sign-in rehash", () => {
 		const f = await adminFixture();
 		try {
 			const old = await hashPassword(PASSWORD, { ln: 14, r: 8, p: 1 });
-			await f.store.db.update(adminUsers).set({ passwordHash: old });
+			await storeInternals(f.store).db.update(adminUsers).set({ passwordHash: old });
 			expect((await browser(f.app).signIn()).status).toBe(303);
-			const [row] = await f.store.db
-				.select({ hash: adminUsers.passwordHash })
+			const [row] = await storeInternals(f.store)
+				.db.select({ hash: adminUsers.passwordHash })
 				.from(adminUsers)
 				.where(eq(adminUsers.email, "admin@example.com"));
 			expect(needsRehash(row?.hash ?? "")).toBe(false);

@@ -5,13 +5,19 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { CONVERSATION_LINKS_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
+import type { ActivityLogInput } from "../../src/store/activity-log.ts";
 import { findContactQuery, resolveContactGuidText } from "../../src/store/contact-store.ts";
+import { type ContactUpdate, saveContactUpdateIn } from "../../src/store/contact-update.ts";
 import { createStore, type Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { claimDelivery, noteDelivery } from "../../src/store/delivery-store.ts";
 import { migrate, readMigrations } from "../../src/store/migrate.ts";
 import { runInTransaction } from "../../src/store/prepared-statement.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { verifyApiKey } from "../../src/webhooks/verify-webhook-auth.ts";
 import type { StoreFactory } from "../harness/databases.ts";
+import { seedActivity } from "../harness/seed-activity.ts";
 
 export function storeSuite(factory: StoreFactory) {
 	const open: Store[] = [];
@@ -44,7 +50,7 @@ export function storeSuite(factory: StoreFactory) {
 			const applied = [r1.applied, r2.applied, p1.migrations.applied, p2.migrations.applied].flat().sort();
 			expect(applied).toEqual((await readMigrations()).map((f) => f.name));
 			const rows = rowsOf<{ n: number }>(
-				await a.db.execute(sql`select count(*)::int as n from intercom_bridge_migrations`),
+				await storeInternals(a).db.execute(sql`select count(*)::int as n from intercom_bridge_migrations`),
 			);
 			expect(rows[0]?.n).toBe(applied.length);
 			expect((await a.listSites()).filter((s) => s.codeName === "default")).toHaveLength(1);
@@ -53,8 +59,8 @@ export function storeSuite(factory: StoreFactory) {
 		it("refuses to start when an applied migration file was edited", async () => {
 			const store = await empty();
 			await store.migrate();
-			await store.db.execute(sql`update intercom_bridge_migrations set checksum = 'edited'`);
-			await expect(migrate(store.db)).rejects.toMatchObject({ code: "MIGRATION_FAILED" });
+			await storeInternals(store).db.execute(sql`update intercom_bridge_migrations set checksum = 'edited'`);
+			await expect(migrate(storeInternals(store).db)).rejects.toMatchObject({ code: "MIGRATION_FAILED" });
 		});
 	});
 
@@ -142,7 +148,9 @@ export function storeSuite(factory: StoreFactory) {
 			expect(settings.previousClientSecret?.secret).toBe("first-client-secret-0123");
 			expect(settings.previousClientSecret?.replacedAt).toBeInstanceOf(Date);
 			const stored = rowsOf<{ value: string | null }>(
-				await store.db.execute(sql`select value from site_settings where key = 'clientSecret.previous'`),
+				await storeInternals(store).db.execute(
+					sql`select value from site_settings where key = 'clientSecret.previous'`,
+				),
 			);
 			expect(stored).toEqual([{ value: null }]); // kept sealed, like the secret itself
 			expect((await store.listSettingsAudit(id))[1]).toMatchObject({
@@ -228,7 +236,9 @@ export function storeSuite(factory: StoreFactory) {
 			]);
 			// Keys are sealed at rest: no stored value holds any of them in clear text.
 			const rows = rowsOf<{ value: string | null; secret: Uint8Array | null }>(
-				await store.db.execute(sql`select value, secret from site_settings where site_id = ${id}`),
+				await storeInternals(store).db.execute(
+					sql`select value, secret from site_settings where site_id = ${id}`,
+				),
 			);
 			const stored = rows
 				.map((r) => `${r.value ?? ""}${Buffer.from(r.secret ?? []).toString("latin1")}`)
@@ -321,7 +331,9 @@ export function storeSuite(factory: StoreFactory) {
 			const settings = await store.getSettings(id);
 			expect(settings).toMatchObject(values);
 			const rows = rowsOf<{ key: string; value: string | null; secret: Uint8Array | null }>(
-				await store.db.execute(sql`select key, value, secret from site_settings where site_id = ${id}`),
+				await storeInternals(store).db.execute(
+					sql`select key, value, secret from site_settings where site_id = ${id}`,
+				),
 			);
 			const dump =
 				JSON.stringify(rows) + rows.map((r) => Buffer.from(r.secret ?? []).toString("latin1")).join("");
@@ -341,10 +353,10 @@ export function storeSuite(factory: StoreFactory) {
 			await store.setSetting(id, "clientSecret", "a-long-enough-client-secret");
 			const other = createStore({
 				database: {
-					db: store.db,
+					db: storeInternals(store).db,
 					kind: store.kind,
 					location: store.location,
-					client: store.client,
+					client: storeInternals(store).client,
 					close: async () => {},
 				},
 				secretKey: randomBytes(32),
@@ -376,15 +388,15 @@ export function storeSuite(factory: StoreFactory) {
 			const { id } = await store.requireSite("default");
 			await store.setSetting(id, "clientSecret", "a-long-enough-client-secret");
 			await store.setSetting(id, "accessToken", "a-long-enough-access-token");
-			await store.db.execute(
+			await storeInternals(store).db.execute(
 				sql`update site_settings set secret = (select secret from site_settings where site_id = ${id} and key = 'accessToken') where site_id = ${id} and key = 'clientSecret'`,
 			);
 			const fresh = createStore({
 				database: {
-					db: store.db,
+					db: storeInternals(store).db,
 					kind: store.kind,
 					location: store.location,
-					client: store.client,
+					client: storeInternals(store).client,
 					close: async () => {},
 				},
 				secretKey: (await import("../harness/databases.ts")).TEST_SECRET_KEY,
@@ -479,8 +491,8 @@ export function storeSuite(factory: StoreFactory) {
 			await store.addConsent({ codeName: "data", displayName: "Data sharing" });
 			const visitor = await store.createContact({ city: "Leeds", customFields: { seen: true } });
 			const known = await store.createContact({ email: "ada@example.com", firstName: "Ada" });
-			await store.recordActivity({ contactGuid: visitor.guid, siteId, typeCodeName: "chat", value: "hi" });
-			await store.recordActivity({ contactGuid: known.guid, siteId, typeCodeName: "chat" });
+			await seedActivity(store, { contactGuid: visitor.guid, siteId, typeCodeName: "chat", value: "hi" });
+			await seedActivity(store, { contactGuid: known.guid, siteId, typeCodeName: "chat" });
 			await store.agree(visitor.guid, "data");
 
 			const survivor = await store.mergeContacts(visitor.guid, known.guid);
@@ -560,36 +572,192 @@ export function storeSuite(factory: StoreFactory) {
 			expect(await store.getVisitorContact("x", ["data"])).toBeNull();
 		});
 
-		it("records activities of enabled types only, with value and URL in their own columns", async () => {
+		it("logs activities of enabled types only, with value and URL in their own columns and a links job", async () => {
 			const store = await ready();
 			const { id: siteId } = await store.requireSite("default");
 			await store.addActivityType({ codeName: "demo_booked", displayName: "Demo booked" });
 			const c = await store.createContact();
-			const a = await store.recordActivity({
-				contactGuid: c.guid,
-				siteId,
-				typeCodeName: "demo_booked",
-				value: "Tuesday",
-				url: "https://example.com/book",
-			});
-			expect(a).toMatchObject({
+			const visitor = await store.createContact();
+			await store.mergeContacts(visitor.guid, c.guid);
+			await getJobQueue(store).ensure();
+			const log = (input: Partial<ActivityLogInput>) =>
+				store.logActivity({
+					typeCodeName: "demo_booked",
+					guid: c.guid,
+					siteId,
+					value: null,
+					url: null,
+					retryLimit: 2,
+					claim: null,
+					...input,
+				});
+			// By the merged GUID: the activity goes to the survivor, the job knows both GUIDs.
+			const logged = await log({ guid: visitor.guid, value: "Tuesday", url: "https://example.com/book" });
+			expect(logged).toMatchObject({ typeOk: true, guid: c.guid, activityId: expect.any(Number) });
+			const [a] = await store.listActivities(c.guid);
+			expect(a?.activity).toMatchObject({
+				id: logged.activityId,
 				title: "Demo booked - Tuesday",
 				value: "Tuesday",
 				url: "https://example.com/book",
 			});
-			expect(a.urlHash).toMatch(/^[0-9a-f]{64}$/);
-			await store.setActivityComment(a.id, "https://app.intercom.com/a/apps/x/inbox/inbox/conversation/1");
+			expect(a?.activity.urlHash).toMatch(/^[0-9a-f]{64}$/);
+			const jobs = rowsOf<{ data: { activityId: number; externalIds: string[] }; retry_limit: number }>(
+				await storeInternals(store).db.execute(
+					sql`select data, retry_limit from pgboss.job where name = ${CONVERSATION_LINKS_QUEUE}`,
+				),
+			);
+			expect(jobs).toEqual([
+				{
+					data: { activityId: logged.activityId, siteId, externalIds: [visitor.guid, c.guid] },
+					retry_limit: 2,
+				},
+			]);
+			await store.setActivityComment(
+				logged.activityId ?? 0,
+				"https://app.intercom.com/a/apps/x/inbox/inbox/conversation/1",
+			);
 			expect((await store.listActivities(c.guid))[0]?.activity.comment).toContain("conversation/1");
+
+			// A delivery claim goes with the activity: the same key again writes nothing.
+			const claim = { deliveryKey: "sha256:abc", windowMs: 60_000 };
+			expect((await log({ claim })).activityId).toEqual(expect.any(Number));
+			expect(await log({ claim })).toEqual({ typeOk: true, guid: c.guid, activityId: null });
+			expect(await store.getDelivery(siteId, "logactivity", "sha256:abc")).toMatchObject({
+				status: "logged",
+			});
+
+			expect(await log({ guid: "00000000-0000-4000-8000-000000000000" })).toMatchObject({
+				typeOk: true,
+				guid: null,
+				activityId: null,
+			});
 			await store.disableActivityType("demo_booked");
-			await expect(
-				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "demo_booked" }),
-			).rejects.toThrow("Activity type is incorrect or disabled.");
-			await expect(
-				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "nope" }),
-			).rejects.toThrow("Activity type is incorrect or disabled.");
+			expect(await log({})).toMatchObject({ typeOk: false, activityId: null });
+			expect(await log({ typeCodeName: "nope" })).toMatchObject({ typeOk: false, activityId: null });
+			expect(await store.listActivities(c.guid)).toHaveLength(2);
 			await store.enableActivityType("demo_booked");
 			expect((await store.listActivityTypes())[0]?.enabled).toBe(true);
 			await expect(store.enableActivityType("nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+			await store.renameActivityType("demo_booked", "Demo");
+			expect((await store.getActivityType("demo_booked"))?.displayName).toBe("Demo");
+			await expect(store.renameActivityType("nope", "Nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
+		});
+
+		it("records an activity from site code with its comment, by merged GUID, and no links job", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "contact_form", displayName: "Contact form" });
+			const c = await store.createContact();
+			const visitor = await store.createContact();
+			await store.mergeContacts(visitor.guid, c.guid);
+			await getJobQueue(store).ensure();
+			const a = await store.recordActivity({
+				contactGuid: visitor.guid.toUpperCase(),
+				siteId,
+				typeCodeName: "contact_form",
+				value: "Question",
+				comment: "Do you ship </script> to Leeds?",
+			});
+			expect(a).toMatchObject({
+				contactGuid: c.guid,
+				siteId,
+				title: "Contact form - Question",
+				comment: "Do you ship </script> to Leeds?",
+			});
+			const jobs = rowsOf<{ n: number }>(
+				await storeInternals(store).db.execute(
+					sql`select count(*)::int as n from pgboss.job where name = ${CONVERSATION_LINKS_QUEUE}`,
+				),
+			);
+			expect(jobs[0]?.n).toBe(0);
+			await expect(
+				store.recordActivity({ contactGuid: "not-a-guid", siteId, typeCodeName: "contact_form" }),
+			).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+			await expect(
+				store.recordActivity({
+					contactGuid: "00000000-0000-4000-8000-000000000000",
+					siteId,
+					typeCodeName: "contact_form",
+				}),
+			).rejects.toMatchObject({ code: "NOT_FOUND" });
+			await store.disableActivityType("contact_form");
+			await expect(
+				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "contact_form" }),
+			).rejects.toThrow("Activity type is incorrect or disabled.");
+			expect(await store.listActivities(c.guid)).toHaveLength(1);
+		});
+
+		it("updates a contact from a webhook in one statement: fields, free email, delivery claim", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			const c = await store.createContact({ firstName: "Ada", city: "Leeds", customFields: { a: 1 } });
+			const other = await store.createContact({ email: "taken@example.com" });
+			const visitor = await store.createContact();
+			await store.mergeContacts(visitor.guid, c.guid);
+			const update = (input: Partial<ContactUpdate>) =>
+				store.saveContactUpdate({
+					guid: c.guid,
+					set: {},
+					custom: undefined,
+					email: null,
+					claim: null,
+					...input,
+				});
+
+			// By the merged GUID; null keeps a value; custom fields merge.
+			expect(
+				await update({ guid: visitor.guid, set: { lastName: "Lovelace", city: null }, custom: { b: 2 } }),
+			).toEqual({ guid: c.guid, claimed: true, emailTaken: false });
+			expect(await store.getContact(c.guid)).toMatchObject({
+				firstName: "Ada",
+				lastName: "Lovelace",
+				city: "Leeds",
+				customFields: { a: 1, b: 2 },
+			});
+			// Another contact's email is left alone and said so.
+			expect(await update({ email: "TAKEN@example.com" })).toMatchObject({ emailTaken: true });
+			expect((await store.getContact(c.guid))?.email).toBeNull();
+			expect(await update({ email: "ada@example.com" })).toMatchObject({ emailTaken: false });
+			expect((await store.getContact(c.guid))?.email).toBe("ada@example.com");
+			expect((await store.getContact(other.guid))?.email).toBe("taken@example.com");
+
+			// With a claim: the first delivery updates, a copy updates nothing.
+			const claim = { siteId, deliveryKey: "sha256:def", windowMs: 60_000, detail: null };
+			expect(await update({ set: { jobTitle: "Countess" }, claim })).toMatchObject({ claimed: true });
+			expect(await update({ set: { jobTitle: "Copy" }, claim })).toMatchObject({ claimed: false });
+			expect((await store.getContact(c.guid))?.jobTitle).toBe("Countess");
+			expect(await store.getDelivery(siteId, "updatecontact", "sha256:def")).toMatchObject({
+				status: "updated",
+			});
+
+			// Concurrent updates of one contact (in one statement or several) each keep their field.
+			const fields = { zip: "LS1", address1: "1 Street", mobilePhone: "+44 1", businessPhone: "+44 2" };
+			const many = await Promise.all(Object.entries(fields).map(([k, v]) => update({ set: { [k]: v } })));
+			expect(many.every((r) => r.guid === c.guid)).toBe(true);
+			expect(await store.getContact(c.guid)).toMatchObject({ ...fields, jobTitle: "Countess" });
+
+			expect(await update({ guid: "00000000-0000-4000-8000-000000000000" })).toMatchObject({ guid: null });
+
+			// Inside a transaction (a webhook hook's): claim, update and note go together.
+			await store.transaction(async (tx) => {
+				const key = { siteId, endpoint: "updatecontact", deliveryKey: "sha256:hook" };
+				expect(await claimDelivery(tx, { ...key, status: "updated", windowMs: 60_000 })).toBe(true);
+				expect(
+					await saveContactUpdateIn(tx, {
+						guid: c.guid,
+						set: { notes: "hooked" },
+						custom: undefined,
+						email: null,
+						claim: null,
+					}),
+				).toMatchObject({ guid: c.guid });
+				await noteDelivery(tx, key, "ContactEmail: invalid_email");
+			});
+			expect((await store.getContact(c.guid))?.notes).toBe("hooked");
+			expect(await store.getDelivery(siteId, "updatecontact", "sha256:hook")).toMatchObject({
+				detail: "ContactEmail: invalid_email",
+			});
 		});
 
 		it("adds admin users with scrypt hashes and per-site roles", async () => {
@@ -616,7 +784,7 @@ export function storeSuite(factory: StoreFactory) {
 				field: "password",
 			});
 			const rows = rowsOf<{ password_hash: string }>(
-				await store.db.execute(sql`select password_hash from admin_users`),
+				await storeInternals(store).db.execute(sql`select password_hash from admin_users`),
 			);
 			for (const r of rows) expect(r.password_hash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
 			expect(await store.countAdminUsers()).toBe(2);
@@ -625,14 +793,19 @@ export function storeSuite(factory: StoreFactory) {
 		it("claims a delivery key once, even with 20 concurrent claims", async () => {
 			const store = await ready();
 			const { id: siteId } = await store.requireSite("default");
+			const claim = (input: { deliveryKey: string; status: string; windowMs?: number }) =>
+				store.transaction((tx) => claimDelivery(tx, { siteId, endpoint: "webhooks", ...input }));
 			const claims = await Promise.all(
-				Array.from({ length: 20 }, () =>
-					store.recordDelivery({ siteId, endpoint: "webhooks", deliveryKey: "notif_1", status: "accepted" }),
-				),
+				Array.from({ length: 20 }, () => claim({ deliveryKey: "notif_1", status: "received" })),
 			);
 			expect(claims.filter(Boolean)).toHaveLength(1);
-			expect(await store.getDelivery(siteId, "webhooks", "notif_1")).toMatchObject({ status: "accepted" });
+			expect(await store.getDelivery(siteId, "webhooks", "notif_1")).toMatchObject({ status: "received" });
 			expect(await store.listDeliveries(siteId)).toHaveLength(1);
+			// With a window, a key seen longer ago than the window counts as new again.
+			expect(await claim({ deliveryKey: "sha256:x", status: "updated", windowMs: 60_000 })).toBe(true);
+			expect(await claim({ deliveryKey: "sha256:x", status: "updated", windowMs: 60_000 })).toBe(false);
+			expect(await claim({ deliveryKey: "sha256:x", status: "again", windowMs: 0 })).toBe(true);
+			expect(await store.getDelivery(siteId, "webhooks", "sha256:x")).toMatchObject({ status: "again" });
 		});
 	});
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from "vitest";
 import { postgresStore } from "../../src/db/postgres.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import {
 	createIntercomEmulator,
 	type EmulatorServer,
@@ -83,17 +84,17 @@ export async function faultStore(url: string, contacts: number) {
 	// connection from before would keep committing without waiting for the WAL.
 	const name = new URL(url).pathname.slice(1);
 	const setup = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, onPoolError: () => {} });
-	await setup.db.execute(sql.raw(`alter database ${name} set synchronous_commit = on`));
+	await storeInternals(setup).db.execute(sql.raw(`alter database ${name} set synchronous_commit = on`));
 	await setup.close();
 	const store = postgresStore({ connectionString: url, secretKey: TEST_SECRET_KEY, onPoolError: () => {} });
 	await store.prepare();
 	const { site, apiKey } = await seedSite(store);
 	await store.setSetting(site.id, "accessToken", TOKEN);
-	await store.db.execute(
+	await storeInternals(store).db.execute(
 		sql`insert into contacts (guid) select gen_random_uuid() from generate_series(1, ${contacts})`,
 	);
 	const guids = rowsOf<{ guid: string }>(
-		await store.db.execute(sql`select guid from contacts order by guid`),
+		await storeInternals(store).db.execute(sql`select guid from contacts order by guid`),
 	).map((r) => r.guid);
 	return { store, site, apiKey, guids };
 }
@@ -297,11 +298,13 @@ export async function lostAcknowledged(store: Store, outcomes: Outcome[]): Promi
 	const acked = outcomes.filter((o) => o.status === 200);
 	const names = new Map(
 		rowsOf<{ guid: string; first_name: string | null }>(
-			await store.db.execute(sql`select guid, first_name from contacts`),
+			await storeInternals(store).db.execute(sql`select guid, first_name from contacts`),
 		).map((r) => [r.guid, r.first_name]),
 	);
 	const values = new Map<string, number>();
-	for (const r of rowsOf<{ value: string }>(await store.db.execute(sql`select value from activities`))) {
+	for (const r of rowsOf<{ value: string }>(
+		await storeInternals(store).db.execute(sql`select value from activities`),
+	)) {
 		values.set(r.value, (values.get(r.value) ?? 0) + 1);
 	}
 	return acked.filter((o) =>
@@ -312,7 +315,7 @@ export async function lostAcknowledged(store: Store, outcomes: Outcome[]): Promi
 /** Activity values written more than once (each request of a load has its own value): none is expected. */
 export async function duplicatedActivities(store: Store): Promise<{ value: string; n: number }[]> {
 	return rowsOf<{ value: string; n: number }>(
-		await store.db.execute(
+		await storeInternals(store).db.execute(
 			sql`select value, count(*)::int as n from activities group by value having count(*) > 1`,
 		),
 	);

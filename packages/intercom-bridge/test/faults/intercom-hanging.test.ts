@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
@@ -56,7 +57,7 @@ describe("Intercom hanging while webhooks arrive", () => {
 		const contacts = await Promise.all(Array.from({ length: 20 }, () => store.createContact()));
 		const jobsActive = async () =>
 			rowsOf<{ n: number }>(
-				await store.db.execute(
+				await storeInternals(store).db.execute(
 					sql`select count(*)::int as n from pgboss.job where name = 'intercom-bridge-conversation-links' and state = 'active'`,
 				),
 			)[0]?.n ?? 0;

@@ -2,12 +2,13 @@
 import { sql } from "drizzle-orm";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { waitFor } from "../harness/wait-for.ts";
 
 /** Per activity: its comment and its jobs' states. */
 export async function activityJobs(store: Store) {
 	const rows = rowsOf<{ id: string; comment: string | null; states: string[] | null; retries: number }>(
-		await store.db.execute(sql`
+		await storeInternals(store).db.execute(sql`
 			select a.id::text as id, a.comment,
 				array_agg(j.state::text) filter (where j.id is not null) as states,
 				coalesce(max(j.retry_count), 0)::int as retries
@@ -16,7 +17,7 @@ export async function activityJobs(store: Store) {
 			group by a.id, a.comment`),
 	);
 	const orphans = rowsOf<{ n: number }>(
-		await store.db.execute(sql`
+		await storeInternals(store).db.execute(sql`
 			select count(*)::int as n from pgboss.job j
 			where j.name = 'intercom-bridge-conversation-links'
 			and not exists (select 1 from activities a where a.id::text = j.data->>'activityId')`),
@@ -44,7 +45,7 @@ export async function waitForLinks(store: Store, deadlineMs: number) {
 /** The conversation-links jobs: state and when a worker claimed it (epoch ms, null if never). */
 export async function linkJobs(store: Store) {
 	return rowsOf<{ id: string; state: string; startedOn: number | null }>(
-		await store.db.execute(sql`
+		await storeInternals(store).db.execute(sql`
 			select id::text as id, state::text as state,
 				(extract(epoch from started_on) * 1000)::float8 as "startedOn"
 			from pgboss.job where name = 'intercom-bridge-conversation-links'`),

@@ -6,6 +6,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { postgresStore } from "../../src/db/postgres.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { createPostgresDatabase, TEST_SECRET_KEY } from "../harness/databases.ts";
 import { sleep } from "../harness/wait-for.ts";
 
@@ -16,7 +17,7 @@ describe("closing a PostgreSQL store", () => {
 		await store.prepare();
 		const site = await store.requireSite("default");
 		// A connection checked out and never given back, in a transaction holding a row lock.
-		const held = await (store.client as pg.Pool).connect();
+		const held = await (storeInternals(store).client as pg.Pool).connect();
 		held.on("error", () => {});
 		await held.query("begin");
 		await held.query("update sites set display_name = 'held' where id = $1", [site.id]);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../../src/db/postgres.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
 import { createPostgresDatabase, TEST_SECRET_KEY } from "../harness/databases.ts";
 import { sleep } from "../harness/wait-for.ts";
@@ -50,7 +51,7 @@ describe("two instances on one PostgreSQL", () => {
 		]);
 		const check = postgresStore({ connectionString: databaseUrl, secretKey: TEST_SECRET_KEY });
 		const applied = rowsOf<{ n: number }>(
-			await check.db.execute(sql`select count(*)::int as n from intercom_bridge_migrations`),
+			await storeInternals(check).db.execute(sql`select count(*)::int as n from intercom_bridge_migrations`),
 		);
 		expect(applied[0]?.n).toBeGreaterThan(0);
 		await check.close();

@@ -12,6 +12,7 @@ import { eraseContact } from "../../src/privacy/erase-contact.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { guidHash } from "../../src/store/guid-hash.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { cookieOf, pageView } from "../harness/test-bridge.ts";
 
@@ -43,7 +44,9 @@ describe.each([pgliteFactory, postgresFactory])("the disclosure log on $kind", (
 	});
 
 	const rows = async () =>
-		rowsOf<Record<string, unknown>>(await store.db.execute(sql`select * from disclosures order by id`));
+		rowsOf<Record<string, unknown>>(
+			await storeInternals(store).db.execute(sql`select * from disclosures order by id`),
+		);
 
 	/** A visitor who told the site their name and email; returns their cookie and GUID. */
 	async function ada() {
@@ -104,10 +107,12 @@ describe.each([pgliteFactory, postgresFactory])("the disclosure log on $kind", (
 			sql`delete from disclosures`,
 			sql`truncate disclosures`,
 		]) {
-			const err = await store.db.execute(statement).then(
-				() => null,
-				(e: Error & { cause?: Error }) => e,
-			);
+			const err = await storeInternals(store)
+				.db.execute(statement)
+				.then(
+					() => null,
+					(e: Error & { cause?: Error }) => e,
+				);
 			// drizzle wraps the database's error; the trigger's message is in its cause.
 			expect(err?.cause?.message ?? err?.message).toMatch(/disclosures is append-only: \w+ refused/);
 		}
@@ -127,9 +132,9 @@ describe.each([pgliteFactory, postgresFactory])("the disclosure log on $kind", (
 
 	it("does not send the script when the log cannot take the record", async () => {
 		const { cookie } = await ada();
-		await store.db.execute(sql`alter table disclosures rename to disclosures_gone`);
+		await storeInternals(store).db.execute(sql`alter table disclosures rename to disclosures_gone`);
 		await expect(bridge.messenger.script(page(cookie))).rejects.toThrow();
-		await store.db.execute(sql`alter table disclosures_gone rename to disclosures`);
+		await storeInternals(store).db.execute(sql`alter table disclosures_gone rename to disclosures`);
 		expect(await bridge.messenger.script(page(cookie))).toContain("user_hash");
 	});
 

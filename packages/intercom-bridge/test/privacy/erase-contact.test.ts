@@ -12,6 +12,7 @@ import { eraseContact, isErased } from "../../src/privacy/erase-contact.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { guidHash } from "../../src/store/guid-hash.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
@@ -52,7 +53,7 @@ describe.each([pgliteFactory, postgresFactory])("erasing a contact on $kind", (f
 	});
 
 	const count = async (query: ReturnType<typeof sql>) =>
-		rowsOf<{ n: number }>(await store.db.execute(query))[0]?.n ?? -1;
+		rowsOf<{ n: number }>(await storeInternals(store).db.execute(query))[0]?.n ?? -1;
 
 	/** Ada, with Bob's earlier GUID merged into her, a consent, and two activities with their link jobs. */
 	async function ada() {
@@ -102,12 +103,14 @@ describe.each([pgliteFactory, postgresFactory])("erasing a contact on $kind", (f
 		).toBe(0);
 		// The tombstones: hashes, no GUID, no name or email anywhere.
 		const tombstones = rowsOf<{ guid_hash: string }>(
-			await store.db.execute(sql`select guid_hash from erased_contacts`),
+			await storeInternals(store).db.execute(sql`select guid_hash from erased_contacts`),
 		);
 		expect(tombstones.map((t) => t.guid_hash).sort()).toEqual([guidHash(guid), guidHash(bobGuid)].sort());
 		expect(await isErased(store, guid.toUpperCase())).toBe(true);
 		const erasure = rowsOf<{ data: { externalIds: string[] } }>(
-			await store.db.execute(sql`select data from pgboss.job where name = 'intercom-bridge-contact-erasure'`),
+			await storeInternals(store).db.execute(
+				sql`select data from pgboss.job where name = 'intercom-bridge-contact-erasure'`,
+			),
 		);
 		expect(erasure).toHaveLength(1);
 		expect(erasure[0]?.data.externalIds.sort()).toEqual([guid, bobGuid].sort());
@@ -133,7 +136,7 @@ describe.each([pgliteFactory, postgresFactory])("erasing a contact on $kind", (f
 		expect(deletes.map((r) => r.path).sort()).toEqual([...ids].map((id) => `/contacts/${id}`).sort());
 		const erasureState = async () =>
 			rowsOf<{ state: string }>(
-				await store.db.execute(
+				await storeInternals(store).db.execute(
 					sql`select state::text from pgboss.job where name = 'intercom-bridge-contact-erasure'`,
 				),
 			)[0]?.state;

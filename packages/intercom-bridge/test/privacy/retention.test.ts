@@ -10,6 +10,7 @@ import { resolveRetention, sweepRetention } from "../../src/jobs/sweep-retention
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 
 const NOW = Date.parse("2026-11-26T12:00:00Z");
@@ -25,16 +26,17 @@ describe.each([pgliteFactory, postgresFactory])("retention on $kind", (factory) 
 	});
 
 	const count = async (table: string) =>
-		rowsOf<{ n: number }>(await store.db.execute(sql`select count(*)::int as n from ${sql.raw(table)}`))[0]
-			?.n ?? -1;
+		rowsOf<{ n: number }>(
+			await storeInternals(store).db.execute(sql`select count(*)::int as n from ${sql.raw(table)}`),
+		)[0]?.n ?? -1;
 	/** `n` delivery records received `daysAgo` days before NOW. */
 	const deliveries = (n: number, daysAgo: number, tag: string) =>
-		store.db.execute(sql`
+		storeInternals(store).db.execute(sql`
 			insert into webhook_deliveries (site_id, endpoint, delivery_key, status, received_at)
 			select 1, 'logactivity', ${tag} || i, 'logged', ${new Date(NOW - daysAgo * DAY).toISOString()}::timestamptz
 			from generate_series(1, ${n}) as i`);
 	const attempts = (n: number, daysAgo: number) =>
-		store.db.execute(sql`
+		storeInternals(store).db.execute(sql`
 			insert into admin_login_attempts (email, ip, success, at)
 			select 'a@example.com', '203.0.113.9', false, ${new Date(NOW - daysAgo * DAY).toISOString()}::timestamptz
 			from generate_series(1, ${n})`);

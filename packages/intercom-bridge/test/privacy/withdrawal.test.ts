@@ -12,6 +12,7 @@ import { getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
@@ -64,7 +65,7 @@ describe.each([pgliteFactory, postgresFactory])("withdrawing the data consent on
 
 	const erasureJobs = async () =>
 		rowsOf<{ state: string; data: { externalIds: string[]; withdrawal?: { siteId: number } } }>(
-			await store.db.execute(
+			await storeInternals(store).db.execute(
 				sql`select state::text, data from pgboss.job where name = 'intercom-bridge-contact-erasure' order by created_on`,
 			),
 		);
@@ -143,9 +144,9 @@ describe.each([pgliteFactory, postgresFactory])("withdrawing the data consent on
 		await sites("delete");
 		const { cookie, guid } = await ada();
 		await getJobQueue(store).ensure(); // the queue's schema exists from here on
-		await store.db.execute(sql`alter table pgboss.job rename to job_gone`);
+		await storeInternals(store).db.execute(sql`alter table pgboss.job rename to job_gone`);
 		await expect(bridge.consents.revoke(page(cookie), "data")).rejects.toThrow();
-		await store.db.execute(sql`alter table pgboss.job_gone rename to job`);
+		await storeInternals(store).db.execute(sql`alter table pgboss.job_gone rename to job`);
 		expect(await store.isAgreed(guid, "data")).toBe(true);
 		expect(await erasureJobs()).toEqual([]);
 	});

@@ -8,6 +8,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { CONVERSATION_LINKS_QUEUE } from "../../src/jobs/job-queue.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import type { WebhookEnv } from "./webhook-env.ts";
 
 const DEDUP = [
@@ -162,7 +163,9 @@ export function batchCases(env: () => WebhookEnv) {
 				});
 			}
 			const jobs = rowsOf<{ activity_id: string; n: number }>(
-				await store.db.execute(sql`select data->>'activityId' as activity_id, count(*)::int as n
+				await storeInternals(
+					store,
+				).db.execute(sql`select data->>'activityId' as activity_id, count(*)::int as n
 					from pgboss.job where name = ${CONVERSATION_LINKS_QUEUE}
 					and (data->>'activityId')::bigint = any(${`{${ids.join(",")}}`}::bigint[])
 					group by 1`),

@@ -8,6 +8,7 @@ import { getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { waitFor } from "../harness/wait-for.ts";
 import { type FakeLinksClient, fakeLinksClient } from "./fake-links-client.ts";
@@ -79,7 +80,7 @@ describe.each([pgliteFactory, postgresFactory])("conversation-links job on $kind
 	};
 	const jobs = async (activityId: number) =>
 		rowsOf<JobRow>(
-			await store.db.execute(
+			await storeInternals(store).db.execute(
 				sql`select id, state, retry_count, start_after, data from pgboss.job where data->>'activityId' = ${String(activityId)} order by created_on`,
 			),
 		);

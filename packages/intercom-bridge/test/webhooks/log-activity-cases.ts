@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getJobQueue } from "../../src/jobs/job-queue.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { activities } from "../../src/store/schema.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import type { WebhookEnv } from "./webhook-env.ts";
 import { jobsFor } from "./webhook-testbed.ts";
 
@@ -74,7 +75,10 @@ export function logActivityCases(env: () => WebhookEnv) {
 			expect(res.status).toBe(200);
 			const json = (await res.json()) as { status: string; activityId: number };
 			expect(json.status).toBe("logged");
-			const [row] = await store.db.select().from(activities).where(eq(activities.id, json.activityId));
+			const [row] = await storeInternals(store)
+				.db.select()
+				.from(activities)
+				.where(eq(activities.id, json.activityId));
 			expect(row).toMatchObject({
 				contactGuid: contact.guid,
 				value: "Pricing",
@@ -104,7 +108,9 @@ export function logActivityCases(env: () => WebhookEnv) {
 			);
 			const row = async (id: number) => {
 				const [r] = rowsOf<Record<string, unknown>>(
-					await store.db.execute(sql`select name, priority, state, retry_limit, retry_count, retry_delay,
+					await storeInternals(
+						store,
+					).db.execute(sql`select name, priority, state, retry_limit, retry_count, retry_delay,
 						retry_backoff, policy, dead_letter, singleton_key, singleton_on,
 						extract(epoch from expire_in) as expire_s,
 						round(extract(epoch from keep_until - start_after)) as keep_s,

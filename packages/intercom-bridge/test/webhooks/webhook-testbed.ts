@@ -13,6 +13,7 @@ import { getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { storeInternals } from "../../src/store/store-internals.ts";
 import { createWebhookRoutes } from "../../src/webhooks/create-webhook-routes.ts";
 import type { WebhookOptions } from "../../src/webhooks/webhook-options.ts";
 import { migratedPglite, type StoreFactory, TEST_SECRET_KEY } from "../harness/databases.ts";
@@ -134,7 +135,7 @@ export function requestBuilder(basePath: string, apiKey: string) {
 /** Number of conversation-links jobs queued for an activity. */
 export async function jobsFor(store: Store, activityId: number): Promise<number> {
 	const rows = rowsOf<{ n: number }>(
-		await store.db.execute(
+		await storeInternals(store).db.execute(
 			sql`select count(*)::int as n from pgboss.job where data->>'activityId' = ${String(activityId)}`,
 		),
 	);

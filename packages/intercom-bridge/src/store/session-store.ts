@@ -9,8 +9,9 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
-import type { Store } from "../store/create-store.ts";
-import { adminSessions } from "../store/schema.ts";
+import type { Store } from "./create-store.ts";
+import { adminSessions } from "./schema.ts";
+import { storeInternals } from "./store-internals.ts";
 
 /** A live session as the console sees it. */
 export interface AdminSession {
@@ -38,7 +39,7 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest("hex
 
 /** Builds the session store over the store's database. */
 export function createSessionStore(options: SessionStoreOptions) {
-	const { db } = options.store;
+	const { db } = storeInternals(options.store);
 	const idleMs = options.idleMs ?? 30 * 60_000;
 	const absoluteMs = options.absoluteMs ?? 8 * 60 * 60_000;
 	const now = () => new Date(options.now());
