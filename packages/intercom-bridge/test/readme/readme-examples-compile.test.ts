@@ -24,6 +24,7 @@ describe("the README's framework examples", () => {
 			expect(examples[name], `${name} mounts the console`).toContain('import { admin } from "./admin.ts"');
 		}
 		expect(examples["next-admin-route.ts"]).toContain("admin.fetch(request)");
+		expect(examples["next-bridge-route.ts"]).toContain("toNextHandler(");
 		dir = await mkdtemp(join(tmpdir(), "ib-readme-tsc-"));
 		await exampleApp(dir, examples);
 		await writeFile(

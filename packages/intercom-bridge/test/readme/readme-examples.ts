@@ -16,7 +16,11 @@ export type FrameworkExamples = {
 	"fastify.ts": string;
 	"hono.ts": string;
 	"node-http.ts": string;
-	/** `app/admin/[[...path]]/route.ts`, with `@/admin` pointing at admin.ts. */
+	/** `lib/intercom.ts` of the Next.js example: the bridge and console, opened on first use. */
+	"next-intercom.ts": string;
+	/** `app/intercom/[...path]/route.ts`, with `@/lib/intercom` pointing at next-intercom.ts. */
+	"next-bridge-route.ts": string;
+	/** `app/admin/[[...path]]/route.ts`, with `@/lib/intercom` pointing at next-intercom.ts. */
 	"next-admin-route.ts": string;
 };
 
@@ -34,7 +38,8 @@ export async function frameworkExamples(): Promise<FrameworkExamples> {
 			throw new Error(`README.md should have one \`\`\`ts ${what}; found ${found.length}.`);
 		return found[0] as string;
 	};
-	const framework = (name: string) => (b: string) => b.includes(`from "intercom-bridge/${name}"`);
+	const framework = (name: string) => (b: string) =>
+		b.includes(`from "intercom-bridge/${name}"`) && !b.startsWith("// app/");
 	return {
 		"bridge.ts": one("block starting // bridge.ts", (b) => b.startsWith("// bridge.ts")),
 		"admin.ts": one("block starting // admin.ts", (b) => b.startsWith("// admin.ts")),
@@ -42,9 +47,14 @@ export async function frameworkExamples(): Promise<FrameworkExamples> {
 		"fastify.ts": one("Fastify example", framework("fastify")),
 		"hono.ts": one("Hono example", framework("hono")),
 		"node-http.ts": one("node:http example", framework("node")),
+		"next-intercom.ts": one("block starting // lib/intercom.ts", (b) => b.startsWith("// lib/intercom.ts")),
+		"next-bridge-route.ts": one("Next.js bridge route", (b) => b.startsWith("// app/intercom/")).replace(
+			'"@/lib/intercom"',
+			'"./next-intercom.ts"',
+		),
 		"next-admin-route.ts": one("Next.js console route", (b) => b.startsWith("// app/admin/")).replace(
-			'"@/admin"',
-			'"./admin.ts"',
+			'"@/lib/intercom"',
+			'"./next-intercom.ts"',
 		),
 	};
 }
