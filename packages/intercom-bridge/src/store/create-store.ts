@@ -10,6 +10,7 @@ import { hkdfSync } from "node:crypto";
 import { createSecretBox } from "../crypto/secret-box.ts";
 import { createActivityStore } from "./activity-store.ts";
 import { createAdminUserStore } from "./admin-user-store.ts";
+import { createAuditStore } from "./audit-store.ts";
 import { createConsentStore } from "./consent-store.ts";
 import { createContactStore } from "./contact-store.ts";
 import type { Database, Tx } from "./database.ts";
@@ -17,6 +18,7 @@ import { createDeliveryStore } from "./delivery-store.ts";
 import { createDisclosureStore } from "./disclosure-store.ts";
 import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { migrate } from "./migrate.ts";
+import { createOverviewStore } from "./overview-store.ts";
 import { type PreparedStatement, runPrepared } from "./prepared-statement.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
@@ -107,6 +109,8 @@ export function createStore(options: StoreOptions) {
 		...createLoginAttemptStore(ctx),
 		...createDeliveryStore(ctx),
 		...createDisclosureStore(ctx),
+		...createAuditStore(ctx),
+		...createOverviewStore(ctx),
 
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),
