@@ -397,6 +397,12 @@ function registerAdminCommands(program: Command, io: CliIo, withStore: WithStore
 					siteId,
 					role: opts.role,
 				});
+				await store.recordAudit({
+					kind: "admin",
+					key: user.email,
+					action: `add ${opts.role}${opts.site ? ` on ${opts.site}` : ""}`,
+					actor: "cli",
+				});
 				io.stdout(`Added administrator ${user.email} (${opts.role} on ${opts.site ?? "every site"}).`);
 				if (generatedPassword) io.stdout(`Password (shown once): ${generatedPassword}`);
 			}),
@@ -411,6 +417,7 @@ function registerAdminCommands(program: Command, io: CliIo, withStore: WithStore
 			withStore(async (store) => {
 				try {
 					const { user, generatedPassword } = await store.resetAdminPassword(email, opts.password);
+					await store.recordAudit({ kind: "admin", key: user.email, action: "password", actor: "cli" });
 					io.stdout(`New password set for ${user.email}; their console sessions have ended.`);
 					if (generatedPassword) io.stdout(`Password (shown once): ${generatedPassword}`);
 				} catch (err) {
