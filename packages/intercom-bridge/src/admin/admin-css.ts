@@ -97,11 +97,13 @@ td { vertical-align: middle; }
 .stat dd.muted { font-size: 12px; }
 code.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
 .period { margin-bottom: 16px; }
+.period select { width: auto; }
+.card > .hint { font-size: 13px; margin: 10px 0 0; }
 .overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 0 20px; align-items: start; }
 .chart { margin: 0; }
 .chart > svg { display: block; width: 100%; height: auto; max-width: 560px; overflow: visible; }
-.chart text { font-size: 10px; fill: var(--text); }
-.chart text.tick { font-size: 9px; fill: var(--muted); }
+.chart text { font-size: 11px; fill: var(--text); }
+.chart text.tick { font-size: 10px; fill: var(--muted); }
 .chart text.value { font-weight: 600; }
 .chart .axis { stroke: #c9ced8; }
 .chart .track { fill: #eef0f4; }
@@ -125,7 +127,9 @@ table.numbers tbody th { text-transform: none; letter-spacing: 0; font-size: 13p
 .filters .check { display: inline-flex; align-items: center; gap: 6px; font-size: 14px; padding-bottom: 8px; }
 .filters select, .filters input[type=search] { width: auto; min-width: 160px; }
 @media (max-width: 800px) {
-	.shell { grid-template-columns: 1fr; }
+	.topbar { flex-wrap: wrap; gap: 8px 12px; padding: 10px 16px; }
+	.topbar .user { overflow-wrap: anywhere; }
+	.shell { grid-template-columns: minmax(0, 1fr); }
 	.sidenav { border-right: 0; border-bottom: 1px solid var(--line); }
 	.field, dl.props { grid-template-columns: 1fr; }
 	main { padding: 20px; }

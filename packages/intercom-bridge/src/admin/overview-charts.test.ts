@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { barList, dayChart, dayLabel, niceMax } from "./overview-charts.ts";
+import { barList, dayChart, dayLabel } from "./overview-charts.ts";
 
 const text = async (markup: unknown) => String(await markup);
 
 describe("overview charts", () => {
-	it("rounds an axis up to 1, 2 or 5 times a power of ten", () => {
-		expect([0, 1, 3, 7, 10, 11, 45, 51, 999].map(niceMax)).toEqual([1, 1, 5, 10, 10, 20, 50, 100, 1000]);
-	});
-
 	it("labels days by date and month", () => {
 		expect(dayLabel("2026-12-02")).toBe("2 Dec");
 		expect(dayLabel("2027-01-31")).toBe("31 Jan");

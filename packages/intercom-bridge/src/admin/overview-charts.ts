@@ -27,14 +27,6 @@ export function dayLabel(day: string): string {
 	return `${Number(date)} ${MONTHS[Number(month) - 1] ?? ""}`;
 }
 
-/** A round upper bound for an axis: 1, 2, 5, 10, 20, 50 … at or above `max`. */
-export function niceMax(max: number): number {
-	if (max <= 0) return 1;
-	const step = 10 ** Math.floor(Math.log10(max));
-	for (const m of [1, 2, 5, 10]) if (m * step >= max) return m * step;
-	return 10 * step;
-}
-
 /** The patterns a chart's series use (ids are prefixed, so several charts share a page). */
 function patterns(id: string) {
 	return html`<defs>
@@ -71,8 +63,14 @@ export function dayChart(options: {
 	const slot = (WIDTH - left * 2) / Math.max(days.length, 1);
 	const barW = Math.max(Math.min(slot * 0.7, 28), 3);
 	const totals = days.map((_, i) => series.reduce((n, s) => n + (s.values[i] ?? 0), 0));
-	const max = niceMax(Math.max(0, ...totals));
+	// Scaled to the largest total: the values are written on the bars, so no axis needs round numbers.
+	const max = Math.max(1, ...totals);
 	const y = (v: number) => (v / max) * plotH;
+	// With many days the labels would overlap: every step-th day keeps its date (today always),
+	// and only the highest bar its total (the table has every number).
+	const step = Math.ceil(days.length / 14);
+	const allValues = slot >= 20;
+	const highest = Math.max(...totals);
 	const bars = days.map((day, i) => {
 		const x = left + i * slot + (slot - barW) / 2;
 		let base = top + plotH;
@@ -85,9 +83,11 @@ export function dayChart(options: {
 		});
 		const total = totals[i] ?? 0;
 		const [, month, date] = day.split("-");
-		// Day of month under every bar; the month under the first bar and where it changes.
-		const showMonth = i === 0 || date === "01";
-		return html`<g>${parts}${total > 0 ? html`<text class="value" x="${(x + barW / 2).toFixed(1)}" y="${(base - 3).toFixed(1)}" text-anchor="middle">${total}</text>` : ""}<text class="tick" x="${(x + barW / 2).toFixed(1)}" y="${height - bottom + 12}" text-anchor="middle">${Number(date)}</text>${showMonth ? html`<text class="tick" x="${(x + barW / 2).toFixed(1)}" y="${height - bottom + 24}" text-anchor="middle">${MONTHS[Number(month) - 1] ?? ""}</text>` : ""}</g>`;
+		// The month under the first dated bar and the first dated bar of each month.
+		const showDate = (days.length - 1 - i) % step === 0;
+		const showMonth = showDate && (i < step || Number(date) <= step);
+		const showValue = total > 0 && (allValues || total === highest);
+		return html`<g>${parts}${showValue ? html`<text class="value" x="${(x + barW / 2).toFixed(1)}" y="${(base - 3).toFixed(1)}" text-anchor="middle">${total}</text>` : ""}${showDate ? html`<text class="tick" x="${(x + barW / 2).toFixed(1)}" y="${height - bottom + 12}" text-anchor="middle">${Number(date)}</text>` : ""}${showMonth ? html`<text class="tick" x="${(x + barW / 2).toFixed(1)}" y="${height - bottom + 24}" text-anchor="middle">${MONTHS[Number(month) - 1] ?? ""}</text>` : ""}</g>`;
 	});
 	const hasPatterns = series.some((s) => s.fill !== "solid");
 	return html`<figure class="chart" id="${id}">
@@ -139,7 +139,7 @@ export function barList(options: {
 	const labelW = 130;
 	const valueW = 44;
 	const height = Math.max(rows.length, 1) * rowH + 4;
-	const max = niceMax(Math.max(0, ...rows.map((r) => r.value)));
+	const max = Math.max(1, ...rows.map((r) => r.value));
 	const plotW = WIDTH - labelW - valueW;
 	const clip = (s: string) => (s.length > 20 ? `${s.slice(0, 19)}…` : s);
 	return html`<figure class="chart" id="${id}">

@@ -121,7 +121,7 @@ ${
 		? ""
 		: html`<h3>What was sent</h3><table class="numbers"><thead><tr><th scope="col">Fields</th><th scope="col">How</th><th scope="col">Basis</th><th scope="col" class="num">Contacts</th></tr></thead><tbody>${overview.disclosuresByFields.map(
 				(d) =>
-					html`<tr><td><code class="wrap">${d.fields.replaceAll(",", ", ")}</code></td><td>${d.channel === "page" ? "page script" : d.channel}</td><td>${d.policy}</td><td class="num">${d.count}</td></tr>`,
+					html`<tr><td><code>${d.fields.replaceAll(",", ", ")}</code></td><td>${d.channel === "page" ? "page script" : d.channel}</td><td>${d.policy}</td><td class="num">${d.count}</td></tr>`,
 			)}</tbody></table>`
 }
 </section>
