@@ -126,7 +126,10 @@ table.numbers tbody th { text-transform: none; letter-spacing: 0; font-size: 13p
 .filters .filter label { font-size: 13px; font-weight: 600; }
 .filters .check { display: inline-flex; align-items: center; gap: 6px; font-size: 14px; padding-bottom: 8px; }
 .filters select, .filters input[type=search] { width: auto; min-width: 160px; }
+.filters .actions { margin-top: 0; padding-bottom: 2px; }
 @media (max-width: 800px) {
+	/* A table wider than a phone scrolls inside its card instead of widening the page. */
+	.card { overflow-x: auto; padding: 16px; }
 	.topbar { flex-wrap: wrap; gap: 8px 12px; padding: 10px 16px; }
 	.topbar .user { overflow-wrap: anywhere; }
 	.shell { grid-template-columns: minmax(0, 1fr); }

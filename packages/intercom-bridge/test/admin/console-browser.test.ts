@@ -130,6 +130,18 @@ async function signedIn(viewport: keyof typeof VIEWPORTS): Promise<Page> {
 	return page;
 }
 
+/** Elements that make the page scroll sideways (none on a well-behaved page), for the message. */
+const overflowing = (page: Page) =>
+	page.evaluate(() => {
+		if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+		return [...document.querySelectorAll("body *")]
+			.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+			.map(
+				(e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`,
+			)
+			.slice(0, 5);
+	});
+
 const PAGES: [name: string, path: () => string][] = [
 	["overview", () => "/admin/sites/default/overview"],
 	["setup", () => "/admin/sites/default/setup"],
@@ -173,16 +185,7 @@ describe("console pages in Chromium", { timeout: 120_000 }, () => {
 			expect(await page.locator("#chart-activities table").isVisible()).toBe(true);
 			expect(await page.locator("#chart-activities tbody tr").first().textContent()).toBe("Page visit3");
 			// Nothing makes the page scroll sideways.
-			const wide = await page.evaluate(() =>
-				[...document.querySelectorAll("body *")]
-					.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-					.map(
-						(e) =>
-							`${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`,
-					)
-					.slice(0, 5),
-			);
-			expect(wide).toEqual([]);
+			expect(await overflowing(page)).toEqual([]);
 			await page.screenshot({ path: join(shots, `console-overview-${viewport}.png`), fullPage: true });
 			await page.context().close();
 		});
@@ -193,6 +196,7 @@ describe("console pages in Chromium", { timeout: 120_000 }, () => {
 				const res = await page.goto(`${base}${path()}`);
 				expect(res?.status(), name).toBe(200);
 				expect(await page.locator("h1").count(), name).toBe(1);
+				expect(await overflowing(page), `${name} is wider than the screen`).toEqual([]);
 				await page.screenshot({ path: join(shots, `console-${name}-${viewport}.png`), fullPage: true });
 			}
 			await page.context().close();
