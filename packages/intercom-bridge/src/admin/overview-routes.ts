@@ -102,7 +102,7 @@ ${
 ${dayChart({
 	id: "chart-contacts",
 	title: "Contacts created per day",
-	summary: `${plural(sum(contacts), "contact")} created in ${period} that belong to this site (activities here, or data sent to Intercom from it).`,
+	summary: `${plural(sum(contacts), "contact")} created in ${period} that were active on this site in that time (an activity here, or data sent to Intercom from it).`,
 	days: overview.days,
 	series: [{ label: "Contacts", values: contacts, fill: "solid" }],
 })}

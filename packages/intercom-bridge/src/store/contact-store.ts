@@ -91,7 +91,7 @@ function fillBlanks(target: Contact, source: Contact): ContactFields {
 export type SiteScope = readonly number[] | null | undefined;
 
 /** The condition "the contact in `guid` belongs to one of `siteIds`" (see {@link SiteScope}). */
-export function onSites(q: Queryable, guid: SQL | typeof contacts.guid, siteIds: readonly number[]): SQL {
+function onSites(q: Queryable, guid: SQL | typeof contacts.guid, siteIds: readonly number[]): SQL {
 	if (siteIds.length === 0) return sql`false`;
 	const ids = [...siteIds];
 	return or(
