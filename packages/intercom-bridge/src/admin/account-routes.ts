@@ -71,6 +71,7 @@ export function registerAccountRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 			throw err;
 		}
 		await deps.store.endAdminSessions(user.id, c.get("session").tokenHash);
+		await deps.store.recordAudit({ kind: "admin", key: user.email, action: "password", actor: user.email });
 		deps.logger.info({ userId: user.id }, "admin changed their password");
 		return render(c, deps, [notice("ok", "Your password was changed. Your other sessions have ended.")]);
 	});

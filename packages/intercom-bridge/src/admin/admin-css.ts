@@ -96,8 +96,43 @@ td { vertical-align: middle; }
 .stat dd:nth-of-type(1) { font-size: 22px; font-weight: 600; }
 .stat dd.muted { font-size: 12px; }
 code.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
+.period { margin-bottom: 16px; }
+.period select { width: auto; }
+.card > .hint { font-size: 13px; margin: 10px 0 0; }
+.overview { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 0 20px; align-items: start; }
+.chart { margin: 0; }
+.chart > svg { display: block; width: 100%; height: auto; max-width: 560px; overflow: visible; }
+.chart text { font-size: 11px; fill: var(--text); }
+.chart text.tick { font-size: 10px; fill: var(--muted); }
+.chart text.value { font-weight: 600; }
+.chart .axis { stroke: #c9ced8; }
+.chart .track { fill: #eef0f4; }
+.bar-solid { fill: var(--brand); }
+.bar-hatch { stroke: #7a4a00; stroke-width: .8; }
+.bar-dots { stroke: #9b1c12; stroke-width: .8; }
+.pat-bg { fill: #fde7b0; }
+.pat-ink { fill: #7a4a00; }
+.pat-bg-2 { fill: #fbe0dc; }
+.pat-ink-2 { fill: #9b1c12; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 16px; padding: 0; margin: 8px 0 0; font-size: 13px; }
+.legend li { display: inline-flex; align-items: center; gap: 6px; }
+.chart figcaption { color: var(--muted); font-size: 13px; margin-top: 6px; }
+.chart details, .card > details { margin-top: 6px; font-size: 13px; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.numbers th, table.numbers td { padding: 4px 8px; }
+table.numbers tbody th { text-transform: none; letter-spacing: 0; font-size: 13px; color: var(--text); font-weight: 400; }
+.filters { display: flex; flex-wrap: wrap; align-items: end; gap: 10px 16px; }
+.filters .filter { display: flex; flex-direction: column; gap: 4px; }
+.filters .filter label { font-size: 13px; font-weight: 600; }
+.filters .check { display: inline-flex; align-items: center; gap: 6px; font-size: 14px; padding-bottom: 8px; }
+.filters select, .filters input[type=search] { width: auto; min-width: 160px; }
+.filters .actions { margin-top: 0; padding-bottom: 2px; }
 @media (max-width: 800px) {
-	.shell { grid-template-columns: 1fr; }
+	/* A table wider than a phone scrolls inside its card instead of widening the page. */
+	.card { overflow-x: auto; padding: 16px; }
+	.topbar { flex-wrap: wrap; gap: 8px 12px; padding: 10px 16px; }
+	.topbar .user { overflow-wrap: anywhere; }
+	.shell { grid-template-columns: minmax(0, 1fr); }
 	.sidenav { border-right: 0; border-bottom: 1px solid var(--line); }
 	.field, dl.props { grid-template-columns: 1fr; }
 	main { padding: 20px; }

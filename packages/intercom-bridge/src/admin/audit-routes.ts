@@ -1,9 +1,11 @@
 /**
  * The audit log of a site: who changed which setting and when (never the value; the store writes
- * these rows), and, for administrators with a role on every site, the latest sign-in attempts.
+ * these rows), what changed in the activity types and consents all sites share, and, for
+ * administrators with a role on every site, changes to administrators and the latest sign-in attempts.
  */
 import type { Hono } from "hono";
 import { html } from "hono/html";
+import type { AuditEntry } from "../store/audit-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { siteAccess } from "./admin-routing.ts";
 import { page } from "./layout.ts";
@@ -16,7 +18,28 @@ const ACTIONS: Record<string, string> = {
 	rotate: "generated a new key",
 	generate: "generated",
 	"oauth-fill": "set from the OAuth token's workspace",
+	add: "added",
+	rename: "renamed",
+	enable: "enabled",
+	disable: "disabled",
+	edit: "edited",
+	password: "set a new password",
+	"add read": "added (read only)",
+	"add modify": "added (can modify)",
 };
+
+/** What a row is about, in words. */
+const SUBJECTS: Record<string, string> = {
+	setting: "Setting",
+	"activity-type": "Activity type",
+	consent: "Consent",
+	admin: "Administrator",
+};
+
+const subject = (r: AuditEntry) =>
+	r.kind === "setting" && r.key.endsWith(".previous")
+		? `${r.key.slice(0, -".previous".length)} (previous)`
+		: r.key;
 const when = (d: Date) =>
 	html`<time datetime="${d.toISOString()}">${d.toISOString().slice(0, 19).replace("T", " ")} UTC</time>`;
 
@@ -24,21 +47,22 @@ const when = (d: Date) =>
 export function registerAuditRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/audit", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		// Administrators and sign-ins concern every site: only a role on every site sees them.
+		const showLogins = hasGlobalRole(c.get("user"));
 		const [rows, settings] = await Promise.all([
-			deps.store.listSettingsAudit(access.site.id, 200),
+			deps.store.listAudit(access.site.id, { limit: 200, admins: showLogins }),
 			deps.store.getSettings(access.site.id),
 		]);
-		const showLogins = hasGlobalRole(c.get("user"));
 		const logins = showLogins ? await deps.throttle.recent(50) : [];
 		const body = html`<h1>Audit log</h1>
-<p class="lead">Setting changes on <strong>${access.site.displayName}</strong>, newest first. Values are never recorded.</p>
-<section class="card" aria-labelledby="changes-h"><h2 id="changes-h">Setting changes</h2>
+<p class="lead">Changes to the settings of <strong>${access.site.displayName}</strong>, and to the activity types and consents all sites share${showLogins ? " and to administrators" : ""}, newest first. Values are never recorded.</p>
+<section class="card" aria-labelledby="changes-h"><h2 id="changes-h">Changes</h2>
 ${
 	rows.length === 0
 		? html`<p class="muted">No changes recorded.</p>`
-		: html`<table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Setting</th><th scope="col">Action</th></tr></thead><tbody>${rows.map(
+		: html`<table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Action</th></tr></thead><tbody>${rows.map(
 				(r) =>
-					html`<tr><td>${when(r.at)}</td><td>${r.actor}</td><td><code>${r.key.endsWith(".previous") ? `${r.key.slice(0, -".previous".length)} (previous)` : r.key}</code></td><td>${ACTIONS[r.action] ?? r.action}</td></tr>`,
+					html`<tr><td>${when(r.at)}</td><td>${r.actor}</td><td>${SUBJECTS[r.kind] ?? r.kind} <code>${subject(r)}</code></td><td>${ACTIONS[r.action] ?? r.action}</td></tr>`,
 			)}</tbody></table>`
 }
 </section>

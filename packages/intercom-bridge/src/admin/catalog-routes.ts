@@ -130,9 +130,11 @@ ${
 	return c.html(page(c, deps, { title: "Consents", sites, nav: "consents", notices, body }), status);
 }
 
-/** Adds the activity type and consent pages and their forms. */
+/** Adds the activity type and consent pages and their forms. Each change is recorded in the audit log. */
 export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	const done = (c: Context<AdminEnv>, path: string) => c.redirect(`${deps.basePath}/${path}?saved=1`, 303);
+	const audit = (c: Context<AdminEnv>, kind: "activity-type" | "consent", key: string, action: string) =>
+		deps.store.recordAudit({ kind, key, action, actor: c.get("user").email });
 	const guard = (c: Context<AdminEnv>) => requireModify(canModifyShared(c.get("user")));
 
 	app.get("/activity-types", (c) => activityTypesPage(c, deps, {}, {}));
@@ -140,7 +142,11 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		guard(c);
 		const f = await formFields(c);
 		try {
-			await deps.store.addActivityType({ codeName: f.codeName ?? "", displayName: f.displayName ?? "" });
+			const added = await deps.store.addActivityType({
+				codeName: f.codeName ?? "",
+				displayName: f.displayName ?? "",
+			});
+			await audit(c, "activity-type", added.codeName, "add");
 		} catch (err) {
 			const message = clean(err);
 			const field =
@@ -154,6 +160,7 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		const code = c.req.param("code") ?? "";
 		try {
 			await deps.store.renameActivityType(code, (await formFields(c)).displayName ?? "");
+			await audit(c, "activity-type", code, "rename");
 		} catch (err) {
 			return activityTypesPage(c, deps, { [`row:${code}`]: clean(err) }, {}, 422);
 		}
@@ -166,6 +173,7 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 			try {
 				if (action === "enable") await deps.store.enableActivityType(code);
 				else await deps.store.disableActivityType(code);
+				await audit(c, "activity-type", code, action);
 			} catch (err) {
 				return activityTypesPage(c, deps, { [`row:${code}`]: clean(err) }, {}, 422);
 			}
@@ -178,11 +186,12 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		guard(c);
 		const f = await formFields(c);
 		try {
-			await deps.store.addConsent({
+			const added = await deps.store.addConsent({
 				codeName: f.codeName ?? "",
 				displayName: f.displayName ?? "",
 				text: f.text ?? "",
 			});
+			await audit(c, "consent", added.codeName, "add");
 		} catch (err) {
 			const message = clean(err);
 			const field =
@@ -198,6 +207,7 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 			try {
 				if (action === "enable") await deps.store.enableConsent(code);
 				else await deps.store.disableConsent(code);
+				await audit(c, "consent", code, action);
 			} catch (err) {
 				return consentsPage(c, deps, { [`row:${code}`]: clean(err) }, {}, 422);
 			}
@@ -213,6 +223,7 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 				displayName: f[`displayName-${code}`] ?? "",
 				text: f.text ?? "",
 			});
+			await audit(c, "consent", code, "edit");
 		} catch (err) {
 			return consentsPage(c, deps, { [`row:${code}`]: clean(err) }, {}, 422);
 		}

@@ -16,6 +16,7 @@ import { eraseContact } from "../privacy/erase-contact.ts";
 import { REGIONS } from "../settings/setting-keys.ts";
 import { CONTACT_FIELD_NAMES } from "../store/contact-fields.ts";
 import { isGuid } from "../store/contact-store.ts";
+import type { Site } from "../store/site-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { postRoute, requireModify } from "./admin-routing.ts";
 import { contactPage } from "./contact-page.ts";
@@ -27,6 +28,43 @@ const PAGE_SIZE = 25;
 const fullName = (c: { firstName: string | null; lastName: string | null }) =>
 	[c.firstName, c.lastName].filter(Boolean).join(" ");
 
+/** The list's filters, from the query. */
+interface ContactFilters {
+	site: Site | null;
+	consent: string;
+	named: boolean;
+	activities: boolean;
+}
+
+/**
+ * The filters of the contacts list from its query parameters: `site` (a code name the user may
+ * see), `consent` (a consent's code name), `named=1` (hide anonymous visitors), `activities=1`.
+ * @throws HTTPException 400 saying which parameter is wrong.
+ */
+export function contactFilters(
+	query: Record<string, string>,
+	sites: readonly Site[],
+	consents: readonly { codeName: string }[],
+): ContactFilters {
+	const bad = (message: string) => new HTTPException(400, { message });
+	const flag = (name: string) => {
+		const value = query[name];
+		if (value === undefined || value === "") return false;
+		if (value === "1" || value === "on") return true;
+		throw bad(`The filter "${name}" takes 1 or nothing (got "${value.slice(0, 20)}").`);
+	};
+	const code = query.site ?? "";
+	const site = code === "" ? null : (sites.find((s) => s.codeName === code) ?? null);
+	// A site the user has no role on is refused like an unknown one, so its existence is not told.
+	if (code !== "" && !site)
+		throw bad(`No site "${code.slice(0, 100)}" among yours: choose one from the list.`);
+	const consent = query.consent ?? "";
+	if (consent !== "" && !consents.some((k) => k.codeName === consent)) {
+		throw bad(`No consent "${consent.slice(0, 100)}": choose one from the list.`);
+	}
+	return { site, consent, named: flag("named"), activities: flag("activities") };
+}
+
 /** Adds GET `/contacts` and `/contacts/:guid`. */
 export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	const appHosts = new Set(REGIONS.map((r) => new URL(deps.endpoints(r).app).host));
@@ -36,15 +74,30 @@ export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		const pageNo = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
 		const user = c.get("user");
 		const allSites = await deps.store.listSites();
+		const sites = visibleSites(user, allSites);
+		const consents = await deps.store.listConsents();
+		const filters = contactFilters(c.req.query(), sites, consents);
 		const list = await deps.store.listContacts({
 			search,
 			limit: PAGE_SIZE,
 			offset: (pageNo - 1) * PAGE_SIZE,
 			siteIds: contactScope(user, allSites),
+			named: filters.named,
+			siteId: filters.site?.id,
+			consent: filters.consent || undefined,
+			hasActivities: filters.activities,
 		});
 		const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
+		const state = {
+			...(search ? { q: search } : {}),
+			...(filters.site ? { site: filters.site.codeName } : {}),
+			...(filters.consent ? { consent: filters.consent } : {}),
+			...(filters.named ? { named: "1" } : {}),
+			...(filters.activities ? { activities: "1" } : {}),
+		};
+		const filtered = Object.keys(state).length > 0;
 		const link = (p: number) =>
-			`${deps.basePath}/contacts?${new URLSearchParams({ ...(search ? { q: search } : {}), page: String(p) })}`;
+			`${deps.basePath}/contacts?${new URLSearchParams({ ...state, page: String(p) })}`;
 		const erased =
 			c.req.query("erased") === "1"
 				? notice(
@@ -70,17 +123,29 @@ export function registerContactRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 					? notice("ok", `${redriven} erasure${redriven === "1" ? "" : "s"} queued again.`)
 					: "";
 		const body = html`${erased}${erasureNotice}<h1>Contacts</h1>
-<p class="lead">${list.total} contact${list.total === 1 ? "" : "s"}${search ? html` matching “${search}”` : ""}, newest first.</p>
-<form class="card inline" method="get" action="${deps.basePath}/contacts" role="search">
-	<label for="q">Search</label>
-	<input type="search" id="q" name="q" value="${search}" placeholder="Email, name, company or GUID">
-	<button class="btn" type="submit">Search</button>
-	${search ? html`<a href="${deps.basePath}/contacts">Clear</a>` : ""}
+<p class="lead" id="contacts-count">${list.total} contact${list.total === 1 ? "" : "s"}${search ? html` matching “${search}”` : ""}${filtered ? " with the filters below" : ""}, newest first.</p>
+<form class="card filters" method="get" action="${deps.basePath}/contacts" role="search" aria-label="Search and filter contacts">
+	<div class="filter"><label for="q">Search</label>
+	<input type="search" id="q" name="q" value="${search}" placeholder="Email, name, company or GUID"></div>
+	<div class="filter"><label for="site">Site</label>
+	<select id="site" name="site"><option value="">All your sites</option>${sites.map(
+		(s) =>
+			html`<option value="${s.codeName}"${s.id === filters.site?.id ? html` selected` : ""}>${s.displayName}</option>`,
+	)}</select></div>
+	<div class="filter"><label for="consent">Agreed to</label>
+	<select id="consent" name="consent"><option value="">Any consent or none</option>${consents.map(
+		(k) =>
+			html`<option value="${k.codeName}"${k.codeName === filters.consent ? html` selected` : ""}>${k.displayName}</option>`,
+	)}</select></div>
+	<label class="check"><input type="checkbox" name="named" value="1"${filters.named ? html` checked` : ""}> Hide anonymous visitors</label>
+	<label class="check"><input type="checkbox" name="activities" value="1"${filters.activities ? html` checked` : ""}> Only with activities</label>
+	<div class="actions"><button class="btn" type="submit">Search</button>
+	${filtered ? html`<a href="${deps.basePath}/contacts">Clear</a>` : ""}</div>
 </form>
 <div class="card">
 ${
 	list.items.length === 0
-		? html`<p class="muted">No contacts${search ? " match this search" : " yet"}.</p>`
+		? html`<p class="muted">No contacts${filtered ? " match this search" : " yet"}.</p>`
 		: html`<table>
 	<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Company</th><th scope="col">Created</th></tr></thead>
 	<tbody>${list.items.map(
@@ -96,7 +161,6 @@ ${
 	${pageNo < pages ? html`<a class="btn small" href="${link(pageNo + 1)}" rel="next">Next</a>` : ""}
 </nav>
 </div>`;
-		const sites = visibleSites(user, allSites);
 		return c.html(page(c, deps, { title: "Contacts", sites, nav: "contacts", body }));
 	});
 

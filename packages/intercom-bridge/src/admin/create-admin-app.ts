@@ -30,9 +30,10 @@ import { registerCatalogRoutes } from "./catalog-routes.ts";
 import { registerContactRoutes } from "./contact-routes.ts";
 import { registerDataAccessRoutes } from "./data-access-routes.ts";
 import { registerJobRoutes } from "./job-routes.ts";
-import { documentShell, sitePath } from "./layout.ts";
+import { documentShell, SITE_SECTIONS, sitePath } from "./layout.ts";
 import { registerLoginRoutes, registerLogoutRoute } from "./login-routes.ts";
 import { createLoginThrottle } from "./login-throttle.ts";
+import { registerOverviewRoutes } from "./overview-routes.ts";
 import { requireAdmin } from "./require-admin.ts";
 import { visibleSites } from "./roles.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -179,18 +180,17 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 	registerLogoutRoute(app, deps);
 	app.get("/", async (c) => {
 		const [first] = visibleSites(c.get("user"), await deps.store.listSites());
-		return c.redirect(first ? sitePath(deps, first, "setup") : `${deps.basePath}/contacts`, 302);
+		return c.redirect(first ? sitePath(deps, first, "overview") : `${deps.basePath}/contacts`, 302);
 	});
 	app.get("/go", async (c) => {
-		const section =
-			["setup", "data-access", "webhooks", "audit", "jobs"].find((s) => s === c.req.query("section")) ??
-			"setup";
+		const section = SITE_SECTIONS.find((s) => s === c.req.query("section")) ?? "overview";
 		const site = visibleSites(c.get("user"), await deps.store.listSites()).find(
 			(s) => s.codeName === c.req.query("site"),
 		);
 		if (!site) throw new HTTPException(404, { message: "No such site." });
 		return c.redirect(sitePath(deps, site, section), 302);
 	});
+	registerOverviewRoutes(app, deps);
 	registerSetupRoutes(app, deps);
 	registerDataAccessRoutes(app, deps);
 	registerWebhookRoutes(app, deps);

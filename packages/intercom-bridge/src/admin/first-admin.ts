@@ -50,6 +50,7 @@ export async function ensureFirstAdmin(
 		if ((err as { code?: string }).code === "CONFLICT") return null;
 		throw err;
 	}
+	await store.recordAudit({ kind: "admin", key: email, action: "add modify", actor: "first start" });
 	print(`Created the first administrator: ${email}`);
 	if (options.isTerminal ?? process.stdout.isTTY === true) {
 		print(`  password: ${password}   (shown only now: keep it somewhere safe)`);

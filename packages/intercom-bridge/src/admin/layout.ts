@@ -16,6 +16,7 @@ export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /** Which navigation entry is current. */
 export type NavKey =
+	| "overview"
 	| "setup"
 	| "data-access"
 	| "webhooks"
@@ -36,6 +37,16 @@ export interface PageOptions {
 	notices?: Markup[];
 	body: Markup;
 }
+
+/** The sections of a site, the landing page (its overview) first. */
+export const SITE_SECTIONS: readonly string[] = [
+	"overview",
+	"setup",
+	"data-access",
+	"webhooks",
+	"audit",
+	"jobs",
+];
 
 /** URL of a site section. */
 export const sitePath = (deps: AdminDeps, site: Site, section: string) =>
@@ -79,10 +90,7 @@ export function page(c: Context<AdminEnv>, deps: AdminDeps, options: PageOptions
 	const user = c.get("user");
 	const site = options.site ?? null;
 	const sites = options.sites ?? [];
-	const sectionFor =
-		options.nav && ["setup", "data-access", "webhooks", "audit", "jobs"].includes(options.nav)
-			? options.nav
-			: "setup";
+	const sectionFor = options.nav && SITE_SECTIONS.includes(options.nav) ? options.nav : "overview";
 	const navSite = site ?? sites[0] ?? null;
 	const role = navSite ? roleOn(user, navSite.id) : null;
 	const body = html`<a class="skip" href="#main">Skip to content</a>
@@ -110,6 +118,7 @@ export function page(c: Context<AdminEnv>, deps: AdminDeps, options: PageOptions
 			navSite
 				? html`<h2>${navSite.displayName}</h2>
 		<ul>
+			${navLink(sitePath(deps, navSite, "overview"), "Overview", options.nav === "overview")}
 			${navLink(sitePath(deps, navSite, "setup"), "Intercom setup", options.nav === "setup")}
 			${navLink(sitePath(deps, navSite, "data-access"), "Intercom data access", options.nav === "data-access")}
 			${navLink(sitePath(deps, navSite, "webhooks"), "Webhook security", options.nav === "webhooks")}

@@ -25,6 +25,27 @@ export function isHttps(c: Context, options: RequestInfoOptions): boolean {
 	return requestProtocol(c, options) === "https:";
 }
 
+/**
+ * True for a loopback host, with or without a port: `localhost`, an IPv4 address in 127.0.0.0/8
+ * (also IPv4-mapped, `::ffff:127.x.y.z`) and `::1` (bracketed or not). Traffic to these never
+ * leaves the machine, so plain HTTP there exposes nothing on a network. Anything else is false.
+ */
+export function isLoopbackHost(hostWithPort: string): boolean {
+	let host = hostWithPort.trim().toLowerCase();
+	const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(host);
+	if (bracketed) host = bracketed[1] ?? "";
+	else if (!host.includes("::")) host = host.replace(/:\d*$/, "");
+	host = host.replace(/\.$/, "");
+	if (host === "localhost") return true;
+	if (host === "::1" || host === "0:0:0:0:0:0:0:1") return true;
+	const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+	return v4 !== null && v4[1] === "127" && v4.slice(2).every((octet) => Number(octet) <= 255);
+}
+
+/** True when the browser reached the console on a loopback host (see {@link isLoopbackHost}). */
+export const isLoopbackRequest = (c: Context, options: RequestInfoOptions): boolean =>
+	isLoopbackHost(requestOrigin(c.req.raw, options.trustProxy).host);
+
 /** The origin the browser sees (`https://admin.example.com`): publicUrl, else the request (and proxy headers when trusted). */
 export function publicOrigin(c: Context, options: RequestInfoOptions): string {
 	if (options.publicUrl) return new URL(options.publicUrl).origin;

@@ -3,12 +3,13 @@ import type { Context } from "hono";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { type Markup, notice } from "./layout.ts";
-import { isHttps } from "./request-info.ts";
+import { isHttps, isLoopbackRequest } from "./request-info.ts";
 
 /** Warnings for a site's settings and for how the console is reached. */
 export function siteWarnings(c: Context<AdminEnv>, deps: AdminDeps, settings: SiteSettings): Markup[] {
 	const out: Markup[] = [];
-	if (!isHttps(c, deps)) {
+	// On a loopback host (development, an SSH tunnel) nothing crosses a network: no warning there.
+	if (!isHttps(c, deps) && !isLoopbackRequest(c, deps)) {
 		out.push(
 			notice(
 				"warn",

@@ -1,10 +1,13 @@
 /** What the bridge's parts (live site, messenger, webhooks, jobs) share. */
+import type { WebhookDayTally } from "../webhooks/webhook-day-tally.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 
 export interface BridgeContext {
 	readonly options: ResolvedBridgeOptions;
 	/** Counters the webhook routes keep (the bridge reads them for /healthz); optional in tests. */
 	readonly webhookCounts?: WebhookCounts;
+	/** Webhook outcomes per site and day, for the console's overview; optional in tests. */
+	readonly webhookTally?: WebhookDayTally;
 }
 
 /** What the webhook routes refused since `since` (process-local; docs/reliability.md O14). */

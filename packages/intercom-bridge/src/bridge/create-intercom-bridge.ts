@@ -22,6 +22,7 @@ import {
 } from "../messenger/render-messenger-script.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
 import { createWebhookRoutes } from "../webhooks/create-webhook-routes.ts";
+import { createWebhookDayTally } from "../webhooks/webhook-day-tally.ts";
 import { createWebhookCounts, type WebhookCounts } from "./bridge-context.ts";
 import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-options.ts";
 import { createBridgeCore } from "./create-bridge-core.ts";
@@ -59,7 +60,8 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 	const app = new Hono();
 	app.route(basePath, createLiveSiteRoutes(core));
 	const webhookCounts = createWebhookCounts();
-	app.route(basePath, createWebhookRoutes({ options, webhookCounts }));
+	const webhookTally = createWebhookDayTally({ store: options.store, logger, now: options.now });
+	app.route(basePath, createWebhookRoutes({ options, webhookCounts, webhookTally }));
 	app.notFound((c) =>
 		c.json(
 			{
@@ -196,6 +198,12 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 
 		/** What the webhook routes refused since the bridge was created: 401s and 429s (for monitoring). */
 		webhookCounts: (): WebhookCounts => ({ ...webhookCounts }),
+
+		/**
+		 * Writes the webhook counts per site and day (the console's overview) that are still in
+		 * memory: they are written a few seconds after they happen; call this before closing the store.
+		 */
+		flushWebhookCounts: (): Promise<void> => webhookTally.flush(),
 
 		/** True when `pathname` belongs to the bridge (adapters pass other requests on). */
 		ownsPath: (pathname: string) => pathname === basePath || pathname.startsWith(`${basePath}/`),

@@ -5,7 +5,10 @@ import type { CliContext } from "./cli-context.ts";
 import { formatTable, jsonOption } from "./output.ts";
 
 /** Adds `admin-users add|set-password|list`. */
-export function registerAdminUsersCommand(program: Command, { io, withStore, print }: CliContext): void {
+export function registerAdminUsersCommand(
+	program: Command,
+	{ io, withStore, print, actor }: CliContext,
+): void {
 	const admins = program.command("admin-users").description("administrators of the admin console");
 	admins
 		.command("add <email>")
@@ -22,6 +25,12 @@ export function registerAdminUsersCommand(program: Command, { io, withStore, pri
 					siteId,
 					role: opts.role,
 				});
+				await store.recordAudit({
+					kind: "admin",
+					key: user.email,
+					action: `add ${opts.role}${opts.site ? ` on ${opts.site}` : ""}`,
+					actor: actor(),
+				});
 				io.stdout(`Added administrator ${user.email} (${opts.role} on ${opts.site ?? "every site"}).`);
 				if (generatedPassword) io.stdout(`Password (shown once): ${generatedPassword}`);
 			}),
@@ -36,6 +45,7 @@ export function registerAdminUsersCommand(program: Command, { io, withStore, pri
 			withStore(async (store) => {
 				try {
 					const { user, generatedPassword } = await store.resetAdminPassword(email, opts.password);
+					await store.recordAudit({ kind: "admin", key: user.email, action: "password", actor: actor() });
 					io.stdout(`New password set for ${user.email}; their console sessions have ended.`);
 					if (generatedPassword) io.stdout(`Password (shown once): ${generatedPassword}`);
 				} catch (err) {

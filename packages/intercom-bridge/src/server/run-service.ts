@@ -128,7 +128,10 @@ export async function runService(
 				port,
 				host: env.HOST?.trim() || "127.0.0.1",
 				app,
-				beforeStoreClose: () => jobs.stop(),
+				beforeStoreClose: async () => {
+					await bridge.flushWebhookCounts();
+					await jobs.stop();
+				},
 				health: serviceHealth(bridge, jobs),
 			});
 		} catch (err) {

@@ -322,11 +322,23 @@ export function createContactStore(ctx: StoreContext) {
 		/**
 		 * A page of contacts, newest first, optionally filtered by a search over email, names and
 		 * company (case-insensitive substring), and to the contacts of some sites (`siteIds`, see
-		 * {@link SiteScope}; the total counts only those). `limit` is brought into 1 to
-		 * {@link MAX_CONTACTS_PAGE}.
+		 * {@link SiteScope}; the total counts only those). Further filters, all optional: `named`
+		 * leaves out anonymous visitors (no name and no email); `siteId` keeps the contacts of that
+		 * one site; `consent` those whose latest action on that consent (code name) is agree;
+		 * `hasActivities` those with at least one activity (on `siteId`, else on the sites of
+		 * `siteIds`, else anywhere). `limit` is brought into 1 to {@link MAX_CONTACTS_PAGE}.
 		 */
 		async listContacts(
-			options: { search?: string; limit?: number; offset?: number; siteIds?: SiteScope } = {},
+			options: {
+				search?: string;
+				limit?: number;
+				offset?: number;
+				siteIds?: SiteScope;
+				named?: boolean;
+				siteId?: number;
+				consent?: string;
+				hasActivities?: boolean;
+			} = {},
 		) {
 			const limit = Math.min(Math.max(options.limit ?? 50, 1), MAX_CONTACTS_PAGE);
 			const offset = Math.max(options.offset ?? 0, 0);
@@ -339,7 +351,38 @@ export function createContactStore(ctx: StoreContext) {
 						...(isGuid(term) ? [eq(contacts.guid, term.toLowerCase())] : []),
 					)
 				: undefined;
-			const where = options.siteIds ? and(matches, onSites(db, contacts.guid, options.siteIds)) : matches;
+			const activitySites = options.siteId !== undefined ? [options.siteId] : options.siteIds;
+			const where = and(
+				matches,
+				options.siteIds ? onSites(db, contacts.guid, options.siteIds) : undefined,
+				options.siteId !== undefined ? onSites(db, contacts.guid, [options.siteId]) : undefined,
+				options.named
+					? or(
+							sql`nullif(btrim(${contacts.email}), '') is not null`,
+							sql`nullif(btrim(${contacts.firstName}), '') is not null`,
+							sql`nullif(btrim(${contacts.lastName}), '') is not null`,
+						)
+					: undefined,
+				options.consent
+					? sql`(select ${consentAgreements.action} from ${consentAgreements}
+						where ${consentAgreements.contactGuid} = ${contacts.guid}
+							and ${consentAgreements.consentId} = (select id from consents where code_name = ${options.consent})
+						order by ${consentAgreements.id} desc limit 1) = 'agree'`
+					: undefined,
+				options.hasActivities
+					? exists(
+							db
+								.select({ one: sql`1` })
+								.from(activities)
+								.where(
+									and(
+										eq(activities.contactGuid, contacts.guid),
+										activitySites ? inArray(activities.siteId, [...activitySites, -1]) : undefined,
+									),
+								),
+						)
+					: undefined,
+			);
 			return guard(async () => {
 				const [items, [total]] = await Promise.all([
 					db

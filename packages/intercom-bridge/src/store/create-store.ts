@@ -12,6 +12,7 @@ import { createSecretBox } from "../crypto/secret-box.ts";
 import { createActivityLogStore } from "./activity-log.ts";
 import { createActivityStore } from "./activity-store.ts";
 import { createAdminUserStore } from "./admin-user-store.ts";
+import { createAuditStore } from "./audit-store.ts";
 import { createConsentStore } from "./consent-store.ts";
 import { createContactStore } from "./contact-store.ts";
 import { createContactUpdateStore } from "./contact-update.ts";
@@ -20,6 +21,7 @@ import { createDeliveryStore } from "./delivery-store.ts";
 import { createDisclosureStore } from "./disclosure-store.ts";
 import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { migrate } from "./migrate.ts";
+import { createOverviewStore } from "./overview-store.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -111,6 +113,8 @@ export function createStore(options: StoreOptions) {
 		...createLoginAttemptStore(ctx),
 		...createDeliveryStore(ctx),
 		...createDisclosureStore(ctx),
+		...createAuditStore(ctx),
+		...createOverviewStore(ctx),
 
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),

@@ -12,6 +12,7 @@ import {
 	bigserial,
 	boolean,
 	customType,
+	date,
 	index,
 	integer,
 	jsonb,
@@ -68,20 +69,27 @@ export const siteSettings = pgTable(
 	(t) => [primaryKey({ columns: [t.siteId, t.key] })],
 );
 
-/** Who changed which setting and when; never the value. */
+/**
+ * Who changed what and when; never the value. `kind` says what `key` names: a site's setting
+ * (`setting`, with its site), or something every site shares, with a null site: an activity type
+ * (`activity-type`, its code name), a consent (`consent`, its code name) or an administrator
+ * (`admin`, their email).
+ */
 export const settingsAudit = pgTable(
 	"settings_audit",
 	{
 		id: bigserial("id", { mode: "number" }).primaryKey(),
-		siteId: integer("site_id")
-			.notNull()
-			.references(() => sites.id, { onDelete: "cascade" }),
-		key: varchar("key", { length: 100 }).notNull(),
+		siteId: integer("site_id").references(() => sites.id, { onDelete: "cascade" }),
+		kind: varchar("kind", { length: 20 }).notNull().default("setting"),
+		key: varchar("key", { length: 254 }).notNull(),
 		action: varchar("action", { length: 20 }).notNull(),
 		actor: varchar("actor", { length: 254 }).notNull(),
 		at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
 	},
-	(t) => [index("settings_audit_site_at_idx").on(t.siteId, t.at)],
+	(t) => [
+		index("settings_audit_site_at_idx").on(t.siteId, t.at),
+		index("settings_audit_shared_idx").on(t.id).where(sql`${t.siteId} is null`),
+	],
 );
 
 export const contacts = pgTable(
@@ -159,6 +167,7 @@ export const disclosures = pgTable(
 		at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
 	},
 	(t) => [
+		index("disclosures_site_at_idx").on(t.siteId, t.at),
 		uniqueIndex("disclosures_uq").on(
 			t.siteId,
 			t.guidHash,
@@ -202,6 +211,10 @@ export const activities = pgTable(
 	(t) => [
 		index("activities_contact_created_idx").on(t.contactGuid, t.createdAt),
 		index("activities_url_hash_idx").on(t.urlHash),
+		// BRIN: the overview's "activities of the last 30 days" reads only the recent block ranges,
+		// and rows arrive in time order, so keeping it costs an insert next to nothing
+		// (docs/decisions/0022).
+		index("activities_created_brin_idx").using("brin", t.createdAt),
 	],
 );
 
@@ -275,6 +288,25 @@ export const webhookDeliveries = pgTable(
 		uniqueIndex("webhook_deliveries_key_uq").on(t.siteId, t.endpoint, t.deliveryKey),
 		index("webhook_deliveries_received_idx").on(t.receivedAt),
 	],
+);
+
+/**
+ * Webhook requests per site and UTC day, by outcome (docs/decisions/0022): counted in memory by the
+ * webhook routes and added here every few seconds in one upsert, so the hot path writes nothing
+ * more. `accepted`: answered 2xx and did its work (or was acknowledged and ignored); `duplicates`:
+ * a delivery key seen before; `refused`: answered 4xx or 5xx once the site was known (401, 400,
+ * 413, 415, 404 for an unknown contact, 503).
+ */
+export const webhookDayCounts = pgTable(
+	"webhook_day_counts",
+	{
+		siteId: integer("site_id").notNull(),
+		day: date("day", { mode: "string" }).notNull(),
+		accepted: integer("accepted").notNull().default(0),
+		duplicates: integer("duplicates").notNull().default(0),
+		refused: integer("refused").notNull().default(0),
+	},
+	(t) => [primaryKey({ columns: [t.siteId, t.day] })],
 );
 
 /** Server-side admin sessions; the cookie holds a random token, the table only its SHA-256. */

@@ -130,64 +130,92 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 		}
 	}
 
+	/** What the per-day tally learns while a request is answered: its site, and whether it was a duplicate. */
+	interface Seen {
+		siteId: number | null;
+		duplicate: boolean;
+	}
+
 	const endpoint =
 		(name: string, handler: Handler, auth: { requireSignature?: boolean } = {}) =>
 		async (c: Context): Promise<Response> => {
 			const key = limitKey(c);
 			const limited = refused(key);
 			if (limited) return limited;
-			try {
-				const request = c.req.raw;
-				const { site, settings } = await enabledSite(store, request, trustProxy);
-				checkCredentialReadable(settings, request.headers, auth.requireSignature === true);
-				const { bytes, text } = await readWebhookBody(request, options.bodyLimitBytes);
-				const result = authenticateWebhook({
-					headers: request.headers,
-					bytes,
-					settings,
-					now: now(),
-					gracePeriodMs: options.apiKeyGracePeriodMs,
-					requireSignature: auth.requireSignature,
-				});
-				if (!result.ok) {
-					counts.unauthorized++;
-					failed(key, name);
-					// The reason is for the operator; the sender learns only that it failed.
-					logger.warn(
-						{ site: site.codeName, endpoint: name, reason: result.reason },
-						"webhook: unauthorized",
-					);
-					return errorResponse(
-						401,
-						"UNAUTHORIZED",
-						auth.requireSignature
-							? "Missing or invalid X-Hub-Signature."
-							: "Missing or invalid credentials: send the site's webhook API key in X-Api-Key (or a valid X-Hub-Signature).",
-					);
-				}
-				const body = parseWebhookJson(text);
-				const respond = (data: unknown, init?: ResponseInit) => jsonResponseFor(request, data, init);
-				try {
-					return await handler(handlerCtx, { site, settings, bytes, body, respond });
-				} catch (err) {
-					// A contact erased on request: Intercom may still send webhooks for it. They are
-					// acknowledged (so Intercom does not retry and pause the endpoint) and change nothing.
-					if (isContactNotFound(err) && (await isErased(store, bodyFields(body).text("ContactGUID") ?? ""))) {
-						logger.info({ site: site.codeName, endpoint: name }, "webhook: contact was erased; ignored");
-						return respond({ status: "ignored", reason: "erased" });
-					}
-					throw err;
-				}
-			} catch (err) {
-				if (err instanceof WebhookHttpError && err.code === "BODY_INCOMPLETE") {
-					// A client that hangs up mid-body costs a connection and a read: it counts as a
-					// failure (thousands of them must not each cost a log line), and is not an error of ours.
-					failed(key, name);
-					logger.info({ endpoint: name, address: key }, "webhook: request body incomplete; answered 400");
-				}
-				return toErrorResponse(err, logger, name);
+			const seen: Seen = { siteId: null, duplicate: false };
+			const response = await answer(c, key, name, handler, auth, seen);
+			// Only requests whose site is known are counted: a refusal before that (unknown host, 429
+			// by address) belongs to no site and is in /healthz's counts instead.
+			if (seen.siteId !== null && ctx.webhookTally) {
+				ctx.webhookTally.count(
+					seen.siteId,
+					response.status >= 400 ? "refused" : seen.duplicate ? "duplicates" : "accepted",
+				);
 			}
+			return response;
 		};
+
+	async function answer(
+		c: Context,
+		key: string | null,
+		name: string,
+		handler: Handler,
+		auth: { requireSignature?: boolean },
+		seen: Seen,
+	): Promise<Response> {
+		try {
+			const request = c.req.raw;
+			const { site, settings } = await enabledSite(store, request, trustProxy);
+			seen.siteId = site.id;
+			checkCredentialReadable(settings, request.headers, auth.requireSignature === true);
+			const { bytes, text } = await readWebhookBody(request, options.bodyLimitBytes);
+			const result = authenticateWebhook({
+				headers: request.headers,
+				bytes,
+				settings,
+				now: now(),
+				gracePeriodMs: options.apiKeyGracePeriodMs,
+				requireSignature: auth.requireSignature,
+			});
+			if (!result.ok) {
+				counts.unauthorized++;
+				failed(key, name);
+				// The reason is for the operator; the sender learns only that it failed.
+				logger.warn({ site: site.codeName, endpoint: name, reason: result.reason }, "webhook: unauthorized");
+				return errorResponse(
+					401,
+					"UNAUTHORIZED",
+					auth.requireSignature
+						? "Missing or invalid X-Hub-Signature."
+						: "Missing or invalid credentials: send the site's webhook API key in X-Api-Key (or a valid X-Hub-Signature).",
+				);
+			}
+			const body = parseWebhookJson(text);
+			const respond = (data: unknown, init?: ResponseInit) => {
+				if ((data as { status?: unknown } | null)?.status === "duplicate") seen.duplicate = true;
+				return jsonResponseFor(request, data, init);
+			};
+			try {
+				return await handler(handlerCtx, { site, settings, bytes, body, respond });
+			} catch (err) {
+				// A contact erased on request: Intercom may still send webhooks for it. They are
+				// acknowledged (so Intercom does not retry and pause the endpoint) and change nothing.
+				if (isContactNotFound(err) && (await isErased(store, bodyFields(body).text("ContactGUID") ?? ""))) {
+					logger.info({ site: site.codeName, endpoint: name }, "webhook: contact was erased; ignored");
+					return respond({ status: "ignored", reason: "erased" });
+				}
+				throw err;
+			}
+		} catch (err) {
+			if (err instanceof WebhookHttpError && err.code === "BODY_INCOMPLETE") {
+				// A client that hangs up mid-body costs a connection and a read: it counts as a
+				// failure (thousands of them must not each cost a log line), and is not an error of ours.
+				failed(key, name);
+				logger.info({ endpoint: name, address: key }, "webhook: request body incomplete; answered 400");
+			}
+			return toErrorResponse(err, logger, name);
+		}
+	}
 
 	const app = new Hono();
 	// A Series webhook block sends POST or PUT, as the marketer chose.
