@@ -152,7 +152,16 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 			}),
 		);
 
-		const server = await startServer({ store, logger, port, host, app, health: serviceHealth(bridge, jobs) });
+		const server = await startServer({
+			store,
+			logger,
+			port,
+			host,
+			app,
+			health: serviceHealth(bridge, jobs),
+			// The overview's webhook counts of the last seconds, written before the store closes.
+			beforeStoreClose: () => bridge.flushWebhookCounts(),
+		});
 		const url = server.url;
 		serverUrl = url;
 		// `intercom-bridge settings …` beside the running demo names this console instead.
