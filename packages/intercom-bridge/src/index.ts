@@ -11,7 +11,6 @@ export {
 	type ScriptOptions,
 } from "./bridge/create-intercom-bridge.ts";
 export type { Visit } from "./bridge/create-visitor-tracker.ts";
-export { setClientAddress, type VisitorRequest } from "./bridge/request-info.ts";
 export {
 	ConfigError,
 	ConflictError,
@@ -24,6 +23,7 @@ export {
 	StoreUnavailableError,
 	ValidationError,
 } from "./errors.ts";
+export { setClientAddress, type VisitorRequest } from "./http/request-info.ts";
 export type { IntercomCallCounts } from "./intercom/create-call-counter.ts";
 export {
 	conversationUrl,

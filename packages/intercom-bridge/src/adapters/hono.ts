@@ -11,8 +11,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { IntercomBridge, MessengerPage, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
-import { setClientAddress, type VisitorRequest } from "../bridge/request-info.ts";
 import { connectionOf } from "../http/client-address.ts";
+import { setClientAddress, type VisitorRequest } from "../http/request-info.ts";
 import { type NodeRequest, nodeVisitorRequest } from "./node.ts";
 
 export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };

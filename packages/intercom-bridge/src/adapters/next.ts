@@ -13,7 +13,7 @@
  * // <body>{children}{script && <script {...script.attributes} dangerouslySetInnerHTML={{ __html: script.js }} />}</body>
  */
 import type { IntercomBridge } from "../bridge/create-intercom-bridge.ts";
-import type { VisitorRequest } from "../bridge/request-info.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
 
 export interface NextHandlerOptions {
 	/**

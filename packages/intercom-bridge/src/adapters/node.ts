@@ -14,9 +14,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
-import type { VisitorRequest } from "../bridge/request-info.ts";
 import { SignatureVerificationError } from "../errors.ts";
 import { adapterRequest, knownResponseText } from "../http/known-body.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
 
 export { answerClientError } from "../http/answer-client-error.ts";
 

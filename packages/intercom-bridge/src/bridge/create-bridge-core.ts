@@ -3,6 +3,7 @@
  * `createIntercomBridge` wraps it with routes; the framework adapters only convert I/O.
  */
 import { RateLimitedError } from "../errors.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
 import { getJobQueue } from "../jobs/job-queue.ts";
 import {
 	buildMessengerSettings,
@@ -14,7 +15,6 @@ import { type Contact, mergedGuids } from "../store/contact-store.ts";
 import type { Tx } from "../store/database.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import { createVisitorTracker, type Visit } from "./create-visitor-tracker.ts";
-import type { VisitorRequest } from "./request-info.ts";
 
 /** What a consent call from an address over its new-contact limit gets (see `newContactsPerMinute`). */
 const tooManyNewContacts = (wait: number) =>

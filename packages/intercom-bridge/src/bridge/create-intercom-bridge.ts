@@ -11,8 +11,9 @@
  * return bridge.applyCookies(request, new Response(html, { headers: { "content-type": "text/html" } }));
  */
 import { Hono } from "hono";
-import { IntercomBridgeError, publicMessage, RateLimitedError } from "../errors.ts";
 import type { ConnectionInfo } from "../http/client-address.ts";
+import { errorToResponse, jsonErrorResponse } from "../http/error-response.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
 import type { MessengerDecision } from "../messenger/build-messenger-settings.ts";
 import {
 	type RenderOptions,
@@ -22,12 +23,11 @@ import {
 } from "../messenger/render-messenger-script.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
 import { createWebhookRoutes } from "../webhooks/create-webhook-routes.ts";
-import { createWebhookCounts, type WebhookCounts } from "./bridge-context.ts";
+import { createWebhookCounts, type WebhookCounts } from "../webhooks/webhook-counts.ts";
 import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-options.ts";
 import { createBridgeCore } from "./create-bridge-core.ts";
 import type { Visit } from "./create-visitor-tracker.ts";
 import { createLiveSiteRoutes } from "./live-site-routes.ts";
-import type { VisitorRequest } from "./request-info.ts";
 
 /** What `messenger.page` gives an adapter for one page. */
 export interface MessengerPage {
@@ -61,30 +61,9 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 	const webhookCounts = createWebhookCounts();
 	app.route(basePath, createWebhookRoutes({ options, webhookCounts }));
 	app.notFound((c) =>
-		c.json(
-			{
-				error: { code: "NOT_FOUND", message: `No intercom-bridge route for ${c.req.method} ${c.req.path}.` },
-			},
-			404,
-		),
+		jsonErrorResponse(404, "NOT_FOUND", `No intercom-bridge route for ${c.req.method} ${c.req.path}.`),
 	);
-	app.onError((err, c) => {
-		if (err instanceof IntercomBridgeError && err.status < 500) {
-			const headers =
-				err instanceof RateLimitedError ? { "Retry-After": String(err.retryAfterSeconds) } : undefined;
-			return c.json({ error: { code: err.code, message: publicMessage(err) } }, err.status as 400, headers);
-		}
-		if (err instanceof IntercomBridgeError && err.code === "STORE_UNAVAILABLE") {
-			logger.warn({ path: c.req.path }, "database unavailable");
-			return c.json(
-				{ error: { code: err.code, message: "The database is unavailable; retry later." } },
-				503,
-				{ "Retry-After": "5" },
-			);
-		}
-		logger.error({ path: c.req.path, err: { name: err.name, message: err.message } }, "request failed");
-		return c.json({ error: { code: "INTERNAL", message: "Internal error; see the server log." } }, 500);
-	});
+	app.onError((err, c) => errorToResponse(err, { as: "json", logger, context: { path: c.req.path } }));
 
 	const rendered = new Map<string, { contact: object; settings: object; agreed: object; html: string }>();
 	const renderOptions = (opts: ScriptOptions): RenderOptions => ({

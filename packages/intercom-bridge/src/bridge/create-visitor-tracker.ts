@@ -11,18 +11,18 @@
 
 import { addressKey } from "../http/client-address.ts";
 import { createRateLimiter } from "../http/create-rate-limiter.ts";
-import type { SiteSettings } from "../settings/setting-keys.ts";
-import { setBounded, singleFlight } from "../store/cache-helpers.ts";
-import type { Contact } from "../store/contact-store.ts";
-import type { Site } from "../store/site-store.ts";
-import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import {
 	isLikelyBot,
 	requestHost,
 	requestOrigin,
 	type VisitorRequest,
 	visitorAddress,
-} from "./request-info.ts";
+} from "../http/request-info.ts";
+import type { SiteSettings } from "../settings/setting-keys.ts";
+import { setBounded, singleFlight } from "../store/cache-helpers.ts";
+import type { Contact } from "../store/contact-store.ts";
+import type { Site } from "../store/site-store.ts";
+import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import { createVisitorCookie } from "./visitor-cookie.ts";
 
 export interface Visit {

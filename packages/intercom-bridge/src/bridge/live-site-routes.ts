@@ -13,8 +13,8 @@
 import { type Context, Hono } from "hono";
 import { browserModuleSource } from "../browser/browser-module-source.ts";
 import { connectionOf } from "../http/client-address.ts";
+import { isSameOrigin, setClientAddress } from "../http/request-info.ts";
 import type { BridgeCore } from "./create-bridge-core.ts";
-import { isSameOrigin, setClientAddress } from "./request-info.ts";
 
 const NO_STORE = { "Cache-Control": "no-store, private", Vary: "Cookie" };
 

@@ -1,11 +1,4 @@
-/** What the bridge's parts (live site, messenger, webhooks, jobs) share. */
-import type { ResolvedBridgeOptions } from "./bridge-options.ts";
-
-export interface BridgeContext {
-	readonly options: ResolvedBridgeOptions;
-	/** Counters the webhook routes keep (the bridge reads them for /healthz); optional in tests. */
-	readonly webhookCounts?: WebhookCounts;
-}
+/** The counters the webhook routes keep of what they refused; the bridge reads them for /healthz. */
 
 /** What the webhook routes refused since `since` (process-local; docs/reliability.md O14). */
 export interface WebhookCounts {
