@@ -4,7 +4,7 @@
  * contacts are created lazily: only for page views (GET/HEAD), only when tracking is allowed, and
  * never for bots or prefetches. Each request is resolved once (memoised).
  *
- * For the Messenger script's cached path (see `cachedScript` in create-intercom-bridge.ts) the
+ * For the Messenger script's cached path (see `fromMemory` in create-page-view.ts) the
  * tracker also answers synchronously from what it remembers: a Host's site and settings (checked
  * with the store every 0.1 s, in the background), a known contact (read within the cache age).
  */
