@@ -46,7 +46,12 @@ export type {
 	MessengerDisclosure,
 } from "./messenger/build-messenger-settings.ts";
 export { userHash, userJwt } from "./messenger/identity.ts";
-export type { MessengerAppearance, MessengerOptions } from "./messenger/messenger-options.ts";
+export type {
+	MessengerAppearance,
+	MessengerOptions,
+	MessengerSettingsContext,
+} from "./messenger/messenger-options.ts";
+export type { MessengerPageSettings, MessengerSettingValue } from "./messenger/page-settings.ts";
 export { type EraseResult, eraseContact, isErased } from "./privacy/erase-contact.ts";
 export {
 	checkSettingKey,

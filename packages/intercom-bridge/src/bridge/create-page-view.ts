@@ -11,7 +11,16 @@
 
 import type { VisitorRequest } from "../http/request-info.ts";
 import { buildMessengerSettings, type MessengerDecision } from "../messenger/build-messenger-settings.ts";
+import {
+	checkPageSettings,
+	GOVERNED_SETTINGS,
+	governedSettingError,
+	type MessengerPageSettings,
+	type MessengerSettingValue,
+} from "../messenger/page-settings.ts";
 import { createRenderCache } from "../messenger/render-cache.ts";
+import { serializeForScript } from "../messenger/serialize-for-script.ts";
+import type { Contact } from "../store/contact-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import type { Visit, VisitorTracker } from "./create-visitor-tracker.ts";
 
@@ -34,7 +43,21 @@ export interface ScriptOptions {
 	nonce?: string;
 	/** Override the configured cache-safe mode for this page. */
 	cacheSafe?: boolean;
+	/**
+	 * Messenger settings for this page only, over the bridge-wide `messenger.settings` hook's:
+	 * appearance and behaviour (`hide_default_launcher`, `language_override`, ...) and extra custom
+	 * attributes. Identity and data-policy fields are refused (ValidationError).
+	 */
+	settings?: MessengerPageSettings;
 }
+
+/** A page's extra settings and their serialised form (the render cache's variant; "" for none). */
+interface PageExtras {
+	extras: Record<string, MessengerSettingValue> | null;
+	variant: string;
+}
+
+const NO_EXTRAS: PageExtras = { extras: null, variant: "" };
 
 /** Creates the page-view logic of one bridge over its visitor tracker. */
 export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorTracker) {
@@ -46,6 +69,37 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 	const cacheSafeFor = (opts: ScriptOptions) => opts.cacheSafe ?? messenger.cacheSafe ?? false;
 	const cacheControlOf = (html: string, opts: ScriptOptions) =>
 		html === "" || cacheSafeFor(opts) ? null : PERSONAL_PAGE_CACHE_CONTROL;
+
+	// Custom attributes named in the options are the data policy's: no page may set them.
+	const governed = new Set([
+		...GOVERNED_SETTINGS,
+		...(messenger.customAttributes && typeof messenger.customAttributes === "object"
+			? Object.keys(messenger.customAttributes)
+			: []),
+	]);
+	const HOOK = "messenger.settings(ctx)";
+	const PAGE = "The page's Messenger settings (the settings option)";
+
+	/** The hook's and the page's settings for one page view, checked. */
+	function extrasOf(request: VisitorRequest, contact: Contact | null, opts: ScriptOptions): PageExtras {
+		if (!messenger.settings && !opts.settings) return NO_EXTRAS;
+		const hooked = messenger.settings
+			? checkPageSettings(messenger.settings({ request, contact }), HOOK, governed)
+			: null;
+		const own = checkPageSettings(opts.settings, PAGE, governed);
+		const extras = hooked && own ? { ...hooked, ...own } : (hooked ?? own);
+		return extras ? { extras, variant: serializeForScript(extras) } : NO_EXTRAS;
+	}
+
+	/** The decision with the page's settings over it; a data-policy field among them is refused. */
+	function withExtras(decision: MessengerDecision, extras: PageExtras["extras"]): MessengerDecision {
+		if (!extras || !decision.enabled) return decision;
+		// The fields this visitor's decision sends (custom attributes from a function included).
+		for (const field of decision.disclosure?.fields ?? []) {
+			if (Object.hasOwn(extras, field)) throw governedSettingError(field, PAGE);
+		}
+		return { ...decision, settings: { ...decision.settings, ...extras } };
+	}
 
 	/** The Messenger decision for a resolved visit. Synchronous: no I/O. */
 	function decide(visit: Visit): MessengerDecision {
@@ -106,10 +160,14 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 		const visitor = tracker.cachedVisitor(guid, settings);
 		if (!visitor || visitor.contact.guid !== guid) return undefined;
 		if (cacheSafeFor(opts)) {
-			const html = settings.enabled && settings.appId ? cache.cacheSafe() : "";
+			const html =
+				settings.enabled && settings.appId
+					? cache.cacheSafe(undefined, extrasOf(request, null, opts).extras)
+					: "";
 			return { html, setCookie: null, cacheControl: null };
 		}
-		const html = cache.get({ guid, contact: visitor.contact, settings, agreed: visitor.agreed, variant: "" });
+		const { variant } = extrasOf(request, visitor.contact, opts);
+		const html = cache.get({ guid, contact: visitor.contact, settings, agreed: visitor.agreed, variant });
 		return html === undefined
 			? undefined
 			: { html, setCookie: null, cacheControl: cacheControlOf(html, opts) };
@@ -121,10 +179,14 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 			// all: no visitor data, no cookie and no new contact here. The settings endpoint (no-store)
 			// identifies the visitor, creates one if need be, and moves a merged visitor's cookie.
 			const { settings } = await tracker.visit(request, { create: false });
-			const html = settings?.enabled && settings.appId ? cache.cacheSafe(opts.nonce) : "";
+			const html =
+				settings?.enabled && settings.appId
+					? cache.cacheSafe(opts.nonce, extrasOf(request, null, opts).extras)
+					: "";
 			return { html, setCookie: null, cacheControl: null };
 		}
 		const visit = await tracker.visit(request);
+		const { extras, variant } = extrasOf(request, visit.contact, opts);
 		const key =
 			visit.contact && visit.settings
 				? {
@@ -132,12 +194,12 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 						contact: visit.contact,
 						settings: visit.settings,
 						agreed: visit.agreed,
-						variant: "",
+						variant,
 					}
 				: null;
 		let html = key && !opts.nonce ? cache.get(key) : undefined;
 		if (html === undefined) {
-			const decision = decide(visit);
+			const decision = withExtras(decide(visit), extras);
 			// Recorded before the script can reach the page; once per distinct disclosure.
 			await disclose(visit, decision, "page");
 			// No await from here to the cache: concurrent views of the visitor then render it only once.

@@ -36,9 +36,12 @@ export function createRenderCache(options: { settingsUrl: string; lazy?: RenderO
 	const renderOptions = (nonce: string | undefined): RenderOptions => ({ nonce, lazy: options.lazy });
 
 	return {
-		/** The cache-safe script (the same for everyone); rendered once unless there is a nonce. */
-		cacheSafe(nonce?: string): string {
-			if (nonce) return renderCacheSafeScript(options.settingsUrl, renderOptions(nonce));
+		/**
+		 * The cache-safe script (the same for everyone); rendered once unless there is a nonce or
+		 * the page adds settings of its own.
+		 */
+		cacheSafe(nonce?: string, extras: Record<string, unknown> | null = null): string {
+			if (nonce || extras) return renderCacheSafeScript(options.settingsUrl, renderOptions(nonce), extras);
 			cacheSafeHtml ??= renderCacheSafeScript(options.settingsUrl, renderOptions(undefined));
 			return cacheSafeHtml;
 		},
