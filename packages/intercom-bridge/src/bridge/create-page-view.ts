@@ -96,7 +96,7 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 		if (!extras || !decision.enabled) return decision;
 		// The fields this visitor's decision sends (custom attributes from a function included).
 		for (const field of decision.disclosure?.fields ?? []) {
-			if (Object.hasOwn(extras, field)) throw governedSettingError(field, PAGE);
+			if (Object.hasOwn(extras, field)) throw governedSettingError(field, `${PAGE} or ${HOOK}`);
 		}
 		return { ...decision, settings: { ...decision.settings, ...extras } };
 	}
