@@ -11,7 +11,6 @@ export {
 	type ScriptOptions,
 } from "./bridge/create-intercom-bridge.ts";
 export type { Visit } from "./bridge/create-visitor-tracker.ts";
-export { setClientAddress, type VisitorRequest } from "./bridge/request-info.ts";
 export {
 	ConfigError,
 	ConflictError,
@@ -24,6 +23,7 @@ export {
 	StoreUnavailableError,
 	ValidationError,
 } from "./errors.ts";
+export { setClientAddress, type VisitorRequest } from "./http/request-info.ts";
 export type { IntercomCallCounts } from "./intercom/create-call-counter.ts";
 export {
 	conversationUrl,
@@ -46,7 +46,12 @@ export type {
 	MessengerDisclosure,
 } from "./messenger/build-messenger-settings.ts";
 export { userHash, userJwt } from "./messenger/identity.ts";
-export type { MessengerAppearance, MessengerOptions } from "./messenger/messenger-options.ts";
+export type {
+	MessengerAppearance,
+	MessengerOptions,
+	MessengerSettingsContext,
+} from "./messenger/messenger-options.ts";
+export type { MessengerPageSettings, MessengerSettingValue } from "./messenger/page-settings.ts";
 export { type EraseResult, eraseContact, isErased } from "./privacy/erase-contact.ts";
 export {
 	checkSettingKey,

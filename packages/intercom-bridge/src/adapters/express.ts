@@ -8,11 +8,16 @@
  * const app = express();
  * app.use(intercomExpress(bridge));            // before express.json(): webhooks need the raw body
  * app.get("/", (req, res) => res.send(`<html><body>Shop${res.locals.intercomScripts}</body></html>`));
+ * // A page with Messenger settings of its own (cookie and Cache-Control are already set):
+ * app.get("/help", async (req, res) =>
+ *   res.send(`<html><body>Help${await res.locals.intercomScriptsWith({ hide_default_launcher: true })}</body></html>`));
  * app.listen(3000);
  */
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from "express";
 import type { IntercomBridge } from "../bridge/create-intercom-bridge.ts";
-import { nodeMessengerScript, toNodeHandler } from "./node.ts";
+import { applyPageHeaders, nodeVisitorRequest } from "../http/node-request.ts";
+import type { MessengerPageSettings } from "../messenger/page-settings.ts";
+import { toNodeHandler } from "./node.ts";
 
 export interface IntercomExpressOptions {
 	/** The CSP nonce of this response, e.g. `(req, res) => res.locals.cspNonce`. */
@@ -30,9 +35,17 @@ export function intercomExpress(bridge: IntercomBridge, options: IntercomExpress
 	return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction): Promise<void> => {
 		try {
 			if (bridge.ownsPath(req.path)) return await handle(req, res);
-			res.locals.intercomScripts = isPageRequest(req)
-				? await nodeMessengerScript(bridge, req, res, { nonce: options.nonce?.(req, res) })
-				: "";
+			if (!isPageRequest(req)) {
+				res.locals.intercomScripts = "";
+				res.locals.intercomScriptsWith = async () => "";
+				return next();
+			}
+			// One view of the request for both: the visitor is resolved once, never created twice.
+			const view = nodeVisitorRequest(req);
+			const nonce = options.nonce?.(req, res);
+			res.locals.intercomScripts = applyPageHeaders(res, await bridge.messenger.page(view, { nonce }));
+			res.locals.intercomScriptsWith = (settings: MessengerPageSettings) =>
+				bridge.messenger.script(view, { nonce, settings });
 			next();
 		} catch (err) {
 			next(err);

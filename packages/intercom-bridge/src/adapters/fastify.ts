@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import fp from "fastify-plugin";
 import type { IntercomBridge, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
 import { knownResponseText } from "../http/known-body.ts";
-import { nodeVisitorRequest, toBridgeRequest } from "./node.ts";
+import { nodeVisitorRequest, toBridgeRequest } from "../http/node-request.ts";
 
 declare module "fastify" {
 	interface FastifyReply {

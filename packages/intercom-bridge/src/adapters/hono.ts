@@ -11,9 +11,9 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { IntercomBridge, MessengerPage, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
-import { setClientAddress, type VisitorRequest } from "../bridge/request-info.ts";
 import { connectionOf } from "../http/client-address.ts";
-import { type NodeRequest, nodeVisitorRequest } from "./node.ts";
+import { type NodeRequest, nodeVisitorRequest } from "../http/node-request.ts";
+import { setClientAddress, type VisitorRequest } from "../http/request-info.ts";
 
 export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
 
@@ -42,7 +42,7 @@ export function intercomHono(
 		};
 		c.set("intercomScripts", (options) => {
 			pageOptions = options;
-			page = bridge.messenger.page(visitorRequest(), options);
+			page = Promise.resolve(bridge.messenger.page(visitorRequest(), options));
 			return page.then((p) => p.html);
 		});
 		await next();

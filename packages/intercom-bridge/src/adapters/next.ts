@@ -10,10 +10,12 @@
  * import { headers } from "next/headers";
  * import { nextMessengerScript } from "intercom-bridge/next";
  * const script = await nextMessengerScript(bridge, await headers());
+ * // or with this layout's own Messenger settings: { settings: { hide_default_launcher: true } }
  * // <body>{children}{script && <script {...script.attributes} dangerouslySetInnerHTML={{ __html: script.js }} />}</body>
  */
 import type { IntercomBridge } from "../bridge/create-intercom-bridge.ts";
-import type { VisitorRequest } from "../bridge/request-info.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
+import type { MessengerPageSettings } from "../messenger/page-settings.ts";
 
 export interface NextHandlerOptions {
 	/**
@@ -40,7 +42,7 @@ export function toNextHandler(bridge: IntercomBridge, options: NextHandlerOption
 export async function nextMessengerScript(
 	bridge: IntercomBridge,
 	headers: { get(name: string): string | null },
-	options: { nonce?: string } = {},
+	options: { nonce?: string; settings?: MessengerPageSettings } = {},
 ): Promise<{ js: string; attributes: Record<string, string> } | null> {
 	// Pass the headers on as they came: the bridge believes X-Forwarded-* only with trustProxy.
 	const host = headers.get("host") || "localhost";
@@ -55,7 +57,11 @@ export async function nextMessengerScript(
 		method: "GET",
 		headers: { get: (name) => (Object.hasOwn(passed, name) ? (passed[name] ?? null) : null) },
 	};
-	const html = await bridge.messenger.script(request, { cacheSafe: true, nonce: options.nonce });
+	const html = await bridge.messenger.script(request, {
+		cacheSafe: true,
+		nonce: options.nonce,
+		settings: options.settings,
+	});
 	const match = /^<script[^>]*>([\s\S]*)<\/script>$/.exec(html);
 	if (!match?.[1]) return null;
 	return {

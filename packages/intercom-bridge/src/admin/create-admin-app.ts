@@ -15,7 +15,8 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
-import { ConfigError, IntercomBridgeError, publicMessage } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
+import { errorToResponse } from "../http/error-response.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
@@ -149,21 +150,22 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 
 	app.use("*", securityHeaders(deps));
 	app.use("*", bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text("Payload too large.", 413) }));
-	app.onError((err, c) => {
-		const status =
-			err instanceof HTTPException
-				? err.status
-				: err instanceof IntercomBridgeError && err.status < 500
-					? err.status
-					: 500;
-		if (status >= 500)
-			deps.logger.error({ err: { name: err.name, message: err.message } }, "admin console error");
-		const message =
-			status >= 500 ? "Something went wrong; the details are in the server log." : publicMessage(err);
-		const body = html`<main class="login card" id="main"><h1>${status === 404 ? "Not found" : status === 403 ? "Not allowed" : "Error"}</h1>
-<p>${message}</p><p><a class="btn" href="${deps.basePath}">Back to the console</a></p></main>`;
-		return c.html(documentShell(c, deps, "Error", body), status as 400);
-	});
+	app.onError((err, c) =>
+		errorToResponse(err, {
+			as: "html",
+			logger: deps.logger,
+			context: { path: c.req.path },
+			label: "admin console",
+			page: async ({ status, message }) =>
+				await documentShell(
+					c,
+					deps,
+					"Error",
+					html`<main class="login card" id="main"><h1>${status === 404 ? "Not found" : status === 403 ? "Not allowed" : "Error"}</h1>
+<p>${message}</p><p><a class="btn" href="${deps.basePath}">Back to the console</a></p></main>`,
+				),
+		}),
+	);
 
 	app.get("/assets/:name", (c) => {
 		const asset = ADMIN_ASSETS[c.req.param("name") as AdminAssetName];

@@ -1,13 +1,15 @@
 /**
  * What the console needs to know about a request: its public origin, whether it came over HTTPS,
- * the client's IP, and whether a `next` path is safe to redirect to.
+ * the client's IP, and whether a `next` path is safe to redirect to. Host, scheme and address are
+ * read by the shared rules of http/request-info.ts and http/client-address.ts; this file adds
+ * only the console's `publicUrl` and the `next` check.
  *
  * `X-Forwarded-*` headers are believed only with `trustProxy`: without a proxy that overwrites
  * them, any client could claim HTTPS or another IP (and so dodge the per-IP sign-in limit).
  */
 import type { Context } from "hono";
-import { requestOrigin } from "../bridge/request-info.ts";
 import { clientAddress } from "../http/client-address.ts";
+import { requestOrigin } from "../http/request-info.ts";
 
 export interface RequestInfoOptions {
 	trustProxy: boolean;
@@ -15,14 +17,9 @@ export interface RequestInfoOptions {
 	publicUrl?: string;
 }
 
-/** `https:` or `http:`, as the browser sees it. */
-export function requestProtocol(c: Context, options: RequestInfoOptions): "https:" | "http:" {
-	return requestOrigin(c.req.raw, options.trustProxy).secure ? "https:" : "http:";
-}
-
-/** True when the browser reached the console over HTTPS. */
+/** True when the browser reached the console over HTTPS (proxy headers only when trusted). */
 export function isHttps(c: Context, options: RequestInfoOptions): boolean {
-	return requestProtocol(c, options) === "https:";
+	return requestOrigin(c.req.raw, options.trustProxy).secure;
 }
 
 /**

@@ -1,20 +1,15 @@
 /**
- * The bridge's live-site logic without HTTP: visits, Messenger decisions, identify, consents.
- * `createIntercomBridge` wraps it with routes; the framework adapters only convert I/O.
+ * The bridge's live-site changes without HTTP: identify and consents. Page views and the Messenger
+ * decision are create-page-view.ts's; `createIntercomBridge` wraps both with routes.
  */
 import { RateLimitedError } from "../errors.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
 import { getJobQueue } from "../jobs/job-queue.ts";
-import {
-	buildMessengerSettings,
-	consentsNeeded,
-	type MessengerDecision,
-} from "../messenger/build-messenger-settings.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
 import { type Contact, mergedGuids } from "../store/contact-store.ts";
 import type { Tx } from "../store/database.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
-import { createVisitorTracker, type Visit } from "./create-visitor-tracker.ts";
-import type { VisitorRequest } from "./request-info.ts";
+import type { Visit, VisitorTracker } from "./create-visitor-tracker.ts";
 
 /** What a consent call from an address over its new-contact limit gets (see `newContactsPerMinute`). */
 const tooManyNewContacts = (wait: number) =>
@@ -23,52 +18,9 @@ const tooManyNewContacts = (wait: number) =>
 		wait,
 	);
 
-export function createBridgeCore(options: ResolvedBridgeOptions) {
+/** Creates the core over the bridge's visitor tracker (the page views share it, see create-page-view.ts). */
+export function createBridgeCore(options: ResolvedBridgeOptions, tracker: VisitorTracker) {
 	const { store, messenger } = options;
-	const tracker = createVisitorTracker(options, (settings) => consentsNeeded(settings, messenger));
-
-	/** The Messenger decision for a resolved visit. Synchronous: no I/O. */
-	function decide(visit: Visit): MessengerDecision {
-		if (!visit.site || !visit.settings) return { enabled: false, reason: "disabled" };
-		return buildMessengerSettings({
-			settings: visit.settings,
-			visitor: visit,
-			options: messenger,
-			endpoints: options.endpoints(visit.settings.region),
-			now: options.now,
-		});
-	}
-
-	// Disclosures this process has recorded (or found on record): a page view re-rendered after its
-	// cache expired then costs no statement. Bounded; forgetting one only repeats an idempotent insert.
-	const recorded = new Set<string>();
-
-	/**
-	 * Records in the disclosure log what `decision` sends of the visitor to Intercom (docs/reliability.md
-	 * P5), once per distinct disclosure, before it is sent: when the database cannot take the
-	 * record, this throws and the data is not sent either.
-	 */
-	async function disclose(
-		visit: Visit,
-		decision: MessengerDecision,
-		channel: "page" | "settings",
-	): Promise<void> {
-		if (!decision.enabled || !decision.disclosure || !visit.site || !visit.contact) return;
-		const { fields, policy, consentCode } = decision.disclosure;
-		const key = `${visit.site.id}|${visit.contact.guid}|${channel}|${fields.join(",")}|${policy}|${consentCode ?? ""}`;
-		if (recorded.has(key)) return;
-		await store.recordDisclosure({
-			siteId: visit.site.id,
-			guid: visit.contact.guid,
-			recipient: "intercom",
-			channel,
-			fields,
-			policy,
-			consentCode,
-		});
-		if (recorded.size >= 10_000) recorded.delete(recorded.values().next().value as string);
-		recorded.add(key);
-	}
 
 	/**
 	 * What must happen with a withdrawal, in its transaction: with `onWithdrawal=delete`, withdrawing
@@ -120,12 +72,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions) {
 		options,
 		cookie: tracker.cookie,
 		visit: tracker.visit,
-		visited: tracker.visited,
-		cachedSite: tracker.cachedSite,
-		cachedVisitor: tracker.cachedVisitor,
 		newContactsRefused: tracker.newContactsRefused,
-		decide,
-		disclose,
 
 		/**
 		 * Updates the current visitor's contact (creating one if needed). When another contact already

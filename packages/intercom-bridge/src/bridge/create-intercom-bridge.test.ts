@@ -458,3 +458,47 @@ describe("createIntercomBridge: cached page views", () => {
 		expect(fresh.setCookie).toBeNull();
 	});
 });
+
+describe("createIntercomBridge: per-page Messenger settings", () => {
+	const request = (cookie?: string) =>
+		new Request("https://shop.example.com/help", {
+			headers: { "user-agent": UA, accept: "text/html", ...(cookie ? { cookie } : {}) },
+		});
+
+	it("escapes a page's hostile values like every other value in the script", async () => {
+		const { bridge } = await setup();
+		const html = await bridge.messenger.script(request(), {
+			settings: { language_override: "</script><script>alert(1)</script>", topic: "a\u2028b" },
+		});
+		expect(html).toContain(
+			'"language_override":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"',
+		);
+		expect(html).toContain('"topic":"a\\u2028b"');
+		expect(html).not.toContain("\u2028");
+	});
+
+	it("refuses data-policy fields: mapped custom attributes always, a function's when it sends them", async () => {
+		const mapped = await setup({ messenger: { customAttributes: { plan: "customFields.plan" } } });
+		await expect(mapped.bridge.messenger.script(request(), { settings: { plan: "gold" } })).rejects.toThrow(
+			/"plan" cannot be set per page/,
+		);
+		const byFunction = await setup(
+			{ messenger: { customAttributes: () => ({ plan: "silver" }) } },
+			{ sendContactData: "always" },
+		);
+		const first = await byFunction.bridge.visit(request());
+		await byFunction.bridge.contacts.identify(request(cookieOf(first.setCookie)), {
+			email: "ada@example.com",
+		});
+		await expect(
+			byFunction.bridge.messenger.script(request(cookieOf(first.setCookie)), { settings: { plan: "gold" } }),
+		).rejects.toMatchObject({ code: "VALIDATION_FAILED", field: "plan" });
+	});
+
+	it("refuses an identity field from the bridge-wide hook", async () => {
+		const { bridge } = await setup({ messenger: { settings: () => ({ user_id: "someone-else" }) } });
+		await expect(bridge.messenger.script(request())).rejects.toThrow(
+			/messenger\.settings\(ctx\): "user_id" cannot be set/,
+		);
+	});
+});

@@ -11,173 +11,44 @@
  * return bridge.applyCookies(request, new Response(html, { headers: { "content-type": "text/html" } }));
  */
 import { Hono } from "hono";
-import { IntercomBridgeError, publicMessage, RateLimitedError } from "../errors.ts";
 import type { ConnectionInfo } from "../http/client-address.ts";
-import type { MessengerDecision } from "../messenger/build-messenger-settings.ts";
-import {
-	type RenderOptions,
-	renderCacheSafeScript,
-	renderInlineScript,
-	renderShutdownScript,
-} from "../messenger/render-messenger-script.ts";
+import { errorToResponse, jsonErrorResponse } from "../http/error-response.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
+import { consentsNeeded, type MessengerDecision } from "../messenger/build-messenger-settings.ts";
+import { renderShutdownScript } from "../messenger/render-messenger-script.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
 import { createWebhookRoutes } from "../webhooks/create-webhook-routes.ts";
+import { createWebhookCounts, type WebhookCounts } from "../webhooks/webhook-counts.ts";
 import { createWebhookDayTally } from "../webhooks/webhook-day-tally.ts";
-import { createWebhookCounts, type WebhookCounts } from "./bridge-context.ts";
 import { type IntercomBridgeOptions, resolveBridgeOptions } from "./bridge-options.ts";
 import { createBridgeCore } from "./create-bridge-core.ts";
-import type { Visit } from "./create-visitor-tracker.ts";
+import { createPageView, type MessengerPage, type ScriptOptions } from "./create-page-view.ts";
+import { createVisitorTracker, type Visit } from "./create-visitor-tracker.ts";
 import { createLiveSiteRoutes } from "./live-site-routes.ts";
-import type { VisitorRequest } from "./request-info.ts";
 
-/** What `messenger.page` gives an adapter for one page. */
-export interface MessengerPage {
-	/** The HTML to put before `</body>`. */
-	html: string;
-	/** A Set-Cookie value the response must carry, or null. */
-	setCookie: string | null;
-	/** The Cache-Control the response must carry (the script names the visitor), or null. */
-	cacheControl: string | null;
-}
-
-/** Cache-Control of a page whose Messenger script names the visitor: no shared cache may keep it. */
-export const PERSONAL_PAGE_CACHE_CONTROL = "private, no-store";
-
-/** Options of `messenger.script`. */
-export interface ScriptOptions {
-	/** The page's CSP nonce. */
-	nonce?: string;
-	/** Override the configured cache-safe mode for this page. */
-	cacheSafe?: boolean;
-}
+export {
+	type MessengerPage,
+	PERSONAL_PAGE_CACHE_CONTROL,
+	type ScriptOptions,
+} from "./create-page-view.ts";
 
 /** Creates the bridge. Options are checked once. @throws ConfigError naming the option and the fix. */
 export function createIntercomBridge(input: IntercomBridgeOptions) {
 	const options = resolveBridgeOptions(input);
-	const core = createBridgeCore(options);
+	const tracker = createVisitorTracker(options, (settings) => consentsNeeded(settings, options.messenger));
+	const core = createBridgeCore(options, tracker);
+	const pages = createPageView(options, tracker);
 	const { basePath, logger } = options;
 
 	const app = new Hono();
-	app.route(basePath, createLiveSiteRoutes(core));
+	app.route(basePath, createLiveSiteRoutes(core, pages));
 	const webhookCounts = createWebhookCounts();
 	const webhookTally = createWebhookDayTally({ store: options.store, logger, now: options.now });
 	app.route(basePath, createWebhookRoutes({ options, webhookCounts, webhookTally }));
 	app.notFound((c) =>
-		c.json(
-			{
-				error: { code: "NOT_FOUND", message: `No intercom-bridge route for ${c.req.method} ${c.req.path}.` },
-			},
-			404,
-		),
+		jsonErrorResponse(404, "NOT_FOUND", `No intercom-bridge route for ${c.req.method} ${c.req.path}.`),
 	);
-	app.onError((err, c) => {
-		if (err instanceof IntercomBridgeError && err.status < 500) {
-			const headers =
-				err instanceof RateLimitedError ? { "Retry-After": String(err.retryAfterSeconds) } : undefined;
-			return c.json({ error: { code: err.code, message: publicMessage(err) } }, err.status as 400, headers);
-		}
-		if (err instanceof IntercomBridgeError && err.code === "STORE_UNAVAILABLE") {
-			logger.warn({ path: c.req.path }, "database unavailable");
-			return c.json(
-				{ error: { code: err.code, message: "The database is unavailable; retry later." } },
-				503,
-				{ "Retry-After": "5" },
-			);
-		}
-		logger.error({ path: c.req.path, err: { name: err.name, message: err.message } }, "request failed");
-		return c.json({ error: { code: "INTERNAL", message: "Internal error; see the server log." } }, 500);
-	});
-
-	const rendered = new Map<string, { contact: object; settings: object; agreed: object; html: string }>();
-	const renderOptions = (opts: ScriptOptions): RenderOptions => ({
-		nonce: opts.nonce,
-		lazy: options.messenger.lazy,
-	});
-	const settingsUrl = `${basePath}/messenger/settings`;
-	// The cache-safe script is the same for every page without a nonce.
-	let cacheSafeHtml: string | undefined;
-	const cacheSafeScript = (opts: ScriptOptions): string => {
-		if (opts.nonce) return renderCacheSafeScript(settingsUrl, renderOptions(opts));
-		cacheSafeHtml ??= renderCacheSafeScript(settingsUrl, renderOptions(opts));
-		return cacheSafeHtml;
-	};
-
-	/**
-	 * A page view's script from memory alone, synchronously, or undefined. It is there when the
-	 * request's Host was resolved moments ago (its site and the store's settings, checked again every
-	 * 0.1 s), its cookie verified before, its contact was read within the cache age and was not merged
-	 * away (that needs a Set-Cookie), and the script was rendered for that contact, its consents and
-	 * those settings. Then the page view costs a few map look-ups: no URL parsing, no HMAC, no query,
-	 * no promise, no serialisation, and it needs no Set-Cookie and no write. Otherwise
-	 * {@link resolvedScript} and the visit do the work, which fills the caches.
-	 */
-	function cachedScript(request: VisitorRequest, opts: ScriptOptions): string | undefined {
-		// A request already resolved may have been identified or merged since: its cookie is outdated.
-		if (opts.nonce || core.visited(request)) return undefined;
-		const known = core.cachedSite(request);
-		const guid = known && core.cookie.read(request.headers.get("cookie"));
-		if (!known || !guid) return undefined;
-		const { settings } = known;
-		const visitor = core.cachedVisitor(guid, settings);
-		if (!visitor || visitor.contact.guid !== guid) return undefined;
-		if (opts.cacheSafe ?? options.messenger.cacheSafe) {
-			return settings.enabled && settings.appId ? cacheSafeScript(opts) : "";
-		}
-		const hit = rendered.get(visitor.contact.guid);
-		return hit &&
-			hit.contact === visitor.contact &&
-			hit.settings === settings &&
-			hit.agreed === visitor.agreed
-			? hit.html
-			: undefined;
-	}
-
-	const cacheControlOf = (html: string, opts: ScriptOptions) =>
-		html === "" || (opts.cacheSafe ?? options.messenger.cacheSafe) ? null : PERSONAL_PAGE_CACHE_CONTROL;
-
-	/** The script for `request`, resolving the visitor (see messenger.script). */
-	async function resolvedScript(request: VisitorRequest, opts: ScriptOptions): Promise<string> {
-		if (opts.cacheSafe ?? options.messenger.cacheSafe) {
-			// The page must be the same for everyone: no visitor data and no cookie, only the
-			// loader; the settings endpoint identifies (and if need be creates) the visitor.
-			const site = await core.visit(request, { create: false });
-			if (!site.settings?.enabled || !site.settings.appId) return "";
-			return cacheSafeScript(opts);
-		}
-		const visit = await core.visit(request);
-		// While the visitor and the settings come from cache (the same objects), so does the HTML:
-		// no HMAC or serialisation per page view. A per-response nonce makes every script unique.
-		const key = visit.contact && !opts.nonce ? visit.contact.guid : null;
-		const hit = key ? rendered.get(key) : undefined;
-		if (
-			hit &&
-			hit.contact === visit.contact &&
-			hit.settings === visit.settings &&
-			hit.agreed === visit.agreed
-		) {
-			return hit.html;
-		}
-		const decision = core.decide(visit);
-		// Recorded before the script can reach the page; once per distinct disclosure.
-		await core.disclose(visit, decision, "page");
-		// No await from here to the cache: concurrent views of the visitor then render it only once.
-		const html = decision.enabled
-			? renderInlineScript(decision.settings, decision.widgetUrl, renderOptions(opts))
-			: "";
-		// Kept as one flat string: built from many pieces, it would be walked piece by piece each time
-		// a page containing it is written.
-		const flat = key ? Buffer.from(html).toString() : html;
-		if (key && visit.contact && visit.settings) {
-			if (rendered.size >= 10_000) rendered.delete(rendered.keys().next().value as string);
-			rendered.set(key, {
-				contact: visit.contact,
-				settings: visit.settings,
-				agreed: visit.agreed,
-				html: flat,
-			});
-		}
-		return flat;
-	}
+	app.onError((err, c) => errorToResponse(err, { as: "json", logger, context: { path: c.req.path } }));
 
 	return {
 		/** The resolved options (read-only use). */
@@ -231,49 +102,25 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			 * For a known visitor seen moments ago the script comes from memory, without a query.
 			 */
 			async script(request: VisitorRequest, opts: ScriptOptions = {}): Promise<string> {
-				return cachedScript(request, opts) ?? resolvedScript(request, opts);
+				return (await pages.page(request, opts)).html;
 			},
 			/**
-			 * For adapters: the script from memory when a known visitor was seen moments ago (then the
-			 * page needs no Set-Cookie), synchronously; else undefined, and {@link page} does the work.
+			 * For adapters: the script, the Set-Cookie value (or null) and the Cache-Control the page's
+			 * response needs, in one call. Synchronous for a known visitor seen moments ago (map
+			 * look-ups only), else a promise. A cache-safe page never needs a cookie.
 			 * @internal
 			 */
-			cachedScript: (request: VisitorRequest, opts: ScriptOptions = {}): string | undefined =>
-				cachedScript(request, opts),
-			/**
-			 * For adapters: the script and the Set-Cookie value the page's response needs (or null), in
-			 * one call. A known visitor seen moments ago costs map look-ups only (see `cachedScript`).
-			 * A cache-safe page never needs one.
-			 * @internal
-			 */
-			async page(request: VisitorRequest, opts: ScriptOptions = {}): Promise<MessengerPage> {
-				const cached = cachedScript(request, opts);
-				if (cached !== undefined)
-					return { html: cached, setCookie: null, cacheControl: cacheControlOf(cached, opts) };
-				const html = await resolvedScript(request, opts);
-				// A cache-safe page is the same for everyone and a shared cache may keep it, Set-Cookie
-				// and all: no cookie and no new contact here. The settings endpoint (no-store) identifies
-				// the visitor, creates one if need be, and moves a merged visitor's cookie.
-				if (opts.cacheSafe ?? options.messenger.cacheSafe)
-					return { html, setCookie: null, cacheControl: null };
-				return {
-					html,
-					setCookie: (await core.visit(request)).setCookie,
-					cacheControl: cacheControlOf(html, opts),
-				};
-			},
+			page: (request: VisitorRequest, opts: ScriptOptions = {}): MessengerPage | Promise<MessengerPage> =>
+				pages.page(request, opts),
 			/**
 			 * The Cache-Control a page carrying `html` (from {@link script}) needs: `private, no-store`
 			 * when the script names the visitor (user_id, user_hash), since a shared cache that kept the
 			 * page would hand one visitor's identity to others; null for a cache-safe or empty script.
 			 */
-			cacheControl: (html: string, opts: ScriptOptions = {}): string | null => cacheControlOf(html, opts),
+			cacheControl: (html: string, opts: ScriptOptions = {}): string | null => pages.cacheControl(html, opts),
 			/** The visitor's Messenger decision (settings object for single-page apps). */
 			async settings(request: VisitorRequest): Promise<MessengerDecision> {
-				const visit = await core.visit(request);
-				const decision = core.decide(visit);
-				await core.disclose(visit, decision, "settings");
-				return decision;
+				return (await pages.settings(request)).decision;
 			},
 			/** A script that ends the Messenger session; render it on the page after sign-out or revoke. */
 			shutdownScript: (opts: { nonce?: string } = {}) => renderShutdownScript(opts),

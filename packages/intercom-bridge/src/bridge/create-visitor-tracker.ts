@@ -4,25 +4,25 @@
  * contacts are created lazily: only for page views (GET/HEAD), only when tracking is allowed, and
  * never for bots or prefetches. Each request is resolved once (memoised).
  *
- * For the Messenger script's cached path (see `cachedScript` in create-intercom-bridge.ts) the
+ * For the Messenger script's cached path (see `fromMemory` in create-page-view.ts) the
  * tracker also answers synchronously from what it remembers: a Host's site and settings (checked
  * with the store every 0.1 s, in the background), a known contact (read within the cache age).
  */
 
 import { addressKey } from "../http/client-address.ts";
 import { createRateLimiter } from "../http/create-rate-limiter.ts";
-import type { SiteSettings } from "../settings/setting-keys.ts";
-import { setBounded, singleFlight } from "../store/cache-helpers.ts";
-import type { Contact } from "../store/contact-store.ts";
-import type { Site } from "../store/site-store.ts";
-import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import {
 	isLikelyBot,
 	requestHost,
 	requestOrigin,
 	type VisitorRequest,
 	visitorAddress,
-} from "./request-info.ts";
+} from "../http/request-info.ts";
+import type { SiteSettings } from "../settings/setting-keys.ts";
+import { setBounded, singleFlight } from "../store/cache-helpers.ts";
+import type { Contact } from "../store/contact-store.ts";
+import type { Site } from "../store/site-store.ts";
+import type { ResolvedBridgeOptions } from "./bridge-options.ts";
 import { createVisitorCookie } from "./visitor-cookie.ts";
 
 export interface Visit {

@@ -13,14 +13,15 @@
 import { type Context, Hono } from "hono";
 import { browserModuleSource } from "../browser/browser-module-source.ts";
 import { connectionOf } from "../http/client-address.ts";
+import { isSameOrigin, setClientAddress } from "../http/request-info.ts";
 import type { BridgeCore } from "./create-bridge-core.ts";
-import { isSameOrigin, setClientAddress } from "./request-info.ts";
+import type { PageView } from "./create-page-view.ts";
 
 const NO_STORE = { "Cache-Control": "no-store, private", Vary: "Cookie" };
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 
-export function createLiveSiteRoutes(core: BridgeCore): Hono {
+export function createLiveSiteRoutes(core: BridgeCore, pages: PageView): Hono {
 	const app = new Hono();
 	const { options } = core;
 	// The visitor logic reads the address from the request, as for page views: new contacts are
@@ -29,9 +30,7 @@ export function createLiveSiteRoutes(core: BridgeCore): Hono {
 
 	app.get("/messenger/settings", async (c) => {
 		noteAddress(c);
-		const visit = await core.visit(c.req.raw);
-		const decision = core.decide(visit);
-		await core.disclose(visit, decision, "settings");
+		const { visit, decision } = await pages.settings(c.req.raw);
 		const res = c.json(
 			decision.enabled
 				? {

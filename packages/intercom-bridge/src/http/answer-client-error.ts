@@ -14,14 +14,13 @@
  * createServer(handler).on("clientError", answerClientError);
  */
 import type { Duplex } from "node:stream";
+import { errorBody } from "./error-response.ts";
 
 /** The message of a body cut short, the same on every path that reads one. */
 export const BODY_INCOMPLETE_MESSAGE =
 	"Request body incomplete: the connection ended before Content-Length bytes arrived. Send the whole body.";
 
-const INCOMPLETE_BODY = JSON.stringify({
-	error: { code: "BODY_INCOMPLETE", message: BODY_INCOMPLETE_MESSAGE },
-});
+const INCOMPLETE_BODY = errorBody("BODY_INCOMPLETE", BODY_INCOMPLETE_MESSAGE);
 
 const plain = (status: string) => `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`;
 

@@ -1,6 +1,19 @@
 /** Options of the Messenger script helper: how the widget loads and looks, and which attributes it gets. */
 import { ConfigError } from "../errors.ts";
+import type { VisitorRequest } from "../http/request-info.ts";
 import type { Contact } from "../store/contact-store.ts";
+import type { MessengerPageSettings } from "./page-settings.ts";
+
+/** What the bridge-wide `messenger.settings` hook is told about a page view. */
+export interface MessengerSettingsContext {
+	/** The page's request (a Fetch `Request` or an adapter's view of it: `url`, `method`, `headers.get`). */
+	request: VisitorRequest;
+	/**
+	 * The visitor's contact, or null (a new or anonymous visitor without a contact yet, and always
+	 * for a cache-safe page, which is the same for everyone).
+	 */
+	contact: Contact | null;
+}
 
 /** Messenger attributes that change behaviour, not user data (docs/intercom.md §5.2). */
 export interface MessengerAppearance {
@@ -46,6 +59,13 @@ export interface MessengerOptions {
 		| ((contact: Contact) => Record<string, string | number | boolean | null>);
 	/** The visitor's company (`{ id, name, ... }`), sent only when the data policy allows. */
 	company?: (contact: Contact) => { id: string; name: string; [key: string]: unknown } | null;
+	/**
+	 * Settings for every page's script, decided per page view: appearance and behaviour
+	 * (`hide_default_launcher`, `language_override`, ...) and extra custom attributes. A page's own
+	 * `settings` (ScriptOptions) override these. Synchronous: it runs on the cached path of a page
+	 * view too. Identity fields and data-policy fields are refused (ValidationError).
+	 */
+	settings?: (ctx: MessengerSettingsContext) => MessengerPageSettings | null | undefined;
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_ -]{0,189}$/;
@@ -72,6 +92,11 @@ export function checkMessengerOptions(options: MessengerOptions = {}): Messenger
 			if (!NAME_RE.test(name))
 				throw new ConfigError(`messenger.customAttributes: "${name}" is not a usable attribute name.`);
 		}
+	}
+	if (options.settings !== undefined && typeof options.settings !== "function") {
+		throw new ConfigError(
+			"messenger.settings must be a function (ctx) => ({ hide_default_launcher: true, ... }) returning a page's Messenger settings.",
+		);
 	}
 	return options;
 }

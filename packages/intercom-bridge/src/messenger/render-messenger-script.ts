@@ -67,10 +67,16 @@ export function renderInlineScript(
  * The cache-safe script: the same for every visitor. It fetches the visitor's settings from
  * `settingsUrl` (answered with Cache-Control: no-store) and boots only then.
  */
-export function renderCacheSafeScript(settingsUrl: string, options: RenderOptions = {}): string {
+export function renderCacheSafeScript(
+	settingsUrl: string,
+	options: RenderOptions = {},
+	extras: Record<string, unknown> | null = null,
+): string {
+	// A page's own settings (never identity: see page-settings.ts) go over the visitor's.
+	const settings = extras ? `Object.assign(m.settings,${serializeForScript(extras)})` : "m.settings";
 	const start =
 		`fetch(${serializeForScript(settingsUrl)},{credentials:"same-origin",cache:"no-store",headers:{accept:"application/json"}})` +
-		`.then(function(r){return r.ok?r.json():null}).then(function(m){if(m&&m.enabled){w.intercomSettings=m.settings;a(m.widgetUrl)}})` +
+		`.then(function(r){return r.ok?r.json():null}).then(function(m){if(m&&m.enabled){w.intercomSettings=${settings};a(m.widgetUrl)}})` +
 		`.catch(function(){})`;
 	return scriptTag(loader(options, start), options.nonce);
 }

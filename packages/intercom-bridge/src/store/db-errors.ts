@@ -16,15 +16,29 @@ const UNAVAILABLE_NODE_CODES = new Set([
 	"EHOSTUNREACH",
 ]);
 
-function findCode(err: unknown): string | undefined {
+// Five digits or capitals with at least one digit: not a Node socket code such as EPIPE.
+const SQLSTATE = /^(?=.*[0-9])[0-9A-Z]{5}$/;
+
+/**
+ * The first `code` on the error or its `cause` chain (a few levels) that `accept` takes: drivers
+ * and pools wrap the error that carries the SQLSTATE or the socket code.
+ */
+function codeOn(err: unknown, accept: (code: string) => boolean): string | undefined {
 	let current: unknown = err;
 	for (let depth = 0; depth < 5 && current && typeof current === "object"; depth++) {
 		const code = (current as { code?: unknown }).code;
-		if (typeof code === "string") return code;
+		if (typeof code === "string" && accept(code)) return code;
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
 }
+
+/**
+ * The SQLSTATE of a driver error (`23505`, `40001`, ...), searching `cause` a few levels; undefined
+ * when there is none. The one reader of SQLSTATE codes: the error answers (http/error-response.ts)
+ * and {@link translateDbError} both use it.
+ */
+export const sqlState = (err: unknown): string | undefined => codeOn(err, (code) => SQLSTATE.test(code));
 
 function messageOf(err: unknown): string {
 	let current: unknown = err;
@@ -38,7 +52,7 @@ function messageOf(err: unknown): string {
 
 /** True when `err` is a PostgreSQL unique violation (SQLSTATE 23505). */
 export function isUniqueViolation(err: unknown): boolean {
-	return findCode(err) === "23505";
+	return sqlState(err) === "23505";
 }
 
 /**
@@ -47,11 +61,12 @@ export function isUniqueViolation(err: unknown): boolean {
  */
 export function translateDbError(err: unknown, conflictMessage?: string): unknown {
 	if (err instanceof IntercomBridgeError) return err;
-	const code = findCode(err);
-	if (code === "23505" && conflictMessage) return new ConflictError(conflictMessage);
+	const state = sqlState(err);
+	if (state === "23505" && conflictMessage) return new ConflictError(conflictMessage);
 	const message = messageOf(err);
 	if (
-		(code && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE_CODES.has(code))) ||
+		(state && UNAVAILABLE_SQLSTATE.test(state)) ||
+		codeOn(err, (code) => UNAVAILABLE_NODE_CODES.has(code)) ||
 		/Connection terminated|connection is closed|PGlite is closed|Client was closed|Cannot use a pool after calling end|not queryable/i.test(
 			message,
 		)

@@ -22,12 +22,13 @@
  */
 
 import { type Context, Hono } from "hono";
-import { type BridgeContext, createWebhookCounts } from "../bridge/bridge-context.ts";
-import { requestOrigin } from "../bridge/request-info.ts";
 import { publicMessage } from "../errors.ts";
 import { addressKey, clientAddress } from "../http/client-address.ts";
 import { createRateLimiter } from "../http/create-rate-limiter.ts";
+import { errorToResponse, jsonErrorResponse } from "../http/error-response.ts";
 import { jsonResponseFor } from "../http/known-body.ts";
+import { requestOrigin } from "../http/request-info.ts";
+import type { Logger } from "../logger.ts";
 import { isErased } from "../privacy/erase-contact.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
@@ -44,7 +45,10 @@ import {
 } from "./resolve-webhook-options.ts";
 import { updateContact } from "./update-contact.ts";
 import { authenticateWebhook } from "./verify-webhook-auth.ts";
-import { errorResponse, toErrorResponse, WebhookHttpError } from "./webhook-http-error.ts";
+import { createWebhookCounts, type WebhookCounts } from "./webhook-counts.ts";
+import type { WebhookDayTally } from "./webhook-day-tally.ts";
+import { WebhookHttpError } from "./webhook-http-error.ts";
+import type { WebhookOptions } from "./webhook-options.ts";
 
 type Handler = (ctx: WebhookHandlerContext, request: WebhookRequest) => Promise<Response>;
 
@@ -86,8 +90,23 @@ const isContactNotFound = (err: unknown) =>
 	err.code === "NOT_FOUND" &&
 	/^Contact not found/.test(publicMessage(err));
 
+/** What the webhook routes need of the bridge's resolved options (a `ResolvedBridgeOptions` fits). */
+export interface WebhookRoutesContext {
+	readonly options: {
+		readonly store: Store;
+		readonly logger: Logger;
+		readonly trustProxy: boolean;
+		readonly now: () => number;
+		readonly webhooks: WebhookOptions;
+	};
+	/** Counters of what the routes refused (the bridge reads them for /healthz); optional in tests. */
+	readonly webhookCounts?: WebhookCounts;
+	/** Webhook outcomes per site and day, for the console's overview; optional in tests. */
+	readonly webhookTally?: WebhookDayTally;
+}
+
 /** Builds the webhook routes. @throws ConfigError for bad `webhooks` options. */
-export function createWebhookRoutes(ctx: BridgeContext): Hono {
+export function createWebhookRoutes(ctx: WebhookRoutesContext): Hono {
 	const { store, trustProxy, now } = ctx.options;
 	const logger = ctx.options.logger.child({ component: "webhooks" });
 	const options = resolveWebhookOptions(ctx.options.webhooks);
@@ -98,7 +117,7 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 	const counts = ctx.webhookCounts ?? createWebhookCounts();
 	const tooMany = (seconds: number, message: string) => {
 		counts.rateLimited++;
-		return errorResponse(429, "RATE_LIMITED", `${message}; retry after ${seconds} s.`, {
+		return jsonErrorResponse(429, "RATE_LIMITED", `${message}; retry after ${seconds} s.`, {
 			"Retry-After": String(seconds),
 		});
 	};
@@ -182,7 +201,7 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 				failed(key, name);
 				// The reason is for the operator; the sender learns only that it failed.
 				logger.warn({ site: site.codeName, endpoint: name, reason: result.reason }, "webhook: unauthorized");
-				return errorResponse(
+				return jsonErrorResponse(
 					401,
 					"UNAUTHORIZED",
 					auth.requireSignature
@@ -213,7 +232,7 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 				failed(key, name);
 				logger.info({ endpoint: name, address: key }, "webhook: request body incomplete; answered 400");
 			}
-			return toErrorResponse(err, logger, name);
+			return errorToResponse(err, { as: "json", logger, context: { endpoint: name }, label: "webhook" });
 		}
 	}
 
@@ -230,7 +249,12 @@ export function createWebhookRoutes(ctx: BridgeContext): Hono {
 			await enabledSite(store, c.req.raw, trustProxy);
 			return c.json({ status: "ok" });
 		} catch (err) {
-			return toErrorResponse(err, logger, "webhooks");
+			return errorToResponse(err, {
+				as: "json",
+				logger,
+				context: { endpoint: "webhooks" },
+				label: "webhook",
+			});
 		}
 	});
 	return app;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestOrigin } from "../bridge/request-info.ts";
+import { requestOrigin } from "../http/request-info.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import { apiKeyOf, authenticateWebhook, verifyApiKey, verifySignature } from "./verify-webhook-auth.ts";
 

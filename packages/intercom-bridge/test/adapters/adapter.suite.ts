@@ -6,6 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BROWSER_UA, createTestBridge } from "../harness/test-bridge.ts";
 import { ADAPTERS, type AdapterName, type MountedApp } from "./mount-adapters.ts";
 
+/** The `window.intercomSettings` a page's inline script carries (non-Next pages). */
+function inlineSettings(html: string): Record<string, unknown> {
+	const match = /window\.intercomSettings=(\{.*?\});\(function/.exec(html);
+	if (!match?.[1]) throw new Error(`no inline settings in ${html.slice(0, 300)}`);
+	return JSON.parse(match[1]);
+}
+
 const cookieOf = (res: Response) => (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
 const browser = (extra: Record<string, string> = {}) => ({
 	"user-agent": BROWSER_UA,
@@ -106,6 +113,90 @@ export function adapterSuite(name: AdapterName) {
 			const missing = await fetch(`${app.url}/intercom/nope`, { headers: { "user-agent": BROWSER_UA } });
 			expect(missing.status).toBe(404);
 			expect((await missing.json()).error.code).toBe("NOT_FOUND");
+		});
+
+		it("adds a page's own Messenger settings to that page only, escaped for the script", async () => {
+			const first = await fetch(`${app.url}/`, { headers: browser() });
+			await first.text();
+			const cookie = name === "next" ? "" : cookieOf(first);
+			const help = await fetch(`${app.url}/help`, { headers: browser(cookie ? { cookie } : {}) });
+			expect(help.status).toBe(200);
+			const html = await help.text();
+			// Hostile values never end the script element nor break a line in it.
+			expect(html).not.toContain("</script><script>alert(1)");
+			expect(html).not.toContain("\u2028");
+			expect(html).toContain("\\u003c/script\\u003e");
+			expect(html).toContain("\\u2028");
+			if (name === "next") {
+				// The cache-safe loader lays the page's settings over the visitor's from the endpoint.
+				expect(html).toContain('Object.assign(m.settings,{"hide_default_launcher":true');
+				return;
+			}
+			const settings = inlineSettings(html);
+			expect(settings).toMatchObject({
+				hide_default_launcher: true,
+				language_override: "</script><script>alert(1)</script>",
+				help_topic: "line\u2028break",
+			});
+			expect(settings.user_id).toBe(cookie.slice("ib_contact=".length, cookie.indexOf(".")));
+			expect(help.headers.get("cache-control")).toBe("private, no-store");
+			// The render cache keeps each page's own: the plain page (from memory) has none of them,
+			// and the help page keeps its own after it.
+			for (let i = 0; i < 2; i++) {
+				const plain = inlineSettings(
+					await (await fetch(`${app.url}/`, { headers: browser({ cookie }) })).text(),
+				);
+				expect(plain).not.toHaveProperty("hide_default_launcher");
+				expect(plain).not.toHaveProperty("help_topic");
+				const again = inlineSettings(
+					await (await fetch(`${app.url}/help`, { headers: browser({ cookie }) })).text(),
+				);
+				expect(again).toMatchObject({ hide_default_launcher: true });
+			}
+		});
+
+		it("refuses an identity field among a page's Messenger settings", async () => {
+			const res = await fetch(`${app.url}/forged`, { headers: browser() });
+			// The page fails (the framework answers the ValidationError: 400 where it reads its status).
+			expect([400, 500]).toContain(res.status);
+			expect(await res.text()).not.toContain("someone-else");
+		});
+
+		it("applies the bridge-wide messenger.settings hook to every page, under the page's own", async () => {
+			const hooked = await createTestBridge({
+				messenger: {
+					settings: ({ request }) => ({
+						language_override: "fr",
+						page_path: new URL(request.url).pathname,
+						hide_default_launcher: false,
+					}),
+				},
+			});
+			const hookedApp = await ADAPTERS[name](hooked.bridge);
+			try {
+				const plain = await (await fetch(`${hookedApp.url}/`, { headers: browser() })).text();
+				const help = await (await fetch(`${hookedApp.url}/help`, { headers: browser() })).text();
+				if (name === "next") {
+					// A layout's request is built from headers only: the path is "/" there.
+					expect(plain).toContain('Object.assign(m.settings,{"language_override":"fr","page_path":"/"');
+					expect(help).toContain('"hide_default_launcher":true');
+					return;
+				}
+				expect(inlineSettings(plain)).toMatchObject({
+					language_override: "fr",
+					page_path: "/",
+					hide_default_launcher: false,
+				});
+				// The page's own settings win over the hook's.
+				expect(inlineSettings(help)).toMatchObject({
+					page_path: "/help",
+					hide_default_launcher: true,
+					language_override: "</script><script>alert(1)</script>",
+				});
+			} finally {
+				await hookedApp.close();
+				await hooked.store.close();
+			}
 		});
 
 		it("serves the browser module", async () => {

@@ -21,6 +21,24 @@ import {
 	writeWebResponse,
 } from "../../src/adapters/node.ts";
 import type { IntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
+import type { MessengerPageSettings } from "../../src/messenger/page-settings.ts";
+
+/** The page settings a path of the apps asks for (`/help`, `/forged`), or none. */
+const settingsFor = (path: string) =>
+	path === "/help" ? HELP_SETTINGS : path === "/forged" ? FORGED_SETTINGS : undefined;
+
+/**
+ * Messenger settings the `/help` page of every app adds for itself, hostile on purpose: a value
+ * that would end the script element, and U+2028 (a line break to older JavaScript parsers).
+ */
+export const HELP_SETTINGS: MessengerPageSettings = {
+	hide_default_launcher: true,
+	language_override: "</script><script>alert(1)</script>",
+	help_topic: "line\u2028break",
+};
+
+/** Settings the `/forged` page tries: an identity field, which the bridge must refuse. */
+export const FORGED_SETTINGS: MessengerPageSettings = { user_id: "someone-else" };
 
 export interface MountedApp {
 	url: string;
@@ -58,8 +76,13 @@ export const ADAPTERS: Record<AdapterName, (bridge: IntercomBridge) => Promise<M
 				if (bridge.ownsPath(path)) return intercom(req, res);
 				if (path === "/api/ping")
 					return void res.setHeader("content-type", "application/json").end('{"ok":true}');
-				const scripts = await nodeMessengerScript(bridge, req, res);
-				res.setHeader("content-type", "text/html; charset=utf-8").end(page(scripts));
+				try {
+					const scripts = await nodeMessengerScript(bridge, req, res, { settings: settingsFor(path) });
+					res.setHeader("content-type", "text/html; charset=utf-8").end(page(scripts));
+				} catch {
+					res.statusCode = 500;
+					res.end("page failed");
+				}
 			}),
 		);
 	},
@@ -69,6 +92,15 @@ export const ADAPTERS: Record<AdapterName, (bridge: IntercomBridge) => Promise<M
 		app.use(express.json());
 		app.get("/api/ping", (_req, res) => void res.json({ ok: true }));
 		app.get("/", (_req, res) => void res.type("html").send(page(res.locals.intercomScripts)));
+		for (const path of ["/help", "/forged"]) {
+			app.get(path, async (_req, res, next) => {
+				try {
+					res.type("html").send(page(await res.locals.intercomScriptsWith(settingsFor(path))));
+				} catch (err) {
+					next(err);
+				}
+			});
+		}
 		return listen(createServer(app));
 	},
 	async fastify(bridge) {
@@ -76,6 +108,11 @@ export const ADAPTERS: Record<AdapterName, (bridge: IntercomBridge) => Promise<M
 		await app.register(intercomFastify, { bridge });
 		app.get("/api/ping", async () => ({ ok: true }));
 		app.get("/", async (_req, reply) => reply.type("text/html").send(page(await reply.intercomScripts())));
+		for (const path of ["/help", "/forged"]) {
+			app.get(path, async (_req, reply) =>
+				reply.type("text/html").send(page(await reply.intercomScripts({ settings: settingsFor(path) }))),
+			);
+		}
 		await app.listen({ port: 0, host: "127.0.0.1" });
 		const { port } = app.server.address() as AddressInfo;
 		return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
@@ -85,6 +122,11 @@ export const ADAPTERS: Record<AdapterName, (bridge: IntercomBridge) => Promise<M
 		app.use(intercomHono(bridge));
 		app.get("/api/ping", (c) => c.json({ ok: true }));
 		app.get("/", async (c) => c.html(page(await c.get("intercomScripts")())));
+		for (const path of ["/help", "/forged"]) {
+			app.get(path, async (c) =>
+				c.html(page(await c.get("intercomScripts")({ settings: settingsFor(path) }))),
+			);
+		}
 		const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
 		await new Promise((r) => server.once("listening", r));
 		const { port } = server.address() as AddressInfo;
@@ -120,7 +162,15 @@ export const ADAPTERS: Record<AdapterName, (bridge: IntercomBridge) => Promise<M
 				}
 				if (path === "/api/ping")
 					return void res.setHeader("content-type", "application/json").end('{"ok":true}');
-				const script = await nextMessengerScript(bridge, toWebRequest(req).headers);
+				let script: Awaited<ReturnType<typeof nextMessengerScript>>;
+				try {
+					script = await nextMessengerScript(bridge, toWebRequest(req).headers, {
+						settings: settingsFor(path),
+					});
+				} catch {
+					res.statusCode = 500;
+					return void res.end("layout failed");
+				}
 				const tag = script ? `<script data-cfasync="false">${script.js}</script>` : "";
 				res.setHeader("content-type", "text/html; charset=utf-8").end(page(tag));
 			}),

@@ -1,5 +1,5 @@
 /** What the bridge reads from a request: host, scheme, origin checks and bot detection. */
-import { pickAddress } from "../http/client-address.ts";
+import { pickAddress } from "./client-address.ts";
 
 /**
  * What the bridge reads from a visitor's request: its absolute URL (only for the scheme, and for
