@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from "../errors.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { truncate } from "./contact-fields.ts";
 import { findContact, isGuid, type SiteScope } from "./contact-store.ts";
-import { activities, activityTypes, siteActivityTypes, sites } from "./schema.ts";
+import { activities, activityTypes, settingsAudit, siteActivityTypes, sites } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 export type ActivityType = typeof activityTypes.$inferSelect;
@@ -111,11 +111,16 @@ export function createActivityStore(ctx: StoreContext) {
 
 		/**
 		 * Chooses the activity types the site accepts (the log-activity webhook and `recordActivity`
-		 * refuse others as they refuse a disabled type); null accepts every enabled type again.
+		 * refuse others as they refuse a disabled type); null accepts every enabled type again. Writes an
+		 * audit row for the site (key `activityTypes`, action `set`) in the same transaction.
 		 * @throws ValidationError for an empty list or an unknown code name; NotFoundError for an
 		 * unknown site.
 		 */
-		async setSiteActivityTypes(siteId: number, codeNames: readonly string[] | null): Promise<void> {
+		async setSiteActivityTypes(
+			siteId: number,
+			codeNames: readonly string[] | null,
+			options: { actor?: string } = {},
+		): Promise<void> {
 			const wanted = codeNames === null ? null : [...new Set(codeNames)];
 			if (wanted?.length === 0) {
 				throw new ValidationError(
@@ -128,6 +133,9 @@ export function createActivityStore(ctx: StoreContext) {
 					const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId));
 					if (!site) throw new NotFoundError(`No site with id ${siteId}.`);
 					await tx.delete(siteActivityTypes).where(eq(siteActivityTypes.siteId, siteId));
+					await tx
+						.insert(settingsAudit)
+						.values({ siteId, key: "activityTypes", action: "set", actor: options.actor ?? "system" });
 					if (wanted === null) return;
 					const types = await tx
 						.select({ id: activityTypes.id, codeName: activityTypes.codeName })

@@ -669,8 +669,11 @@ export function storeSuite(factory: StoreFactory) {
 			expect(await store.listSiteActivityTypes(b)).toBeNull();
 			expect((await log(b, "demo_booked")).typeOk).toBe(true);
 
-			await store.setSiteActivityTypes(b, ["order_placed", "order_placed"]);
+			await store.setSiteActivityTypes(b, ["order_placed", "order_placed"], { actor: "ada@example.com" });
 			expect(await store.listSiteActivityTypes(b)).toEqual(["order_placed"]);
+			expect(await store.listSettingsAudit(b)).toMatchObject([
+				{ key: "activityTypes", action: "set", actor: "ada@example.com" },
+			]);
 			expect(await store.listSiteActivityTypes(a)).toBeNull();
 			expect(await log(b, "demo_booked")).toMatchObject({ typeOk: false, activityId: null });
 			await expect(record(b, "demo_booked")).rejects.toThrow("Activity type is incorrect or disabled.");
@@ -692,6 +695,7 @@ export function storeSuite(factory: StoreFactory) {
 			await expect(store.setSiteActivityTypes(b, [])).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
 			await expect(store.setSiteActivityTypes(b, ["order_placed", "nope"])).rejects.toThrow('"nope"');
 			expect(await store.listSiteActivityTypes(b)).toEqual(["order_placed"]);
+			expect(await store.listSettingsAudit(b)).toHaveLength(1);
 			await expect(store.setSiteActivityTypes(999_999, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
 
 			// Null accepts every enabled type again.
