@@ -16,14 +16,13 @@ import { guard, type StoreContext } from "./store-context.ts";
 /**
  * The log of one or more requests as one statement (one round trip, atomic without a transaction;
  * several under load, see store-batcher.ts). For each row of $1 (a JSON array: i, type code, GUID,
- * site, value, URL, URL hash, delivery key): the type (if enabled and accepted on the site,
- * docs/decisions/0020), the contact (by GUID or merged
- * GUID), the delivery claim (with a claim, $3 is the window in s), the activity and its
- * conversation-links job ($2 the job retry limit). A refused type, an unknown contact or a lost
- * claim writes nothing. Activity ids are drawn from the sequence first, so each row's activity and
- * job are known by its own id. Fixed text, prepared once per connection. A row
- * whose delivery key an earlier row of the batch has comes back with `done` false and runs in a
- * later statement (it then sees the first row's claim).
+ * site, value, URL, URL hash, delivery key): the type (if enabled and accepted on the row's site,
+ * docs/decisions/0020), the contact (by GUID or merged GUID), the delivery claim (with a claim, $3
+ * is the window in s), the activity and its conversation-links job ($2 the job retry limit). A
+ * refused type, an unknown contact or a lost claim writes nothing. Activity ids are drawn from the
+ * sequence first, so each row's activity and job are known by its own id. Fixed text, prepared
+ * once per connection. A row whose delivery key an earlier row of the batch has comes back with
+ * `done` false and runs in a later statement (it then sees the first row's claim).
  */
 function logStatement(withClaim: boolean): PreparedStatement {
 	const claim = claimDeliveryText({
