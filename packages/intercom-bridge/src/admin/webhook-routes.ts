@@ -6,9 +6,12 @@
  * in the admin session (the key's hash, taken on first view), never from the URL. A reload shows
  * that the key was shown once, and rotates nothing. Every replaced key keeps working until the
  * grace period after its own replacement, and the page lists the keys accepted and until when.
+ * "Activity types" chooses which of the shared catalog's types this site's log-activity webhook
+ * accepts (docs/decisions/0020), post/redirect/get like the key.
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
 import { ConflictError, publicMessage, ValidationError } from "../errors.ts";
 import { maskSecret, type SiteSettings } from "../settings/setting-keys.ts";
 import { isRevealedKey } from "../store/session-store.ts";
@@ -16,7 +19,7 @@ import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
 import { copyable } from "./copyable.ts";
 import { durationText } from "./duration-text.ts";
-import { textRow } from "./form-controls.ts";
+import { fieldRow, radioRow, textRow } from "./form-controls.ts";
 import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
 import { publicOrigin } from "./request-info.ts";
 import { siteWarnings } from "./site-warnings.ts";
@@ -38,7 +41,7 @@ const CONTACT_KEYS = [
 ] as const;
 const ACTIVITY_KEYS = [
 	["ContactGuid", "the contact's id; required"],
-	["ActivityType", "code name of an enabled activity type; required"],
+	["ActivityType", "code name of an enabled activity type this site accepts (below); required"],
 	["ActivityURL", "the page the activity is about"],
 	["ActivityValue", "free text, shown in the activity title"],
 ] as const;
@@ -53,6 +56,68 @@ function keyTable(rows: readonly (readonly [string, string])[]): Markup {
 interface DedupForm {
 	value: string;
 	error: string;
+}
+
+/** The activity-types form as submitted, when it comes back with an error. */
+interface TypesForm {
+	/** Code names ticked. */
+	chosen: string[];
+	error: string;
+}
+
+/** Form field of a type's checkbox; code names have no colon, so the prefix cannot be ambiguous. */
+const TYPE_FIELD = "type:";
+
+/** The card choosing the activity types the site accepts: all enabled ones, or those ticked. */
+async function activityTypesCard(
+	c: Context<AdminEnv>,
+	deps: AdminDeps,
+	access: SiteAccess,
+	form: TypesForm | null,
+): Promise<Markup> {
+	const [types, accepted] = await Promise.all([
+		deps.store.listActivityTypes(),
+		deps.store.listSiteActivityTypes(access.site.id),
+	]);
+	const only = form !== null || accepted !== null;
+	const chosen = new Set(form?.chosen ?? accepted ?? []);
+	const disabled = !access.canModify;
+	return html`<section class="card" aria-labelledby="types-h">
+	<h2 id="types-h">Activity types</h2>
+	<p>The activity types are shared by all sites (<a href="${deps.basePath}/activity-types">Activity types</a>); here you choose which of them the log-activity webhook accepts on <strong>${access.site.displayName}</strong>. Any other type is refused like a disabled one.</p>
+	${
+		types.length === 0
+			? html`<p class="muted" id="no-types">No activity types yet.</p>`
+			: html`<form method="post" action="${sitePath(deps, access.site, "webhooks/activity-types")}">${csrfField(c)}
+		${radioRow({
+			name: "accept",
+			label: "Accepted on this site",
+			value: only ? "chosen" : "all",
+			options: [
+				{ value: "all", label: "Every enabled type, including types added later" },
+				{ value: "chosen", label: "Only the types ticked below" },
+			],
+			disabled,
+		})}
+		${fieldRow({
+			id: "accepted-types",
+			label: "Types",
+			group: true,
+			error: form?.error,
+			control: () =>
+				html`<div class="choices">${types.map(
+					(t) =>
+						html`<label><input type="checkbox" name="${TYPE_FIELD}${t.codeName}" id="type-${t.codeName}" value="on"${
+							only && chosen.has(t.codeName) ? html` checked` : ""
+						}${disabled ? html` disabled` : ""}> ${t.displayName} <code>${t.codeName}</code>${
+							t.enabled ? "" : html` <span class="badge off">disabled everywhere</span>`
+						}</label>`,
+				)}</div>`,
+		})}
+		${access.canModify ? html`<div class="actions"><button class="btn" type="submit" id="save-activity-types">Save</button></div>` : ""}
+	</form>`
+	}
+</section>`;
 }
 
 /** What the API key card shows besides the mask and the keys accepted. */
@@ -95,6 +160,7 @@ async function render(
 	keyState: KeyState,
 	dedup: DedupForm | null = null,
 	saved = false,
+	typesForm: TypesForm | null = null,
 ) {
 	const settings = await deps.store.getSettings(access.site.id, { fresh: keyState.kind !== "none" });
 	const origin = publicOrigin(c, deps);
@@ -119,7 +185,9 @@ async function render(
 		);
 	if (keyState.kind === "refused") notices.push(notice("error", keyState.message));
 	if (saved) notices.push(notice("ok", "Saved how duplicate deliveries are recognised."));
-	if (dedup) notices.push(notice("error", "Nothing was saved: correct the field marked below."));
+	if (c.req.query("activityTypesSaved") !== undefined)
+		notices.push(notice("ok", "Saved the activity types this site accepts."));
+	if (dedup || typesForm) notices.push(notice("error", "Nothing was saved: correct the field marked below."));
 	notices.push(...siteWarnings(c, deps, settings));
 	const body = html`<h1>Webhook security</h1>
 <p class="lead">Intercom Series call these webhooks to update contacts and log activities on <strong>${access.site.displayName}</strong>.</p>
@@ -151,6 +219,7 @@ async function render(
 	${copyable("url-logactivity", `${base}/logactivity`, "Copy log activity URL")}
 	${keyTable(ACTIVITY_KEYS)}
 </section>
+${await activityTypesCard(c, deps, access, typesForm)}
 <section class="card" aria-labelledby="dedup-h">
 	<h2 id="dedup-h">Duplicate deliveries</h2>
 	<p>Intercom may deliver a webhook more than once. By default, identical bodies within the dedup window (60 s unless your developer changed <code>webhooks.dedupWindowMs</code>) count as one.
@@ -181,7 +250,10 @@ async function render(
 	);
 }
 
-/** Adds GET `/sites/:site/webhooks` and POST `/sites/:site/webhooks/rotate` and `/dedup`. */
+/**
+ * Adds GET `/sites/:site/webhooks` and POST `/sites/:site/webhooks/rotate`, `/dedup` and
+ * `/activity-types`.
+ */
 export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/webhooks", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
@@ -219,6 +291,29 @@ export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 			}
 		}
 		return render(c, deps, access, { kind: "none" }, null, true);
+	});
+
+	postRoute(app, "/sites/:site/webhooks/activity-types", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const fields = await formFields(c);
+		const chosen = Object.keys(fields)
+			.filter((name) => name.startsWith(TYPE_FIELD))
+			.map((name) => name.slice(TYPE_FIELD.length));
+		if (fields.accept !== "all" && fields.accept !== "chosen") {
+			throw new HTTPException(400, { message: 'Choose "all" or "chosen" for the accepted activity types.' });
+		}
+		try {
+			await deps.store.setSiteActivityTypes(access.site.id, fields.accept === "all" ? null : chosen, {
+				actor: c.get("user").email,
+			});
+		} catch (err) {
+			if (!(err instanceof ValidationError)) throw err;
+			c.status(422);
+			return render(c, deps, access, { kind: "none" }, null, false, { chosen, error: publicMessage(err) });
+		}
+		deps.logger.info({ site: access.site.codeName }, "admin chose the activity types the site accepts");
+		return c.redirect(`${sitePath(deps, access.site, "webhooks")}?activityTypesSaved=1#types-h`, 303);
 	});
 
 	postRoute(app, "/sites/:site/webhooks/rotate", async (c) => {

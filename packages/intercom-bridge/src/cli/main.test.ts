@@ -182,6 +182,33 @@ describe("intercom-bridge CLI", () => {
 		expect((await cli(dataDir, ["activity-types", "enable", "missing"])).stderr).toContain(
 			'No activity type "missing"',
 		);
+		const accept = (...args: string[]) => cli(dataDir, ["activity-types", "accept", ...args]);
+		const accepted = await accept("shop", "intercom_chat_started");
+		expect(accepted).toMatchObject({
+			code: 0,
+			stdout: expect.stringContaining("accepts only: intercom_chat_started"),
+		});
+		await cli(dataDir, ["activity-types", "add", "order_placed", "Order placed"]);
+		await cli(dataDir, ["activity-types", "enable", "intercom_chat_started"]);
+		const onSite = async (site: string) =>
+			JSON.parse((await cli(dataDir, ["activity-types", "list", "--site", site, "--json"])).stdout).map(
+				(t: { codeName: string; acceptedOnSite: boolean }) => [t.codeName, t.acceptedOnSite],
+			);
+		expect(await onSite("shop")).toEqual([
+			["intercom_chat_started", true],
+			["order_placed", false],
+		]);
+		expect(await onSite("default")).toEqual([
+			["intercom_chat_started", true],
+			["order_placed", true],
+		]);
+		expect((await accept("shop", "missing")).stderr).toContain('No activity type "missing"');
+		expect((await accept("nowhere", "--all")).stderr).toContain("nowhere");
+		expect(await accept("shop")).toMatchObject({ code: 2, stderr: expect.stringContaining("or --all") });
+		expect((await accept("shop", "intercom_chat_started", "--all")).code).toBe(2);
+		expect((await accept("shop", "--all")).code).toBe(0);
+		expect((await onSite("shop"))[1]).toEqual(["order_placed", true]);
+		await cli(dataDir, ["activity-types", "disable", "intercom_chat_started"]);
 
 		expect(
 			(

@@ -16,13 +16,13 @@ import { guard, type StoreContext } from "./store-context.ts";
 /**
  * The log of one or more requests as one statement (one round trip, atomic without a transaction;
  * several under load, see store-batcher.ts). For each row of $1 (a JSON array: i, type code, GUID,
- * site, value, URL, URL hash, delivery key): the type (if enabled), the contact (by GUID or merged
- * GUID), the delivery claim (with a claim, $3 is the window in s), the activity and its
- * conversation-links job ($2 the job retry limit). A refused type, an unknown contact or a lost
- * claim writes nothing. Activity ids are drawn from the sequence first, so each row's activity and
- * job are known by its own id. Fixed text, prepared once per connection. A row
- * whose delivery key an earlier row of the batch has comes back with `done` false and runs in a
- * later statement (it then sees the first row's claim).
+ * site, value, URL, URL hash, delivery key): the type (if enabled and accepted on the row's site,
+ * docs/decisions/0020), the contact (by GUID or merged GUID), the delivery claim (with a claim, $3
+ * is the window in s), the activity and its conversation-links job ($2 the job retry limit). A
+ * refused type, an unknown contact or a lost claim writes nothing. Activity ids are drawn from the
+ * sequence first, so each row's activity and job are known by its own id. Fixed text, prepared
+ * once per connection. A row whose delivery key an earlier row of the batch has comes back with
+ * `done` false and runs in a later statement (it then sees the first row's claim).
  */
 function logStatement(withClaim: boolean): PreparedStatement {
 	const claim = claimDeliveryText({
@@ -56,6 +56,9 @@ function logStatement(withClaim: boolean): PreparedStatement {
 			select input.*, a.id as type_id, a.display_name, t.guid as target
 			from input
 				left join activity_types a on a.code_name = input.type_code and a.enabled
+					and (not exists (select 1 from site_activity_types s where s.site_id = input.site_id)
+						or exists (select 1 from site_activity_types s
+							where s.site_id = input.site_id and s.type_id = a.id))
 				left join lateral (${resolveContactGuidText("input.guid")}) t on true
 		),
 		ranked as (
@@ -102,7 +105,7 @@ export interface ActivityLogInput {
 
 /** What a log did: nothing when the type is refused, the contact unknown or the delivery a duplicate. */
 export interface LoggedActivity {
-	/** False when the type is unknown or disabled. */
+	/** False when the type is unknown, disabled or not accepted on the site. */
 	typeOk: boolean;
 	/** The contact the activity went to (the survivor of a merge); null for an unknown contact. */
 	guid: string | null;
@@ -160,7 +163,7 @@ export function createActivityLogStore(ctx: StoreContext) {
 
 	return {
 		/**
-		 * Logs a webhook's activity of an enabled type for a contact (GUID or merged GUID), with its
+		 * Logs a webhook's activity of an enabled type the site accepts for a contact (GUID or merged GUID), with its
 		 * delivery claim and its conversation-links job, in one statement: all of it, or nothing.
 		 * The title is the type's display name, then the value (max 250). The job queue must exist
 		 * (JobQueue.ensure); without it the statement fails and nothing is written.

@@ -1,11 +1,11 @@
 /** Activity types (what can be logged) and activities (what a contact did). */
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, notExists, or, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { truncate } from "./contact-fields.ts";
 import { findContact, isGuid, type SiteScope } from "./contact-store.ts";
-import { activities, activityTypes } from "./schema.ts";
+import { activities, activityTypes, settingsAudit, siteActivityTypes, sites } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 export type ActivityType = typeof activityTypes.$inferSelect;
@@ -14,6 +14,20 @@ export type Activity = typeof activities.$inferSelect;
 /** Title of an activity: the type's display name, then the value when there is one (max 250). */
 export function activityTitle(typeDisplayName: string, value: string | null | undefined): string {
 	return truncate(value ? `${typeDisplayName} - ${value}` : typeDisplayName, 250);
+}
+
+/**
+ * SQL condition: the site accepts the activity type — it chose no types (then every enabled type),
+ * or chose this one (docs/decisions/0020). The webhook's log statement has the same condition in
+ * its own text (activity-log.ts).
+ */
+function acceptedOnSite(siteId: number) {
+	return or(
+		notExists(sql`(select 1 from ${siteActivityTypes} where ${siteActivityTypes.siteId} = ${siteId})`),
+		exists(
+			sql`(select 1 from ${siteActivityTypes} where ${siteActivityTypes.siteId} = ${siteId} and ${siteActivityTypes.typeId} = ${activityTypes.id})`,
+		),
+	);
 }
 
 export function createActivityStore(ctx: StoreContext) {
@@ -79,6 +93,66 @@ export function createActivityStore(ctx: StoreContext) {
 			if (!rows[0]) throw new NotFoundError(`No activity type "${codeName}".`);
 		},
 
+		/**
+		 * The code names of the activity types the site accepts, or null when it accepts every enabled
+		 * type (it chose none). A chosen type that is disabled stays chosen and is still refused.
+		 */
+		async listSiteActivityTypes(siteId: number): Promise<string[] | null> {
+			const rows = await guard(() =>
+				db
+					.select({ codeName: activityTypes.codeName })
+					.from(siteActivityTypes)
+					.innerJoin(activityTypes, eq(activityTypes.id, siteActivityTypes.typeId))
+					.where(eq(siteActivityTypes.siteId, siteId))
+					.orderBy(asc(activityTypes.codeName)),
+			);
+			return rows.length > 0 ? rows.map((r) => r.codeName) : null;
+		},
+
+		/**
+		 * Chooses the activity types the site accepts (the log-activity webhook and `recordActivity`
+		 * refuse others as they refuse a disabled type); null accepts every enabled type again. Writes an
+		 * audit row for the site (key `activityTypes`, action `set`) in the same transaction.
+		 * @throws ValidationError for an empty list or an unknown code name; NotFoundError for an
+		 * unknown site.
+		 */
+		async setSiteActivityTypes(
+			siteId: number,
+			codeNames: readonly string[] | null,
+			options: { actor?: string } = {},
+		): Promise<void> {
+			const wanted = codeNames === null ? null : [...new Set(codeNames)];
+			if (wanted?.length === 0) {
+				throw new ValidationError(
+					"Choose at least one activity type, or accept all enabled types.",
+					"activityTypes",
+				);
+			}
+			await guard(() =>
+				db.transaction(async (tx) => {
+					const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, siteId));
+					if (!site) throw new NotFoundError(`No site with id ${siteId}.`);
+					await tx.delete(siteActivityTypes).where(eq(siteActivityTypes.siteId, siteId));
+					await tx
+						.insert(settingsAudit)
+						.values({ siteId, key: "activityTypes", action: "set", actor: options.actor ?? "system" });
+					if (wanted === null) return;
+					const types = await tx
+						.select({ id: activityTypes.id, codeName: activityTypes.codeName })
+						.from(activityTypes)
+						.where(inArray(activityTypes.codeName, wanted));
+					const unknown = wanted.filter((code) => !types.some((t) => t.codeName === code));
+					if (unknown.length > 0) {
+						throw new ValidationError(
+							`No activity type ${unknown.map((c) => `"${c}"`).join(", ")}; see \`activity-types list\`.`,
+							"activityTypes",
+						);
+					}
+					await tx.insert(siteActivityTypes).values(types.map((t) => ({ siteId, typeId: t.id })));
+				}),
+			);
+		},
+
 		/** @throws NotFoundError for an unknown code name. */
 		enableActivityType: (codeName: string) => setEnabled(codeName, true),
 		/** @throws NotFoundError for an unknown code name. */
@@ -89,7 +163,8 @@ export function createActivityStore(ctx: StoreContext) {
 		 * GUID), of an enabled type. Unlike the webhook's `logActivity` it takes a comment and enqueues no
 		 * conversation-links job: the activity did not come from Intercom. The title is
 		 * built from the type's display name and the value unless given.
-		 * @throws ValidationError when the type is unknown or disabled; NotFoundError for an unknown contact.
+		 * @throws ValidationError when the type is unknown, disabled or not accepted on the site;
+		 * NotFoundError for an unknown contact.
 		 */
 		async recordActivity(input: {
 			contactGuid: string;
@@ -108,7 +183,7 @@ export function createActivityStore(ctx: StoreContext) {
 					const [type] = await tx
 						.select()
 						.from(activityTypes)
-						.where(eq(activityTypes.codeName, input.typeCodeName));
+						.where(and(eq(activityTypes.codeName, input.typeCodeName), acceptedOnSite(input.siteId)));
 					if (!type?.enabled)
 						throw new ValidationError("Activity type is incorrect or disabled.", "activityType");
 					const contact = await findContact(tx, input.contactGuid.toLowerCase());

@@ -188,6 +188,23 @@ export const activityTypes = pgTable("activity_types", {
 	createdAt: createdAt(),
 });
 
+/**
+ * The activity types a site accepts (docs/decisions/0020). No row for a site: it accepts every
+ * enabled type, as before there were rows. A disabled type is refused everywhere.
+ */
+export const siteActivityTypes = pgTable(
+	"site_activity_types",
+	{
+		siteId: integer("site_id")
+			.notNull()
+			.references(() => sites.id, { onDelete: "cascade" }),
+		typeId: integer("type_id")
+			.notNull()
+			.references(() => activityTypes.id, { onDelete: "cascade" }),
+	},
+	(t) => [primaryKey({ columns: [t.siteId, t.typeId] })],
+);
+
 export const activities = pgTable(
 	"activities",
 	{

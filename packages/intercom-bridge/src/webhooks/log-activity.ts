@@ -1,9 +1,10 @@
 /**
- * `POST {basePath}/logactivity`: a Series logs an activity of an enabled type for the contact with
- * the GUID it knows (docs/reference-behaviour.md, "Webhook: log activity"). Value and URL go to their
- * own columns (the reference swapped them). The activity and its conversation-links job are written
- * in one statement (all or nothing), and the answer goes out without calling Intercom: the job
- * fills the links later (docs/reliability.md W10, O1, O12).
+ * `POST {basePath}/logactivity`: a Series logs an activity of an enabled type the site accepts
+ * (docs/decisions/0020; any other is answered as a disabled type is) for the contact with the GUID
+ * it knows (docs/reference-behaviour.md, "Webhook: log activity"). Value and URL go to their own
+ * columns (the reference swapped them). The activity and its conversation-links job are written in
+ * one statement (all or nothing), and the answer goes out without calling Intercom: the job fills
+ * the links later (docs/reliability.md W10, O1, O12).
  */
 import { getJobQueue } from "../jobs/job-queue.ts";
 import { bodyFields, contactGuidOf } from "./body-fields.ts";

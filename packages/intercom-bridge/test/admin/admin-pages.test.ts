@@ -271,6 +271,74 @@ describe("webhook security", () => {
 	});
 });
 
+describe("activity types a site accepts", () => {
+	it("lets a site's own modify admin choose them (PRG, audit), and hides them from another site's admin", async () => {
+		const outlet = await f.store.createSite({ codeName: "outlet", displayName: "Outlet" });
+		const mall = await f.store.createSite({ codeName: "mall", displayName: "Mall" });
+		await f.store.addActivityType({ codeName: "pst_tour", displayName: "Tour booked" });
+		await f.store.addActivityType({ codeName: "pst_order", displayName: "Order placed" });
+		for (const [email, siteId] of [
+			["outlet@example.com", outlet.id],
+			["mall@example.com", mall.id],
+		] as const) {
+			await f.store.addAdminUser({ email, password: PASSWORD, siteId, role: "modify" });
+		}
+		const path = "/admin/sites/outlet/webhooks";
+		const o = browser(f.app);
+		await o.signIn("outlet@example.com");
+		const token = await o.csrf();
+		const page = await (await o.get(path)).text();
+		expect(page).toMatch(/name="accept" id="accept-all" value="all" checked/);
+		expect(page).toMatch(/<input type="checkbox" name="type:pst_order" id="type-pst_order" value="on">/);
+
+		// Another site's admin: 404, as for any page of a site they have no role on.
+		const m = browser(f.app);
+		await m.signIn("mall@example.com");
+		expect((await m.get(path)).status).toBe(404);
+		const mallPost = { _csrf: await m.csrf(), accept: "chosen", "type:pst_tour": "on" };
+		expect((await m.post(`${path}/activity-types`, mallPost)).status).toBe(404);
+		// No CSRF token, no change.
+		expect((await o.post(`${path}/activity-types`, { accept: "chosen", "type:pst_tour": "on" })).status).toBe(
+			403,
+		);
+		expect(await f.store.listSiteActivityTypes(outlet.id)).toBeNull();
+
+		const saved = await o.post(`${path}/activity-types`, {
+			_csrf: token,
+			accept: "chosen",
+			"type:pst_order": "on",
+		});
+		expect(saved.status).toBe(303);
+		expect(saved.headers.get("location")).toBe(`${path}?activityTypesSaved=1#types-h`);
+		expect(await f.store.listSiteActivityTypes(outlet.id)).toEqual(["pst_order"]);
+		expect(await f.store.listSiteActivityTypes(1)).toBeNull();
+		expect(await f.store.listSettingsAudit(outlet.id)).toMatchObject([
+			{ key: "activityTypes", action: "set", actor: "outlet@example.com" },
+		]);
+		const after = await (await o.get(`${path}?activityTypesSaved=1`)).text();
+		expect(after).toContain("Saved the activity types this site accepts.");
+		expect(after).toMatch(/name="accept" id="accept-chosen" value="chosen" checked/);
+		expect(after).toMatch(/name="type:pst_order" id="type-pst_order" value="on" checked/);
+		expect(after).not.toMatch(/name="type:pst_tour"[^>]* checked/);
+
+		// None ticked: refused beside the field, nothing changed.
+		const none = await o.post(`${path}/activity-types`, { _csrf: token, accept: "chosen" });
+		expect(none.status).toBe(422);
+		expect(await none.text()).toMatch(/<p class="error" id="accepted-types-error">Choose at least one/);
+		const unknown = await o.post(`${path}/activity-types`, {
+			_csrf: token,
+			accept: "chosen",
+			"type:nope": "on",
+		});
+		expect(unknown.status).toBe(422);
+		expect((await o.post(`${path}/activity-types`, { _csrf: token, accept: "some" })).status).toBe(400);
+		expect(await f.store.listSiteActivityTypes(outlet.id)).toEqual(["pst_order"]);
+
+		expect((await o.post(`${path}/activity-types`, { _csrf: token, accept: "all" })).status).toBe(303);
+		expect(await f.store.listSiteActivityTypes(outlet.id)).toBeNull();
+	});
+});
+
 describe("read-only role", () => {
 	it("sees the pages without controls and cannot change anything", async () => {
 		await f.store.addAdminUser({ email: "reader@example.com", password: PASSWORD, role: "read" });
@@ -287,6 +355,7 @@ describe("read-only role", () => {
 			[`${SETUP}/clear`, { clear: "clientSecret" }],
 			["/admin/sites/default/webhooks/rotate", {}],
 			["/admin/sites/default/webhooks/dedup", { webhookDedupField: "EventId" }],
+			["/admin/sites/default/webhooks/activity-types", { accept: "all" }],
 			["/admin/sites/default/oauth/start", {}],
 			["/admin/sites/default/oauth/disconnect", {}],
 			["/admin/activity-types", { codeName: "x1", displayName: "X" }],

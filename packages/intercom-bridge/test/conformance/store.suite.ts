@@ -644,6 +644,67 @@ export function storeSuite(factory: StoreFactory) {
 			await expect(store.renameActivityType("nope", "Nope")).rejects.toMatchObject({ code: "NOT_FOUND" });
 		});
 
+		it("lets each site choose the activity types it accepts; the others are refused like a disabled type", async () => {
+			const store = await ready();
+			const { id: a } = await store.requireSite("default");
+			const { id: b } = await store.createSite({ codeName: "shop", displayName: "Shop" });
+			await store.addActivityType({ codeName: "demo_booked", displayName: "Demo booked" });
+			await store.addActivityType({ codeName: "order_placed", displayName: "Order placed" });
+			const c = await store.createContact();
+			await getJobQueue(store).ensure();
+			const log = (siteId: number, typeCodeName: string) =>
+				store.logActivity({
+					typeCodeName,
+					guid: c.guid,
+					siteId,
+					value: null,
+					url: null,
+					retryLimit: 0,
+					claim: null,
+				});
+			const record = (siteId: number, typeCodeName: string) =>
+				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName });
+
+			// No choice: every enabled type, on every site.
+			expect(await store.listSiteActivityTypes(b)).toBeNull();
+			expect((await log(b, "demo_booked")).typeOk).toBe(true);
+
+			await store.setSiteActivityTypes(b, ["order_placed", "order_placed"], { actor: "ada@example.com" });
+			expect(await store.listSiteActivityTypes(b)).toEqual(["order_placed"]);
+			expect(await store.listSettingsAudit(b)).toMatchObject([
+				{ key: "activityTypes", action: "set", actor: "ada@example.com" },
+			]);
+			expect(await store.listSiteActivityTypes(a)).toBeNull();
+			expect(await log(b, "demo_booked")).toMatchObject({ typeOk: false, activityId: null });
+			await expect(record(b, "demo_booked")).rejects.toThrow("Activity type is incorrect or disabled.");
+			expect((await log(b, "order_placed")).activityId).toEqual(expect.any(Number));
+			expect((await record(b, "order_placed")).siteId).toBe(b);
+			// The other site is untouched.
+			expect((await log(a, "demo_booked")).typeOk).toBe(true);
+			expect((await record(a, "demo_booked")).siteId).toBe(a);
+			// Several logs in one statement, each judged by its own site.
+			const both = await Promise.all([log(a, "demo_booked"), log(b, "demo_booked"), log(b, "order_placed")]);
+			expect(both.map((r) => r.typeOk)).toEqual([true, false, true]);
+
+			// A chosen type that is disabled is still refused, and stays chosen.
+			await store.disableActivityType("order_placed");
+			expect((await log(b, "order_placed")).typeOk).toBe(false);
+			expect(await store.listSiteActivityTypes(b)).toEqual(["order_placed"]);
+			await store.enableActivityType("order_placed");
+
+			await expect(store.setSiteActivityTypes(b, [])).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+			await expect(store.setSiteActivityTypes(b, ["order_placed", "nope"])).rejects.toThrow('"nope"');
+			expect(await store.listSiteActivityTypes(b)).toEqual(["order_placed"]);
+			expect(await store.listSettingsAudit(b)).toHaveLength(1);
+			await expect(store.setSiteActivityTypes(999_999, null)).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+			// Null accepts every enabled type again.
+			await store.setSiteActivityTypes(b, null);
+			expect(await store.listSiteActivityTypes(b)).toBeNull();
+			expect((await log(b, "demo_booked")).typeOk).toBe(true);
+			expect(await store.listActivities(c.guid, { siteIds: [b] })).toHaveLength(5);
+		});
+
 		it("records an activity from site code with its comment, by merged GUID, and no links job", async () => {
 			const store = await ready();
 			const { id: siteId } = await store.requireSite("default");

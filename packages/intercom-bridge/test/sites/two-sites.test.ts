@@ -1,9 +1,10 @@
 /**
  * Two sites in one process, end to end over real sockets: one listening server (the service's
  * own composition: console, bridge routes, and a page with the Messenger), reached with different
- * Host headers. Each site has its own App ID, region, identity secret, client secret, data policy
- * and webhook API key; a page gets its own site's Messenger, a webhook key of site A is refused on
- * site B's host, and an administrator of site A alone can neither see nor change site B.
+ * Host headers. Each site has its own App ID, region, identity secret, client secret, data policy,
+ * webhook API key and accepted activity types; a page gets its own site's Messenger, a webhook key
+ * of site A is refused on site B's host, site A's activity type is refused on site B once B accepts
+ * only its own, and an administrator of site A alone can neither see nor change site B.
  */
 import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
@@ -177,6 +178,7 @@ beforeAll(async () => {
 	await store.prepare();
 	await getJobQueue(store).ensure();
 	await store.addActivityType({ codeName: "pagevisit", displayName: "Page visit" });
+	await store.addActivityType({ codeName: "order_placed", displayName: "Order placed" });
 	for (const key of ["a", "b"] as const) {
 		const { codeName, host, settings } = SITES[key];
 		const site = await store.createSite({
@@ -193,6 +195,12 @@ beforeAll(async () => {
 		password: PASSWORD,
 		role: "modify",
 		siteId: siteIds.a,
+	});
+	await store.addAdminUser({
+		email: "b-admin@example.com",
+		password: PASSWORD,
+		role: "modify",
+		siteId: siteIds.b,
 	});
 
 	const logger = createLogger({ level: "silent" });
@@ -390,6 +398,47 @@ describe("two sites in one process", () => {
 		});
 		expect(own.status).toBe(303);
 		expect((await store.getSettings(siteIds.a)).appId).toBe("appaaa9");
+	});
+
+	it("accepts on each site only the activity types that site chose", async () => {
+		const choice = { accept: "chosen", "type:order_placed": "on" };
+		// Site A's administrator cannot choose for site B: as if it did not exist.
+		const { b: adminA, csrf: csrfA } = await signIn("a-admin@example.com");
+		const stolen = await adminA.post("/admin/sites/shopb/webhooks/activity-types", {
+			_csrf: csrfA,
+			...choice,
+		});
+		expect(stolen.status).toBe(404);
+		expect(await store.listSiteActivityTypes(siteIds.b)).toBeNull();
+
+		const { b: adminB, csrf: csrfB } = await signIn("b-admin@example.com");
+		const saved = await adminB.post("/admin/sites/shopb/webhooks/activity-types", {
+			_csrf: csrfB,
+			...choice,
+		});
+		expect(saved.status).toBe(303);
+		expect(await store.listSiteActivityTypes(siteIds.b)).toEqual(["order_placed"]);
+		expect(await store.listSiteActivityTypes(siteIds.a)).toBeNull();
+
+		const log = (site: "a" | "b", guid: string, type: string, value: string) =>
+			webhook(SITES[site].host, "/logactivity", SITES[site].settings.webhookApiKey, {
+				ContactGuid: guid,
+				ActivityType: type,
+				ActivityValue: value,
+			});
+		// Site A's type on B's host: refused as a disabled type is, and nothing written.
+		const refused = await log("b", guidB, "pagevisit", "/refused");
+		expect(refused.status).toBe(400);
+		expect(JSON.parse(refused.text)).toMatchObject({
+			error: { message: "Activity type is incorrect or disabled." },
+		});
+		// The same type on A, and B's own type on B, are logged.
+		expect((await log("a", guidA, "pagevisit", "/still-a")).status).toBe(200);
+		expect((await log("b", guidB, "order_placed", "42")).status).toBe(200);
+		const titles = async (guid: string) =>
+			(await store.listActivities(guid)).map((x) => [x.activity.siteId, x.activity.title]);
+		expect(await titles(guidB)).toEqual([[siteIds.b, "Order placed - 42"]]);
+		expect(await titles(guidA)).toContainEqual([siteIds.a, "Page visit - /still-a"]);
 	});
 
 	it("lets an administrator of every site see both", async () => {

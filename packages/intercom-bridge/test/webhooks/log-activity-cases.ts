@@ -60,6 +60,30 @@ export function logActivityCases(env: () => WebhookEnv) {
 			},
 		);
 
+		it("refuses an enabled type the site does not accept, with the answer for a disabled type", async () => {
+			const { store, send, site } = env();
+			if (!(await store.getActivityType("elsewhere"))) {
+				await store.addActivityType({ codeName: "elsewhere", displayName: "Another site's type" });
+			}
+			const contact = await store.createContact();
+			const log = (type: string) =>
+				send("/logactivity", { body: { ContactGuid: contact.guid, ActivityType: type } });
+			await store.setSiteActivityTypes(site.id, ["pagevisit"]);
+			try {
+				const refused = await log("elsewhere");
+				expect(refused.status).toBe(400);
+				expect(await refused.json()).toMatchObject({
+					error: { code: "VALIDATION_FAILED", message: "Activity type is incorrect or disabled." },
+				});
+				expect(await store.listActivities(contact.guid)).toHaveLength(0);
+				expect((await log("pagevisit")).status).toBe(200);
+			} finally {
+				await store.setSiteActivityTypes(site.id, null);
+			}
+			expect((await log("elsewhere")).status).toBe(200);
+			expect(await store.listActivities(contact.guid)).toHaveLength(2);
+		});
+
 		it("stores value and URL in their own columns, titles it, and queues the links job with it", async () => {
 			const { store, send } = env();
 			const contact = await store.createContact();
