@@ -9,7 +9,6 @@
  * (401) is reported as `unauthorized` so the runner can put the job off without spending attempts.
  * The activity is never deleted: on giving up it simply keeps no links.
  */
-import { eq } from "drizzle-orm";
 import { IntercomApiError, IntercomAuthError, NotFoundError } from "../errors.ts";
 import type { ContactsApi } from "../intercom/contacts.ts";
 import type { ConversationsApi } from "../intercom/conversations.ts";
@@ -17,7 +16,6 @@ import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from 
 import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
-import { activities } from "../store/schema.ts";
 import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
@@ -111,10 +109,7 @@ export async function fillConversationLinks(
 	deps: ConversationLinksDeps,
 	job: ConversationLinksJob,
 ): Promise<LinksOutcome> {
-	const [activity] = await deps.store.db
-		.select({ id: activities.id, contactGuid: activities.contactGuid })
-		.from(activities)
-		.where(eq(activities.id, job.activityId));
+	const activity = await deps.store.getActivityContact(job.activityId);
 	if (!activity) return { kind: "skipped", reason: "activity deleted" };
 	const settings = await deps.store.getSettings(job.siteId);
 	if (!settings.accessToken || !settings.appId)

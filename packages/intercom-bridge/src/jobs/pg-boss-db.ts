@@ -1,16 +1,15 @@
 /**
- * pg-boss on the store's own database. pg-boss 10 (the version installed) takes any object with
- * `executeSql(text, values)`; these adapters give it the PGlite instance (one process owns an
- * embedded database, so pg-boss must share it), the node-postgres pool, or a Drizzle transaction
- * (so a job is inserted in the same transaction as the row it serves: an outbox for free).
+ * pg-boss on the store's own database, through its public `db` option: the PGlite instance (one
+ * process owns an embedded database, so pg-boss must share it; pg-boss's own `fromPglite` adapter
+ * and `backend: "pglite"`), the node-postgres pool, or a store transaction (so a job is inserted
+ * in the same transaction as the row it serves: an outbox for free).
  */
-import type PgBoss from "pg-boss";
+import type { Db as BossDb, ConstructorOptions } from "pg-boss";
 import type { Store } from "../store/create-store.ts";
 import type { Tx } from "../store/database.ts";
 import { runInTransaction } from "../store/prepared-statement.ts";
 
-/** What pg-boss needs of a database. */
-export type BossDb = PgBoss.Db;
+export type { BossDb };
 
 interface PgliteLike {
 	query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -26,39 +25,28 @@ function isPgliteLike(value: unknown): value is PgliteLike {
 }
 
 /**
- * PGlite: parameterless commands (pg-boss's schema scripts) may hold several statements, which
- * only `exec` runs; the rows of the last statement that returns any are pg-boss's result.
+ * The constructor options that run pg-boss on the store's database: its PGlite instance or its
+ * pool. pg-boss is loaded here, on first use, so that importing the bridge loads no database driver.
  */
-export function pgliteBossDb(pglite: PgliteLike): BossDb {
-	return {
-		async executeSql(text, values) {
-			if (values && values.length > 0) return pglite.query(text, values);
-			const results = await pglite.exec(text);
-			const last = results.filter((r) => r.fields.length > 0).at(-1);
-			return { rows: last?.rows ?? [] };
-		},
-	};
-}
-
-/** node-postgres Pool (or Client). */
-export function poolBossDb(pool: PoolLike): BossDb {
-	return { executeSql: (text, values) => pool.query(text, values) };
-}
-
-/** The store's database for pg-boss: its PGlite instance or its pool. */
-export function storeBossDb(store: Pick<Store, "kind" | "client">): BossDb {
+export async function storeBossOptions(
+	store: Pick<Store, "kind" | "client">,
+): Promise<Pick<ConstructorOptions, "db" | "backend">> {
 	const client = store.client;
-	if (store.kind === "pglite" && isPgliteLike(client)) return pgliteBossDb(client);
+	if (store.kind === "pglite" && isPgliteLike(client)) {
+		const { fromPglite } = await import("pg-boss");
+		return { db: fromPglite(client as Parameters<typeof fromPglite>[0]), backend: "pglite" };
+	}
 	if (store.kind === "postgres" && typeof (client as PoolLike | null)?.query === "function") {
-		return poolBossDb(client as PoolLike);
+		const pool = client as PoolLike;
+		return { db: { executeSql: (text, values) => pool.query(text, values) }, backend: "postgres" };
 	}
 	throw new Error(`[intercom-bridge] The store's ${store.kind} client cannot run pg-boss.`);
 }
 
 /**
- * A Drizzle transaction for pg-boss: `$1`…`$n` placeholders become Drizzle parameters, so the
+ * A store transaction for pg-boss: `$1`…`$n` placeholders become Drizzle parameters, so the
  * statement runs on the transaction's connection on either driver.
  */
-export function drizzleBossDb(tx: Tx): BossDb {
+export function transactionBossDb(tx: Tx): BossDb {
 	return { executeSql: async (text, values = []) => ({ rows: await runInTransaction(tx, text, values) }) };
 }

@@ -15,9 +15,11 @@ import { createContactStore } from "./contact-store.ts";
 import type { Database, Tx } from "./database.ts";
 import { createDeliveryStore } from "./delivery-store.ts";
 import { createDisclosureStore } from "./disclosure-store.ts";
+import { createJobStore } from "./job-store.ts";
 import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { migrate } from "./migrate.ts";
 import { type PreparedStatement, runPrepared } from "./prepared-statement.ts";
+import { createPrivacyStore } from "./privacy-store.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -107,6 +109,8 @@ export function createStore(options: StoreOptions) {
 		...createLoginAttemptStore(ctx),
 		...createDeliveryStore(ctx),
 		...createDisclosureStore(ctx),
+		...createJobStore(ctx),
+		...createPrivacyStore(ctx),
 
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),
