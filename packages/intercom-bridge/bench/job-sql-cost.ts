@@ -105,7 +105,9 @@ async function onDatabase(label: string, store: Store) {
 	const [a, b] = [combined(runs.cte), combined(runs.send)];
 	log(`${label} activity+job, ${concurrency} at once: one statement ${fmt(a)}`);
 	log(`${label} activity+job, ${concurrency} at once: transaction + boss.send ${fmt(b)}`);
-	log(`${label} activity+job: send reaches ${((b.rps / a.rps) * 100).toFixed(0)}% of the one statement's rate`);
+	log(
+		`${label} activity+job: send reaches ${((b.rps / a.rps) * 100).toFixed(0)}% of the one statement's rate`,
+	);
 
 	// Backlog with a week's finished jobs.
 	await store.runStatement(
@@ -124,11 +126,19 @@ async function onDatabase(label: string, store: Store) {
 	await store.db.execute(
 		sql`update pgboss.job set state = 'completed', completed_on = now() where name = ${CONVERSATION_LINKS_QUEUE} and (data->>'activityId')::int < 0`,
 	);
-	const boss = new PgBoss({ ...(await storeBossOptions(store)), supervise: false, schedule: false, migrate: false });
+	const boss = new PgBoss({
+		...(await storeBossOptions(store)),
+		supervise: false,
+		schedule: false,
+		migrate: false,
+	});
 	boss.on("error", () => {});
 	await boss.start();
 	const viaFindJobs = async () => {
-		const jobs = await boss.findJobs(CONVERSATION_LINKS_QUEUE, { data: { siteId: seeded.siteId }, limit: 100_000 });
+		const jobs = await boss.findJobs(CONVERSATION_LINKS_QUEUE, {
+			data: { siteId: seeded.siteId },
+			limit: 100_000,
+		});
 		return jobs.filter((j) => j.state === "created" || j.state === "retry").length;
 	};
 	const sqlBacklog = await measure(() => store.jobBacklog({ siteId: seeded.siteId }), 1);

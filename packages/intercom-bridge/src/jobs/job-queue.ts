@@ -4,7 +4,7 @@
  * queue are created once, on first use, by whichever comes first.
  */
 import type { PgBoss, SendOptions } from "pg-boss";
-import { StoreUnavailableError } from "../errors.ts";
+import { ConfigError, StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Tx } from "../store/database.ts";
@@ -82,6 +82,9 @@ export interface JobQueue {
 
 const queues = new WeakMap<Store, JobQueue>();
 
+/** The oldest job schema pg-boss 12 migrates from (pg-boss 11.0's). */
+const OLDEST_SCHEMA = 25;
+
 /** The job queue of a store (one per store, created on first call). */
 export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 	const existing = queues.get(store);
@@ -128,6 +131,17 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 				// the queue; the loser's statement fails on what the winner just made. A fresh try
 				// then finds it in place.
 				let sender = create();
+				// pg-boss 12 cannot migrate the job schema pg-boss 10 left (version 24): say what to do.
+				if (
+					(await sender.isInstalled()) &&
+					((await sender.schemaVersion()) ?? OLDEST_SCHEMA) < OLDEST_SCHEMA
+				) {
+					throw new ConfigError(
+						"The database holds pg-boss 10's job schema, which pg-boss 12 cannot upgrade. Stop every " +
+							"instance once no job is pending (the console's Background jobs page), run " +
+							"`drop schema pgboss cascade` on the database, and start again.",
+					);
+				}
 				for (let attempt = 1; ; attempt++) {
 					try {
 						await sender.start();
