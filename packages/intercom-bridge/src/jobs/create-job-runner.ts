@@ -78,7 +78,7 @@ export interface JobRunnerOptions {
 	/**
 	 * How long a worker holds a job it claimed (seconds). A job whose worker died (SIGKILL, a lost
 	 * machine) runs again once its lease is over, within one more lease (the expiry check runs that
-	 * often, at most every 2 minutes). Longer than the longest job: one still running when its lease
+	 * often, at most every minute). Longer than the longest job: one still running when its lease
 	 * ends is run a second time meanwhile (harmless here, the links are written whole). Default 900.
 	 */
 	leaseSeconds?: number;
@@ -203,8 +203,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 					supervise: true,
 					schedule: false,
 					migrate: false,
-					// pg-boss finds expired leases in its maintenance pass: at least once a lease.
-					maintenanceIntervalSeconds: Math.min(120, leaseSeconds),
+					// pg-boss 12 finds expired leases in its monitor pass, which supervision runs: at least
+					// once a lease (both default to 60 s).
+					monitorIntervalSeconds: Math.min(60, leaseSeconds),
+					superviseIntervalSeconds: Math.min(60, leaseSeconds),
 				});
 				worker.on("error", (err: Error) =>
 					logger.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
