@@ -9,7 +9,6 @@
  * (401) is reported as `unauthorized` so the runner can put the job off without spending attempts.
  * The activity is never deleted: on giving up it simply keeps no links.
  */
-import { eq } from "drizzle-orm";
 import { IntercomApiError, IntercomAuthError, NotFoundError } from "../errors.ts";
 import type { ContactsApi } from "../intercom/contacts.ts";
 import type { ConversationsApi } from "../intercom/conversations.ts";
@@ -17,8 +16,6 @@ import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from 
 import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
-import { activities } from "../store/schema.ts";
-import { storeInternals } from "../store/store-internals.ts";
 import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
@@ -112,10 +109,7 @@ export async function fillConversationLinks(
 	deps: ConversationLinksDeps,
 	job: ConversationLinksJob,
 ): Promise<LinksOutcome> {
-	const [activity] = await storeInternals(deps.store)
-		.db.select({ id: activities.id, contactGuid: activities.contactGuid })
-		.from(activities)
-		.where(eq(activities.id, job.activityId));
+	const activity = await deps.store.getActivityContact(job.activityId);
 	if (!activity) return { kind: "skipped", reason: "activity deleted" };
 	const settings = await deps.store.getSettings(job.siteId);
 	if (!settings.accessToken || !settings.appId)
@@ -132,17 +126,10 @@ export async function fillConversationLinks(
 	try {
 		const externalIds = [...new Set([...job.externalIds, activity.contactGuid])];
 		const ids: string[] = [];
-		const contactIds = await intercomContactIds(client, externalIds);
-		for (const contactId of contactIds) {
+		for (const contactId of await intercomContactIds(client, externalIds)) {
 			for (const id of await conversationIds(client, contactId)) if (!ids.includes(id)) ids.push(id);
 		}
-		if (ids.length === 0) {
-			await deps.store.setActivityComment(
-				activity.id,
-				noConversationsNote(contactIds.length > 0, new Date()),
-			);
-			return { kind: "skipped", reason: "no conversations in Intercom" };
-		}
+		if (ids.length === 0) return { kind: "skipped", reason: "no conversations in Intercom" };
 		const links = ids.map((id) => conversationUrl(endpoints, appId, id));
 		let comment = links.join("\n");
 		if (deps.storeTranscripts) {
@@ -170,18 +157,6 @@ export async function fillConversationLinks(
 			{ cause: err },
 		);
 	}
-}
-
-/**
- * The comment of an activity whose person had no conversation when the job looked, so the console
- * says the job ran and found nothing instead of showing nothing at all (an empty comment reads as
- * "not done yet"). `known`: whether Intercom knows the person at all.
- */
-export function noConversationsNote(known: boolean, at: Date): string {
-	const when = `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-	return known
-		? `No conversations yet: Intercom had none for this contact at ${when}.`
-		: `No conversations yet: Intercom did not know this contact at ${when} (no chat started yet).`;
 }
 
 /** A failure that no retry can mend (Intercom answered 400, 403, 404, 409, 422): no attempt is left. */

@@ -10,9 +10,7 @@
  * await runner.stop();    // stops fetching, waits for running jobs (at most 10 s)
  */
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
-import { sql } from "drizzle-orm";
-import type PgBoss from "pg-boss";
+import type { JobResult, JobWithMetadata, PgBoss } from "pg-boss";
 import { ConfigError } from "../errors.ts";
 import { createCallCounter, type IntercomCallCounts } from "../intercom/create-call-counter.ts";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
@@ -20,7 +18,7 @@ import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { setBounded } from "../store/cache-helpers.ts";
 import type { Store } from "../store/create-store.ts";
-import { storeInternals } from "../store/store-internals.ts";
+import { storeBossOptions } from "../store/pg-boss-db.ts";
 import { eraseInIntercom } from "./contact-erasure-job.ts";
 import {
 	fillConversationLinks,
@@ -34,9 +32,7 @@ import {
 	type ConversationLinksJob,
 	getJobQueue,
 	type JobQueue,
-	PG_BOSS_SCHEMA,
 } from "./job-queue.ts";
-import { type BossDb, storeBossDb } from "./pg-boss-db.ts";
 import {
 	type RetentionOptions,
 	type RetentionSweep,
@@ -82,7 +78,7 @@ export interface JobRunnerOptions {
 	/**
 	 * How long a worker holds a job it claimed (seconds). A job whose worker died (SIGKILL, a lost
 	 * machine) runs again once its lease is over, within one more lease (the expiry check runs that
-	 * often, at most every 2 minutes). Longer than the longest job: one still running when its lease
+	 * often, at most every minute). Longer than the longest job: one still running when its lease
 	 * ends is run a second time meanwhile (harmless here, the links are written whole). Default 900.
 	 */
 	leaseSeconds?: number;
@@ -101,45 +97,6 @@ export interface JobRunner {
 	intercomCalls(): IntercomCallCounts;
 	/** Deletes records older than the retention now (the runner also does it every `retention.intervalMinutes`). */
 	sweepRetention(): Promise<RetentionSweep>;
-}
-
-/**
- * The statements with which pg-boss's worker records a job's outcome (complete, fail), as the
- * installed pg-boss writes them; empty if its plans module ever stops providing them.
- */
-function settleStatements(): Set<string> {
-	const plans = createRequire(import.meta.url)("pg-boss/src/plans.js") as Partial<
-		Record<"completeJobs" | "failJobsById", (schema: string) => string>
-	>;
-	const statements = new Set<string>();
-	for (const plan of [plans.completeJobs, plans.failJobsById]) {
-		if (typeof plan === "function") statements.add(plan(PG_BOSS_SCHEMA));
-	}
-	return statements;
-}
-
-/**
- * The worker's database. pg-boss 10's worker records a job's outcome without awaiting it
- * (manager.js `watch`: `this.complete(…)`, `this.fail(…)`), so a database error there (a
- * terminated connection, the pool closing at shutdown) is an unhandled rejection that ends the
- * process. Those two statements' errors are logged and answered "no job changed" instead: the job
- * stays active until its lease (`expireInSeconds`) runs out, and pg-boss then retries it.
- */
-function settleTolerantDb(db: BossDb, statements: Set<string>, logger: Logger): BossDb {
-	return {
-		async executeSql(text, values) {
-			try {
-				return await db.executeSql(text, values);
-			} catch (err) {
-				if (!statements.has(text)) throw err;
-				logger.warn(
-					{ err: { name: (err as Error).name, message: (err as Error).message } },
-					"jobs: could not record a job's outcome; it runs again when its lease expires",
-				);
-				return { rows: [{ count: "0" }] };
-			}
-		},
-	};
 }
 
 const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger, fetch }) =>
@@ -195,7 +152,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 	let boss: PgBoss | undefined;
 	let starting: Promise<void> | undefined;
 
-	async function handle(job: PgBoss.JobWithMetadata<ConversationLinksJob>, worker: PgBoss): Promise<void> {
+	async function handle(job: JobWithMetadata<ConversationLinksJob>, worker: PgBoss): Promise<void> {
 		const log = { jobId: job.id, activityId: job.data.activityId, attempt: job.retryCount + 1 };
 		try {
 			const outcome = await fillConversationLinks(deps, job.data);
@@ -233,16 +190,6 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		}
 	}
 
-	/**
-	 * Leaves a job no further attempt: pg-boss fails a job for good once retry_count reaches
-	 * retry_limit. The limit stays, so a job run again from the console gets all its attempts.
-	 */
-	const lastAttempt = async (id: string) => {
-		await storeInternals(store).db.execute(
-			sql`update ${sql.raw(`${PG_BOSS_SCHEMA}.job`)} set retry_count = retry_limit where name = ${CONVERSATION_LINKS_QUEUE} and id = ${id}::uuid`,
-		);
-	};
-
 	return {
 		queue,
 		intercomCalls: () => calls.snapshot(),
@@ -250,35 +197,32 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		start() {
 			starting ??= (async () => {
 				await queue.ensure();
-				const { default: PgBossClass } = await import("pg-boss");
+				const { PgBoss: PgBossClass } = await import("pg-boss");
 				const worker = new PgBossClass({
-					db: settleTolerantDb(storeBossDb(store), settleStatements(), logger),
+					...(await storeBossOptions(store)),
 					supervise: true,
 					schedule: false,
 					migrate: false,
-					// pg-boss finds expired leases in its maintenance pass: at least once a lease.
-					maintenanceIntervalSeconds: Math.min(120, leaseSeconds),
+					// pg-boss 12 finds expired leases in its monitor pass, which supervision runs: at least
+					// once a lease (both default to 60 s).
+					monitorIntervalSeconds: Math.min(60, leaseSeconds),
+					superviseIntervalSeconds: Math.min(60, leaseSeconds),
 				});
 				worker.on("error", (err: Error) =>
 					logger.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
 				);
 				await worker.start();
 				await worker.updateQueue(CONVERSATION_LINKS_QUEUE, {
-					name: CONVERSATION_LINKS_QUEUE,
 					retryDelay: options.retryDelaySeconds ?? 30,
 					retryBackoff: options.retryBackoff ?? true,
 					expireInSeconds: leaseSeconds,
 				});
-				const workOptions = {
-					pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
-					batchSize: Math.max(1, options.batchSize ?? 5),
-					includeMetadata: true as const,
-				};
+				const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
 				// Erasures are few: one worker, one job at a time; a failure is retried by pg-boss.
-				await worker.work<ContactErasureJob>(
+				await worker.work(
 					CONTACT_ERASURE_QUEUE,
-					{ pollingIntervalSeconds: workOptions.pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
-					async ([job]) => {
+					{ pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
+					async ([job]: JobWithMetadata<ContactErasureJob>[]) => {
 						if (!job) return;
 						const log = { jobId: job.id, attempt: job.retryCount + 1 };
 						try {
@@ -297,25 +241,38 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 						}
 					},
 				);
-				for (let i = 0; i < Math.max(1, options.concurrency ?? 2); i++) {
-					await worker.work<ConversationLinksJob>(CONVERSATION_LINKS_QUEUE, workOptions, async (jobs) => {
-						// pg-boss fails a whole batch when this throws; instead each failed job is failed (and
-						// retried) on its own, and pg-boss completes the others, which are still active.
+				// Each job of a batch gets its own outcome (pg-boss would fail a whole batch when the handler
+				// throws); a permanent error leaves a job no further attempt (failed for good, "dead").
+				await worker.work(
+					CONVERSATION_LINKS_QUEUE,
+					{
+						pollingIntervalSeconds,
+						batchSize: Math.max(1, options.batchSize ?? 5),
+						localConcurrency: Math.max(1, options.concurrency ?? 2),
+						includeMetadata: true,
+						perJobResults: true,
+					},
+					async (jobs: JobWithMetadata<ConversationLinksJob>[]) => {
+						const results: JobResult[] = [];
 						for (const job of jobs) {
 							try {
 								await handle(job, worker);
+								results.push({ id: job.id, status: "completed" });
 							} catch (err) {
-								// No attempt left: pg-boss then marks it failed (dead) rather than retrying it.
-								if (err instanceof PermanentJobError) await lastAttempt(job.id);
-								await worker.fail(CONVERSATION_LINKS_QUEUE, job.id, {
-									name: (err as Error).name,
-									message: (err as Error).message,
-									attempts: job.retryCount + 1,
+								results.push({
+									id: job.id,
+									status: err instanceof PermanentJobError ? "deadletter" : "failed",
+									output: {
+										name: (err as Error).name,
+										message: (err as Error).message,
+										attempts: job.retryCount + 1,
+									},
 								});
 							}
 						}
-					});
-				}
+						return results;
+					},
+				);
 				boss = worker;
 				if (sweepEveryMinutes > 0) {
 					const run = () =>
@@ -350,7 +307,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 			starting = undefined;
 			const worker = boss;
 			boss = undefined;
-			await worker?.stop({ graceful: true, wait: true, timeout: 10_000 });
+			await worker?.stop({ graceful: true, timeout: 10_000 });
 		},
 	};
 }

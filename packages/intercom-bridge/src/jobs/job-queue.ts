@@ -3,18 +3,21 @@
  * their transaction) and the job runner (which works it). One per store: pg-boss's schema and the
  * queue are created once, on first use, by whichever comes first.
  */
-import type PgBoss from "pg-boss";
-import { StoreUnavailableError } from "../errors.ts";
+import type { PgBoss, SendOptions } from "pg-boss";
+import { ConfigError, StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Tx } from "../store/database.ts";
-import { drizzleBossDb, storeBossDb } from "./pg-boss-db.ts";
+import { CONTACT_ERASURE_QUEUE, CONVERSATION_LINKS_QUEUE } from "../store/job-store.ts";
+import { storeBossOptions, transactionBossDb } from "../store/pg-boss-db.ts";
 
-/** Name of the pg-boss queue that fills activities' conversation links. */
-export const CONVERSATION_LINKS_QUEUE = "intercom-bridge-conversation-links";
-
-/** Name of the pg-boss queue that erases contacts in Intercom (docs/reliability.md P3). */
-export const CONTACT_ERASURE_QUEUE = "intercom-bridge-contact-erasure";
+// The webhook's statement (src/webhooks/log-activity.ts) writes the links job with the store's SQL.
+export {
+	CONTACT_ERASURE_QUEUE,
+	CONVERSATION_LINKS_QUEUE,
+	conversationLinksJobText,
+	PG_BOSS_SCHEMA,
+} from "../store/job-store.ts";
 
 /** Attempts of an erasure job: with the doubling delay from 60 s, they span about 2 days. */
 export const CONTACT_ERASURE_ATTEMPTS = 12;
@@ -28,36 +31,6 @@ export interface ContactErasureJob {
 	 * job runs. Without it, an erasure: every connected workspace.
 	 */
 	withdrawal?: { siteId: number; guid: string; consent: string };
-}
-
-/** pg-boss's schema (its default; the queue's sender and runner use the default). */
-export const PG_BOSS_SCHEMA = "pgboss";
-
-/**
- * An INSERT of conversation-links jobs for a data-modifying CTE, so a webhook can write its
- * activity and the job in one statement. It writes the row pg-boss 10's own `send` writes
- * (plans.js `insertJob`): the queue's policy, dead letter, expiry, retention and retry delay,
- * with our retry limit. pg-boss is pinned to an exact version because this depends on its table;
- * a test compares this row with one written by `boss.send`. A missing queue makes the statement
- * fail (the job table has no partition for it), so the activity is not written either.
- * @param input.from a FROM list with one row per job
- * @param input.data the job's data: a jsonb expression over `from`'s columns ({@link ConversationLinksJob})
- * @param input.retryLimit an SQL integer expression: attempts after the first
- */
-export function conversationLinksJobText(input: { from: string; data: string; retryLimit: string }): string {
-	return `insert into ${PG_BOSS_SCHEMA}.job
-			(name, data, priority, start_after, dead_letter, expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
-		select '${CONVERSATION_LINKS_QUEUE}', ${input.data}, 0, now(), q.dead_letter,
-			coalesce(q.expire_seconds, 900) * interval '1s',
-			now() + cast(coalesce((q.retention_minutes * 60)::text, '14 days') as interval),
-			${input.retryLimit},
-			case when coalesce(q.retry_backoff, false) then greatest(coalesce(q.retry_delay, 0), 1)
-				else coalesce(q.retry_delay, 0) end,
-			coalesce(q.retry_backoff, false),
-			q.policy
-		from ${input.from}
-			left join ${PG_BOSS_SCHEMA}.queue q on q.name = '${CONVERSATION_LINKS_QUEUE}'
-		returning id`;
 }
 
 /** Data of a conversation-links job. */
@@ -91,9 +64,26 @@ export interface JobQueue {
 	 * @returns the job id.
 	 */
 	enqueueContactErasure(tx: Tx, data: ContactErasureJob): Promise<string>;
+	/**
+	 * Deletes, in the caller's transaction, the conversation-links jobs whose data names one of
+	 * `guids` (any state: their data holds the GUIDs). Call {@link ensure} first. @returns how many.
+	 */
+	deleteConversationLinksJobs(tx: Tx, guids: readonly string[]): Promise<number>;
+	/**
+	 * Queues jobs again with their full number of attempts: a fresh copy of each (same data and
+	 * retry limit) replaces the dead one, in one transaction. Call {@link ensure} first.
+	 * @returns how many were queued.
+	 */
+	runAgain(
+		name: typeof CONVERSATION_LINKS_QUEUE | typeof CONTACT_ERASURE_QUEUE,
+		jobs: ReadonlyArray<{ id: string; data: object; retryLimit: number }>,
+	): Promise<number>;
 }
 
 const queues = new WeakMap<Store, JobQueue>();
+
+/** The oldest job schema pg-boss 12 migrates from (pg-boss 11.0's). */
+const OLDEST_SCHEMA = 25;
 
 /** The job queue of a store (one per store, created on first call). */
 export function getJobQueue(store: Store, logger?: Logger): JobQueue {
@@ -103,28 +93,34 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 	// A pg-boss instance that only sends (it never works jobs); loaded on first use so that importing
 	// the bridge loads no database driver (pg-boss requires pg).
 	let boss: PgBoss | undefined;
+	const startedBoss = (): PgBoss => {
+		if (!boss) throw new StoreUnavailableError("The job queue is not ready; call ensure() first and retry.");
+		return boss;
+	};
 	/** Inserts a job with the caller's transaction, so it commits (or not) with the caller's work. */
 	async function sendInTransaction(
 		tx: Tx,
 		name: string,
 		data: object,
-		options: Pick<PgBoss.SendOptions, "retryLimit" | "retryDelay" | "retryBackoff">,
+		options: Pick<SendOptions, "retryLimit" | "retryDelay" | "retryBackoff">,
 	): Promise<string> {
-		if (!boss) throw new StoreUnavailableError("The job queue is not ready; call ensure() first and retry.");
-		const id = await boss.send(name, { ...data }, { ...options, db: drizzleBossDb(tx) });
+		const id = await startedBoss().send(name, { ...data }, { ...options, db: transactionBossDb(tx) });
 		if (!id) throw new StoreUnavailableError(`The job queue ${name} is missing; retry later.`);
 		return id;
 	}
 	const queue: JobQueue = {
 		ensure() {
 			ready ??= (async () => {
-				const { default: PgBossClass } = await import("pg-boss");
+				const { PgBoss: PgBossClass } = await import("pg-boss");
+				const database = await storeBossOptions(store);
 				const create = () => {
 					const instance = new PgBossClass({
-						db: storeBossDb(store),
+						...database,
 						supervise: false,
 						schedule: false,
 						migrate: true,
+						// It only sends: no place in pg-boss's instance registry.
+						registerInstance: false,
 					});
 					instance.on("error", (err: Error) =>
 						logger?.error({ err: { name: err.name, message: err.message } }, "pg-boss error"),
@@ -135,18 +131,27 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 				// the queue; the loser's statement fails on what the winner just made. A fresh try
 				// then finds it in place.
 				let sender = create();
+				// pg-boss 12 cannot migrate the job schema pg-boss 10 left (version 24): say what to do.
+				if (
+					(await sender.isInstalled()) &&
+					((await sender.schemaVersion()) ?? OLDEST_SCHEMA) < OLDEST_SCHEMA
+				) {
+					throw new ConfigError(
+						"The database holds pg-boss 10's job schema, which pg-boss 12 cannot upgrade. Stop every " +
+							"instance once no job is pending (the console's Background jobs page), run " +
+							"`drop schema pgboss cascade` on the database, and start again.",
+					);
+				}
 				for (let attempt = 1; ; attempt++) {
 					try {
 						await sender.start();
 						// Defaults for jobs queued before a runner has set its own policy (createJobRunner updates it).
 						await sender.createQueue(CONVERSATION_LINKS_QUEUE, {
-							name: CONVERSATION_LINKS_QUEUE,
 							retryDelay: 30,
 							retryBackoff: true,
 							expireInSeconds: 900,
 						});
 						await sender.createQueue(CONTACT_ERASURE_QUEUE, {
-							name: CONTACT_ERASURE_QUEUE,
 							retryLimit: CONTACT_ERASURE_ATTEMPTS - 1,
 							retryDelay: 60,
 							retryBackoff: true,
@@ -155,7 +160,7 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 						break;
 					} catch (err) {
 						if (attempt >= 4) throw err;
-						await sender.stop({ graceful: false, wait: false }).catch(() => {});
+						await sender.stop({ graceful: false }).catch(() => {});
 						await new Promise((r) => setTimeout(r, 150 * attempt + Math.random() * 200));
 						sender = create();
 					}
@@ -181,6 +186,48 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 				retryDelay: 60,
 				retryBackoff: true,
 			}),
+		async deleteConversationLinksJobs(tx, guids) {
+			const worker = startedBoss();
+			const db = transactionBossDb(tx);
+			const ids = new Set<string>();
+			for (const guid of guids) {
+				// pg-boss matches data by containment: every job whose externalIds hold this GUID.
+				for (const job of await worker.findJobs(CONVERSATION_LINKS_QUEUE, {
+					data: { externalIds: [guid] },
+					limit: 100_000,
+					db,
+				})) {
+					ids.add(job.id);
+				}
+			}
+			if (ids.size > 0) await worker.deleteJob(CONVERSATION_LINKS_QUEUE, [...ids], { db });
+			return ids.size;
+		},
+		async runAgain(name, jobs) {
+			if (jobs.length === 0) return 0;
+			const worker = startedBoss();
+			const gone = new Error("a job to run again is gone");
+			try {
+				return await store.transaction(async (tx) => {
+					const db = transactionBossDb(tx);
+					// pg-boss answers `{ jobs, requested, affected }` (its d.ts declares the type empty).
+					const { affected } = (await worker.deleteJob(
+						name,
+						jobs.map((j) => j.id),
+						{ db },
+					)) as { affected?: number };
+					// Another operator ran one again meanwhile: roll back rather than queue it twice.
+					if (affected !== jobs.length) throw gone;
+					for (const job of jobs) {
+						await worker.send(name, { ...job.data }, { retryLimit: job.retryLimit, db });
+					}
+					return jobs.length;
+				});
+			} catch (err) {
+				if (err === gone) return 0;
+				throw err;
+			}
+		},
 	};
 	queues.set(store, queue);
 	return queue;

@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { StoreUnavailableError } from "../errors.ts";
-import { conversationLinksJobText } from "../jobs/job-queue.ts";
 import { resolveContactGuidText } from "./contact-store.ts";
 import { claimDeliveryText } from "./delivery-store.ts";
+import { conversationLinksJobText } from "./job-store.ts";
 import { type PreparedStatement, preparedStatement, runPrepared } from "./prepared-statement.ts";
 import { RUN_AGAIN } from "./statement-batcher.ts";
 import { storeBatcher } from "./store-batcher.ts";

@@ -244,6 +244,17 @@ export function createActivityStore(ctx: StoreContext) {
 			);
 			if (!rows[0]) throw new NotFoundError(`Activity ${activityId} not found.`);
 		},
+
+		/** The contact an activity belongs to, or null when the activity is gone (erased). */
+		async getActivityContact(activityId: number): Promise<{ id: number; contactGuid: string } | null> {
+			const [row] = await guard(() =>
+				db
+					.select({ id: activities.id, contactGuid: activities.contactGuid })
+					.from(activities)
+					.where(eq(activities.id, activityId)),
+			);
+			return row ?? null;
+		},
 	};
 }
 

@@ -19,9 +19,11 @@ import { createContactUpdateStore } from "./contact-update.ts";
 import type { Database, Tx } from "./database.ts";
 import { createDeliveryStore } from "./delivery-store.ts";
 import { createDisclosureStore } from "./disclosure-store.ts";
+import { createJobStore } from "./job-store.ts";
 import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { migrate } from "./migrate.ts";
 import { createOverviewStore } from "./overview-store.ts";
+import { createPrivacyStore } from "./privacy-store.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -115,6 +117,8 @@ export function createStore(options: StoreOptions) {
 		...createDisclosureStore(ctx),
 		...createAuditStore(ctx),
 		...createOverviewStore(ctx),
+		...createJobStore(ctx),
+		...createPrivacyStore(ctx),
 
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),

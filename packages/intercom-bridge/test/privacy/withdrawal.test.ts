@@ -144,9 +144,10 @@ describe.each([pgliteFactory, postgresFactory])("withdrawing the data consent on
 		await sites("delete");
 		const { cookie, guid } = await ada();
 		await getJobQueue(store).ensure(); // the queue's schema exists from here on
-		await storeInternals(store).db.execute(sql`alter table pgboss.job rename to job_gone`);
+		// pg-boss 12 writes a queue's jobs to its table (job_common for an unpartitioned queue).
+		await storeInternals(store).db.execute(sql`alter table pgboss.job_common rename to job_gone`);
 		await expect(bridge.consents.revoke(page(cookie), "data")).rejects.toThrow();
-		await storeInternals(store).db.execute(sql`alter table pgboss.job_gone rename to job`);
+		await storeInternals(store).db.execute(sql`alter table pgboss.job_gone rename to job_common`);
 		expect(await store.isAgreed(guid, "data")).toBe(true);
 		expect(await erasureJobs()).toEqual([]);
 	});

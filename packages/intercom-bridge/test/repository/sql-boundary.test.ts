@@ -3,8 +3,7 @@
  * Biome's noRestrictedImports (biome.json) keeps drizzle-orm, the schema and the store's internals
  * out of other folders; this test catches what an import rule cannot see: SQL written through an
  * object that came in some other way (`store.db`, `sql\`…\``, a raw `.execute(` or query text).
- * src/db/ (the drivers) is exempt; src/jobs/ and src/privacy/ are exempt until their SQL has moved
- * into src/store/ (issue #19).
+ * src/db/ (the drivers) is exempt.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -13,8 +12,8 @@ import { describe, expect, it } from "vitest";
 
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
-/** Folders of src/ allowed to speak SQL: the store, the drivers, and (for now) jobs and privacy. */
-const EXEMPT = ["store", "db", "jobs", "privacy", "generated"];
+/** Folders of src/ allowed to speak SQL: the store and the drivers (and the generated types). */
+const EXEMPT = ["store", "db", "generated"];
 
 /** What SQL outside the store looks like. */
 const SQL_SIGNS: Array<[RegExp, string]> = [
@@ -61,7 +60,7 @@ describe("the SQL boundary", () => {
 		expect(sqlSigns("await store.getContact(guid);\nconst select = html`<select>`;")).toEqual([]);
 	});
 
-	it("finds no SQL in src/ outside src/store/ and src/db/ (jobs and privacy exempt for now)", () => {
+	it("finds no SQL in src/ outside src/store/ and src/db/", () => {
 		const files = sourceFiles(SRC).filter((file) => !EXEMPT.includes(file.split("/")[0] ?? ""));
 		expect(files.length).toBeGreaterThan(50);
 		const offences = files.flatMap((file) =>

@@ -132,14 +132,15 @@ export function logActivityCases(env: () => WebhookEnv) {
 			);
 			const row = async (id: number) => {
 				const [r] = rowsOf<Record<string, unknown>>(
+					// Every column but those that differ by nature (id, data, the times of writing).
 					await storeInternals(
 						store,
-					).db.execute(sql`select name, priority, state, retry_limit, retry_count, retry_delay,
-						retry_backoff, policy, dead_letter, singleton_key, singleton_on,
-						extract(epoch from expire_in) as expire_s,
+					).db.execute(sql`select to_jsonb(j) - 'id' - 'data' - 'created_on' - 'start_after'
+							- 'keep_until' as row,
 						round(extract(epoch from keep_until - start_after)) as keep_s,
-						start_after <= now() as due, jsonb_typeof(data->'externalIds') as ids
-						from pgboss.job where data->>'activityId' = ${String(id)}`),
+						start_after <= now() as due, created_on = start_after as created_at_start,
+						jsonb_typeof(data->'externalIds') as ids
+						from pgboss.job j where data->>'activityId' = ${String(id)}`),
 				);
 				return r;
 			};

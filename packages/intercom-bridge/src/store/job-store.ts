@@ -1,0 +1,240 @@
+/**
+ * The only module that speaks SQL to pg-boss's tables (docs/decisions/0016-pg-boss-12.md). Everything
+ * else about jobs goes through pg-boss's public API (src/jobs/). Two things stay here because
+ * pg-boss has no public API that does them at the same cost:
+ * - the conversation-links job's INSERT, written by the webhook's one statement together with the
+ *   activity (`conversationLinksJobText`; a test compares its row with pg-boss's own `send`);
+ * - the backlog counts for the console and the health check, per site and with the jobs waiting
+ *   for a token, which pg-boss could only give by loading every retained job (`findJobs`).
+ * Both depend on pg-boss's job table, so pg-boss is pinned to an exact version.
+ */
+import { sql } from "drizzle-orm";
+import { rowsOf } from "./database.ts";
+import { guard, type StoreContext } from "./store-context.ts";
+
+/** pg-boss's schema (its default; the queue's sender and runner use the default). */
+export const PG_BOSS_SCHEMA = "pgboss";
+
+/** Name of the pg-boss queue that fills activities' conversation links. */
+export const CONVERSATION_LINKS_QUEUE = "intercom-bridge-conversation-links";
+
+/** Name of the pg-boss queue that erases contacts in Intercom (docs/reliability.md P3). */
+export const CONTACT_ERASURE_QUEUE = "intercom-bridge-contact-erasure";
+
+/**
+ * An INSERT of conversation-links jobs for a data-modifying CTE, so a webhook can write its
+ * activity and the job in one statement. It writes the row pg-boss 12's own `send` writes
+ * (plans.js `insertJobs`): the queue's policy, dead letter, expiry, deletion, retention, retry
+ * delay and heartbeat, with our retry limit, on pg-boss's clock (`job_now()`). A test compares this
+ * row with one written by `boss.send` ("writes the links job's row as pg-boss's own send would").
+ * A missing queue makes the statement fail (the job table's foreign key to the queue), so the
+ * activity is not written either.
+ * @param input.from a FROM list with one row per job
+ * @param input.data the job's data: a jsonb expression over `from`'s columns
+ * @param input.retryLimit an SQL integer expression: attempts after the first
+ */
+export function conversationLinksJobText(input: { from: string; data: string; retryLimit: string }): string {
+	const s = PG_BOSS_SCHEMA;
+	return `insert into ${s}.job
+			(name, data, priority, start_after, created_on, expire_seconds, deletion_seconds, keep_until,
+				retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter, heartbeat_seconds)
+		select '${CONVERSATION_LINKS_QUEUE}', ${input.data}, 0, ${s}.job_now(), ${s}.job_now(),
+			coalesce(q.expire_seconds, 900), coalesce(q.deletion_seconds, 604800),
+			${s}.job_now() + coalesce(q.retention_seconds, 1209600) * interval '1s',
+			${input.retryLimit}, coalesce(q.retry_delay, 0), coalesce(q.retry_backoff, false),
+			q.retry_delay_max, q.policy, q.dead_letter, q.heartbeat_seconds
+		from ${input.from}
+			left join ${s}.queue q on q.name = '${CONVERSATION_LINKS_QUEUE}'
+		returning id`;
+}
+
+/** Counts of the links queue, for one site or all. */
+export interface JobBacklog {
+	/** Waiting for a worker: new, or failed and waiting for their retry. */
+	pending: number;
+	/** Of `pending`, those that failed before and wait for another attempt. */
+	retrying: number;
+	/** Of `pending`, those put off because Intercom refused the site's token: reconnect the site. */
+	waitingForToken: number;
+	/** Being worked now. */
+	active: number;
+	/** Attempts used up: the activity stays without links unless the job is run again. */
+	dead: number;
+	/** Age in seconds of the oldest pending job (null when none). */
+	oldestPendingSeconds: number | null;
+}
+
+/** A dead links job as stored, with its activity (null when the activity is gone). */
+export interface DeadJobRow {
+	id: string;
+	data: Record<string, unknown>;
+	contactGuid: string | null;
+	activityTitle: string | null;
+	retryCount: number;
+	retryLimit: number;
+	output: unknown;
+	failedAt: Date | null;
+}
+
+/** The erasure queue's counts and the latest dead job's output. */
+export interface ErasureBacklogRow {
+	pending: number;
+	dead: number;
+	lastOutput: unknown;
+}
+
+const job = sql.raw(`${PG_BOSS_SCHEMA}.job`);
+
+/** A condition on the job (aliased `j`) being of the site, or true. */
+const forSite = (siteId: number | undefined) =>
+	siteId === undefined ? sql`true` : sql`j.data->>'siteId' = ${String(siteId)}`;
+
+export function createJobStore(ctx: StoreContext) {
+	const { db } = ctx;
+	// Found once: pg-boss never drops its job table.
+	let tableFound = false;
+	async function hasJobTable(): Promise<boolean> {
+		if (tableFound) return true;
+		const rows = rowsOf<{ t: string | null }>(
+			await db.execute(sql`select to_regclass(${`${PG_BOSS_SCHEMA}.job`})::text as t`),
+		);
+		tableFound = Boolean(rows[0]?.t);
+		return tableFound;
+	}
+
+	return {
+		/**
+		 * The conversation-links backlog (of one site when `siteId` is given). All zero before pg-boss's
+		 * schema exists. Finished jobs, the bulk of the table, are skipped by the state filter.
+		 */
+		async jobBacklog(options: { siteId?: number } = {}): Promise<JobBacklog> {
+			const empty: JobBacklog = {
+				pending: 0,
+				retrying: 0,
+				waitingForToken: 0,
+				active: 0,
+				dead: 0,
+				oldestPendingSeconds: null,
+			};
+			return guard(async () => {
+				if (!(await hasJobTable())) return empty;
+				const [row] = rowsOf<{
+					pending: number;
+					retrying: number;
+					token: number;
+					active: number;
+					dead: number;
+					oldest: number | null;
+				}>(
+					await db.execute(sql`
+						select
+							count(*) filter (where state in ('created', 'retry'))::int as pending,
+							count(*) filter (where state = 'retry')::int as retrying,
+							count(*) filter (where state in ('created', 'retry') and data ? 'authWaits')::int as token,
+							count(*) filter (where state = 'active')::int as active,
+							count(*) filter (where state = 'failed')::int as dead,
+							extract(epoch from now() - min(created_on) filter (where state in ('created', 'retry')))::float8 as oldest
+						from ${job} j
+						where name = ${CONVERSATION_LINKS_QUEUE} and state in ('created', 'retry', 'active', 'failed')
+							and ${forSite(options.siteId)}`),
+				);
+				if (!row) return empty;
+				return {
+					pending: row.pending,
+					retrying: row.retrying,
+					waitingForToken: row.token,
+					active: row.active,
+					dead: row.dead,
+					oldestPendingSeconds: row.oldest === null ? null : Math.max(0, Math.floor(row.oldest)),
+				};
+			});
+		},
+
+		/**
+		 * The dead links jobs of a site (those in `ids` only, when given), the latest failures first,
+		 * with their activity's contact and title.
+		 */
+		async deadJobs(options: { siteId: number; ids?: string[]; limit?: number }): Promise<DeadJobRow[]> {
+			const ids = options.ids?.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+			if (ids && ids.length === 0) return [];
+			return guard(async () => {
+				if (!(await hasJobTable())) return [];
+				const which = ids
+					? sql`j.id in (${sql.join(
+							ids.map((id) => sql`${id}::uuid`),
+							sql`, `,
+						)})`
+					: sql`true`;
+				const rows = rowsOf<{
+					id: string;
+					data: Record<string, unknown> | string;
+					contact_guid: string | null;
+					title: string | null;
+					retry_count: number;
+					retry_limit: number;
+					output: unknown;
+					completed_on: Date | string | null;
+				}>(
+					await db.execute(sql`
+						select j.id::text as id, j.data, a.contact_guid::text as contact_guid, a.title,
+							j.retry_count, j.retry_limit, j.output, j.completed_on
+						from ${job} j
+						left join activities a on a.id::text = j.data->>'activityId'
+						where j.name = ${CONVERSATION_LINKS_QUEUE} and j.state = 'failed'
+							and ${forSite(options.siteId)} and ${which}
+						order by j.completed_on desc nulls last
+						limit ${options.limit ?? 100}`),
+				);
+				return rows.map((r) => ({
+					id: r.id,
+					data: typeof r.data === "string" ? JSON.parse(r.data) : r.data,
+					contactGuid: r.contact_guid,
+					activityTitle: r.title,
+					retryCount: r.retry_count,
+					retryLimit: r.retry_limit,
+					output: r.output,
+					failedAt: r.completed_on === null ? null : new Date(r.completed_on),
+				}));
+			});
+		},
+
+		/** The erasure queue's backlog: waiting or running, dead, and the latest dead job's output. */
+		async erasureBacklog(): Promise<ErasureBacklogRow> {
+			return guard(async () => {
+				if (!(await hasJobTable())) return { pending: 0, dead: 0, lastOutput: null };
+				const [row] = rowsOf<{ pending: number; dead: number; output: unknown }>(
+					await db.execute(sql`
+						select
+							count(*) filter (where state in ('created', 'retry', 'active'))::int as pending,
+							count(*) filter (where state = 'failed')::int as dead,
+							(array_agg(output order by completed_on desc) filter (where state = 'failed'))[1] as output
+						from ${job} j
+						where name = ${CONTACT_ERASURE_QUEUE} and state in ('created', 'retry', 'active', 'failed')`),
+				);
+				return { pending: row?.pending ?? 0, dead: row?.dead ?? 0, lastOutput: row?.output ?? null };
+			});
+		},
+
+		/** The ids of the dead erasure jobs (at most 1000). */
+		async deadErasureJobs(): Promise<
+			Array<{ id: string; data: Record<string, unknown>; retryLimit: number }>
+		> {
+			return guard(async () => {
+				if (!(await hasJobTable())) return [];
+				const rows = rowsOf<{ id: string; data: Record<string, unknown> | string; retry_limit: number }>(
+					await db.execute(sql`
+						select j.id::text as id, j.data, j.retry_limit from ${job} j
+						where j.name = ${CONTACT_ERASURE_QUEUE} and j.state = 'failed'
+						order by j.completed_on limit 1000`),
+				);
+				return rows.map((r) => ({
+					id: r.id,
+					data: typeof r.data === "string" ? JSON.parse(r.data) : r.data,
+					retryLimit: r.retry_limit,
+				}));
+			});
+		},
+	};
+}
+
+export type JobStore = ReturnType<typeof createJobStore>;
