@@ -30,11 +30,12 @@ const CREATED = "00000000-0000-4000-8000-000000000001";
 const RETRY = "00000000-0000-4000-8000-000000000002";
 const COMPLETED = "00000000-0000-4000-8000-000000000003";
 const OTHER = "00000000-0000-4000-8000-000000000004";
+const ACTIVE = "00000000-0000-4000-8000-000000000005";
 
 /**
  * What pg-boss 10.4 leaves: schema version 24 and its job table (plans.js `createTableJob`),
- * partitioned by queue, with a created, a retrying and a completed links job, and a job of a
- * queue this package does not use.
+ * partitioned by queue, with a created, a retrying, a completed and an active links job (its
+ * worker was of the old version: it runs again), and a job of a queue this package does not use.
  */
 async function pgBoss10Schema(store: Store): Promise<void> {
 	await run(
@@ -60,7 +61,8 @@ async function pgBoss10Schema(store: Store): Promise<void> {
 			('${CREATED}', '${CONVERSATION_LINKS_QUEUE}', '{"activityId": 1, "siteId": 1, "externalIds": ["g1"]}', 'created', 4, 0, 30, true, now()),
 			('${RETRY}', '${CONVERSATION_LINKS_QUEUE}', '{"activityId": 2, "siteId": 1, "externalIds": ["g2"]}', 'retry', 4, 2, 30, true, now() + interval '1 minute'),
 			('${COMPLETED}', '${CONVERSATION_LINKS_QUEUE}', '{"activityId": 3, "siteId": 1, "externalIds": ["g3"]}', 'completed', 4, 0, 30, true, now()),
-			('${OTHER}', 'someone-elses-queue', '{}', 'created', 2, 0, 0, false, now());`,
+			('${OTHER}', 'someone-elses-queue', '{}', 'created', 2, 0, 0, false, now()),
+			('${ACTIVE}', '${CONVERSATION_LINKS_QUEUE}', '{"activityId": 5, "siteId": 1, "externalIds": ["g5"]}', 'active', 4, 1, 30, true, now());`,
 	);
 }
 
@@ -120,10 +122,12 @@ describe.each([pgliteFactory, postgresFactory])("upgrading pg-boss 10's job sche
 		const [version] = await select<{ version: number }>(store, "select version from pgboss.version");
 		expect(version?.version).toBeGreaterThan(24);
 		const jobs = await links(store);
-		// The completed job is not re-sent; the two pending ones keep their id, data and attempts used.
+		// The completed job is not re-sent; the pending and the active ones keep their id, data and
+		// attempts used.
 		expect(jobs.map((j) => [j.id, j.data.activityId, j.state, j.retry_count, j.retry_limit])).toEqual([
 			[CREATED, 1, "created", 0, 4],
 			[RETRY, 2, "created", 2, 4],
+			[ACTIVE, 5, "created", 1, 4],
 		]);
 		expect(jobs.every((j) => j.retry_delay === 30 && j.retry_backoff)).toBe(true);
 		const [unknown] = await select<{ n: number }>(
@@ -136,7 +140,7 @@ describe.each([pgliteFactory, postgresFactory])("upgrading pg-boss 10's job sche
 		const schemas = await renamedSchemas(store);
 		expect(schemas).toHaveLength(1);
 		const [kept] = await select<{ n: number }>(store, `select count(*)::int as n from ${schemas[0]}.job`);
-		expect(kept?.n).toBe(4);
+		expect(kept?.n).toBe(5);
 		expect(warnings).toHaveLength(1);
 		expect(warnings[0]).toContain(`drop schema ${schemas[0]} cascade`);
 		expect(warnings[0]).toContain("1 of unknown queues");
@@ -163,7 +167,7 @@ describe.each([pgliteFactory, postgresFactory])("upgrading pg-boss 10's job sche
 		await pgBoss10Schema(store);
 		// A start that renamed the schema and stopped before re-sending anything.
 		const renamed = await store.renamePgBoss10Schema([CONVERSATION_LINKS_QUEUE]);
-		expect(renamed).toMatchObject({ toResend: 2, unknown: 1 });
+		expect(renamed).toMatchObject({ toResend: 3, unknown: 1 });
 
 		const { logger, warnings, errors } = recordingLogger();
 		await getJobQueue(store, logger).ensure();
@@ -172,6 +176,7 @@ describe.each([pgliteFactory, postgresFactory])("upgrading pg-boss 10's job sche
 		expect((await links(store)).map((j) => [j.id, j.retry_count])).toEqual([
 			[CREATED, 0],
 			[RETRY, 2],
+			[ACTIVE, 1],
 		]);
 	});
 });
@@ -192,6 +197,6 @@ describe("two instances starting together on PostgreSQL", () => {
 		expect([...a.errors, ...b.errors]).toEqual([]);
 		expect([...a.warnings, ...b.warnings]).toHaveLength(1);
 		expect(await renamedSchemas(store)).toHaveLength(1);
-		expect((await links(store)).map((j) => j.id)).toEqual([CREATED, RETRY]);
+		expect((await links(store)).map((j) => j.id)).toEqual([CREATED, RETRY, ACTIVE]);
 	});
 });
