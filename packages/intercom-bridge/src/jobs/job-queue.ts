@@ -4,7 +4,7 @@
  * queue are created once, on first use, by whichever comes first.
  */
 import type { PgBoss, SendOptions } from "pg-boss";
-import { ConfigError, StoreUnavailableError } from "../errors.ts";
+import { StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Tx } from "../store/database.ts";
@@ -82,8 +82,11 @@ export interface JobQueue {
 
 const queues = new WeakMap<Store, JobQueue>();
 
-/** The oldest job schema pg-boss 12 migrates from (pg-boss 11.0's). */
-const OLDEST_SCHEMA = 25;
+/** The queues this package uses: jobs of pg-boss 10 in others are not re-sent. */
+const KNOWN_QUEUES = [CONVERSATION_LINKS_QUEUE, CONTACT_ERASURE_QUEUE];
+
+/** Jobs kept from pg-boss 10 re-sent per transaction. */
+const RESEND_BATCH = 500;
 
 /** The job queue of a store (one per store, created on first call). */
 export function getJobQueue(store: Store, logger?: Logger): JobQueue {
@@ -108,6 +111,43 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 		if (!id) throw new StoreUnavailableError(`The job queue ${name} is missing; retry later.`);
 		return id;
 	}
+	/**
+	 * Re-sends the jobs kept from pg-boss 10 and not re-sent yet, with their ids (pg-boss skips an id
+	 * it has), options and attempts used, marking them re-sent in the same transaction: a start that
+	 * fails midway leaves the rest to the next one. A no-op once done.
+	 */
+	async function resendPgBoss10Jobs(sender: PgBoss): Promise<void> {
+		for (;;) {
+			const sent = await store.transaction(async (tx) => {
+				const jobs = await store.pgBoss10JobsToResend(tx, RESEND_BATCH);
+				const db = transactionBossDb(tx);
+				for (const name of new Set(jobs.map((j) => j.name))) {
+					await sender.insert(
+						name,
+						jobs
+							.filter((j) => j.name === name)
+							.map((j) => ({
+								id: j.id,
+								data: j.data ?? {},
+								priority: j.priority,
+								retryLimit: j.retryLimit,
+								retryDelay: j.retryDelay,
+								retryBackoff: j.retryBackoff,
+								startAfter: j.startAfter,
+								...(j.singletonKey === null ? {} : { singletonKey: j.singletonKey }),
+								expireInSeconds: j.expireInSeconds,
+								retentionSeconds: j.retentionSeconds,
+							})),
+						{ db },
+					);
+				}
+				await store.markPgBoss10JobsResent(tx, jobs);
+				return jobs.length;
+			});
+			if (sent > 0) logger?.info({ jobs: sent }, "re-sent jobs kept from pg-boss 10");
+			if (sent < RESEND_BATCH) return;
+		}
+	}
 	const queue: JobQueue = {
 		ensure() {
 			ready ??= (async () => {
@@ -130,18 +170,18 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 				// Instances starting together on an empty database race to create pg-boss's schema and
 				// the queue; the loser's statement fails on what the winner just made. A fresh try
 				// then finds it in place.
-				let sender = create();
-				// pg-boss 12 cannot migrate the job schema pg-boss 10 left (version 24): say what to do.
-				if (
-					(await sender.isInstalled()) &&
-					((await sender.schemaVersion()) ?? OLDEST_SCHEMA) < OLDEST_SCHEMA
-				) {
-					throw new ConfigError(
-						"The database holds pg-boss 10's job schema, which pg-boss 12 cannot upgrade. Stop every " +
-							"instance once no job is pending (the console's Background jobs page), run " +
-							"`drop schema pgboss cascade` on the database, and start again.",
+				// pg-boss 12 cannot migrate the job schema pg-boss 10 left (version 24): move it aside,
+				// keeping its jobs still to run, so pg-boss 12 creates its own; they are re-sent below.
+				const renamed = await store.renamePgBoss10Schema(KNOWN_QUEUES);
+				if (renamed) {
+					logger?.warn(
+						{ schema: renamed.schema, toResend: renamed.toResend, unknownJobs: renamed.unknown },
+						`pg-boss 10's job schema was renamed ${renamed.schema}; its ${renamed.toResend} job(s) still to run ` +
+							`are re-sent to pg-boss 12${renamed.unknown > 0 ? `, ${renamed.unknown} of unknown queues stay there` : ""}. ` +
+							`Once nothing there is needed: drop schema ${renamed.schema} cascade`,
 					);
 				}
+				let sender = create();
 				for (let attempt = 1; ; attempt++) {
 					try {
 						await sender.start();
@@ -164,6 +204,12 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 						await new Promise((r) => setTimeout(r, 150 * attempt + Math.random() * 200));
 						sender = create();
 					}
+				}
+				try {
+					await resendPgBoss10Jobs(sender);
+				} catch (err) {
+					await sender.stop({ graceful: false }).catch(() => {});
+					throw err;
 				}
 				boss = sender;
 			})().catch((err: unknown) => {

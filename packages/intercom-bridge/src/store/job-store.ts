@@ -6,10 +6,12 @@
  *   activity (`conversationLinksJobText`; a test compares its row with pg-boss's own `send`);
  * - the backlog counts for the console and the health check, per site and with the jobs waiting
  *   for a token, which pg-boss could only give by loading every retained job (`findJobs`).
- * Both depend on pg-boss's job table, so pg-boss is pinned to an exact version.
+ * Both depend on pg-boss's job table, so pg-boss is pinned to an exact version. A third, run once:
+ * the upgrade from pg-boss 10's job schema, which pg-boss 12 cannot migrate (`renamePgBoss10Schema`
+ * and the methods after it; the queue re-sends the kept jobs through pg-boss's `insert`).
  */
 import { sql } from "drizzle-orm";
-import { rowsOf } from "./database.ts";
+import { rowsOf, type Tx } from "./database.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 /** pg-boss's schema (its default; the queue's sender and runner use the default). */
@@ -85,6 +87,47 @@ export interface ErasureBacklogRow {
 
 const job = sql.raw(`${PG_BOSS_SCHEMA}.job`);
 
+/** pg-boss 10's job schema version (pg-boss 12 migrates from 25 on). */
+export const PG_BOSS_10_SCHEMA_VERSION = 24;
+
+/** Where pg-boss 10's schema is moved: `pgboss_v10_` and the UTC time of the move. */
+const RENAMED_SCHEMA = /^pgboss_v10_[0-9]{14}$/;
+
+/** The table, in the renamed schema, of the jobs to re-send to pg-boss 12 and whether they were. */
+const RESEND_TABLE = "v12_resend";
+
+/** Serialises the upgrade and the re-sending among instances starting together (any bigint). */
+const UPGRADE_LOCK = sql`pg_advisory_xact_lock(hashtext('intercom-bridge: pg-boss 10 upgrade'))`;
+
+/** A job of pg-boss 10 still to run, with what pg-boss 12's `insert` needs to create it again. */
+export interface PgBoss10Job {
+	/** The renamed schema it is kept in. */
+	schema: string;
+	id: string;
+	name: string;
+	data: Record<string, unknown> | null;
+	priority: number;
+	retryLimit: number;
+	retryCount: number;
+	retryDelay: number;
+	retryBackoff: boolean;
+	startAfter: Date;
+	singletonKey: string | null;
+	expireInSeconds: number;
+	/** Seconds from now to pg-boss 10's `keep_until` (at least 1). */
+	retentionSeconds: number;
+}
+
+/** What {@link JobStore.renamePgBoss10Schema} did. */
+export interface PgBoss10Rename {
+	/** The schema pg-boss 10's is now called. */
+	schema: string;
+	/** Jobs still to run of the given queues, kept to be re-sent. */
+	toResend: number;
+	/** Jobs still to run of other queues, left in the renamed schema only. */
+	unknown: number;
+}
+
 /** A condition on the job (aliased `j`) being of the site, or true. */
 const forSite = (siteId: number | undefined) =>
 	siteId === undefined ? sql`true` : sql`j.data->>'siteId' = ${String(siteId)}`;
@@ -103,6 +146,151 @@ export function createJobStore(ctx: StoreContext) {
 	}
 
 	return {
+		/**
+		 * When pg-boss's schema is pg-boss 10's (version 24), renames it `pgboss_v10_<UTC time>` after
+		 * copying, in a table of it, the jobs of `queues` still to run (created, retry, and active: their
+		 * worker was of the old version), so pg-boss 12 can create its own schema and they can be re-sent.
+		 * One transaction under an advisory lock: of instances starting together one renames, the
+		 * others then find no pg-boss 10 schema. @returns null when there was nothing to upgrade.
+		 */
+		async renamePgBoss10Schema(queues: readonly string[]): Promise<PgBoss10Rename | null> {
+			return guard(() =>
+				db.transaction(async (tx) => {
+					await tx.execute(sql`select ${UPGRADE_LOCK}`);
+					const [found] = rowsOf<{ t: string | null }>(
+						await tx.execute(sql`select to_regclass(${`${PG_BOSS_SCHEMA}.version`})::text as t`),
+					);
+					if (!found?.t) return null;
+					const [version] = rowsOf<{ version: number }>(
+						await tx.execute(
+							sql`select max(version)::int as version from ${sql.raw(`${PG_BOSS_SCHEMA}.version`)}`,
+						),
+					);
+					if (version?.version !== PG_BOSS_10_SCHEMA_VERSION) return null;
+					const names = sql.join(
+						queues.map((q) => sql`${q}`),
+						sql`, `,
+					);
+					await tx.execute(
+						sql.raw(`create table ${PG_BOSS_SCHEMA}.${RESEND_TABLE} (
+							id uuid primary key, name text not null, data jsonb, priority int not null,
+							retry_limit int not null, retry_count int not null, retry_delay int not null,
+							retry_backoff boolean not null, start_after timestamptz not null, singleton_key text,
+							expire_in interval not null, keep_until timestamptz not null, resent_on timestamptz)`),
+					);
+					await tx.execute(sql`
+						insert into ${sql.raw(`${PG_BOSS_SCHEMA}.${RESEND_TABLE}`)}
+							(id, name, data, priority, retry_limit, retry_count, retry_delay, retry_backoff,
+								start_after, singleton_key, expire_in, keep_until)
+						select id, name, data, priority, retry_limit, retry_count, retry_delay, retry_backoff,
+							start_after, singleton_key, expire_in, keep_until
+						from ${job}
+						where state in ('created', 'retry', 'active') and name in (${names})`);
+					const [counts] = rowsOf<{ kept: number; unknown: number }>(
+						await tx.execute(sql`
+							select (select count(*)::int from ${sql.raw(`${PG_BOSS_SCHEMA}.${RESEND_TABLE}`)}) as kept,
+								(select count(*)::int from ${job}
+									where state in ('created', 'retry', 'active') and name not in (${names})) as unknown`),
+					);
+					const [stamp] = rowsOf<{ s: string }>(
+						await tx.execute(sql`select to_char(now() at time zone 'utc', 'YYYYMMDDHH24MISS') as s`),
+					);
+					const schema = `pgboss_v10_${stamp?.s}`;
+					if (!RENAMED_SCHEMA.test(schema)) throw new Error(`unexpected schema name ${schema}`);
+					await tx.execute(sql.raw(`alter schema ${PG_BOSS_SCHEMA} rename to ${schema}`));
+					return { schema, toResend: counts?.kept ?? 0, unknown: counts?.unknown ?? 0 };
+				}),
+			);
+		},
+
+		/**
+		 * In the caller's transaction, after taking the upgrade's advisory lock (so two instances do
+		 * not re-send the same job): up to `limit` jobs kept from pg-boss 10 and not re-sent yet.
+		 */
+		async pgBoss10JobsToResend(tx: Tx, limit: number): Promise<PgBoss10Job[]> {
+			await tx.execute(sql`select ${UPGRADE_LOCK}`);
+			const schemas = rowsOf<{ s: string }>(
+				await tx.execute(sql`
+					select table_schema::text as s from information_schema.tables
+					where table_schema like 'pgboss\_v10\_%' and table_name = ${RESEND_TABLE}
+					order by table_schema`),
+			)
+				.map((r) => r.s)
+				.filter((s) => RENAMED_SCHEMA.test(s));
+			const out: PgBoss10Job[] = [];
+			for (const schema of schemas) {
+				if (out.length >= limit) break;
+				const rows = rowsOf<{
+					id: string;
+					name: string;
+					data: Record<string, unknown> | string | null;
+					priority: number;
+					retry_limit: number;
+					retry_count: number;
+					retry_delay: number;
+					retry_backoff: boolean;
+					start_after: Date | string;
+					singleton_key: string | null;
+					expire_seconds: number;
+					retention_seconds: number;
+				}>(
+					await tx.execute(sql`
+						select id::text as id, name, data, priority, retry_limit, retry_count, retry_delay,
+							retry_backoff, start_after, singleton_key,
+							greatest(1, ceil(extract(epoch from expire_in)))::int as expire_seconds,
+							greatest(1, ceil(extract(epoch from keep_until - now())))::int as retention_seconds
+						from ${sql.raw(`${schema}.${RESEND_TABLE}`)}
+						where resent_on is null order by start_after, id limit ${limit - out.length}`),
+				);
+				for (const r of rows) {
+					out.push({
+						schema,
+						id: r.id,
+						name: r.name,
+						data: typeof r.data === "string" ? JSON.parse(r.data) : r.data,
+						priority: r.priority,
+						retryLimit: r.retry_limit,
+						retryCount: r.retry_count,
+						retryDelay: r.retry_delay,
+						retryBackoff: r.retry_backoff,
+						startAfter: new Date(r.start_after),
+						singletonKey: r.singleton_key,
+						expireInSeconds: r.expire_seconds,
+						retentionSeconds: r.retention_seconds,
+					});
+				}
+			}
+			return out;
+		},
+
+		/**
+		 * In the caller's transaction, once pg-boss 12's `insert` wrote them with the same ids: gives the
+		 * re-sent jobs their attempts used so far (`insert` has no such option) and marks them re-sent
+		 * in the renamed schema, so a later start does not send them again.
+		 */
+		async markPgBoss10JobsResent(
+			tx: Tx,
+			jobs: ReadonlyArray<Pick<PgBoss10Job, "schema" | "id">>,
+		): Promise<void> {
+			const bySchema = new Map<string, string[]>();
+			for (const j of jobs) {
+				if (!RENAMED_SCHEMA.test(j.schema)) throw new Error(`unexpected schema name ${j.schema}`);
+				bySchema.set(j.schema, [...(bySchema.get(j.schema) ?? []), j.id]);
+			}
+			for (const [schema, ids] of bySchema) {
+				const resend = sql.raw(`${schema}.${RESEND_TABLE}`);
+				const list = sql.join(
+					ids.map((id) => sql`${id}::uuid`),
+					sql`, `,
+				);
+				await tx.execute(sql`
+					update ${job} j set retry_count = r.retry_count
+					from ${resend} r
+					where r.id = j.id and j.id in (${list}) and j.state in ('created', 'retry')`);
+				await tx.execute(sql`update ${resend} set resent_on = now() where id in (${list})`);
+			}
+		},
+
 		/**
 		 * The conversation-links backlog (of one site when `siteId` is given). All zero before pg-boss's
 		 * schema exists. Finished jobs, the bulk of the table, are skipped by the state filter.
