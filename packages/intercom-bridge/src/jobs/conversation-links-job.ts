@@ -126,10 +126,17 @@ export async function fillConversationLinks(
 	try {
 		const externalIds = [...new Set([...job.externalIds, activity.contactGuid])];
 		const ids: string[] = [];
-		for (const contactId of await intercomContactIds(client, externalIds)) {
+		const contactIds = await intercomContactIds(client, externalIds);
+		for (const contactId of contactIds) {
 			for (const id of await conversationIds(client, contactId)) if (!ids.includes(id)) ids.push(id);
 		}
-		if (ids.length === 0) return { kind: "skipped", reason: "no conversations in Intercom" };
+		if (ids.length === 0) {
+			await deps.store.setActivityComment(
+				activity.id,
+				noConversationsNote(contactIds.length > 0, new Date()),
+			);
+			return { kind: "skipped", reason: "no conversations in Intercom" };
+		}
 		const links = ids.map((id) => conversationUrl(endpoints, appId, id));
 		let comment = links.join("\n");
 		if (deps.storeTranscripts) {
@@ -157,6 +164,18 @@ export async function fillConversationLinks(
 			{ cause: err },
 		);
 	}
+}
+
+/**
+ * The comment of an activity whose person had no conversation when the job looked, so the console
+ * says the job ran and found nothing instead of showing nothing at all (an empty comment reads as
+ * "not done yet"). `known`: whether Intercom knows the person at all.
+ */
+export function noConversationsNote(known: boolean, at: Date): string {
+	const when = `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+	return known
+		? `No conversations yet: Intercom had none for this contact at ${when}.`
+		: `No conversations yet: Intercom did not know this contact at ${when} (no chat started yet).`;
 }
 
 /** A failure that no retry can mend (Intercom answered 400, 403, 404, 409, 422): no attempt is left. */

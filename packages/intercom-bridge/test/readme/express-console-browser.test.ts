@@ -105,6 +105,9 @@ describe("the README's Express app with its console, beside the CLI", () => {
 		await page.getByLabel("Email").fill(email as string);
 		await page.getByLabel("Password").fill(password as string);
 		await page.getByRole("button", { name: "Sign in" }).click();
+		// Signed in, the console opens on the site's overview; its navigation leads to the setup.
+		await page.waitForURL(/\/admin\/sites\/default\/overview/);
+		await page.getByRole("link", { name: "Intercom setup" }).click();
 		await page.waitForURL(/\/admin\/sites\/default\/setup/);
 		await page.getByLabel("Intercom is enabled on this site").check();
 		await page.getByLabel("App ID").fill(APP_ID);
