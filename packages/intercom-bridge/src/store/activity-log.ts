@@ -20,7 +20,8 @@ import { guard, type StoreContext } from "./store-context.ts";
  * docs/decisions/0020), the contact (by GUID or merged GUID), the delivery claim (with a claim, $3
  * is the window in s), the activity and its conversation-links job ($2 the job retry limit). A
  * refused type, an unknown contact or a lost claim writes nothing. Activity ids are drawn from the
- * sequence first, so each row's activity and job are known by its own id. Fixed text, prepared
+ * sequence first, so each row's activity and job are known by its own id. The activity's origin is
+ * `intercom-series` (it came from Intercom; docs/decisions/0027). Fixed text, prepared
  * once per connection. A row whose delivery key an earlier row of the batch has comes back with
  * `done` false and runs in a later statement (it then sees the first row's claim).
  */
@@ -71,10 +72,10 @@ function logStatement(withClaim: boolean): PreparedStatement {
 			where r.go
 		),
 		act as (
-			insert into activities (id, contact_guid, site_id, type_id, title, value, url, url_hash)
+			insert into activities (id, contact_guid, site_id, type_id, title, value, url, url_hash, origin)
 			select activity_id, target, site_id, type_id,
 				left(case when value is null then display_name else display_name || ' - ' || value end, 250),
-				value, url, url_hash
+				value, url, url_hash, 'intercom-series'
 			from numbered
 			returning id
 		),

@@ -161,7 +161,7 @@ export function createActivityStore(ctx: StoreContext) {
 		/**
 		 * Records an activity from the site's own code (e.g. a contact form), for a contact (GUID or merged
 		 * GUID), of an enabled type. Unlike the webhook's `logActivity` it takes a comment and enqueues no
-		 * conversation-links job: the activity did not come from Intercom. The title is
+		 * conversation-links job: the activity did not come from Intercom (its origin is `site`). The title is
 		 * built from the type's display name and the value unless given.
 		 * @throws ValidationError when the type is unknown, disabled or not accepted on the site;
 		 * NotFoundError for an unknown contact.
@@ -200,6 +200,7 @@ export function createActivityStore(ctx: StoreContext) {
 							url,
 							urlHash: url ? createHash("sha256").update(url).digest("hex") : null,
 							comment: input.comment ?? null,
+							origin: "site",
 						})
 						.returning();
 					if (!row) throw new Error("insert returned no row");

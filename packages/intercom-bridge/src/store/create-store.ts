@@ -27,6 +27,7 @@ import { createPrivacyStore } from "./privacy-store.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
+import { createTopicActivityStore } from "./topic-activity-store.ts";
 import { registerStoreInternals } from "./store-internals.ts";
 
 export interface StoreOptions {
@@ -111,6 +112,7 @@ export function createStore(options: StoreOptions) {
 		...createConsentStore(ctx),
 		...createActivityStore(ctx),
 		...createActivityLogStore(ctx),
+		...createTopicActivityStore(ctx),
 		...createAdminUserStore(ctx),
 		...createLoginAttemptStore(ctx),
 		...createDeliveryStore(ctx),

@@ -205,6 +205,15 @@ export const siteActivityTypes = pgTable(
 	(t) => [primaryKey({ columns: [t.siteId, t.typeId] })],
 );
 
+/**
+ * Where an activity came from (docs/decisions/0027). `site`: the site's own code
+ * (`recordActivity`); `intercom-series`: a Series' log-activity webhook; `intercom-notification`: a
+ * Developer Hub notification topic mapped to a type; `unknown`: logged before origins were kept.
+ * Only `site` activities may be sent to Intercom: the others came from it (or cannot be told apart).
+ */
+export const ACTIVITY_ORIGINS = ["site", "intercom-series", "intercom-notification", "unknown"] as const;
+export type ActivityOrigin = (typeof ACTIVITY_ORIGINS)[number];
+
 export const activities = pgTable(
 	"activities",
 	{
@@ -223,6 +232,8 @@ export const activities = pgTable(
 		/** SHA-256 (hex) of the URL, for indexed look-ups of long URLs. */
 		urlHash: varchar("url_hash", { length: 64 }),
 		comment: text("comment"),
+		/** No default: every writer says where its activity came from (ACTIVITY_ORIGINS). */
+		origin: varchar("origin", { length: 30 }).$type<ActivityOrigin>().notNull(),
 		createdAt: createdAt(),
 	},
 	(t) => [
@@ -233,6 +244,24 @@ export const activities = pgTable(
 		// (docs/decisions/0022).
 		index("activities_created_brin_idx").using("brin", t.createdAt),
 	],
+);
+
+/**
+ * Which activity type a Developer Hub notification topic logs on a site (docs/decisions/0027). No
+ * row for a topic: its notifications are acknowledged and log nothing.
+ */
+export const siteTopicActivityTypes = pgTable(
+	"site_topic_activity_types",
+	{
+		siteId: integer("site_id")
+			.notNull()
+			.references(() => sites.id, { onDelete: "cascade" }),
+		topic: varchar("topic", { length: 100 }).notNull(),
+		typeId: integer("type_id")
+			.notNull()
+			.references(() => activityTypes.id, { onDelete: "cascade" }),
+	},
+	(t) => [primaryKey({ columns: [t.siteId, t.topic] })],
 );
 
 export const consents = pgTable("consents", {

@@ -8,6 +8,7 @@
 import { createHmac } from "node:crypto";
 import { findContact } from "./contact-operations.ts";
 import type { Contact } from "./contact-shape.ts";
+import { type Conversation, type ConversationPart, toPlainText } from "./conversation-shape.ts";
 import { type EmulatorContext, primaryApp } from "./emulator-context.ts";
 import { randomToken, unixSeconds } from "./emulator-state.ts";
 import { readPath } from "./search-query.ts";
@@ -44,9 +45,36 @@ export interface NotificationDelivery {
 	headers?: Record<string, string>;
 }
 
+/**
+ * A topic notification whose `data.item` the emulator builds from its workspace, as Intercom
+ * renders it: a stored conversation (with its parts; the source's subject and body as plain text,
+ * as webhook payloads carry them from 2.15 on) for `conversation.*` topics, or a stored contact.
+ */
+export interface TopicDelivery extends Omit<NotificationDelivery, "data"> {
+	/** A stored conversation's id: the item is that conversation. */
+	conversation?: string;
+	/** A stored contact (id or external id): the item is that contact, or with `tag` a contact-tag item. */
+	contact?: string;
+	/**
+	 * With `contact`: the item is `{type:"contact_tag", tag, contact, created_at}`, a tag added to the
+	 * contact. That shape (and any tag topic's name) is not verified against Intercom's documentation
+	 * (docs/decisions/0027); the bridge reads the `contact` inside it.
+	 */
+	tag?: { id?: string; name: string };
+}
+
 export interface WebhookSender {
 	sendSeries(webhook: SeriesWebhook): Promise<Response>;
 	sendNotification(delivery: NotificationDelivery): Promise<Response>;
+	/** Sends a topic notification about a stored conversation or contact (see {@link TopicDelivery}). */
+	sendTopic(delivery: TopicDelivery): Promise<Response>;
+	/**
+	 * Adds a reply to a stored conversation, as a contact (`user`) or a teammate (`admin`) would, and
+	 * returns the new part's id; send `conversation.user.replied` / `conversation.admin.replied` after.
+	 */
+	reply(conversationId: string, from: "user" | "admin", body: string): string;
+	/** Closes a stored conversation (as a teammate); send `conversation.admin.closed` after. */
+	close(conversationId: string): void;
 	/** The HEAD request Intercom uses to validate an endpoint URL. */
 	probe(url: string): Promise<Response>;
 }
@@ -70,9 +98,96 @@ function contactBody(contact: Contact, template?: Record<string, string>): Recor
 	return { ...flat, ...contact.custom_attributes };
 }
 
+/** A conversation as a webhook payload renders it: source subject and body in plain text (2.15+). */
+function conversationItem(conversation: Conversation): Conversation {
+	const item = structuredClone(conversation);
+	item.source.subject = toPlainText(item.source.subject);
+	item.source.body = toPlainText(item.source.body);
+	return item;
+}
+
 export function createWebhookSender(ctx: EmulatorContext): WebhookSender {
 	const sent = new Map<string, { attempts: number; createdAt: number; firstSentAt: number }>();
-	return {
+	const conversationOf = (id: string) => {
+		const conversation = ctx.state.conversations.get(id);
+		if (!conversation) throw new Error(`[intercom-bridge] emulator: no conversation ${id}`);
+		return conversation;
+	};
+	const contactOf = (idOrExternalId: string) => {
+		const record = findContact(ctx, idOrExternalId);
+		if (!record) throw new Error(`[intercom-bridge] emulator: no contact ${idOrExternalId}`);
+		return record.contact;
+	};
+	const sender: WebhookSender = {
+		sendTopic(delivery) {
+			const { conversation, contact, tag, ...rest } = delivery;
+			let item: unknown;
+			if (conversation !== undefined) item = conversationItem(conversationOf(conversation));
+			else if (contact !== undefined) {
+				const found = structuredClone(contactOf(contact));
+				item = tag
+					? {
+							type: "contact_tag",
+							created_at: unixSeconds(ctx.options.now()),
+							tag: { type: "tag", id: tag.id ?? randomToken("").slice(0, 8), name: tag.name },
+							contact: found,
+						}
+					: found;
+			} else throw new Error("[intercom-bridge] emulator: sendTopic needs a conversation or a contact");
+			return sender.sendNotification({ ...rest, data: item });
+		},
+		reply(conversationId, from, body) {
+			const conversation = conversationOf(conversationId);
+			const contact = conversation.contacts.contacts[0];
+			const at = unixSeconds(ctx.options.now());
+			const author: ConversationPart["author"] =
+				from === "admin"
+					? {
+							type: "admin",
+							id: "991267",
+							name: "Emulator Admin",
+							email: "admin@example.com",
+							from_ai_agent: false,
+							is_ai_answer: false,
+						}
+					: {
+							type: "user",
+							id: contact?.id ?? "",
+							name: null,
+							email: "",
+							from_ai_agent: false,
+							is_ai_answer: false,
+						};
+			const parts = conversation.conversation_parts;
+			const id = `${conversation.id}${String(parts.total_count + 1).padStart(4, "0")}`;
+			parts.conversation_parts.push({
+				type: "conversation_part",
+				id,
+				part_type: "comment",
+				body,
+				created_at: at,
+				updated_at: at,
+				notified_at: at,
+				assigned_to: null,
+				author,
+				attachments: [],
+				external_id: null,
+				redacted: false,
+				state: conversation.state,
+				tags: [],
+				event_details: null,
+				app_package_code: null,
+			});
+			parts.total_count++;
+			conversation.updated_at = at;
+			return id;
+		},
+		close(conversationId) {
+			const conversation = conversationOf(conversationId);
+			conversation.state = "closed";
+			conversation.open = false;
+			conversation.updated_at = unixSeconds(ctx.options.now());
+		},
 		async sendSeries(webhook) {
 			let body = webhook.body ?? {};
 			if (webhook.fromContact) {
@@ -135,4 +250,5 @@ export function createWebhookSender(ctx: EmulatorContext): WebhookSender {
 			});
 		},
 	};
+	return sender;
 }

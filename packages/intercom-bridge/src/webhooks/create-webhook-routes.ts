@@ -3,7 +3,8 @@
  *
  * - `POST /updatecontact` (or PUT): a Series copies a person's attributes to a contact;
  * - `POST /logactivity` (or PUT): a Series logs an activity (conversation links follow from a job);
- * - `POST /webhooks`: signed Developer Hub notifications (`HEAD`/`GET` answer 200 for Intercom's probe).
+ * - `POST /webhooks`: signed Developer Hub notifications; a topic the site maps to an activity type
+ *   logs one activity per notification (`HEAD`/`GET` answer 200 for Intercom's probe).
  *
  * Every request goes: the client address's limits (429) → site by Host (unknown or disabled: 404)
  * → content type (415) → body within the limit (413) → authentication over the raw bytes (401) →
@@ -28,6 +29,7 @@ import { createRateLimiter } from "../http/create-rate-limiter.ts";
 import { errorToResponse, jsonErrorResponse } from "../http/error-response.ts";
 import { jsonResponseFor } from "../http/known-body.ts";
 import { requestOrigin } from "../http/request-info.ts";
+import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import { isErased } from "../privacy/erase-contact.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
@@ -98,6 +100,8 @@ export interface WebhookRoutesContext {
 		readonly trustProxy: boolean;
 		readonly now: () => number;
 		readonly webhooks: WebhookOptions;
+		/** Intercom's hosts per region (inbox links of notification activities). Default: the real Intercom. */
+		readonly endpoints?: EndpointsResolver;
 	};
 	/** Counters of what the routes refused (the bridge reads them for /healthz); optional in tests. */
 	readonly webhookCounts?: WebhookCounts;
@@ -110,11 +114,12 @@ export function createWebhookRoutes(ctx: WebhookRoutesContext): Hono {
 	const { store, trustProxy, now } = ctx.options;
 	const logger = ctx.options.logger.child({ component: "webhooks" });
 	const options = resolveWebhookOptions(ctx.options.webhooks);
-	const handlerCtx: WebhookHandlerContext = { store, logger, options, now };
+	const counts = ctx.webhookCounts ?? createWebhookCounts();
+	const endpoints = ctx.options.endpoints ?? realIntercom;
+	const handlerCtx: WebhookHandlerContext = { store, logger, options, now, endpoints, counts };
 	const { failuresPerMinute, requestsPerSecond } = options.rateLimit;
 	const failures = createRateLimiter({ capacity: failuresPerMinute, periodMs: 60_000, now });
 	const requests = createRateLimiter({ capacity: 2 * requestsPerSecond, periodMs: 2000, now });
-	const counts = ctx.webhookCounts ?? createWebhookCounts();
 	const tooMany = (seconds: number, message: string) => {
 		counts.rateLimited++;
 		return jsonErrorResponse(429, "RATE_LIMITED", `${message}; retry after ${seconds} s.`, {

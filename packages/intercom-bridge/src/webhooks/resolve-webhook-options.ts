@@ -1,11 +1,13 @@
 /** {@link WebhookOptions} checked once and filled with defaults. */
 import { ConfigError } from "../errors.ts";
+import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Site } from "../store/site-store.ts";
 import { DEFAULT_BODY_LIMIT_BYTES } from "./read-webhook-body.ts";
 import { DEFAULT_API_KEY_GRACE_PERIOD_MS } from "./verify-webhook-auth.ts";
+import type { WebhookCounts } from "./webhook-counts.ts";
 import type { CustomFieldMapping, WebhookOptions, WebhookRateLimit } from "./webhook-options.ts";
 
 export interface ResolvedWebhookOptions {
@@ -26,6 +28,10 @@ export interface WebhookHandlerContext {
 	logger: Logger;
 	options: ResolvedWebhookOptions;
 	now: () => number;
+	/** Intercom's hosts per region, for the inbox links of notification activities. */
+	endpoints: EndpointsResolver;
+	/** The counters /healthz reports (notifications ignored, by reason). */
+	counts: WebhookCounts;
 }
 
 /** One authenticated request, body read and parsed. */

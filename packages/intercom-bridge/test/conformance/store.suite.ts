@@ -15,6 +15,7 @@ import { claimDelivery, noteDelivery } from "../../src/store/delivery-store.ts";
 import { migrate, readMigrations } from "../../src/store/migrate.ts";
 import { runInTransaction } from "../../src/store/prepared-statement.ts";
 import { storeInternals } from "../../src/store/store-internals.ts";
+import { logNotificationActivity } from "../../src/store/topic-activity-store.ts";
 import { verifyApiKey } from "../../src/webhooks/verify-webhook-auth.ts";
 import type { StoreFactory } from "../harness/databases.ts";
 import { seedActivity } from "../harness/seed-activity.ts";
@@ -867,6 +868,191 @@ export function storeSuite(factory: StoreFactory) {
 			expect(await claim({ deliveryKey: "sha256:x", status: "updated", windowMs: 60_000 })).toBe(false);
 			expect(await claim({ deliveryKey: "sha256:x", status: "again", windowMs: 0 })).toBe(true);
 			expect(await store.getDelivery(siteId, "webhooks", "sha256:x")).toMatchObject({ status: "again" });
+		});
+	});
+
+	describe(`store on ${factory.kind}: notification topics as activities`, () => {
+		it("maps topics to activity types per site, with an audit row per change, and refuses bad input", async () => {
+			const store = await ready();
+			const { id: a } = await store.requireSite("default");
+			const { id: b } = await store.createSite({ codeName: "shop", displayName: "Shop" });
+			await store.addActivityType({ codeName: "chat_started", displayName: "Chat started" });
+			await store.addActivityType({ codeName: "chat_closed", displayName: "Chat closed" });
+			expect(await store.listTopicActivityTypes(a)).toEqual([]);
+
+			expect(
+				await store.setTopicActivityType(a, " Conversation.User.Created ", "chat_started", {
+					actor: "ada@example.com",
+				}),
+			).toEqual({ changed: true });
+			await store.setTopicActivityType(a, "conversation.admin.closed", "chat_closed");
+			// The same choice again changes nothing and audits nothing.
+			expect(await store.setTopicActivityType(a, "conversation.user.created", "chat_started")).toEqual({
+				changed: false,
+			});
+			expect(await store.listTopicActivityTypes(a)).toEqual([
+				{
+					topic: "conversation.admin.closed",
+					typeCodeName: "chat_closed",
+					typeDisplayName: "Chat closed",
+					usable: true,
+				},
+				{
+					topic: "conversation.user.created",
+					typeCodeName: "chat_started",
+					typeDisplayName: "Chat started",
+					usable: true,
+				},
+			]);
+			expect(await store.listTopicActivityTypes(b)).toEqual([]);
+			// Another type replaces the choice; null removes it.
+			await store.setTopicActivityType(a, "conversation.admin.closed", "chat_started");
+			expect((await store.listTopicActivityTypes(a))[0]?.typeCodeName).toBe("chat_started");
+			await store.setTopicActivityType(a, "conversation.admin.closed", null, { actor: "ada@example.com" });
+			expect((await store.listTopicActivityTypes(a)).map((m) => m.topic)).toEqual([
+				"conversation.user.created",
+			]);
+			const audit = await store.listSettingsAudit(a);
+			expect(
+				audit
+					.filter((r) => r.key.startsWith("topic:"))
+					.map((r) => [r.key, r.action])
+					.sort(),
+			).toEqual(
+				[
+					["topic:conversation.user.created", "set"],
+					["topic:conversation.admin.closed", "set"],
+					["topic:conversation.admin.closed", "set"],
+					["topic:conversation.admin.closed", "clear"],
+				].sort(),
+			);
+
+			// A type the site does not accept, or a disabled one, stays chosen but is marked unusable.
+			await store.setSiteActivityTypes(a, ["chat_closed"]);
+			expect((await store.listTopicActivityTypes(a))[0]?.usable).toBe(false);
+			await store.setSiteActivityTypes(a, null);
+			await store.disableActivityType("chat_started");
+			expect((await store.listTopicActivityTypes(a))[0]?.usable).toBe(false);
+
+			await expect(store.setTopicActivityType(a, "not a topic", "chat_started")).rejects.toMatchObject({
+				code: "VALIDATION_FAILED",
+			});
+			await expect(store.setTopicActivityType(a, "ping", "chat_started")).rejects.toMatchObject({
+				code: "VALIDATION_FAILED",
+			});
+			await expect(
+				store.setTopicActivityType(a, `a.${"b".repeat(100)}`, "chat_started"),
+			).rejects.toMatchObject({
+				code: "VALIDATION_FAILED",
+			});
+			await expect(store.setTopicActivityType(a, "conversation.user.replied", "nope")).rejects.toThrow(
+				'"nope"',
+			);
+			await expect(
+				store.setTopicActivityType(999_999, "conversation.user.replied", "chat_started"),
+			).rejects.toMatchObject({
+				code: "NOT_FOUND",
+			});
+			expect(await store.listTopicActivityTypes(a)).toHaveLength(1);
+		});
+
+		it("logs a notification's activity once per claim, origin intercom-notification, for the first known GUID", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "chat_started", displayName: "Chat started" });
+			const c = await store.createContact();
+			const old = await store.createContact();
+			await store.mergeContacts(old.guid, c.guid);
+			const stranger = "7d1d0a52-4a6c-4a58-9c8e-0b4f6f0f5a11";
+			const topic = "conversation.user.created";
+			const log = (deliveryKey: string, guids: string[], t = topic) =>
+				store.transaction(async (tx) => {
+					if (!(await claimDelivery(tx, { siteId, endpoint: "webhooks", deliveryKey, status: "received" })))
+						return "duplicate";
+					return logNotificationActivity(tx, {
+						siteId,
+						topic: t,
+						guids,
+						value: "Where is my order?",
+						url: "https://app.intercom.com/a/apps/abc/inbox/inbox/conversation/1",
+					});
+				});
+
+			expect(await log("notif_1", [c.guid])).toEqual({ kind: "unmapped" });
+			await store.setTopicActivityType(siteId, topic, "chat_started");
+			// An unknown GUID, then a merged one: the activity goes to the survivor of the merge.
+			const logged = await log("notif_2", ["not-a-guid", stranger, old.guid.toUpperCase()]);
+			expect(logged).toEqual({
+				kind: "logged",
+				activityId: expect.any(Number),
+				typeCodeName: "chat_started",
+			});
+			expect(await log("notif_2", [c.guid])).toBe("duplicate");
+			const [row] = await store.listActivities(c.guid);
+			expect(row?.activity).toMatchObject({
+				origin: "intercom-notification",
+				siteId,
+				title: "Chat started - Where is my order?",
+				value: "Where is my order?",
+				url: "https://app.intercom.com/a/apps/abc/inbox/inbox/conversation/1",
+				urlHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+			});
+			expect(await store.listActivities(c.guid)).toHaveLength(1);
+			expect(await log("notif_3", [stranger])).toEqual({ kind: "unknown-contact" });
+			expect(await log("notif_4", [])).toEqual({ kind: "unknown-contact" });
+			await store.disableActivityType("chat_started");
+			expect(await log("notif_5", [c.guid])).toEqual({ kind: "type-refused" });
+			expect(await store.listActivities(c.guid)).toHaveLength(1);
+			// A failure after the log rolls back the claim and the activity together: a retry logs it.
+			await store.enableActivityType("chat_started");
+			await expect(
+				store.transaction(async (tx) => {
+					await claimDelivery(tx, {
+						siteId,
+						endpoint: "webhooks",
+						deliveryKey: "notif_6",
+						status: "received",
+					});
+					await logNotificationActivity(tx, { siteId, topic, guids: [c.guid], value: null, url: null });
+					throw new Error("hook failed");
+				}),
+			).rejects.toThrow("hook failed");
+			expect(await store.listActivities(c.guid)).toHaveLength(1);
+			expect(await log("notif_6", [c.guid])).toMatchObject({ kind: "logged" });
+			expect(await store.listActivities(c.guid)).toHaveLength(2);
+		});
+
+		it("records where each activity came from: site code, a Series webhook, a notification", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "visit", displayName: "Visit" });
+			const c = await store.createContact();
+			await getJobQueue(store).ensure();
+			await store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "visit" });
+			await store.logActivity({
+				typeCodeName: "visit",
+				guid: c.guid,
+				siteId,
+				value: null,
+				url: null,
+				retryLimit: 0,
+				claim: null,
+			});
+			await store.setTopicActivityType(siteId, "contact.email.updated", "visit");
+			await store.transaction((tx) =>
+				logNotificationActivity(tx, {
+					siteId,
+					topic: "contact.email.updated",
+					guids: [c.guid],
+					value: null,
+					url: null,
+				}),
+			);
+			expect((await store.listActivities(c.guid)).map((r) => r.activity.origin).sort()).toEqual([
+				"intercom-notification",
+				"intercom-series",
+				"site",
+			]);
 		});
 	});
 

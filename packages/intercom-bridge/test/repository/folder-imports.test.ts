@@ -33,7 +33,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 	settings: ["text"],
 	store: ["crypto", "settings", "text"],
 	testing: ["intercom"],
-	webhooks: ["http", "jobs", "privacy", "settings", "store"],
+	webhooks: ["http", "intercom", "jobs", "privacy", "settings", "store"],
 };
 
 type Graph = Map<string, Set<string>>;
