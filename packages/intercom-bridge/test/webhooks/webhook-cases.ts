@@ -14,6 +14,7 @@ import { batchCases } from "./batch-cases.ts";
 import { ingressCases } from "./ingress-cases.ts";
 import { logActivityCases } from "./log-activity-cases.ts";
 import { notificationCases } from "./notification-cases.ts";
+import { topicCases } from "./topic-cases.ts";
 import { updateContactCases } from "./update-contact-cases.ts";
 import { useWebhookEnv, type WebhookSuiteTarget } from "./webhook-env.ts";
 import { CLIENT_SECRET, mountRoutes, requestBuilder, seedSite, webhookStore } from "./webhook-testbed.ts";
@@ -34,6 +35,10 @@ export function webhookCases(target: WebhookSuiteTarget): void {
 			const env = useWebhookEnv(target, mount);
 			authCases(env);
 			notificationCases(env);
+		});
+		describe("developer hub topics", () => {
+			const env = useWebhookEnv(target, mount);
+			topicCases(env);
 		});
 		describe("faults", () => {
 			const env = useWebhookEnv(target, mount);
