@@ -27,8 +27,8 @@ import { createPrivacyStore } from "./privacy-store.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
-import { createTopicActivityStore } from "./topic-activity-store.ts";
 import { registerStoreInternals } from "./store-internals.ts";
+import { createTopicActivityStore } from "./topic-activity-store.ts";
 
 export interface StoreOptions {
 	/** The open database (see `pgliteStore` and `postgresStore`, which build it for you). */
