@@ -7,19 +7,21 @@
  * that the key was shown once, and rotates nothing. Every replaced key keeps working until the
  * grace period after its own replacement, and the page lists the keys accepted and until when.
  * "Activity types" chooses which of the shared catalog's types this site's log-activity webhook
- * accepts (docs/decisions/0020), post/redirect/get like the key.
+ * accepts (docs/decisions/0020), post/redirect/get like the key. "Developer Hub topics" chooses the
+ * activity type each signed notification topic logs on this site, or none (docs/decisions/0027).
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import { ConflictError, publicMessage, ValidationError } from "../errors.ts";
+import { checkTopicName, KNOWN_TOPICS } from "../settings/notification-topics.ts";
 import { maskSecret, type SiteSettings } from "../settings/setting-keys.ts";
 import { isRevealedKey } from "../store/session-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
 import { copyable } from "./copyable.ts";
 import { durationText } from "./duration-text.ts";
-import { fieldRow, radioRow, textRow } from "./form-controls.ts";
+import { fieldRow, radioRow, selectRow, textRow } from "./form-controls.ts";
 import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
 import { publicOrigin } from "./request-info.ts";
 import { siteWarnings } from "./site-warnings.ts";
@@ -120,6 +122,94 @@ async function activityTypesCard(
 </section>`;
 }
 
+/** Form field of a topic's type; topic names have no colon, so the prefix cannot be ambiguous. */
+const TOPIC_FIELD = "topic:";
+/** Most topic fields one form post may carry (the known topics, those the site added, one new). */
+const MAX_TOPIC_FIELDS = 100;
+
+/** The topics form as submitted, when it comes back with an error. */
+interface TopicsForm {
+	chosen: Record<string, string>;
+	newTopic: string;
+	newTopicType: string;
+	error: string;
+}
+
+/** The card choosing the activity type each Developer Hub topic logs on the site. */
+async function topicsCard(
+	c: Context<AdminEnv>,
+	deps: AdminDeps,
+	access: SiteAccess,
+	settings: SiteSettings,
+	url: string,
+	form: TopicsForm | null,
+): Promise<Markup> {
+	const [types, mapped] = await Promise.all([
+		deps.store.listActivityTypes(),
+		deps.store.listTopicActivityTypes(access.site.id),
+	]);
+	const current = new Map(mapped.map((m) => [m.topic, m]));
+	const rows = [
+		...KNOWN_TOPICS,
+		...mapped
+			.filter((m) => !KNOWN_TOPICS.some((k) => k.topic === m.topic))
+			.map((m) => ({ topic: m.topic, label: "Added by name" })),
+	];
+	const options = [
+		{ value: "", label: "Log nothing" },
+		...types.map((t) => ({
+			value: t.codeName,
+			label: `${t.displayName} (${t.codeName})${t.enabled ? "" : ", disabled"}`,
+		})),
+	];
+	const disabled = !access.canModify;
+	return html`<section class="card" aria-labelledby="topics-h">
+	<h2 id="topics-h">Developer Hub topics</h2>
+	<p>Your Intercom app can notify this site when something happens in Intercom. In the Developer Hub, open your app, choose Webhooks, paste this URL and subscribe to the topics you want; Intercom signs each notification with the app's client secret${
+		settings.clientSecret
+			? ""
+			: html` (<strong id="topics-no-secret">not set for this site yet</strong>: set it on <a href="${sitePath(deps, access.site, "setup")}">Setup</a>, or every notification is refused)`
+	}.</p>
+	${copyable("url-webhooks", url, "Copy notification URL")}
+	<p>Choose the activity each topic logs on the contact it is about (the contact whose id Intercom knows as <code>external_id</code>). Each notification is logged once, however often Intercom delivers it; a topic that logs nothing, or a person this site does not know, is acknowledged and ignored. A tag added to a contact, or any other topic, can be added by its name exactly as the Developer Hub lists it.</p>
+	${
+		types.length === 0
+			? html`<p class="muted" id="no-topic-types">Add an activity type first (<a href="${deps.basePath}/activity-types">Activity types</a>).</p>`
+			: html`<form method="post" action="${sitePath(deps, access.site, "webhooks/topics")}" novalidate>${csrfField(c)}
+		${rows.map((row) => {
+			const mapping = current.get(row.topic);
+			return selectRow({
+				name: `${TOPIC_FIELD}${row.topic}`,
+				label: `${row.label}: ${row.topic}`,
+				value: form?.chosen[row.topic] ?? mapping?.typeCodeName ?? "",
+				options,
+				hint:
+					mapping && !mapping.usable
+						? "This type is disabled or not accepted on this site (Activity types, above): the topic logs nothing until you change that."
+						: undefined,
+				disabled,
+			});
+		})}
+		${
+			access.canModify
+				? html`${textRow({
+						name: "newTopic",
+						label: "Add a topic by name",
+						value: form?.newTopic ?? "",
+						error: form?.error,
+						disabled,
+						placeholder: "e.g. the topic of a tag added to a contact",
+						hint: "Lowercase, as the Developer Hub lists it; leave empty to add none.",
+					})}
+		${selectRow({ name: "newTopicType", label: "It logs", value: form?.newTopicType ?? "", options, disabled })}
+		<div class="actions"><button class="btn" type="submit" id="save-topics">Save</button></div>`
+				: ""
+		}
+	</form>`
+	}
+</section>`;
+}
+
 /** What the API key card shows besides the mask and the keys accepted. */
 type KeyState =
 	| { kind: "none" }
@@ -161,6 +251,7 @@ async function render(
 	dedup: DedupForm | null = null,
 	saved = false,
 	typesForm: TypesForm | null = null,
+	topicsForm: TopicsForm | null = null,
 ) {
 	const settings = await deps.store.getSettings(access.site.id, { fresh: keyState.kind !== "none" });
 	const origin = publicOrigin(c, deps);
@@ -187,7 +278,10 @@ async function render(
 	if (saved) notices.push(notice("ok", "Saved how duplicate deliveries are recognised."));
 	if (c.req.query("activityTypesSaved") !== undefined)
 		notices.push(notice("ok", "Saved the activity types this site accepts."));
-	if (dedup || typesForm) notices.push(notice("error", "Nothing was saved: correct the field marked below."));
+	if (c.req.query("topicsSaved") !== undefined)
+		notices.push(notice("ok", "Saved the activities Developer Hub topics log on this site."));
+	if (dedup || typesForm || topicsForm)
+		notices.push(notice("error", "Nothing was saved: correct the field marked below."));
 	notices.push(...siteWarnings(c, deps, settings));
 	const body = html`<h1>Webhook security</h1>
 <p class="lead">Intercom Series call these webhooks to update contacts and log activities on <strong>${access.site.displayName}</strong>.</p>
@@ -220,6 +314,7 @@ async function render(
 	${keyTable(ACTIVITY_KEYS)}
 </section>
 ${await activityTypesCard(c, deps, access, typesForm)}
+${await topicsCard(c, deps, access, settings, `${base}/webhooks`, topicsForm)}
 <section class="card" aria-labelledby="dedup-h">
 	<h2 id="dedup-h">Duplicate deliveries</h2>
 	<p>Intercom may deliver a webhook more than once. By default, identical bodies within the dedup window (60 s unless your developer changed <code>webhooks.dedupWindowMs</code>) count as one.
@@ -251,8 +346,8 @@ ${await activityTypesCard(c, deps, access, typesForm)}
 }
 
 /**
- * Adds GET `/sites/:site/webhooks` and POST `/sites/:site/webhooks/rotate`, `/dedup` and
- * `/activity-types`.
+ * Adds GET `/sites/:site/webhooks` and POST `/sites/:site/webhooks/rotate`, `/dedup`,
+ * `/activity-types` and `/topics`.
  */
 export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/webhooks", async (c) => {
@@ -314,6 +409,52 @@ export function registerWebhookRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 		}
 		deps.logger.info({ site: access.site.codeName }, "admin chose the activity types the site accepts");
 		return c.redirect(`${sitePath(deps, access.site, "webhooks")}?activityTypesSaved=1#types-h`, 303);
+	});
+
+	postRoute(app, "/sites/:site/webhooks/topics", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const fields = await formFields(c);
+		const chosen: Record<string, string> = {};
+		for (const [name, value] of Object.entries(fields)) {
+			if (name.startsWith(TOPIC_FIELD)) chosen[name.slice(TOPIC_FIELD.length)] = value.trim();
+		}
+		const newTopic = (fields.newTopic ?? "").trim();
+		const newTopicType = (fields.newTopicType ?? "").trim();
+		const refuse = (error: string) => {
+			c.status(422);
+			return render(c, deps, access, { kind: "none" }, null, false, null, {
+				chosen,
+				newTopic,
+				newTopicType,
+				error,
+			});
+		};
+		if (Object.keys(chosen).length > MAX_TOPIC_FIELDS) {
+			throw new HTTPException(400, { message: `At most ${MAX_TOPIC_FIELDS} topics can be saved at once.` });
+		}
+		const wanted = new Map<string, string | null>();
+		try {
+			for (const [topic, type] of Object.entries(chosen)) wanted.set(checkTopicName(topic), type || null);
+			if (newTopic !== "") {
+				if (newTopicType === "") return refuse("Choose the activity type the new topic logs.");
+				wanted.set(checkTopicName(newTopic), newTopicType);
+			} else if (newTopicType !== "") {
+				return refuse("Name the topic, or choose “Log nothing” for it.");
+			}
+			// Every type is checked before anything is saved, so a refused form changes nothing.
+			const known = new Set((await deps.store.listActivityTypes()).map((t) => t.codeName));
+			const unknown = [...wanted.values()].find((type) => type !== null && !known.has(type));
+			if (unknown) return refuse(`No activity type "${unknown}".`);
+			const actor = c.get("user").email;
+			for (const [topic, type] of wanted)
+				await deps.store.setTopicActivityType(access.site.id, topic, type, { actor });
+		} catch (err) {
+			if (!(err instanceof ValidationError)) throw err;
+			return refuse(publicMessage(err));
+		}
+		deps.logger.info({ site: access.site.codeName }, "admin chose the activities Developer Hub topics log");
+		return c.redirect(`${sitePath(deps, access.site, "webhooks")}?topicsSaved=1#topics-h`, 303);
 	});
 
 	postRoute(app, "/sites/:site/webhooks/rotate", async (c) => {

@@ -339,6 +339,68 @@ describe("activity types a site accepts", () => {
 	});
 });
 
+describe("Developer Hub topics a site turns into activities", () => {
+	it("shows the signed URL and the topics, saves a choice per topic (PRG, audit) and a topic added by name", async () => {
+		const site = await f.store.createSite({ codeName: "hub", displayName: "Hub" });
+		await f.store.addActivityType({ codeName: "hub_chat", displayName: "Chat started" });
+		await f.store.addActivityType({ codeName: "hub_tag", displayName: "Tagged" });
+		const path = "/admin/sites/hub/webhooks";
+		const page = await (await b.get(path)).text();
+		expect(page).toContain('id="topics-h">Developer Hub topics');
+		expect(page).toMatch(/\/intercom\/webhooks/);
+		expect(page).toContain('id="topics-no-secret"');
+		expect(page).toMatch(
+			/<select id="topic:conversation\.user\.created" name="topic:conversation\.user\.created"/,
+		);
+		expect(page).toContain("contact.email.updated");
+
+		const saved = await b.post(`${path}/topics`, {
+			_csrf: csrf,
+			"topic:conversation.user.created": "hub_chat",
+			"topic:conversation.admin.closed": "",
+			newTopic: " Contact.User.Tag.Created ",
+			newTopicType: "hub_tag",
+		});
+		expect(saved.status).toBe(303);
+		expect(saved.headers.get("location")).toBe(`${path}?topicsSaved=1#topics-h`);
+		expect((await f.store.listTopicActivityTypes(site.id)).map((m) => [m.topic, m.typeCodeName])).toEqual([
+			["contact.user.tag.created", "hub_tag"],
+			["conversation.user.created", "hub_chat"],
+		]);
+		expect((await f.store.listSettingsAudit(site.id)).map((r) => r.key).sort()).toEqual([
+			"topic:contact.user.tag.created",
+			"topic:conversation.user.created",
+		]);
+		const after = await (await b.get(`${path}?topicsSaved=1`)).text();
+		expect(after).toContain("Saved the activities Developer Hub topics log on this site.");
+		expect(after).toMatch(/name="topic:contact\.user\.tag\.created"/);
+		expect(after).toMatch(/<option value="hub_chat" selected>/);
+
+		// Refused without changing anything: a bad name, a type without a topic, an unknown type.
+		for (const fields of [
+			{ newTopic: "not a topic", newTopicType: "hub_tag" },
+			{ newTopic: "", newTopicType: "hub_tag" },
+			{ newTopic: "contact.email.updated", newTopicType: "" },
+			{ "topic:conversation.user.created": "", newTopic: "contact.email.updated", newTopicType: "nope" },
+		]) {
+			const res = await b.post(`${path}/topics`, { _csrf: csrf, ...fields });
+			expect(res.status, JSON.stringify(fields)).toBe(422);
+			expect(await res.text()).toContain('id="newTopic-error"');
+		}
+		expect(await f.store.listTopicActivityTypes(site.id)).toHaveLength(2);
+		// "Log nothing" removes a choice.
+		expect(
+			(await b.post(`${path}/topics`, { _csrf: csrf, "topic:contact.user.tag.created": "" })).status,
+		).toBe(303);
+		expect((await f.store.listTopicActivityTypes(site.id)).map((m) => m.topic)).toEqual([
+			"conversation.user.created",
+		]);
+		// No CSRF token, no change.
+		expect((await b.post(`${path}/topics`, { "topic:conversation.user.created": "" })).status).toBe(403);
+		expect(await f.store.listTopicActivityTypes(site.id)).toHaveLength(1);
+	});
+});
+
 describe("read-only role", () => {
 	it("sees the pages without controls and cannot change anything", async () => {
 		await f.store.addAdminUser({ email: "reader@example.com", password: PASSWORD, role: "read" });
@@ -356,6 +418,7 @@ describe("read-only role", () => {
 			["/admin/sites/default/webhooks/rotate", {}],
 			["/admin/sites/default/webhooks/dedup", { webhookDedupField: "EventId" }],
 			["/admin/sites/default/webhooks/activity-types", { accept: "all" }],
+			["/admin/sites/default/webhooks/topics", { newTopic: "contact.email.updated", newTopicType: "x1" }],
 			["/admin/sites/default/oauth/start", {}],
 			["/admin/sites/default/oauth/disconnect", {}],
 			["/admin/activity-types", { codeName: "x1", displayName: "X" }],
