@@ -377,12 +377,13 @@ describe("Developer Hub topics a site turns into activities", () => {
 		expect(after).toMatch(/<option value="hub_chat" selected>/);
 
 		// Refused without changing anything: a bad name, a type without a topic, an unknown type.
-		for (const fields of [
+		const refused: Record<string, string>[] = [
 			{ newTopic: "not a topic", newTopicType: "hub_tag" },
 			{ newTopic: "", newTopicType: "hub_tag" },
 			{ newTopic: "contact.email.updated", newTopicType: "" },
 			{ "topic:conversation.user.created": "", newTopic: "contact.email.updated", newTopicType: "nope" },
-		]) {
+		];
+		for (const fields of refused) {
 			const res = await b.post(`${path}/topics`, { _csrf: csrf, ...fields });
 			expect(res.status, JSON.stringify(fields)).toBe(422);
 			expect(await res.text()).toContain('id="newTopic-error"');
