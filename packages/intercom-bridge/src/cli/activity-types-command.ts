@@ -1,13 +1,15 @@
 /**
  * `intercom-bridge activity-types`: the activity types the log-activity webhook accepts, shared by
- * all sites, and which of them each site accepts (docs/decisions/0020).
+ * all sites, which of them each site accepts (docs/decisions/0020), and which one each Developer
+ * Hub notification topic logs on a site (docs/decisions/0027).
  */
 import type { Command } from "commander";
+import { KNOWN_TOPICS } from "../settings/notification-topics.ts";
 import type { CliContext } from "./cli-context.ts";
 import { formatTable, jsonOption } from "./output.ts";
 import { registerToggleCommands } from "./toggle-commands.ts";
 
-/** Adds `activity-types add|list|enable|disable|accept`. */
+/** Adds `activity-types add|list|enable|disable|accept|topics|map-topic`. */
 export function registerActivityTypesCommand(program: Command, context: CliContext): void {
 	const { io, withStore, print, actor } = context;
 	const types = program
@@ -76,6 +78,64 @@ export function registerActivityTypesCommand(program: Command, context: CliConte
 				{ site: siteCode, section: "webhooks" },
 			);
 		});
+	types
+		.command("topics <site>")
+		.description("list the Developer Hub topics and the activity type each logs on a site")
+		.addOption(jsonOption())
+		.action((siteCode: string, opts: { json?: boolean }) =>
+			withStore(async (store) => {
+				const mapped = await store.listTopicActivityTypes((await store.requireSite(siteCode)).id);
+				const topics = [...new Set([...KNOWN_TOPICS.map((k) => k.topic), ...mapped.map((m) => m.topic)])];
+				const rows = topics.map((topic) => {
+					const m = mapped.find((x) => x.topic === topic);
+					return { topic, activityType: m?.typeCodeName ?? null, usable: m?.usable ?? null };
+				});
+				print(opts.json, rows, () =>
+					formatTable(
+						rows.map((r) => ({
+							...r,
+							activityType: r.activityType ?? "-",
+							usable: r.usable === null ? "" : r.usable ? "yes" : "no (disabled or not accepted)",
+						})),
+						[
+							["topic", "TOPIC"],
+							["activityType", "LOGS"],
+							["usable", "USABLE"],
+						],
+					),
+				);
+			}),
+		);
+	types
+		.command("map-topic <site> <topic> [codeName]")
+		.description("choose the activity type a Developer Hub topic logs on a site (--none: log nothing)")
+		.option("--none", "the topic logs nothing on the site")
+		.action(
+			(
+				siteCode: string,
+				topic: string,
+				codeName: string | undefined,
+				opts: { none?: boolean },
+				command: Command,
+			) => {
+				if (Boolean(opts.none) === (codeName !== undefined)) {
+					command.error("error: give the activity type's code name, or --none (not both).");
+				}
+				return withStore(
+					async (store) => {
+						const site = await store.requireSite(siteCode);
+						const { changed } = await store.setTopicActivityType(site.id, topic, codeName ?? null, {
+							actor: actor(),
+						});
+						const what = codeName ? `logs ${codeName}` : "logs nothing";
+						io.stdout(
+							`${changed ? "" : "Unchanged: "}On site ${site.codeName}, topic ${topic.trim().toLowerCase()} ${what}.`,
+						);
+					},
+					{ site: siteCode, section: "webhooks" },
+				);
+			},
+		);
 	registerToggleCommands(types, context, {
 		noun: "Activity type",
 		enable: { description: "enable an activity type", run: (store, code) => store.enableActivityType(code) },

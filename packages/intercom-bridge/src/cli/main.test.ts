@@ -208,6 +208,28 @@ describe("intercom-bridge CLI", () => {
 		expect((await accept("shop", "intercom_chat_started", "--all")).code).toBe(2);
 		expect((await accept("shop", "--all")).code).toBe(0);
 		expect((await onSite("shop"))[1]).toEqual(["order_placed", true]);
+		const mapTopic = (...args: string[]) => cli(dataDir, ["activity-types", "map-topic", ...args]);
+		expect(await mapTopic("shop", "Conversation.User.Created", "order_placed")).toMatchObject({
+			code: 0,
+			stdout: expect.stringContaining("topic conversation.user.created logs order_placed"),
+		});
+		expect((await mapTopic("shop", "contact.user.tag.created", "order_placed")).code).toBe(0);
+		expect((await mapTopic("shop", "contact.user.tag.created", "--none")).code).toBe(0);
+		expect((await mapTopic("shop", "not a topic", "order_placed")).stderr).toContain("is not a topic name");
+		expect((await mapTopic("shop", "conversation.user.replied", "missing")).stderr).toContain(
+			'No activity type "missing"',
+		);
+		expect((await mapTopic("shop", "conversation.user.replied")).code).toBe(2);
+		const topics = JSON.parse((await cli(dataDir, ["activity-types", "topics", "shop", "--json"])).stdout);
+		expect(topics.find((t: { topic: string }) => t.topic === "conversation.user.created")).toEqual({
+			topic: "conversation.user.created",
+			activityType: "order_placed",
+			usable: true,
+		});
+		expect(topics.map((t: { topic: string }) => t.topic)).not.toContain("contact.user.tag.created");
+		expect(
+			topics.find((t: { topic: string }) => t.topic === "contact.email.updated")?.activityType,
+		).toBeNull();
 		await cli(dataDir, ["activity-types", "disable", "intercom_chat_started"]);
 
 		expect(
