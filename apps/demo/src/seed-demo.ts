@@ -38,6 +38,13 @@ export async function seedDemo(store: Store, options: { emulator: boolean }): Pr
 	for (const [codeName, displayName] of DEMO_ACTIVITY_TYPES) {
 		if (!types.has(codeName)) await store.addActivityType({ codeName, displayName }).catch(() => {});
 	}
+	// The first start only (the type is new): a started conversation logs "chat started", so the
+	// simulator's signed notifications show at once; a choice made later in the console stays.
+	if (!types.has("intercom_chat_started") && (await store.getActivityType("intercom_chat_started"))) {
+		await store.setTopicActivityType(site.id, "conversation.user.created", "intercom_chat_started", {
+			actor: "demo seed",
+		});
+	}
 	const current = new Map<string, boolean>(
 		(await store.describeSettings(site.id)).map((v) => [v.key, v.isSet]),
 	);

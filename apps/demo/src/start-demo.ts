@@ -128,6 +128,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 						return [contact?.firstName, contact?.lastName].filter(Boolean).join(" ") || null;
 					},
 					contactUrl: (guid) => `/admin/contacts/${encodeURIComponent(guid)}`,
+					clientSecret: async () => (await store.getSettings(site.id)).clientSecret,
+					topicsUrl: `/admin/sites/${site.codeName}/webhooks#topics-h`,
 					links: [
 						{ label: "← Brew & Byte site", href: "/" },
 						{ label: "Admin console", href: "/admin" },

@@ -3,7 +3,10 @@
  * the emulator's Messenger has met, so the whole loop can be seen offline. It starts
  * conversations (so activities get links), and fires the two Series webhooks (update contact,
  * log activity) at the bridge exactly as Intercom would: unsigned JSON with the API key header.
- * It uses the site's real API key, so every route sits behind `guard` (the console's sign-in).
+ * With `clientSecret` it also sends Developer Hub topic notifications (a conversation started,
+ * replied to or closed, an email changed), signed as Intercom signs them, which log the activity
+ * the site maps to each topic (docs/decisions/0027). It uses the site's real API key and client
+ * secret, so every route sits behind `guard` (the console's sign-in).
  *
  * @example
  * app.route("/simulate-intercom", createSimulatorRoutes({ emulator, webhookBaseUrl: "http://localhost:3000/intercom", apiKey, activityTypes, guard: createAdminGate(adminOptions) }));
@@ -36,7 +39,20 @@ export interface SimulatorOptions {
 	links?: { label: string; href: string }[];
 	/** Where the console shows a contact, for links from results (e.g. `/admin/contacts/{guid}`). */
 	contactUrl?: (userId: string) => string;
+	/** The site's client secret: when given, the page also sends signed Developer Hub topics. */
+	clientSecret?: () => Promise<string | null>;
+	/** Where the console chooses what each topic logs (e.g. `/admin/sites/default/webhooks#topics-h`). */
+	topicsUrl?: string;
 }
+
+/** The topics the page sends, with what the emulator does first. */
+const TOPICS = [
+	["conversation.user.created", "The visitor starts a conversation"],
+	["conversation.user.replied", "The visitor replies (message below)"],
+	["conversation.admin.replied", "A teammate replies (message below)"],
+	["conversation.admin.closed", "A teammate closes the conversation"],
+	["contact.email.updated", "The visitor's email changes"],
+] as const;
 
 /** One thing the simulator did, in words. */
 interface SimulatorResult {
@@ -100,7 +116,7 @@ export function createSimulatorRoutes(options: SimulatorOptions): Hono {
 		(await options.contactName?.(userId).catch(() => null)) ?? null;
 
 	// Absolute URLs from the mount path, so the page works with or without a trailing slash.
-	const prefixOf = (path: string) => path.replace(/\/(conversation|update|activity)?\/?$/, "");
+	const prefixOf = (path: string) => path.replace(/\/(conversation|update|activity|topic)?\/?$/, "");
 	const page = async (prefix: string, result?: SimulatorResult) => {
 		const types = (await options.activityTypes()).filter((t) => t.enabled);
 		const list = await Promise.all(
@@ -136,7 +152,15 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 <label>Activity type <select name="ActivityType">${types.map((t) => html`<option value="${t.codeName}">${t.displayName}</option>`)}</select></label>
 <label>Value <input name="ActivityValue" autocomplete="off"></label>
 <label>URL <input name="ActivityURL" autocomplete="off" placeholder="https://…"></label>
-<button type="submit">Send "log activity" webhook</button></form></section>`,
+<button type="submit">Send "log activity" webhook</button></form>
+${
+	options.clientSecret
+		? html`<form method="post" action="${prefix}/topic"><input type="hidden" name="userId" value="${p.userId}">
+<label>Developer Hub topic <select name="topic">${TOPICS.map(([t, label]) => html`<option value="${t}">${label} (${t})</option>`)}</select></label>
+<label>Message <input name="message" autocomplete="off" placeholder="for a reply"></label>
+<button type="submit">Send signed notification</button></form>`
+		: ""
+}</section>`,
 )}
 </body></html>`;
 	};
@@ -168,14 +192,21 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 	const consoleLink = (userId: string) =>
 		options.contactUrl ? [{ label: "See the contact in the console", href: options.contactUrl(userId) }] : [];
 
+	/** Each visitor's newest conversation started here, which topics about a conversation concern. */
+	const latest = new Map<string, string>();
+	const startConversation = (userId: string) => {
+		const [conversation] = options.emulator.seedConversations(userId, 1, {
+			subject: "Question from the demo site",
+		});
+		if (conversation) latest.set(userId, conversation.id);
+		return conversation?.id ?? "?";
+	};
+
 	app.post("/conversation", async (c) => {
 		const form = await c.req.parseBody();
 		const userId = known(form.userId);
 		if (!userId) return c.text("Unknown visitor.", 400);
-		const [conversation] = options.emulator.seedConversations(userId, 1, {
-			subject: "Question from the demo site",
-		});
-		const id = conversation?.id ?? "?";
+		const id = startConversation(userId);
 		return back(c, {
 			ok: true,
 			title: `Started conversation #${id}`,
@@ -260,5 +291,66 @@ ${FIELDS.map(([key, label]) => html`<label>${label} <input name="${key}" autocom
 		});
 	});
 
+	app.post("/topic", async (c) => {
+		const form = await c.req.parseBody();
+		const userId = known(form.userId);
+		const topic = TOPICS.find(([t]) => t === form.topic)?.[0];
+		const secret = await options.clientSecret?.();
+		if (!userId || !topic) return c.text("Unknown visitor or topic.", 400);
+		if (!secret) {
+			return back(c, {
+				ok: false,
+				title: "No client secret",
+				lines: ["Set the site's clientSecret (console: Setup) so notifications can be signed."],
+				links: [],
+			});
+		}
+		const message = typeof form.message === "string" && form.message.trim() ? form.message.trim() : "Thanks!";
+		let conversation = latest.get(userId);
+		if (topic === "conversation.user.created" || (topic.startsWith("conversation.") && !conversation)) {
+			conversation = startConversation(userId);
+		}
+		if (conversation && topic === "conversation.user.replied")
+			options.emulator.webhooks.reply(conversation, "user", `<p>${escapeText(message)}</p>`);
+		if (conversation && topic === "conversation.admin.replied")
+			options.emulator.webhooks.reply(conversation, "admin", `<p>${escapeText(message)}</p>`);
+		if (conversation && topic === "conversation.admin.closed") options.emulator.webhooks.close(conversation);
+		const res = await options.emulator.webhooks.sendTopic({
+			url: `${base()}/webhooks`,
+			clientSecret: secret,
+			topic,
+			...(topic.startsWith("conversation.") ? { conversation } : { contact: userId }),
+		});
+		const text = await res.text();
+		let json: { status?: string; activityId?: number; reason?: string; error?: { message?: string } } = {};
+		try {
+			json = JSON.parse(text);
+		} catch {
+			// Not JSON: shown as it came.
+		}
+		const title = `Notification "${topic}": HTTP ${res.status} ${res.statusText}`.trim();
+		if (res.status !== 200)
+			return back(c, { ok: false, title, lines: [json.error?.message ?? text.slice(0, 500)], links: [] });
+		const links = consoleLink(userId);
+		if (json.status === "ignored" && options.topicsUrl)
+			links.push({ label: "Choose what this topic logs", href: options.topicsUrl });
+		return back(c, {
+			ok: true,
+			title,
+			lines: [
+				json.status === "logged"
+					? `Activity #${String(json.activityId)} logged.`
+					: `Acknowledged; nothing logged (${json.reason ?? json.status ?? "no answer"}).`,
+			],
+			links,
+		});
+	});
+
 	return app;
+}
+
+/** Text for an HTML body the emulator stores (the reply is rendered as Intercom would). */
+function escapeText(text: string): string {
+	const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+	return text.replace(/[&<>"]/g, (ch) => named[ch] ?? ch);
 }
