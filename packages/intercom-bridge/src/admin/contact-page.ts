@@ -49,6 +49,14 @@ const when = (d: Date) =>
 	html`<time datetime="${d.toISOString()}">${d.toISOString().slice(0, 16).replace("T", " ")} UTC</time>`;
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 
+/** Where an activity came from, in words (docs/decisions/0027); nothing for rows older than origins. */
+const ORIGIN_TEXT: Record<Activity["origin"], string> = {
+	site: "from this site",
+	"intercom-series": "from an Intercom Series",
+	"intercom-notification": "from an Intercom notification",
+	unknown: "",
+};
+
 /** A link for an activity's URL, only for http(s); anything else is shown as text. */
 function activityUrl(url: string | null): Markup | string {
 	if (!url) return "";
@@ -130,7 +138,9 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 			: html`<table class="activities"><thead><tr><th scope="col">When</th><th scope="col">Activity</th><th scope="col">Details</th></tr></thead><tbody>${input.activities.map(
 					({ activity: a, type }) => html`<tr>
 				<td>${when(a.createdAt)}<br><span class="muted">${input.siteNames.get(a.siteId) ?? ""}</span></td>
-				<td><strong>${a.title}</strong><br><span class="badge">${type.displayName}</span></td>
+				<td><strong>${a.title}</strong><br><span class="badge">${type.displayName}</span>${
+					ORIGIN_TEXT[a.origin] ? html` <span class="muted origin">${ORIGIN_TEXT[a.origin]}</span>` : ""
+				}</td>
 				<td>${a.value ? html`<div>Value: ${a.value}</div>` : ""}${a.url ? html`<div>URL: ${activityUrl(a.url)}</div>` : ""}${
 					a.comment ? html`<div class="comment">${linkifyComment(a.comment, input.appHosts)}</div>` : ""
 				}</td></tr>`,

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdminApp } from "../../src/admin/create-admin-app.ts";
 import { createLogger } from "../../src/logger.ts";
+import { logNotificationActivity } from "../../src/store/topic-activity-store.ts";
 import { seedActivity } from "../harness/seed-activity.ts";
 import { type AdminFixture, adminFixture, browser, PASSWORD } from "./admin-harness.ts";
 
@@ -399,6 +400,23 @@ describe("Developer Hub topics a site turns into activities", () => {
 		// No CSRF token, no change.
 		expect((await b.post(`${path}/topics`, { "topic:conversation.user.created": "" })).status).toBe(403);
 		expect(await f.store.listTopicActivityTypes(site.id)).toHaveLength(1);
+
+		// The contact's page says where each activity came from.
+		const contact = await f.store.createContact();
+		await f.store.transaction((tx) =>
+			logNotificationActivity(tx, {
+				siteId: site.id,
+				topic: "conversation.user.created",
+				guids: [contact.guid],
+				value: "Hello",
+				url: null,
+			}),
+		);
+		await f.store.recordActivity({ contactGuid: contact.guid, siteId: site.id, typeCodeName: "hub_tag" });
+		const contactPage = await (await b.get(`/admin/contacts/${contact.guid}`)).text();
+		expect(contactPage).toContain("Chat started - Hello");
+		expect(contactPage).toContain('<span class="muted origin">from an Intercom notification</span>');
+		expect(contactPage).toContain('<span class="muted origin">from this site</span>');
 	});
 });
 
