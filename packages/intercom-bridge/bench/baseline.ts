@@ -32,7 +32,7 @@ export async function startBaseline(input: {
 				return answer(res, 200, { status: "updated" });
 			}
 			const { rows } = await pool.query(
-				"insert into activities (contact_guid, site_id, type_id, title, value) values ($1, $2, $3, $4, $5) returning id",
+				"insert into activities (contact_guid, site_id, type_id, title, value, origin) values ($1, $2, $3, $4, $5, 'intercom-series') returning id",
 				[
 					body.ContactGUID,
 					input.siteId,

@@ -65,8 +65,8 @@ async function onDatabase(label: string, store: Store) {
 	const oneStatement = preparedStatement(
 		"bench_activity_and_job",
 		`with act as (
-			insert into activities (contact_guid, site_id, type_id, title)
-			select $1::uuid, $2::int, $3::int, 'Bench' returning id, contact_guid, site_id
+			insert into activities (contact_guid, site_id, type_id, title, origin)
+			select $1::uuid, $2::int, $3::int, 'Bench', 'intercom-series' returning id, contact_guid, site_id
 		),
 		job as (${conversationLinksJobText({
 			from: "act",
@@ -82,7 +82,7 @@ async function onDatabase(label: string, store: Store) {
 			const g = guid();
 			const [row] = await runInTransaction<{ id: number }>(
 				tx,
-				"insert into activities (contact_guid, site_id, type_id, title) values ($1::uuid, $2::int, $3::int, 'Bench') returning id",
+				"insert into activities (contact_guid, site_id, type_id, title, origin) values ($1::uuid, $2::int, $3::int, 'Bench', 'intercom-series') returning id",
 				[g, seeded.siteId, seeded.typeId],
 			);
 			await queue.enqueueConversationLinks(
