@@ -53,6 +53,7 @@ export type {
 } from "./messenger/messenger-options.ts";
 export type { MessengerPageSettings, MessengerSettingValue } from "./messenger/page-settings.ts";
 export { type EraseResult, eraseContact, isErased } from "./privacy/erase-contact.ts";
+export { KNOWN_TOPICS, type KnownTopic } from "./settings/notification-topics.ts";
 export {
 	checkSettingKey,
 	IDENTITY_MODES,
@@ -68,6 +69,7 @@ export {
 	type SettingKey,
 	type SiteSettings,
 } from "./settings/setting-keys.ts";
+export { ACTIVITY_ORIGINS, type ActivityOrigin, cameFromIntercom } from "./store/activity-origin.ts";
 export type { Activity, ActivityType } from "./store/activity-store.ts";
 export type { AdminRole, AdminUser } from "./store/admin-user-store.ts";
 export type { Consent, ConsentHistoryEntry, ConsentState } from "./store/consent-store.ts";
@@ -84,6 +86,7 @@ export type { Disclosure, DisclosureInput } from "./store/disclosure-store.ts";
 export { guidHash } from "./store/guid-hash.ts";
 export type { SettingView } from "./store/settings-store.ts";
 export { DEFAULT_SITE_CODE, normalizeHost, type Site } from "./store/site-store.ts";
+export type { TopicActivityType } from "./store/topic-activity-store.ts";
 export type {
 	CustomFieldMapping,
 	NotificationEvent,

@@ -26,6 +26,7 @@ import {
 	uuid,
 	varchar,
 } from "drizzle-orm/pg-core";
+import type { ActivityOrigin } from "./activity-origin.ts";
 
 /** bytea as a Uint8Array on both drivers. */
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -205,15 +206,6 @@ export const siteActivityTypes = pgTable(
 	(t) => [primaryKey({ columns: [t.siteId, t.typeId] })],
 );
 
-/**
- * Where an activity came from (docs/decisions/0027). `site`: the site's own code
- * (`recordActivity`); `intercom-series`: a Series' log-activity webhook; `intercom-notification`: a
- * Developer Hub notification topic mapped to a type; `unknown`: logged before origins were kept.
- * Only `site` activities may be sent to Intercom: the others came from it (or cannot be told apart).
- */
-export const ACTIVITY_ORIGINS = ["site", "intercom-series", "intercom-notification", "unknown"] as const;
-export type ActivityOrigin = (typeof ACTIVITY_ORIGINS)[number];
-
 export const activities = pgTable(
 	"activities",
 	{
@@ -232,7 +224,7 @@ export const activities = pgTable(
 		/** SHA-256 (hex) of the URL, for indexed look-ups of long URLs. */
 		urlHash: varchar("url_hash", { length: 64 }),
 		comment: text("comment"),
-		/** No default: every writer says where its activity came from (ACTIVITY_ORIGINS). */
+		/** No default: every writer says where its activity came from (activity-origin.ts). */
 		origin: varchar("origin", { length: 30 }).$type<ActivityOrigin>().notNull(),
 		createdAt: createdAt(),
 	},

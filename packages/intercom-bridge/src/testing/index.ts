@@ -29,5 +29,6 @@ export {
 	hubSignature,
 	type NotificationDelivery,
 	type SeriesWebhook,
+	type TopicDelivery,
 	type WebhookSender,
 } from "./webhook-sender.ts";
