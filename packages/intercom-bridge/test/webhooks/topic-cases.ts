@@ -196,6 +196,30 @@ export function topicCases(env: () => WebhookEnv) {
 			expect(await activities()).toEqual([]);
 		});
 
+		it("uses the mapping of the site the notification's host names, not another site's", async () => {
+			const { store } = env();
+			const { emulator, contact, send, activities, suffix } = await setUp({
+				"conversation.user.created": "Conversation started",
+			});
+			const other = await store.createSite({
+				codeName: `other${suffix}`,
+				displayName: "Other",
+				hostNames: [`other-${suffix}.example.com`],
+			});
+			await store.setSetting(other.id, "enabled", "true");
+			await store.setSetting(other.id, "clientSecret", "other-site-client-secret-123");
+			const [conversation] = emulator.seedConversations(contact.guid, 1);
+			if (!conversation) throw new Error("no conversation seeded");
+			const res = await send({
+				url: `http://other-${suffix}.example.com${env().basePath}/webhooks`,
+				clientSecret: "other-site-client-secret-123",
+				topic: "conversation.user.created",
+				conversation: conversation.id,
+			});
+			expect(res.body).toEqual({ status: "ignored", reason: "unmapped topic" });
+			expect(await activities()).toEqual([]);
+		});
+
 		it("acknowledges a mapped topic whose type was disabled, and logs nothing", async () => {
 			const { store } = env();
 			const { emulator, contact, url, send, activities, codeNames } = await setUp({
