@@ -185,6 +185,11 @@ export const activityTypes = pgTable("activity_types", {
 	codeName: varchar("code_name", { length: 100 }).notNull().unique(),
 	displayName: varchar("display_name", { length: 200 }).notNull(),
 	enabled: boolean("enabled").notNull().default(true),
+	/**
+	 * Whether the site's own activities of this type (`recordActivity`) go to Intercom as data
+	 * events (docs/decisions/0023). Off until an operator opts the type in.
+	 */
+	sendToIntercom: boolean("send_to_intercom").notNull().default(false),
 	createdAt: createdAt(),
 });
 

@@ -5,7 +5,12 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { CONVERSATION_LINKS_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
+import {
+	CONVERSATION_LINKS_QUEUE,
+	getJobQueue,
+	INTERCOM_EVENT_RETRY_LIMIT,
+	INTERCOM_EVENTS_QUEUE,
+} from "../../src/jobs/job-queue.ts";
 import type { ActivityLogInput } from "../../src/store/activity-log.ts";
 import { findContactQuery, resolveContactGuidText } from "../../src/store/contact-store.ts";
 import { type ContactUpdate, saveContactUpdateIn } from "../../src/store/contact-update.ts";
@@ -747,6 +752,66 @@ export function storeSuite(factory: StoreFactory) {
 				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "contact_form" }),
 			).rejects.toThrow("Activity type is incorrect or disabled.");
 			expect(await store.listActivities(c.guid)).toHaveLength(1);
+		});
+
+		it("queues an Intercom event job with a site activity of an opted-in type, never with a logged one", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "contact_form", displayName: "Contact form" });
+			const c = await store.createContact();
+			const eventJobs = async () =>
+				rowsOf<{ data: unknown; retry_limit: number; retry_delay: number; retry_backoff: boolean }>(
+					await storeInternals(store).db.execute(
+						sql`select data, retry_limit, retry_delay, retry_backoff from pgboss.job where name = ${INTERCOM_EVENTS_QUEUE} order by created_on`,
+					),
+				);
+			const record = () =>
+				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "contact_form" });
+
+			expect((await store.getActivityType("contact_form"))?.sendToIntercom).toBe(false);
+			expect((await store.setActivityTypeSendsToIntercom("contact_form", true)).sendToIntercom).toBe(true);
+			// No queue yet (no runner ever started): the activity is not recorded without its event.
+			await expect(record()).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+			expect(await store.listActivities(c.guid)).toHaveLength(0);
+
+			await getJobQueue(store).ensure();
+			const sent = await record();
+			expect(await eventJobs()).toEqual([
+				{
+					data: { activityId: sent.id, siteId },
+					retry_limit: INTERCOM_EVENT_RETRY_LIMIT,
+					retry_delay: 60,
+					retry_backoff: true,
+				},
+			]);
+			expect(await store.getActivityForIntercomEvent(sent.id)).toMatchObject({
+				activity: { id: sent.id, contactGuid: c.guid, siteId },
+				typeCodeName: "contact_form",
+				sendToIntercom: true,
+			});
+			expect(await store.getActivityForIntercomEvent(999_999)).toBeNull();
+
+			// The log-activity webhook's activities came from Intercom: never sent back, whatever the type says.
+			const logged = await store.logActivity({
+				typeCodeName: "contact_form",
+				guid: c.guid,
+				siteId,
+				value: null,
+				url: null,
+				retryLimit: 0,
+				claim: null,
+			});
+			expect(logged.activityId).toEqual(expect.any(Number));
+			expect(await eventJobs()).toHaveLength(1);
+
+			// Opted out again: site activities queue nothing more.
+			await store.setActivityTypeSendsToIntercom("contact_form", false);
+			await record();
+			expect(await eventJobs()).toHaveLength(1);
+			expect(await store.listActivities(c.guid)).toHaveLength(3);
+			await expect(store.setActivityTypeSendsToIntercom("nope", true)).rejects.toMatchObject({
+				code: "NOT_FOUND",
+			});
 		});
 
 		it("updates a contact from a webhook in one statement: fields, free email, delivery claim", async () => {

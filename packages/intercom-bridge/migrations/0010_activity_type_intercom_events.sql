@@ -1,0 +1,1 @@
+ALTER TABLE "activity_types" ADD COLUMN "send_to_intercom" boolean DEFAULT false NOT NULL;
