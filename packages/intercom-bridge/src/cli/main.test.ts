@@ -209,6 +209,22 @@ describe("intercom-bridge CLI", () => {
 		expect((await accept("shop", "--all")).code).toBe(0);
 		expect((await onSite("shop"))[1]).toEqual(["order_placed", true]);
 		await cli(dataDir, ["activity-types", "disable", "intercom_chat_started"]);
+		const events = (onOrOff: string) =>
+			cli(dataDir, ["activity-types", "intercom-events", "order_placed", onOrOff]);
+		expect(await events("on")).toMatchObject({
+			code: 0,
+			stdout: expect.stringContaining("go to Intercom as data events"),
+		});
+		expect(
+			JSON.parse((await cli(dataDir, ["activity-types", "list", "--json"])).stdout).find(
+				(t: { codeName: string }) => t.codeName === "order_placed",
+			),
+		).toMatchObject({ sendToIntercom: true });
+		expect((await events("off")).stdout).toContain("no longer sent");
+		expect((await events("maybe")).code).toBe(2);
+		expect((await cli(dataDir, ["activity-types", "intercom-events", "missing", "on"])).stderr).toContain(
+			'No activity type "missing"',
+		);
 
 		expect(
 			(

@@ -412,6 +412,38 @@ describe("activity types and consents", () => {
 		expect(dup.status).toBe(422);
 	});
 
+	it("opts an activity type in and out of Intercom data events, with an audit row", async () => {
+		await f.store.addActivityType({ codeName: "form_sent", displayName: "Form sent" });
+		const page = await (await b.get("/admin/activity-types")).text();
+		expect(page).toContain('action="/admin/activity-types/form_sent/intercom-events"');
+		expect(page).toContain("<code>form-sent</code>");
+		expect(page).not.toContain('id="events-form_sent" name="send" value="on" checked');
+		expect(
+			(await b.post("/admin/activity-types/form_sent/intercom-events", { _csrf: csrf, send: "on" })).status,
+		).toBe(303);
+		expect((await f.store.getActivityType("form_sent"))?.sendToIntercom).toBe(true);
+		expect(await (await b.get("/admin/activity-types")).text()).toContain(
+			'id="events-form_sent" name="send" value="on" checked',
+		);
+		// An unticked box sends no field: off.
+		expect((await b.post("/admin/activity-types/form_sent/intercom-events", { _csrf: csrf })).status).toBe(
+			303,
+		);
+		expect((await f.store.getActivityType("form_sent"))?.sendToIntercom).toBe(false);
+		expect(
+			(await b.post("/admin/activity-types/missing/intercom-events", { _csrf: csrf, send: "on" })).status,
+		).toBe(422);
+		expect((await b.post("/admin/activity-types/form_sent/intercom-events", { send: "on" })).status).toBe(
+			403,
+		);
+		expect((await f.store.getActivityType("form_sent"))?.sendToIntercom).toBe(false);
+		const site = await f.store.requireSite("default");
+		const audit = await f.store.listAudit(site.id, { limit: 10 });
+		expect(audit.map((a) => `${a.key}:${a.action}`)).toEqual(
+			expect.arrayContaining(["form_sent:intercom-events-on", "form_sent:intercom-events-off"]),
+		);
+	});
+
 	it("disables and enables a consent", async () => {
 		await f.store.addConsent({ codeName: "promos", displayName: "Promotions" });
 		expect((await b.post("/admin/consents/promos/disable", { _csrf: csrf })).status).toBe(303);
