@@ -814,6 +814,52 @@ export function storeSuite(factory: StoreFactory) {
 			});
 		});
 
+		it("keeps each site's data attribute checks, replaced whole, cleared by 'Check again', per site", async () => {
+			const store = await ready();
+			const { id: a } = await store.requireSite("default");
+			const { id: b } = await store.createSite({ codeName: "shop", displayName: "Shop" });
+			expect(await store.listDataAttributeChecks(a)).toEqual([]);
+			await store.saveDataAttributeChecks(a, "h1", [
+				{
+					attribute: "seats",
+					wantedType: "integer",
+					status: "mismatch",
+					intercomType: "string",
+					message: "types differ",
+				},
+				{ attribute: "plan", wantedType: "string", status: "created", intercomType: "string", message: null },
+			]);
+			await store.saveDataAttributeChecks(b, "h9", [
+				{ attribute: "plan", wantedType: "string", status: "ok", intercomType: "string", message: null },
+			]);
+			expect(await store.listDataAttributeChecks(a)).toMatchObject([
+				{ attribute: "plan", status: "created", mappingHash: "h1", checkedAt: expect.any(Date) },
+				{ attribute: "seats", status: "mismatch", intercomType: "string", message: "types differ" },
+			]);
+			// A new run replaces the site's rows whole.
+			await store.saveDataAttributeChecks(a, "h2", [
+				{ attribute: "plan", wantedType: "string", status: "ok", intercomType: "string", message: null },
+			]);
+			expect((await store.listDataAttributeChecks(a)).map((c) => [c.attribute, c.mappingHash])).toEqual([
+				["plan", "h2"],
+			]);
+			await expect(
+				store.saveDataAttributeChecks(a, "h3", [
+					{
+						attribute: "x",
+						wantedType: "string",
+						status: "weird" as "ok",
+						intercomType: null,
+						message: null,
+					},
+				]),
+			).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+			expect(await store.listDataAttributeChecks(a)).toHaveLength(1);
+			expect(await store.clearDataAttributeChecks(a)).toBe(1);
+			expect(await store.listDataAttributeChecks(a)).toEqual([]);
+			expect(await store.listDataAttributeChecks(b)).toHaveLength(1);
+		});
+
 		it("updates a contact from a webhook in one statement: fields, free email, delivery claim", async () => {
 			const store = await ready();
 			const { id: siteId } = await store.requireSite("default");
