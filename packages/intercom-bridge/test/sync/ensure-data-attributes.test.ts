@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createIntercomClient } from "../intercom/create-intercom-client.ts";
-import type { DataAttributeCheck } from "../store/data-attribute-store.ts";
-import { createIntercomEmulator } from "../testing/index.ts";
+import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
+import type { DataAttributeCheck } from "../../src/store/data-attribute-store.ts";
 import {
 	checkDataAttributeMapping,
 	coerceAttributeValue,
@@ -9,7 +8,8 @@ import {
 	dataAttributeMappingHash,
 	ensureDataAttributes,
 	mappedCustomAttributes,
-} from "./ensure-data-attributes.ts";
+} from "../../src/sync/ensure-data-attributes.ts";
+import { createIntercomEmulator } from "../../src/testing/index.ts";
 
 const TOKEN = "tok-attrs";
 
