@@ -339,6 +339,39 @@ describe("activity types a site accepts", () => {
 	});
 });
 
+describe("custom data attributes on the data access page", () => {
+	it("shows the recorded checks, warns about unusable ones, and 'Check again' clears the record", async () => {
+		const site = await f.store.requireSite("default");
+		const path = "/admin/sites/default/data-access";
+		expect(await (await b.get(path)).text()).toContain("Not checked yet");
+		await f.store.saveDataAttributeChecks(site.id, "hash-1", [
+			{ attribute: "plan", wantedType: "string", status: "created", intercomType: "string", message: null },
+			{
+				attribute: "seats",
+				wantedType: "integer",
+				status: "mismatch",
+				intercomType: "string",
+				message: 'Intercom has "seats" as string <b>',
+			},
+		]);
+		const page = await (await b.get(path)).text();
+		expect(page).toContain('id="attrs-unusable"');
+		expect(page).toContain("1 mapped attribute(s) cannot be used");
+		expect(page).toContain("<code>seats</code>");
+		expect(page).toContain("type mismatch");
+		// Intercom's words are escaped, never markup.
+		expect(page).toContain("as string &lt;b&gt;");
+		expect((await b.post("/admin/sites/default/data-attributes/recheck", {})).status).toBe(403);
+		const recheck = await b.post("/admin/sites/default/data-attributes/recheck", { _csrf: csrf });
+		expect(recheck.status).toBe(303);
+		expect(recheck.headers.get("location")).toBe(`${path}?rechecked=1`);
+		expect(await f.store.listDataAttributeChecks(site.id)).toEqual([]);
+		expect(await (await b.get(`${path}?rechecked=1`)).text()).toContain(
+			"checked again at the next contact sync",
+		);
+	});
+});
+
 describe("read-only role", () => {
 	it("sees the pages without controls and cannot change anything", async () => {
 		await f.store.addAdminUser({ email: "reader@example.com", password: PASSWORD, role: "read" });
@@ -358,7 +391,9 @@ describe("read-only role", () => {
 			["/admin/sites/default/webhooks/activity-types", { accept: "all" }],
 			["/admin/sites/default/oauth/start", {}],
 			["/admin/sites/default/oauth/disconnect", {}],
+			["/admin/sites/default/data-attributes/recheck", {}],
 			["/admin/activity-types", { codeName: "x1", displayName: "X" }],
+			["/admin/activity-types/x1/intercom-events", { send: "on" }],
 			["/admin/consents", { codeName: "x1", displayName: "X" }],
 		] as const;
 		for (const [path, fields] of attempts) {
