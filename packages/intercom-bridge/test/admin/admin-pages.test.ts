@@ -479,6 +479,21 @@ describe("activity types and consents", () => {
 		);
 	});
 
+	it("names an activity event's disclosure on the contact page", async () => {
+		const contact = await f.store.createContact({ email: "events@example.com" });
+		await f.store.recordDisclosure({
+			siteId: 1,
+			guid: contact.guid,
+			recipient: "intercom",
+			channel: "event",
+			fields: ["user_id", "event_name", "created_at", "metadata.title"],
+			policy: "always",
+		});
+		const page = await (await b.get(`/admin/contacts/${contact.guid}`)).text();
+		expect(page).toContain("activity as an Intercom data event");
+		expect(page).toContain("metadata.title");
+	});
+
 	it("disables and enables a consent", async () => {
 		await f.store.addConsent({ codeName: "promos", displayName: "Promotions" });
 		expect((await b.post("/admin/consents/promos/disable", { _csrf: csrf })).status).toBe(303);
