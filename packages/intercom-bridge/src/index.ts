@@ -81,12 +81,22 @@ export {
 } from "./store/contact-fields.ts";
 export { type Contact, isGuid } from "./store/contact-store.ts";
 export { createStore, type Store, type StoreOptions } from "./store/create-store.ts";
+export type { DataAttributeCheck, DataAttributeCheckStatus } from "./store/data-attribute-store.ts";
 export type { Database } from "./store/database.ts";
 export type { Disclosure, DisclosureInput } from "./store/disclosure-store.ts";
 export { guidHash } from "./store/guid-hash.ts";
 export type { SettingView } from "./store/settings-store.ts";
 export { DEFAULT_SITE_CODE, normalizeHost, type Site } from "./store/site-store.ts";
 export type { TopicActivityType } from "./store/topic-activity-store.ts";
+export {
+	checkDataAttributeMapping,
+	type DataAttributeMapping,
+	type DataAttributeTarget,
+	type EnsuredDataAttributes,
+	ensureDataAttributes,
+	mappedCustomAttributes,
+	type UsableAttribute,
+} from "./sync/ensure-data-attributes.ts";
 export type {
 	CustomFieldMapping,
 	NotificationEvent,

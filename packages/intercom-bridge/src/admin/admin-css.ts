@@ -67,6 +67,7 @@ input:disabled, select:disabled, textarea:disabled { background: #f1f2f5; color:
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; background: #eef0f4; color: var(--muted); }
 .badge.ok { background: var(--ok-bg); color: var(--ok); }
 .badge.off { background: var(--err-bg); color: var(--danger); }
+.badge.warn { background: var(--warn-bg); color: var(--warn); }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: 9px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); font-weight: 600; }

@@ -6,6 +6,7 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { ConflictError, NotFoundError, publicMessage, ValidationError } from "../errors.ts";
+import { intercomEventName } from "../jobs/intercom-event-job.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify } from "./admin-routing.ts";
 import { textRow } from "./form-controls.ts";
@@ -31,13 +32,14 @@ async function activityTypesPage(
 	const types = await deps.store.listActivityTypes();
 	const base = `${deps.basePath}/activity-types`;
 	const body = html`<h1>Activity types</h1>
-<p class="lead">What the log-activity webhook may record. Its <code>ActivityType</code> must be the code name of an enabled type.</p>
+<p class="lead">What the log-activity webhook may record. Its <code>ActivityType</code> must be the code name of an enabled type.
+A type sent to Intercom turns each activity the site itself records (<code>recordActivity</code>) into an Intercom data event, when the site's data policy allows the contact's data; activities that came from Intercom are never sent back.</p>
 ${can ? "" : notice("info", "Changing activity types needs the modify role on every site; you can only look.")}
 <section class="card" aria-labelledby="types-h"><h2 id="types-h">Types</h2>
 ${
 	types.length === 0
 		? html`<p class="muted">No activity types yet.</p>`
-		: html`<table><thead><tr><th scope="col">Code name</th><th scope="col">Display name</th><th scope="col">State</th></tr></thead><tbody>${types.map(
+		: html`<table><thead><tr><th scope="col">Code name</th><th scope="col">Display name</th><th scope="col">State</th><th scope="col">Sent to Intercom</th></tr></thead><tbody>${types.map(
 				(t) => html`<tr>
 		<td><code>${t.codeName}</code></td>
 		<td>${
@@ -57,6 +59,14 @@ ${
 				? html` <form class="inline" method="post" action="${base}/${encodeURIComponent(t.codeName)}/${t.enabled ? "disable" : "enable"}">${csrfField(c)}
 			<button class="btn small" type="submit">${t.enabled ? "Disable" : "Enable"}</button></form>`
 				: ""
+		}</td>
+		<td>${
+			can
+				? html`<form class="inline" method="post" action="${base}/${encodeURIComponent(t.codeName)}/intercom-events">${csrfField(c)}
+			<input type="checkbox" id="events-${t.codeName}" name="send" value="on"${t.sendToIntercom ? " checked" : ""}>
+			<label for="events-${t.codeName}">as data event <code>${intercomEventName(t.codeName)}</code></label>
+			<button class="btn small" type="submit">Save</button></form>`
+				: html`<span class="badge${t.sendToIntercom ? " ok" : " off"}">${t.sendToIntercom ? "sent" : "not sent"}</span>`
 		}</td></tr>`,
 			)}</tbody></table>`
 }
@@ -180,6 +190,19 @@ export function registerCatalogRoutes(app: Hono<AdminEnv>, deps: AdminDeps): voi
 			return done(c, "activity-types");
 		});
 	}
+
+	postRoute(app, "/activity-types/:code/intercom-events", async (c) => {
+		guard(c);
+		const code = c.req.param("code") ?? "";
+		const on = (await formFields(c)).send === "on";
+		try {
+			await deps.store.setActivityTypeSendsToIntercom(code, on);
+			await audit(c, "activity-type", code, on ? "intercom-events-on" : "intercom-events-off");
+		} catch (err) {
+			return activityTypesPage(c, deps, { [`row:${code}`]: clean(err) }, {}, 422);
+		}
+		return done(c, "activity-types");
+	});
 
 	app.get("/consents", (c) => consentsPage(c, deps, {}, {}));
 	postRoute(app, "/consents", async (c) => {

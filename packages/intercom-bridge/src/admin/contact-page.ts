@@ -12,6 +12,14 @@ import type { Disclosure } from "../store/disclosure-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { csrfField, type Markup, page } from "./layout.ts";
+
+/** How a disclosure went out, in words (disclosure channels). */
+const CHANNELS: Record<string, string> = {
+	page: "script in a page",
+	settings: "settings for a single-page app",
+	event: "activity as an Intercom data event",
+};
+
 import { linkifyComment } from "./linkify-comment.ts";
 
 export interface ContactPageInput {
@@ -120,13 +128,13 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 	<p class="muted">Which fields the Messenger sent, on what basis, from when (the disclosure log; values are never recorded).</p>
 	${
 		input.disclosures.length === 0
-			? html`<p class="muted">Nothing recorded: the Messenger has not sent this contact's data.</p>`
+			? html`<p class="muted">Nothing recorded: no data of this contact was sent to Intercom.</p>`
 			: html`<table class="disclosures"><thead><tr><th scope="col">First sent</th><th scope="col">Fields</th><th scope="col">Basis</th><th scope="col">How</th></tr></thead><tbody>${input.disclosures.map(
 					(
 						d,
 					) => html`<tr><td>${when(d.at)}<br><span class="muted">${input.siteNames.get(d.siteId) ?? ""}</span></td>
 				<td class="mono">${d.fields.split(",").join(", ")}</td>
-				<td>${basis(d)}</td><td>${d.channel === "page" ? "script in a page" : "settings for a single-page app"}</td></tr>`,
+				<td>${basis(d)}</td><td>${CHANNELS[d.channel] ?? d.channel}</td></tr>`,
 				)}</tbody></table>`
 	}
 </section>

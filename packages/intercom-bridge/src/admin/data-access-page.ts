@@ -4,6 +4,7 @@ import { html } from "hono/html";
 import type { AdminWithApp } from "../intercom/intercom-types.ts";
 import { workspaceOf } from "../intercom/oauth.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
+import type { DataAttributeCheck } from "../store/data-attribute-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import type { SiteAccess } from "./admin-routing.ts";
 import { copyable } from "./copyable.ts";
@@ -16,6 +17,43 @@ export interface DataAccessInput {
 	/** `GET /me` of the stored token: the answer, an error message, or null without a token. */
 	me: { ok: true; value: AdminWithApp } | { ok: false; message: string } | null;
 	notices: Markup[];
+	/** The last check of the site's custom data attribute mapping (empty: never checked, or cleared). */
+	dataAttributes: DataAttributeCheck[];
+}
+
+const CHECK_LABEL: Record<DataAttributeCheck["status"], [string, string]> = {
+	ok: ["ok", "exists"],
+	created: ["ok", "created"],
+	mismatch: ["warn", "type mismatch"],
+	failed: ["off", "refused"],
+};
+
+/** The custom data attributes the contact sync found or created, and those it cannot use. */
+function dataAttributesCard(c: Context<AdminEnv>, deps: AdminDeps, input: DataAccessInput): Markup {
+	const checks = input.dataAttributes;
+	const unusable = checks.filter((k) => k.status === "mismatch" || k.status === "failed");
+	return html`<section class="card" aria-labelledby="attrs-h">
+	<h2 id="attrs-h">Custom data attributes</h2>
+	${
+		checks.length === 0
+			? html`<p class="muted">Not checked yet: the contact sync checks the mapped attributes in the workspace the first time it sends custom attributes.</p>`
+			: html`${
+					unusable.length > 0
+						? html`<p class="notice warn" role="alert" id="attrs-unusable">${unusable.length} mapped attribute(s) cannot be used and are not sent until fixed: see below, then press “Check again”.</p>`
+						: ""
+				}<table><thead><tr><th scope="col">Attribute</th><th scope="col">Mapped type</th><th scope="col">In Intercom</th><th scope="col">Checked</th></tr></thead><tbody>${checks.map(
+					(k) => html`<tr><td><code>${k.attribute}</code></td><td>${k.wantedType}</td>
+			<td><span class="badge ${CHECK_LABEL[k.status][0]}">${CHECK_LABEL[k.status][1]}</span>${k.intercomType ? html` ${k.intercomType}` : ""}${k.message ? html`<p class="hint">${k.message}</p>` : ""}</td>
+			<td>${k.checkedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</td></tr>`,
+				)}</tbody></table>`
+	}
+	${
+		input.access.canModify && checks.length > 0
+			? html`<form method="post" action="${sitePath(deps, input.access.site, "data-attributes/recheck")}">${csrfField(c)}
+		<button class="btn" type="submit" id="recheck-attributes">Check again</button> <span class="muted">at the next sync</span></form>`
+			: ""
+	}
+</section>`;
 }
 
 /**
@@ -96,6 +134,7 @@ export function dataAccessPage(c: Context<AdminEnv>, deps: AdminDeps, input: Dat
 			: html`<p class="notice info" role="status">Your role on this site is read only.</p>`
 	}
 </section>
+${dataAttributesCard(c, deps, input)}
 <section class="card" aria-labelledby="redirect-h">
 	<h2 id="redirect-h">Redirect URL</h2>
 	<p>Register this exact URL in the Intercom Developer Hub (your app › Authentication › Redirect URLs) before pressing “Get token”.</p>

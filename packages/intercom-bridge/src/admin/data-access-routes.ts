@@ -103,6 +103,8 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 			notices.push(notice("ok", "Connected: the access token was saved."));
 		if (c.req.query("disconnected") !== undefined)
 			notices.push(notice("ok", "Disconnected: the access token was removed."));
+		if (c.req.query("rechecked") !== undefined)
+			notices.push(notice("ok", "The data attributes are checked again at the next contact sync."));
 		const filled = (c.req.query("filled") ?? "").split(",").flatMap((k) => FILLED[k] ?? []);
 		if (filled.length > 0) {
 			const what = filled.join(" and ");
@@ -119,8 +121,16 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 		if (error) notices.push(notice("error", messageFor(error)));
 		notices.push(...siteWarnings(c, deps, settings));
 		const me = settings.accessToken ? await readMe(deps, settings.accessToken, settings.region) : null;
+		const dataAttributes = await deps.store.listDataAttributeChecks(access.site.id);
 		return c.html(
-			dataAccessPage(c, deps, { access, settings, redirectUri: oauthRedirectUri(c, deps), me, notices }),
+			dataAccessPage(c, deps, {
+				access,
+				settings,
+				redirectUri: oauthRedirectUri(c, deps),
+				me,
+				notices,
+				dataAttributes,
+			}),
 		);
 	});
 
@@ -157,6 +167,15 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 		if (!written) return back("oauth_error=workspace_invalid");
 		deps.logger.info({ site: access.site.codeName, keys: written }, "admin used the token's workspace");
 		return back(`used=1&filled=${written.join(",")}`);
+	});
+
+	// "Check again": forgets the recorded check, so the next sync lists and creates the attributes anew.
+	postRoute(app, "/sites/:site/data-attributes/recheck", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const cleared = await deps.store.clearDataAttributeChecks(access.site.id);
+		deps.logger.info({ site: access.site.codeName, cleared }, "admin asked to check data attributes again");
+		return c.redirect(`${sitePath(deps, access.site, "data-access")}?rechecked=1`, 303);
 	});
 
 	postRoute(app, "/sites/:site/oauth/disconnect", async (c) => {

@@ -38,6 +38,7 @@ export function registerActivityTypesCommand(program: Command, context: CliConte
 							["codeName", "CODE NAME"],
 							["displayName", "DISPLAY NAME"],
 							["enabled", "ENABLED"],
+							["sendToIntercom", "SENT TO INTERCOM"],
 						]),
 					);
 					return;
@@ -136,6 +137,28 @@ export function registerActivityTypesCommand(program: Command, context: CliConte
 				);
 			},
 		);
+	types
+		.command("intercom-events <codeName> <onOrOff>")
+		.description(
+			"send the site's own activities of this type to Intercom as data events (on), or stop (off); never those that came from Intercom",
+		)
+		.action((codeName: string, onOrOff: string, _opts: unknown, command: Command) => {
+			if (onOrOff !== "on" && onOrOff !== "off") command.error('error: say "on" or "off".');
+			return withStore(async (store) => {
+				const t = await store.setActivityTypeSendsToIntercom(codeName, onOrOff === "on");
+				await store.recordAudit({
+					kind: "activity-type",
+					key: t.codeName,
+					action: t.sendToIntercom ? "intercom-events-on" : "intercom-events-off",
+					actor: actor(),
+				});
+				io.stdout(
+					t.sendToIntercom
+						? `Activities of ${t.codeName} recorded by the site go to Intercom as data events (when the site's data policy allows).`
+						: `Activities of ${t.codeName} are no longer sent to Intercom.`,
+				);
+			});
+		});
 	registerToggleCommands(types, context, {
 		noun: "Activity type",
 		enable: { description: "enable an activity type", run: (store, code) => store.enableActivityType(code) },

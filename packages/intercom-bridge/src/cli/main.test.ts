@@ -231,6 +231,22 @@ describe("intercom-bridge CLI", () => {
 			topics.find((t: { topic: string }) => t.topic === "contact.email.updated")?.activityType,
 		).toBeNull();
 		await cli(dataDir, ["activity-types", "disable", "intercom_chat_started"]);
+		const events = (onOrOff: string) =>
+			cli(dataDir, ["activity-types", "intercom-events", "order_placed", onOrOff]);
+		expect(await events("on")).toMatchObject({
+			code: 0,
+			stdout: expect.stringContaining("go to Intercom as data events"),
+		});
+		expect(
+			JSON.parse((await cli(dataDir, ["activity-types", "list", "--json"])).stdout).find(
+				(t: { codeName: string }) => t.codeName === "order_placed",
+			),
+		).toMatchObject({ sendToIntercom: true });
+		expect((await events("off")).stdout).toContain("no longer sent");
+		expect((await events("maybe")).code).toBe(2);
+		expect((await cli(dataDir, ["activity-types", "intercom-events", "missing", "on"])).stderr).toContain(
+			'No activity type "missing"',
+		);
 
 		expect(
 			(

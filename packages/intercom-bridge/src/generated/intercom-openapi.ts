@@ -2,8 +2,9 @@
  * Types of Intercom's REST API, generated, do not edit.
  *
  * Source: intercom-openapi-2.16-contacts-conversations-subset.json (OpenAPI 3.0.1, API 2.16)
- * Spec sha256: 1dfd5362af80c1d6d3a8e19ac426b425fe65a86d01163e852e476676c67f54db
+ * Spec sha256: 363ec725ba8b398ef6926dcd92505674668f8725207c77b55c0094e34f66fbbf
  * Dropped (required-only branches, see the script): #/components/schemas/create_contact_request/anyOf
+ * Dropped (required-only branches, see the script): #/components/schemas/create_data_event_request/anyOf
  * Regenerate with `npm run generate:intercom-types --workspace intercom-bridge`
  * (packages/intercom-bridge/scripts/generate-intercom-types.ts).
  */
@@ -448,6 +449,162 @@ export interface paths {
         get: operations["identifyAdmin"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data_attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all data attributes
+         * @description You can fetch a list of all data attributes belonging to a workspace for contacts or companies.
+         *
+         *     {% admonition type="warning" %}
+         *     Conversation attributes are no longer returned by this endpoint. Calling without a `model` parameter no longer includes them, and `model=conversation` returns a `422` error. Use `GET /conversations/attributes` instead.
+         *     {% /admonition %}
+         */
+        get: operations["lisDataAttributes"];
+        put?: never;
+        /**
+         * Create a data attribute
+         * @description You can create a data attributes for a `contact` or a `company`.
+         */
+        post: operations["createDataAttribute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/data_attributes/{data_attribute_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a data attribute
+         * @description You can update a data attribute.
+         *
+         *     > 🚧 Updating the data type is not possible
+         *     >
+         *     > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
+         */
+        put: operations["updateDataAttribute"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all data events
+         * @description > 🚧
+         *     >
+         *     > Please note that you can only 'list' events that are less than 90 days old. Event counts and summaries will still include your events older than 90 days but you cannot 'list' these events individually if they are older than 90 days
+         *
+         *     The events belonging to a customer can be listed by sending a GET request to `https://api.intercom.io/events` with a user or lead identifier along with a `type` parameter. The identifier parameter can be one of `user_id`, `email` or `intercom_user_id`. The `type` parameter value must be `user`.
+         *
+         *     - `https://api.intercom.io/events?type=user&user_id={user_id}`
+         *     - `https://api.intercom.io/events?type=user&email={email}`
+         *     - `https://api.intercom.io/events?type=user&intercom_user_id={id}` (this call can be used to list leads)
+         *
+         *     The `email` parameter value should be [url encoded](http://en.wikipedia.org/wiki/Percent-encoding) when sending.
+         *
+         *     You can optionally define the result page size as well with the `per_page` parameter.
+         */
+        get: operations["lisDataEvents"];
+        put?: never;
+        /**
+         * Submit a data event
+         * @description You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at https://api.intercom.io/events, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
+         *
+         *     When using the JavaScript API, [adding the code to your app](http://docs.intercom.io/configuring-Intercom/tracking-user-events-in-your-app) makes the Events API available. Once added, you can submit an event using the `trackEvent` method. This will associate the event with the Lead or currently logged-in user or logged-out visitor/lead and send it to Intercom. The final parameter is a map that can be used to send optional metadata about the event.
+         *
+         *     With the Ruby client you pass a hash describing the event to `Intercom::Event.create`, or call the `track_user` method directly on the current user object (e.g. `user.track_event`).
+         *
+         *     **NB: For the JSON object types, please note that we do not currently support nested JSON structure.**
+         *
+         *     | Type            | Description                                                                                                                                                                                                     | Example                                                                           |
+         *     | :-------------- | :-------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------- | :-------------------------------------------------------------------------------- |
+         *     | String          | The value is a JSON String                                                                                                                                                                                      | `"source":"desktop"`                                                              |
+         *     | Number          | The value is a JSON Number                                                                                                                                                                                      | `"load": 3.67`                                                                    |
+         *     | Date            | The key ends with the String `_date` and the value is a [Unix timestamp](http://en.wikipedia.org/wiki/Unix_time), assumed to be in the [UTC](http://en.wikipedia.org/wiki/Coordinated_Universal_Time) timezone. | `"contact_date": 1392036272`                                                      |
+         *     | Link            | The value is a HTTP or HTTPS URI.                                                                                                                                                                               | `"article": "https://example.org/ab1de.html"`                                     |
+         *     | Rich Link       | The value is a JSON object that contains `url` and `value` keys.                                                                                                                                                | `"article": {"url": "https://example.org/ab1de.html", "value":"the dude abides"}` |
+         *     | Monetary Amount | The value is a JSON object that contains `amount` and `currency` keys. The `amount` key is a positive integer representing the amount in cents. The price in the example to the right denotes €349.99.          | `"price": {"amount": 34999, "currency": "eur"}`                                   |
+         *
+         *     **Lead Events**
+         *
+         *     When submitting events for Leads, you will need to specify the Lead's `id`.
+         *
+         *     **Metadata behaviour**
+         *
+         *     - We currently limit the number of tracked metadata keys to 10 per event. Once the quota is reached, we ignore any further keys we receive. The first 10 metadata keys are determined by the order in which they are sent in with the event.
+         *     - It is not possible to change the metadata keys once the event has been sent. A new event will need to be created with the new keys and you can archive the old one.
+         *     - There might be up to 24 hrs delay when you send a new metadata for an existing event.
+         *
+         *     **Event de-duplication**
+         *
+         *     The API may detect and ignore duplicate events. Each event is uniquely identified as a combination of the following data - the Workspace identifier, the Contact external identifier, the Data Event name and the Data Event created time. As a result, it is **strongly recommended** to send a second granularity Unix timestamp in the `created_at` field.
+         *
+         *     Duplicated events are responded to using the normal `202 Accepted` code - an error is not thrown, however repeat requests will be counted against any rate limit that is in place.
+         *
+         *     ### HTTP API Responses
+         *
+         *     - Successful responses to submitted events return `202 Accepted` with an empty body.
+         *     - Unauthorised access will be rejected with a `401 Unauthorized` or `403 Forbidden` response code.
+         *     - Events sent about users that cannot be found will return a `404 Not Found`.
+         *     - Event lists containing duplicate events will have those duplicates ignored.
+         *     - Server errors will return a `500` response code and may contain an error message in the body.
+         */
+        post: operations["createDataEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/contacts/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a lead and a user
+         * @description You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
+         *
+         *     {% admonition type="warning" name="Merged contacts are not retrievable via the API" %}
+         *       Once a merge is completed, the source contact (`from`) is permanently removed from the active contact list. This means:
+         *       - **GET /contacts/{id}** — Requesting the source contact by its original ID will return a `404 Not Found` error.
+         *       - **POST /contacts/search** — The source contact will not appear in search results, including queries filtered by `updated_at`.
+         *       - **GET /contacts** — The source contact will not appear in list results.
+         *
+         *       Only the target contact (`into`) remains accessible. If your application stores contact IDs, update them to use the target contact's ID after a merge.
+         *     {% /admonition %}
+         */
+        post: operations["MergeContact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3208,6 +3365,388 @@ export interface components {
             /** @description The custom attributes which are set for the contact */
             custom_attributes?: Record<string, unknown> | null;
         };
+        /** Create Data Attribute Request */
+        create_data_attribute_request: {
+            /**
+             * @description The name of the data attribute.
+             * @example My Data Attribute
+             */
+            name: string;
+            /**
+             * @description The model that the data attribute belongs to.
+             * @example contact
+             * @enum {string}
+             */
+            model: "contact" | "company";
+            /**
+             * @description The readable description you see in the UI for the attribute.
+             * @example My Data Attribute Description
+             */
+            description?: string;
+            /**
+             * @description Can this attribute be updated by the Messenger
+             * @example false
+             */
+            messenger_writable?: boolean;
+        } & ({
+            /** @enum {unknown} */
+            data_type?: "options";
+            /**
+             * @description Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
+             * @example [
+             *       {
+             *         "value": "1-10"
+             *       },
+             *       {
+             *         "value": "11-50"
+             *       }
+             *     ]
+             */
+            options: {
+                value?: string;
+            }[];
+        } | {
+            /** @enum {unknown} */
+            data_type?: "string" | "integer" | "float" | "boolean" | "datetime" | "date";
+        });
+        /** Create Data Event Request */
+        create_data_event_request: {
+            /**
+             * @description The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
+             * @example invited-friend
+             */
+            event_name?: string;
+            /**
+             * Format: date-time
+             * @description The time the event occurred as a UTC Unix timestamp
+             * @example 1671028894
+             */
+            created_at?: number;
+            /**
+             * @description Your identifier for the user.
+             * @example 314159
+             */
+            user_id?: string;
+            /**
+             * @description The unique identifier for the contact (lead or user) which is given by Intercom.
+             * @example 8a88a590-e1c3-41e2-a502-e0649dbf721c
+             */
+            id?: string;
+            /**
+             * @description An email address for your user. An email should only be used where your application uses email to uniquely identify users.
+             * @example frodo.baggins@example.com
+             */
+            email?: string;
+            /**
+             * @description Optional metadata about the event.
+             * @example {
+             *       "invite_code": "ADDAFRIEND"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * Data Attribute
+         * @description Data Attributes are metadata used to describe your contact and company models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
+         */
+        data_attribute: {
+            /**
+             * @description Value is `data_attribute`.
+             * @example data_attribute
+             * @enum {string}
+             */
+            type?: "data_attribute";
+            /**
+             * @description The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
+             * @example 12878
+             */
+            id?: number;
+            /**
+             * @description Value is `contact` for user/lead attributes and `company` for company attributes.
+             * @example contact
+             * @enum {string}
+             */
+            model?: "contact" | "company";
+            /**
+             * @description Name of the attribute.
+             * @example paid_subscriber
+             */
+            name?: string;
+            /**
+             * @description Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
+             * @example custom_attributes.paid_subscriber
+             */
+            full_name?: string;
+            /**
+             * @description Readable name of the attribute (i.e. name you see in the UI)
+             * @example Paid Subscriber
+             */
+            label?: string;
+            /**
+             * @description Readable description of the attribute.
+             * @example Whether the user is a paid subscriber.
+             */
+            description?: string;
+            /**
+             * @description The data type of the attribute.
+             * @example boolean
+             * @enum {string}
+             */
+            data_type?: "string" | "integer" | "float" | "boolean" | "date";
+            /**
+             * @description List of predefined options for attribute value.
+             * @example [
+             *       "true",
+             *       "false"
+             *     ]
+             */
+            options?: string[];
+            /**
+             * @description Can this attribute be updated through API
+             * @example true
+             */
+            api_writable?: boolean;
+            /**
+             * @description Can this attribute be updated by the Messenger
+             * @example false
+             */
+            messenger_writable?: boolean;
+            /**
+             * @description Can this attribute be updated in the UI
+             * @example true
+             */
+            ui_writable?: boolean;
+            /**
+             * @description Set to true if this is a CDA
+             * @example true
+             */
+            custom?: boolean;
+            /**
+             * @description Is this attribute archived. (Only applicable to CDAs)
+             * @example false
+             */
+            archived?: boolean;
+            /**
+             * Format: date-time
+             * @description The time the attribute was created as a UTC Unix timestamp
+             * @example 1671028894
+             */
+            created_at?: number;
+            /**
+             * Format: date-time
+             * @description The time the attribute was last updated as a UTC Unix timestamp
+             * @example 1671028894
+             */
+            updated_at?: number;
+            /**
+             * @description Teammate who created the attribute. Only applicable to CDAs
+             * @example 5712945
+             */
+            admin_id?: string;
+        };
+        /**
+         * Data Attribute List
+         * @description A list of all data attributes belonging to a workspace for contacts or companies.
+         */
+        data_attribute_list: {
+            /**
+             * @description The type of the object
+             * @example list
+             * @enum {string}
+             */
+            type?: "list";
+            /** @description A list of data attributes */
+            data?: components["schemas"]["data_attribute"][];
+        };
+        /**
+         * Data Event
+         * @description Data events are used to notify Intercom of changes to your data.
+         */
+        data_event: {
+            /**
+             * @description The type of the object
+             * @example event
+             * @enum {string}
+             */
+            type?: "event";
+            /**
+             * @description The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
+             * @example invited-friend
+             */
+            event_name: string;
+            /**
+             * Format: date-time
+             * @description The time the event occurred as a UTC Unix timestamp
+             * @example 1671028894
+             */
+            created_at: number;
+            /**
+             * @description Your identifier for the user.
+             * @example 314159
+             */
+            user_id?: string;
+            /**
+             * @description Your identifier for a lead or a user.
+             * @example 8a88a590-e1c3-41e2-a502-e0649dbf721c
+             */
+            id?: string;
+            /**
+             * @description The Intercom identifier for the user.
+             * @example 63a0979a5eeebeaf28dd56ba
+             */
+            intercom_user_id?: string;
+            /**
+             * @description An email address for your user. An email should only be used where your application uses email to uniquely identify users.
+             * @example frodo.baggins@example.com
+             */
+            email?: string;
+            /**
+             * @description Optional metadata about the event.
+             * @example {
+             *       "invite_code": "ADDAFRIEND"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * Data Event List
+         * @description This will return a list of data events for the App.
+         */
+        data_event_list: {
+            /**
+             * @description The type of the object
+             * @example event.list
+             * @enum {string}
+             */
+            type?: "event.list";
+            /** @description A list of data events */
+            events?: components["schemas"]["data_event"][];
+            /** @description Pagination */
+            pages?: {
+                /** @example https://api.intercom.io/events?per_page=2&before=1389913941064&intercom_user_id=63a0979a5eeebeaf28dd56ba&type=user" */
+                next?: string;
+                /** @example https://api.intercom.io/events?intercom_user_id=63a0979a5eeebeaf28dd56ba&type=user&since=1389913941065 */
+                since?: string;
+            };
+        };
+        /**
+         * Data Event Summary
+         * @description This will return a summary of data events for the App.
+         */
+        data_event_summary: {
+            /**
+             * @description The type of the object
+             * @example event.summary
+             * @enum {string}
+             */
+            type?: "event.summary";
+            /**
+             * @description The email address of the user
+             * @example Sam.Sung@example.com
+             */
+            email?: string;
+            /**
+             * @description The Intercom user ID of the user
+             * @example 63a0979a5eeebeaf28dd56ba
+             */
+            intercom_user_id?: string;
+            /**
+             * @description The user ID of the user
+             * @example 62b997f288e14803c5006932
+             */
+            user_id?: string;
+            /** @description A summary of data events */
+            events?: components["schemas"]["data_event_summary_item"][];
+        };
+        /**
+         * Data Event Summary Item
+         * @description This will return a summary of a data event for the App.
+         */
+        data_event_summary_item: {
+            /**
+             * @description The name of the event
+             * @example placed-order
+             */
+            name?: string;
+            /**
+             * @description The first time the event was sent
+             * @example 2014-01-16T23:12:21.000+00:00
+             */
+            first?: string;
+            /**
+             * @description The last time the event was sent
+             * @example 2014-01-16T23:12:21.000+00:00
+             */
+            last?: string;
+            /**
+             * @description The number of times the event was sent
+             * @example 1
+             */
+            count?: number;
+            /**
+             * @description The description of the event
+             * @example A user placed an order
+             */
+            description?: string;
+        } | null;
+        /**
+         * Merge contact data
+         * @description Merge contact data.
+         */
+        merge_contacts_request: {
+            /**
+             * @description The unique identifier for the contact to merge away from. Must be a lead.
+             * @example 5d70dd30de4efd54f42fd526
+             */
+            from: string;
+            /**
+             * @description The unique identifier for the contact to merge into. Must be a user.
+             * @example 5ba682d23d7cf92bef87bfd4
+             */
+            into: string;
+            /**
+             * @description Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone).
+             * @example true
+             */
+            skip_duplicate_validation?: boolean;
+        };
+        /** Update Data Attribute Request */
+        update_data_attribute_request: {
+            /**
+             * @description Whether the attribute is to be archived or not.
+             * @example false
+             */
+            archived?: boolean;
+            /**
+             * @description The readable description you see in the UI for the attribute.
+             * @example My Data Attribute Description
+             */
+            description?: string;
+            /**
+             * @description Can this attribute be updated by the Messenger
+             * @example false
+             */
+            messenger_writable?: boolean;
+        } & ({
+            /**
+             * @description Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
+             * @example [
+             *       {
+             *         "value": "1-10"
+             *       },
+             *       {
+             *         "value": "11-50"
+             *       }
+             *     ]
+             */
+            options: {
+                value?: string;
+            }[];
+        } | unknown);
     };
     responses: never;
     parameters: never;
@@ -3680,6 +4219,298 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["admin_with_app"];
+                };
+            };
+        };
+    };
+    lisDataAttributes: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Specify the data attribute model to return. For conversation attributes, use GET /conversations/attributes instead.
+                 * @example company
+                 */
+                model?: "contact" | "company";
+                /**
+                 * @description Include archived attributes in the list. By default we return only non archived data attributes.
+                 * @example false
+                 */
+                include_archived?: boolean;
+            };
+            header?: {
+                "Intercom-Version"?: components["schemas"]["intercom_version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["data_attribute_list"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description Unprocessable entity - model=conversation is no longer supported */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    createDataAttribute: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Intercom-Version"?: components["schemas"]["intercom_version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["create_data_attribute_request"];
+            };
+        };
+        responses: {
+            /** @description Successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["data_attribute"];
+                };
+            };
+            /** @description Too few options for list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    updateDataAttribute: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Intercom-Version"?: components["schemas"]["intercom_version"];
+            };
+            path: {
+                /**
+                 * @description The data attribute id
+                 * @example 1
+                 */
+                data_attribute_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["update_data_attribute_request"];
+            };
+        };
+        responses: {
+            /** @description Successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["data_attribute"];
+                };
+            };
+            /** @description Too few options in list */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description Attribute Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description Has Dependant Object */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    lisDataEvents: {
+        parameters: {
+            query: {
+                filter: {
+                    user_id: string;
+                } | {
+                    intercom_user_id: string;
+                } | {
+                    email: string;
+                };
+                /** @description The value must be user */
+                type: string;
+                /** @description summary flag */
+                summary?: boolean;
+            };
+            header?: {
+                "Intercom-Version"?: components["schemas"]["intercom_version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["data_event_summary"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    createDataEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Intercom-Version"?: components["schemas"]["intercom_version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["create_data_event_request"];
+            };
+        };
+        responses: {
+            /** @description successful */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+        };
+    };
+    MergeContact: {
+        parameters: {
+            query?: {
+                /** @description Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role. */
+                include_merge_history?: boolean;
+            };
+            header?: {
+                "Intercom-Version"?: components["schemas"]["intercom_version"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["merge_contacts_request"];
+            };
+        };
+        responses: {
+            /** @description successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description If the user has enabled push messaging.
+                         * @example true
+                         */
+                        enabled_push_messaging?: boolean | null;
+                    } & components["schemas"]["contact"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["error"];
                 };
             };
         };

@@ -184,3 +184,34 @@ describe("contacts.delete / archive", () => {
 		expect(calls.map((x) => x.route)).toEqual(["DELETE /contacts/c1", "POST /contacts/c1/archive"]);
 	});
 });
+
+describe("contacts.merge", () => {
+	it("posts from and into, once, and answers the user", async () => {
+		const { fetch, calls } = scriptedFetch(() => json(200, contact("user-1")));
+		const merged = await client(fetch).contacts.merge("lead-1", "user-1");
+		expect(merged.id).toBe("user-1");
+		expect(calls.map((c) => [c.route, c.body])).toEqual([
+			["POST /contacts/merge", { from: "lead-1", into: "user-1" }],
+		]);
+	});
+
+	it("passes skip_duplicate_validation, and never retries (a repeat would hide a merge that went through)", async () => {
+		const { fetch, calls } = scriptedFetch(() => errorList(503, "service_unavailable", "busy"));
+		await expect(
+			client(fetch).contacts.merge("lead-1", "user-1", { skipDuplicateValidation: true }),
+		).rejects.toBeInstanceOf(IntercomApiError);
+		expect(calls).toHaveLength(1);
+		expect(calls[0]?.body).toEqual({ from: "lead-1", into: "user-1", skip_duplicate_validation: true });
+	});
+
+	it("surfaces invalid_merge and refuses the same id twice before sending", async () => {
+		const { fetch, calls } = scriptedFetch(() =>
+			errorList(400, "invalid_merge", "Contacts can only be merged when…"),
+		);
+		await expect(client(fetch).contacts.merge("a", "b")).rejects.toMatchObject({
+			intercomCode: "invalid_merge",
+		});
+		await expect(client(fetch).contacts.merge("a", "a")).rejects.toThrow(/two different contact ids/);
+		expect(calls).toHaveLength(1);
+	});
+});

@@ -4,13 +4,14 @@
  * repeatable calls, errors).
  */
 import type { Client } from "openapi-fetch";
-import { IntercomApiError } from "../errors.ts";
+import { IntercomApiError, ValidationError } from "../errors.ts";
 import type { components, paths } from "../generated/intercom-openapi.ts";
 import type {
 	Contact,
 	ContactArchived,
 	ContactDeleted,
 	CreateContactBody,
+	MergedContact,
 	UpdateContactBody,
 } from "./intercom-types.ts";
 import type { Requester } from "./request.ts";
@@ -57,6 +58,18 @@ export interface ContactsApi {
 	delete(id: string): Promise<ContactDeleted>;
 	/** `POST /contacts/{id}/archive`. */
 	archive(id: string): Promise<ContactArchived>;
+	/**
+	 * `POST /contacts/merge`: the lead `fromId` into the user `intoId` (Intercom merges no other
+	 * way round). Unless `skipDuplicateValidation`, Intercom refuses (400 `invalid_merge`) two
+	 * contacts that share no email or phone. Sent once, never retried: a repeat of a merge that went
+	 * through answers 404 for the lead, hiding the success. Answers the user; `get(fromId)` then
+	 * follows the merged lead to it.
+	 */
+	merge(
+		fromId: string,
+		intoId: string,
+		options?: { skipDuplicateValidation?: boolean },
+	): Promise<MergedContact>;
 }
 
 /** Intercom follows merge chains of at most 3 hops (2.16 `ShowContact`); so do we. */
@@ -215,6 +228,32 @@ export function createContactsApi(api: Client<paths>, requester: Requester): Con
 				repeatable: true,
 				send: (init) =>
 					api.DELETE("/contacts/{contact_id}", { ...init, params: { path: { contact_id: id } } }),
+			});
+			return required(res.data, name, res.status);
+		},
+
+		async merge(fromId, intoId, options = {}) {
+			if (fromId === "" || intoId === "" || fromId === intoId) {
+				throw new ValidationError(
+					"contacts.merge needs two different contact ids: a lead (from) and a user (into).",
+					"fromId",
+				);
+			}
+			const name = "POST /contacts/merge";
+			const res = await requester.run({
+				name,
+				// Not retried: a merge that went through and is sent again answers 404 for the lead,
+				// hiding the success. The caller re-reads the user instead.
+				repeatable: false,
+				send: (init) =>
+					api.POST("/contacts/merge", {
+						...init,
+						body: {
+							from: fromId,
+							into: intoId,
+							...(options.skipDuplicateValidation && { skip_duplicate_validation: true }),
+						},
+					}),
 			});
 			return required(res.data, name, res.status);
 		},

@@ -15,7 +15,9 @@ import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import { type ContactsApi, createContactsApi } from "./contacts.ts";
 import { type ConversationsApi, createConversationsApi } from "./conversations.ts";
+import { createDataAttributesApi, type DataAttributesApi } from "./data-attributes.ts";
 import { type IntercomEndpoints, intercomEndpoints } from "./endpoints.ts";
+import { createEventsApi, type EventsApi } from "./events.ts";
 import type { AdminWithApp } from "./intercom-types.ts";
 import { createRateLimitTracker } from "./rate-limit.ts";
 import { createRequester } from "./request.ts";
@@ -54,6 +56,10 @@ export interface IntercomClient {
 	me(): Promise<AdminWithApp>;
 	contacts: ContactsApi;
 	conversations: ConversationsApi;
+	/** Contact data attributes: list, create custom ones. */
+	dataAttributes: DataAttributesApi;
+	/** Data events: submit, list a contact's. */
+	events: EventsApi;
 }
 
 function checkOptions(options: IntercomClientOptions): void {
@@ -128,5 +134,7 @@ export function createIntercomClient(options: IntercomClientOptions): IntercomCl
 		},
 		contacts: createContactsApi(api, requester),
 		conversations: createConversationsApi(api, requester),
+		dataAttributes: createDataAttributesApi(api, requester),
+		events: createEventsApi(api, requester),
 	};
 }

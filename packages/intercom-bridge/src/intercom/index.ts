@@ -18,12 +18,26 @@ export {
 	type IntercomClientOptions,
 } from "./create-intercom-client.ts";
 export {
+	type CreateDataAttributeInput,
+	DATA_ATTRIBUTE_TYPES,
+	type DataAttributesApi,
+	validateDataAttributeInput,
+} from "./data-attributes.ts";
+export {
 	conversationUrl,
 	type EndpointsResolver,
 	type IntercomEndpoints,
 	intercomEndpoints,
 	realIntercom,
 } from "./endpoints.ts";
+export {
+	type CreateEventInput,
+	type EventContact,
+	type EventMetadataValue,
+	type EventsApi,
+	MAX_EVENT_METADATA_KEYS,
+	validateEventMetadata,
+} from "./events.ts";
 export type {
 	AdminWithApp,
 	Contact,
@@ -32,7 +46,11 @@ export type {
 	Conversation,
 	ConversationListItem,
 	CreateContactBody,
+	DataAttribute,
+	DataAttributeType,
+	DataEvent,
 	IntercomErrorBody,
+	MergedContact,
 	UpdateContactBody,
 } from "./intercom-types.ts";
 export { authorizationUrl, type ExchangeCodeOptions, exchangeCode } from "./oauth.ts";

@@ -40,3 +40,15 @@ export type ContactArchived = Schemas["contact_archived"];
 
 /** Intercom's error body (`type: "error.list"`). */
 export type IntercomErrorBody = Schemas["error"];
+
+/** A data attribute (standard or custom) of contacts or companies. */
+export type DataAttribute = Schemas["data_attribute"];
+
+/** The types a custom data attribute can have (what `data_attribute.data_type` lists). */
+export type DataAttributeType = NonNullable<DataAttribute["data_type"]>;
+
+/** A contact after `POST /contacts/merge`: the user the lead went into. */
+export type MergedContact = Contact & { enabled_push_messaging?: boolean | null };
+
+/** One event of `GET /events` (without `summary`): the `data_event_list` schema's items. */
+export type DataEvent = Schemas["data_event"];

@@ -13,6 +13,7 @@ import { IntercomApiError, IntercomAuthError, NotFoundError } from "../errors.ts
 import type { ContactsApi } from "../intercom/contacts.ts";
 import type { ConversationsApi } from "../intercom/conversations.ts";
 import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from "../intercom/endpoints.ts";
+import type { EventsApi } from "../intercom/events.ts";
 import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
@@ -24,6 +25,8 @@ import type { ConversationLinksJob } from "./job-queue.ts";
 export interface LinksClient {
 	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete">;
 	conversations: Pick<ConversationsApi, "search" | "get">;
+	/** For the Intercom event job; test fakes of the other jobs may leave it out. */
+	events?: Pick<EventsApi, "create">;
 }
 
 /** Makes a client for a site's token and region. */

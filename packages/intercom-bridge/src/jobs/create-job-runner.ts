@@ -1,5 +1,5 @@
 /**
- * Works the background jobs (today: conversation links) with pg-boss on the store's own database:
+ * Works the background jobs (conversation links, erasures in Intercom, Intercom events) with pg-boss on the store's own database:
  * the PGlite instance for the embedded store, the connection pool for PostgreSQL. Several
  * processes on one PostgreSQL database share the work (pg-boss claims with SKIP LOCKED).
  *
@@ -25,12 +25,15 @@ import {
 	type LinksClientFactory,
 	PermanentJobError,
 } from "./conversation-links-job.ts";
+import { sendIntercomEvent } from "./intercom-event-job.ts";
 import {
 	CONTACT_ERASURE_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
 	type ContactErasureJob,
 	type ConversationLinksJob,
 	getJobQueue,
+	INTERCOM_EVENTS_QUEUE,
+	type IntercomEventJob,
 	type JobQueue,
 } from "./job-queue.ts";
 import {
@@ -239,6 +242,35 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 							else logger.warn(detail, "contact erasure in Intercom: failed, will retry");
 							throw err;
 						}
+					},
+				);
+				// Site activities as Intercom data events (decision 0023): one worker, one job a time; a
+				// failure is retried by pg-boss, a permanent one is dead at once (as the links jobs).
+				await worker.work(
+					INTERCOM_EVENTS_QUEUE,
+					{ pollingIntervalSeconds, batchSize: 1, includeMetadata: true, perJobResults: true },
+					async (jobs: JobWithMetadata<IntercomEventJob>[]) => {
+						const results: JobResult[] = [];
+						for (const job of jobs) {
+							const log = { jobId: job.id, activityId: job.data.activityId, attempt: job.retryCount + 1 };
+							try {
+								const outcome = await sendIntercomEvent(deps, job.data);
+								logger.info({ ...log, ...outcome }, "intercom event: done");
+								results.push({ id: job.id, status: "completed" });
+							} catch (err) {
+								const permanent = err instanceof PermanentJobError;
+								const error = { name: (err as Error).name, message: (err as Error).message };
+								if (permanent || job.retryCount >= job.retryLimit)
+									logger.warn({ ...log, err: error }, "intercom event: gave up; the activity stays unsent");
+								else logger.info({ ...log, err: error }, "intercom event: failed, will retry");
+								results.push({
+									id: job.id,
+									status: permanent ? "deadletter" : "failed",
+									output: { ...error, attempts: job.retryCount + 1 },
+								});
+							}
+						}
+						return results;
 					},
 				);
 				// Each job of a batch gets its own outcome (pg-boss would fail a whole batch when the handler

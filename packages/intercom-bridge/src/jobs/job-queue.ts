@@ -8,7 +8,11 @@ import { StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Tx } from "../store/database.ts";
-import { CONTACT_ERASURE_QUEUE, CONVERSATION_LINKS_QUEUE } from "../store/job-store.ts";
+import {
+	CONTACT_ERASURE_QUEUE,
+	CONVERSATION_LINKS_QUEUE,
+	INTERCOM_EVENTS_QUEUE,
+} from "../store/job-store.ts";
 import { storeBossOptions, transactionBossDb } from "../store/pg-boss-db.ts";
 
 // The webhook's statement (src/webhooks/log-activity.ts) writes the links job with the store's SQL.
@@ -16,6 +20,8 @@ export {
 	CONTACT_ERASURE_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
 	conversationLinksJobText,
+	INTERCOM_EVENT_RETRY_LIMIT,
+	INTERCOM_EVENTS_QUEUE,
 	PG_BOSS_SCHEMA,
 } from "../store/job-store.ts";
 
@@ -31,6 +37,15 @@ export interface ContactErasureJob {
 	 * job runs. Without it, an erasure: every connected workspace.
 	 */
 	withdrawal?: { siteId: number; guid: string; consent: string };
+}
+
+/**
+ * Data of an Intercom event job (decision 0023): the site activity to send as a data event. Queued
+ * by `store.recordActivity` in the activity's transaction; what is sent is read when it runs.
+ */
+export interface IntercomEventJob {
+	activityId: number;
+	siteId: number;
 }
 
 /** Data of a conversation-links job. */
@@ -83,7 +98,7 @@ export interface JobQueue {
 const queues = new WeakMap<Store, JobQueue>();
 
 /** The queues this package uses: jobs of pg-boss 10 in others are not re-sent. */
-const KNOWN_QUEUES = [CONVERSATION_LINKS_QUEUE, CONTACT_ERASURE_QUEUE];
+const KNOWN_QUEUES = [CONVERSATION_LINKS_QUEUE, CONTACT_ERASURE_QUEUE, INTERCOM_EVENTS_QUEUE];
 
 /** Jobs kept from pg-boss 10 re-sent per transaction. */
 const RESEND_BATCH = 500;
@@ -188,6 +203,12 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 						// Defaults for jobs queued before a runner has set its own policy (createJobRunner updates it).
 						await sender.createQueue(CONVERSATION_LINKS_QUEUE, {
 							retryDelay: 30,
+							retryBackoff: true,
+							expireInSeconds: 900,
+						});
+						// The event job is written by the store's SQL, which takes these from the queue row.
+						await sender.createQueue(INTERCOM_EVENTS_QUEUE, {
+							retryDelay: 60,
 							retryBackoff: true,
 							expireInSeconds: 900,
 						});

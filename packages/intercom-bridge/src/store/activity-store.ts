@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from "../errors.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { truncate } from "./contact-fields.ts";
 import { findContact, isGuid, type SiteScope } from "./contact-store.ts";
+import { enqueueIntercomEventJob } from "./job-store.ts";
 import { activities, activityTypes, settingsAudit, siteActivityTypes, sites } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -153,6 +154,49 @@ export function createActivityStore(ctx: StoreContext) {
 			);
 		},
 
+		/**
+		 * Opts an activity type in or out of being sent to Intercom as a data event (decision 0023).
+		 * Only activities the site records (`recordActivity`) are ever sent, never those that came
+		 * from Intercom (the log-activity webhook). The console and the CLI audit the change.
+		 * @throws NotFoundError for an unknown code name.
+		 */
+		async setActivityTypeSendsToIntercom(codeName: string, on: boolean): Promise<ActivityType> {
+			const rows = await guard(() =>
+				db
+					.update(activityTypes)
+					.set({ sendToIntercom: on })
+					.where(eq(activityTypes.codeName, codeName))
+					.returning(),
+			);
+			if (!rows[0]) throw new NotFoundError(`No activity type "${codeName}".`);
+			return rows[0];
+		},
+
+		/**
+		 * What the Intercom event job needs of an activity: the activity, its type's code name and
+		 * whether the type is still sent. Null when the activity is gone (its contact was erased).
+		 */
+		async getActivityForIntercomEvent(activityId: number): Promise<{
+			activity: Activity;
+			typeCodeName: string;
+			typeDisplayName: string;
+			sendToIntercom: boolean;
+		} | null> {
+			const [row] = await guard(() =>
+				db
+					.select({
+						activity: activities,
+						typeCodeName: activityTypes.codeName,
+						typeDisplayName: activityTypes.displayName,
+						sendToIntercom: activityTypes.sendToIntercom,
+					})
+					.from(activities)
+					.innerJoin(activityTypes, eq(activityTypes.id, activities.typeId))
+					.where(eq(activities.id, activityId)),
+			);
+			return row ?? null;
+		},
+
 		/** @throws NotFoundError for an unknown code name. */
 		enableActivityType: (codeName: string) => setEnabled(codeName, true),
 		/** @throws NotFoundError for an unknown code name. */
@@ -162,9 +206,12 @@ export function createActivityStore(ctx: StoreContext) {
 		 * Records an activity from the site's own code (e.g. a contact form), for a contact (GUID or merged
 		 * GUID), of an enabled type. Unlike the webhook's `logActivity` it takes a comment and enqueues no
 		 * conversation-links job: the activity did not come from Intercom (its origin is `site`). The title is
-		 * built from the type's display name and the value unless given.
+		 * built from the type's display name and the value unless given. When the type is sent to
+		 * Intercom (`setActivityTypeSendsToIntercom`), its Intercom event job is queued in the same
+		 * transaction (decision 0023; the job checks the site's data policy when it runs).
 		 * @throws ValidationError when the type is unknown, disabled or not accepted on the site;
-		 * NotFoundError for an unknown contact.
+		 * NotFoundError for an unknown contact; StoreUnavailableError when the type is sent to
+		 * Intercom and the job queue does not exist yet (nothing is recorded then).
 		 */
 		async recordActivity(input: {
 			contactGuid: string;
@@ -204,6 +251,7 @@ export function createActivityStore(ctx: StoreContext) {
 						})
 						.returning();
 					if (!row) throw new Error("insert returned no row");
+					if (type.sendToIntercom) await enqueueIntercomEventJob(tx, row.id, input.siteId);
 					return row;
 				}),
 			);

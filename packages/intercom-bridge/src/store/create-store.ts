@@ -16,6 +16,7 @@ import { createAuditStore } from "./audit-store.ts";
 import { createConsentStore } from "./consent-store.ts";
 import { createContactStore } from "./contact-store.ts";
 import { createContactUpdateStore } from "./contact-update.ts";
+import { createDataAttributeStore } from "./data-attribute-store.ts";
 import type { Database, Tx } from "./database.ts";
 import { createDeliveryStore } from "./delivery-store.ts";
 import { createDisclosureStore } from "./disclosure-store.ts";
@@ -117,6 +118,7 @@ export function createStore(options: StoreOptions) {
 		...createLoginAttemptStore(ctx),
 		...createDeliveryStore(ctx),
 		...createDisclosureStore(ctx),
+		...createDataAttributeStore(ctx),
 		...createAuditStore(ctx),
 		...createOverviewStore(ctx),
 		...createJobStore(ctx),

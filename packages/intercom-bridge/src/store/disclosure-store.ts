@@ -19,7 +19,8 @@ export interface DisclosureInput {
 	/** The contact's GUID; only its hash is stored. */
 	guid: string;
 	recipient: "intercom";
-	channel: "page" | "settings";
+	/** `page`/`settings`: the Messenger; `event`: a data event (decision 0023). */
+	channel: "page" | "settings" | "event";
 	/** Field names (not values); stored sorted. */
 	fields: readonly string[];
 	policy: "always" | "consent" | "never";

@@ -11,6 +11,7 @@
  * and the methods after it; the queue re-sends the kept jobs through pg-boss's `insert`).
  */
 import { sql } from "drizzle-orm";
+import { StoreUnavailableError } from "../errors.ts";
 import { rowsOf, type Tx } from "./database.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -22,6 +23,9 @@ export const CONVERSATION_LINKS_QUEUE = "intercom-bridge-conversation-links";
 
 /** Name of the pg-boss queue that erases contacts in Intercom (docs/reliability.md P3). */
 export const CONTACT_ERASURE_QUEUE = "intercom-bridge-contact-erasure";
+
+/** Name of the pg-boss queue that sends the site's activities to Intercom as data events (decision 0023). */
+export const INTERCOM_EVENTS_QUEUE = "intercom-bridge-intercom-events";
 
 /**
  * An INSERT of conversation-links jobs for a data-modifying CTE, so a webhook can write its
@@ -36,18 +40,65 @@ export const CONTACT_ERASURE_QUEUE = "intercom-bridge-contact-erasure";
  * @param input.retryLimit an SQL integer expression: attempts after the first
  */
 export function conversationLinksJobText(input: { from: string; data: string; retryLimit: string }): string {
+	return queueJobText(CONVERSATION_LINKS_QUEUE, input);
+}
+
+/**
+ * The same INSERT for any of our queues (see {@link conversationLinksJobText}): a job written in
+ * the caller's statement or transaction, committed with it or not at all.
+ */
+export function queueJobText(
+	queue: typeof CONVERSATION_LINKS_QUEUE | typeof INTERCOM_EVENTS_QUEUE,
+	input: { from: string; data: string; retryLimit: string },
+): string {
 	const s = PG_BOSS_SCHEMA;
 	return `insert into ${s}.job
 			(name, data, priority, start_after, created_on, expire_seconds, deletion_seconds, keep_until,
 				retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter, heartbeat_seconds)
-		select '${CONVERSATION_LINKS_QUEUE}', ${input.data}, 0, ${s}.job_now(), ${s}.job_now(),
+		select '${queue}', ${input.data}, 0, ${s}.job_now(), ${s}.job_now(),
 			coalesce(q.expire_seconds, 900), coalesce(q.deletion_seconds, 604800),
 			${s}.job_now() + coalesce(q.retention_seconds, 1209600) * interval '1s',
 			${input.retryLimit}, coalesce(q.retry_delay, 0), coalesce(q.retry_backoff, false),
 			q.retry_delay_max, q.policy, q.dead_letter, q.heartbeat_seconds
 		from ${input.from}
-			left join ${s}.queue q on q.name = '${CONVERSATION_LINKS_QUEUE}'
+			left join ${s}.queue q on q.name = '${queue}'
 		returning id`;
+}
+
+/** Attempts of an Intercom event job after the first (with the queue's doubling delay from 60 s: about 17 hours). */
+export const INTERCOM_EVENT_RETRY_LIMIT = 9;
+
+/**
+ * Queues the Intercom event job of a site activity in the caller's transaction (decision 0023).
+ * @throws StoreUnavailableError when pg-boss's schema or the queue is missing (the transaction
+ * then rolls back: an opted-in type's activity is not recorded without its event).
+ */
+export async function enqueueIntercomEventJob(tx: Tx, activityId: number, siteId: number): Promise<void> {
+	const [ready] = rowsOf<{ ok: boolean }>(
+		await tx.execute(sql`select to_regclass(${`${PG_BOSS_SCHEMA}.queue`}) is not null as ok`),
+	);
+	const [queued] = ready?.ok
+		? rowsOf<{ ok: boolean }>(
+				await tx.execute(
+					sql`select exists (select 1 from ${sql.raw(`${PG_BOSS_SCHEMA}.queue`)} where name = ${INTERCOM_EVENTS_QUEUE}) as ok`,
+				),
+			)
+		: [];
+	if (!queued?.ok) {
+		throw new StoreUnavailableError(
+			"The Intercom events job queue does not exist yet, so this activity (its type is sent to Intercom) was not recorded. Start the job runner once (it creates the queue) and retry.",
+		);
+	}
+	await tx.execute(
+		sql.raw(
+			queueJobText(INTERCOM_EVENTS_QUEUE, {
+				from: "(select 1) one",
+				// Both are integers from our own rows: safe to write into the text.
+				data: `jsonb_build_object('activityId', ${Math.trunc(activityId)}, 'siteId', ${Math.trunc(siteId)})`,
+				retryLimit: String(INTERCOM_EVENT_RETRY_LIMIT),
+			}),
+		),
+	);
 }
 
 /** Counts of the links queue, for one site or all. */

@@ -186,6 +186,11 @@ export const activityTypes = pgTable("activity_types", {
 	codeName: varchar("code_name", { length: 100 }).notNull().unique(),
 	displayName: varchar("display_name", { length: 200 }).notNull(),
 	enabled: boolean("enabled").notNull().default(true),
+	/**
+	 * Whether the site's own activities of this type (`recordActivity`) go to Intercom as data
+	 * events (docs/decisions/0023). Off until an operator opts the type in.
+	 */
+	sendToIntercom: boolean("send_to_intercom").notNull().default(false),
 	createdAt: createdAt(),
 });
 
@@ -392,4 +397,28 @@ export const adminLoginAttempts = pgTable(
 		index("admin_login_attempts_email_at_idx").on(t.email, t.at),
 		index("admin_login_attempts_ip_key_at_idx").on(t.ipKey, t.at),
 	],
+);
+
+/**
+ * What the last check of a site's custom data attribute mapping found in its Intercom workspace
+ * (docs/decisions/0029): one row per mapped attribute. `mapping_hash` is the hash of the mapping
+ * checked, so a changed mapping is checked again; "Check again" deletes the rows.
+ * `status`: `ok` (exists with the type), `created` (we created it), `mismatch` (exists with another
+ * type: Intercom cannot change it through the API), `failed` (Intercom refused to create it).
+ */
+export const siteDataAttributes = pgTable(
+	"site_data_attributes",
+	{
+		siteId: integer("site_id")
+			.notNull()
+			.references(() => sites.id, { onDelete: "cascade" }),
+		attribute: varchar("attribute", { length: 190 }).notNull(),
+		wantedType: varchar("wanted_type", { length: 20 }).notNull(),
+		status: varchar("status", { length: 20 }).notNull(),
+		intercomType: varchar("intercom_type", { length: 20 }),
+		message: text("message"),
+		mappingHash: varchar("mapping_hash", { length: 64 }).notNull(),
+		checkedAt: timestamp("checked_at", { withTimezone: true }).notNull().defaultNow(),
+	},
+	(t) => [primaryKey({ columns: [t.siteId, t.attribute] })],
 );

@@ -120,3 +120,56 @@ export function upsertMessengerUser(
 	}
 	return createContact(ctx, input);
 }
+
+/** Whether two contacts are duplicates in Intercom's sense for a merge: same email or same phone. */
+function sameEmailOrPhone(a: Contact, b: Contact): boolean {
+	if (a.email !== "" && a.email.toLowerCase() === b.email.toLowerCase()) return true;
+	return a.phone !== null && a.phone !== "" && a.phone === b.phone;
+}
+
+/**
+ * `POST /contacts/merge`: a lead (`from`) into a user (`into`), the only direction Intercom allows
+ * (2.16 `merge_contacts_request`). Unless `skipDuplicateValidation`, the two must share an email or
+ * a phone (400 `invalid_merge`, the spec's example). The user keeps its own values and gains the
+ * lead's custom attributes and email where it has none; the lead's events and conversations move
+ * to it; the lead is gone, and `GET /contacts/{lead}` answers 410 with a canonical link.
+ */
+export function mergeContacts(
+	ctx: EmulatorContext,
+	fromId: string,
+	intoId: string,
+	skipDuplicateValidation: boolean,
+): Contact {
+	const from = getRecord(ctx, fromId);
+	const into = getRecord(ctx, intoId);
+	if (fromId === intoId) throw badRequest("A contact cannot be merged into itself", "invalid_merge");
+	if (from.contact.role !== "lead")
+		throw badRequest("The contact to merge from must be a lead", "invalid_merge");
+	if (into.contact.role !== "user")
+		throw badRequest("The contact to merge into must be a user", "invalid_merge");
+	if (!skipDuplicateValidation && !sameEmailOrPhone(from.contact, into.contact)) {
+		throw badRequest(
+			"Contacts can only be merged when they are duplicates (matching email or phone). Pass skip_duplicate_validation=true to override this check.",
+			"invalid_merge",
+		);
+	}
+	const user = into.contact;
+	user.custom_attributes = { ...from.contact.custom_attributes, ...user.custom_attributes };
+	if (user.email === "" && from.contact.email !== "") {
+		user.email = from.contact.email;
+		user.email_domain = from.contact.email_domain;
+	}
+	for (const event of ctx.state.events) if (event.contactId === fromId) event.contactId = intoId;
+	for (const conversation of ctx.state.conversations.values()) {
+		for (const c of conversation.contacts.contacts) {
+			if (c.id === fromId) {
+				c.id = intoId;
+				c.external_id = user.external_id;
+			}
+		}
+	}
+	ctx.state.contacts.delete(fromId);
+	ctx.state.mergedInto.set(fromId, intoId);
+	user.updated_at = unixSeconds(ctx.options.now());
+	return user;
+}

@@ -2,8 +2,15 @@
  * The contact operations of the 2.16 API: CRUD, archive/unarchive, find_by_external_id and search.
  */
 import { Hono } from "hono";
-import { createContact, findUserByExternalId, getRecord, updateContact } from "./contact-operations.ts";
+import {
+	createContact,
+	findUserByExternalId,
+	getRecord,
+	mergeContacts,
+	updateContact,
+} from "./contact-operations.ts";
 import { type Contact, parseContactInput } from "./contact-shape.ts";
+import { checkCustomAttributes } from "./data-attributes.ts";
 import { type EmulatorContext, primaryApp, readJson } from "./emulator-context.ts";
 import { badRequest, IntercomHttpError } from "./intercom-error.ts";
 import { paginate } from "./search-pagination.ts";
@@ -71,6 +78,8 @@ export function contactsRoutes(ctx: EmulatorContext): Hono {
 	const body = async (request: Request) => {
 		const parsed = parseContactInput(await readJson(request));
 		if (typeof parsed === "string") throw badRequest(parsed, "parameter_invalid");
+		// Only the REST API insists on declared attributes; `seedContact` and the Messenger do not.
+		checkCustomAttributes(ctx, parsed.custom_attributes);
 		return parsed;
 	};
 
@@ -79,7 +88,25 @@ export function contactsRoutes(ctx: EmulatorContext): Hono {
 	app.get("/contacts/find_by_external_id/:externalId", (c) =>
 		c.json(findUserByExternalId(ctx, c.req.param("externalId"))),
 	);
-	app.get("/contacts/:id", (c) => c.json(getRecord(ctx, c.req.param("id")).contact));
+	app.post("/contacts/merge", async (c) => {
+		const b = await readJson(c.req.raw);
+		const { from, into, skip_duplicate_validation: skip } = (b ?? {}) as Record<string, unknown>;
+		if (typeof from !== "string" || typeof into !== "string")
+			throw badRequest("from and into are required contact ids", "parameter_missing");
+		if (skip !== undefined && typeof skip !== "boolean")
+			throw badRequest("skip_duplicate_validation must be a boolean", "parameter_invalid");
+		return c.json(mergeContacts(ctx, from, into, skip === true));
+	});
+	app.get("/contacts/:id", (c) => {
+		const id = c.req.param("id");
+		const canonical = ctx.state.mergedInto.get(id);
+		if (canonical !== undefined && !ctx.state.contacts.has(id)) {
+			throw new IntercomHttpError(410, "contact_merged", "Contact has been merged into another contact", {
+				Link: `</contacts/${canonical}>; rel="canonical"`,
+			});
+		}
+		return c.json(getRecord(ctx, id).contact);
+	});
 	app.put("/contacts/:id", async (c) => c.json(updateContact(ctx, c.req.param("id"), await body(c.req.raw))));
 	app.delete("/contacts/:id", (c) => {
 		const { contact } = getRecord(ctx, c.req.param("id"));

@@ -21,6 +21,12 @@ import type { Contact, ContactInput } from "./contact-shape.ts";
 import { contactsRoutes } from "./contacts-routes.ts";
 import type { Conversation, SeedConversationOptions } from "./conversation-shape.ts";
 import { conversationsRoutes, seedConversations } from "./conversations-routes.ts";
+import {
+	createDataAttribute,
+	type DataAttribute,
+	dataAttributesRoutes,
+	type SeedDataAttribute,
+} from "./data-attributes.ts";
 import { DEFAULT_APP_ID, type EmulatorContext, primaryApp } from "./emulator-context.ts";
 import {
 	createEmulatorState,
@@ -31,6 +37,7 @@ import {
 	type RecordedRequest,
 } from "./emulator-state.ts";
 import { createStateFileWriter, loadStateFile } from "./emulator-state-file.ts";
+import { eventsRoutes } from "./events-routes.ts";
 import { createFaultQueue, type EmulatorFault } from "./faults.ts";
 import { inboxRoutes } from "./inbox-routes.ts";
 import { errorResponse, IntercomHttpError } from "./intercom-error.ts";
@@ -62,6 +69,22 @@ export interface IntercomEmulatorOptions {
 	stateFile?: string;
 	/** Called when saving the state file fails (the emulator goes on in memory). */
 	onStateFileError?: (err: Error) => void;
+	/**
+	 * Custom data attributes the workspace starts with (again after `reset()`). As on Intercom,
+	 * `POST`/`PUT /contacts` refuse a `custom_attributes` key that is not one of them (or created
+	 * through `POST /data_attributes`), or a value of the wrong type; `seedContact` does not check.
+	 */
+	dataAttributes?: SeedDataAttribute[];
+}
+
+/** One data event as the emulator keeps it. */
+export interface EmulatorDataEvent {
+	/** Intercom id of the contact (after a merge, the user the lead went into). */
+	contactId: string;
+	eventName: string;
+	createdAt: number;
+	/** The metadata kept: at most the first 10 keys sent. */
+	metadata: Record<string, unknown>;
 }
 
 /** A listening emulator. */
@@ -91,6 +114,12 @@ export interface IntercomEmulator {
 		count: number,
 		options?: SeedConversationOptions,
 	): Conversation[];
+	/** Adds a custom data attribute (as `POST /data_attributes` would, without a request). */
+	seedDataAttribute(input: SeedDataAttribute): DataAttribute;
+	/** Copies of the custom data attributes, archived ones included. */
+	dataAttributes(): DataAttribute[];
+	/** Copies of the data events received, oldest first (duplicates were not kept). */
+	events(): EmulatorDataEvent[];
 	/** Every request answered, oldest first. */
 	readonly requests: readonly RecordedRequest[];
 	/** Every Messenger boot and update, oldest first. */
@@ -99,7 +128,7 @@ export interface IntercomEmulator {
 	revokeToken(token: string): void;
 	/** Applies a fault to the next matching REST requests. */
 	inject(fault: EmulatorFault): void;
-	/** Forgets contacts, conversations, codes, recordings, faults, rate windows and issued tokens. */
+	/** Forgets contacts, conversations, data attributes (but the seeded ones), events, codes, recordings, faults, rate windows and issued tokens. */
 	reset(): void;
 	/** Writes a pending save of the state file now (resolves at once without `stateFile`). */
 	flush(): Promise<void>;
@@ -108,7 +137,7 @@ export interface IntercomEmulator {
 
 const REGIONS: readonly EmulatorRegion[] = ["us", "eu", "au"];
 const PLACEHOLDER_ORIGIN = "http://intercom-emulator.invalid";
-const API_PATH = /^\/(contacts|conversations|me)(\/|$)/;
+const API_PATH = /^\/(contacts|conversations|me|data_attributes|events)(\/|$)/;
 
 /** Creates an emulator; nothing listens until `listen()`. */
 export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): IntercomEmulator {
@@ -127,7 +156,14 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 	const stateFile = options.stateFile
 		? createStateFileWriter(options.stateFile, () => ctx.state, 200, options.onStateFileError)
 		: null;
+	const seedAttributes = () => {
+		for (const attribute of options.dataAttributes ?? []) {
+			if (!ctx.state.dataAttributes.some((a) => a.name === attribute.name))
+				createDataAttribute(ctx, attribute);
+		}
+	};
 	if (options.stateFile) loadStateFile(options.stateFile, ctx.state);
+	seedAttributes();
 	const changed = () => stateFile?.schedule();
 	const limiter = createRateLimiter(ctx.options.rateLimitPer10s, ctx.options.now);
 	const faults = createFaultQueue();
@@ -146,6 +182,8 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 		r.route("/", contactsRoutes(ctx));
 		r.route("/", conversationsRoutes(ctx));
 		r.route("/", meRoute(ctx, startedAt));
+		r.route("/", dataAttributesRoutes(ctx));
+		r.route("/", eventsRoutes(ctx));
 		return r;
 	};
 
@@ -237,6 +275,13 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 			changed();
 			return created.map((c) => structuredClone(c));
 		},
+		seedDataAttribute(input) {
+			const attribute = createDataAttribute(ctx, input);
+			changed();
+			return structuredClone(attribute);
+		},
+		dataAttributes: () => ctx.state.dataAttributes.map((a) => structuredClone(a)),
+		events: () => ctx.state.events.map((e) => structuredClone(e)),
 		get requests() {
 			return ctx.state.requests;
 		},
@@ -252,6 +297,7 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 		},
 		reset() {
 			ctx.state = createEmulatorState(initialTokens);
+			seedAttributes();
 			faults.clear();
 			limiter.reset();
 			changed();

@@ -5,7 +5,8 @@
  * then renamed over it, so a crash mid-save leaves the previous state, never half a file.
  *
  * Kept: contacts, conversations, tokens issued through OAuth, the latest Messenger boot of each
- * visitor (the simulator lists visitors from them) and the id counters. Not kept: recorded
+ * visitor (the simulator lists visitors from them), custom data attributes, data events, merged
+ * lead ids and the id counters. Not kept: recorded
  * requests, OAuth codes (they expire in minutes), faults and rate windows.
  */
 import { readFileSync } from "node:fs";
@@ -13,7 +14,9 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { Conversation } from "./conversation-shape.ts";
+import type { DataAttribute } from "./data-attributes.ts";
 import type { ContactRecord, EmulatorState, MessengerBoot } from "./emulator-state.ts";
+import type { DataEventRecord } from "./events-routes.ts";
 
 /** The file's layout; `version` changes when it does. */
 interface StateFileV1 {
@@ -24,6 +27,11 @@ interface StateFileV1 {
 	messengerBoots: MessengerBoot[];
 	nextSeq: number;
 	nextConversationId: number;
+	/** Optional: files written before data attributes and events were emulated lack them. */
+	dataAttributes?: DataAttribute[];
+	nextDataAttributeId?: number;
+	events?: DataEventRecord[];
+	mergedInto?: [string, string][];
 }
 
 /** Boots kept in the file: the latest of each visitor, and at most this many in all. */
@@ -45,6 +53,10 @@ export function serializeState(state: EmulatorState): string {
 		messengerBoots: [...latest.values()].slice(-MAX_SAVED_BOOTS),
 		nextSeq: state.nextSeq,
 		nextConversationId: state.nextConversationId,
+		dataAttributes: state.dataAttributes,
+		nextDataAttributeId: state.nextDataAttributeId,
+		events: state.events,
+		mergedInto: [...state.mergedInto],
 	};
 	return JSON.stringify(file);
 }
@@ -81,6 +93,10 @@ export function loadStateFile(path: string, state: EmulatorState): boolean {
 	state.messengerBoots = Array.isArray(file.messengerBoots) ? file.messengerBoots : [];
 	state.nextSeq = Math.max(state.nextSeq, Number(file.nextSeq) || 0);
 	state.nextConversationId = Math.max(state.nextConversationId, Number(file.nextConversationId) || 0);
+	if (Array.isArray(file.dataAttributes)) state.dataAttributes = file.dataAttributes;
+	state.nextDataAttributeId = Math.max(state.nextDataAttributeId, Number(file.nextDataAttributeId) || 0);
+	if (Array.isArray(file.events)) state.events = file.events;
+	if (Array.isArray(file.mergedInto)) state.mergedInto = new Map(file.mergedInto);
 	return true;
 }
 

@@ -6,6 +6,8 @@
 import { randomBytes } from "node:crypto";
 import type { Contact } from "./contact-shape.ts";
 import type { Conversation } from "./conversation-shape.ts";
+import type { DataAttribute } from "./data-attributes.ts";
+import type { DataEventRecord } from "./events-routes.ts";
 
 export type EmulatorRegion = "us" | "eu" | "au";
 
@@ -89,6 +91,13 @@ export interface EmulatorState {
 	messengerBoots: MessengerBoot[];
 	nextSeq: number;
 	nextConversationId: number;
+	/** Custom data attributes (the standard ones are not stored). */
+	dataAttributes: DataAttribute[];
+	nextDataAttributeId: number;
+	/** Data events, oldest first. */
+	events: DataEventRecord[];
+	/** Ids of leads merged away, and the user each was merged into (`GET` answers 410). */
+	mergedInto: Map<string, string>;
 }
 
 export function createEmulatorState(tokens: readonly string[]): EmulatorState {
@@ -102,6 +111,10 @@ export function createEmulatorState(tokens: readonly string[]): EmulatorState {
 		messengerBoots: [],
 		nextSeq: 1,
 		nextConversationId: 1000000001,
+		dataAttributes: [],
+		nextDataAttributeId: 1,
+		events: [],
+		mergedInto: new Map(),
 	};
 }
 

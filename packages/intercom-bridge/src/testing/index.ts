@@ -10,11 +10,13 @@ export type { Contact, ContactInput } from "./contact-shape.ts";
 export type { Conversation, ConversationPart, SeedConversationOptions } from "./conversation-shape.ts";
 export {
 	createIntercomEmulator,
+	type EmulatorDataEvent,
 	type EmulatorServer,
 	type IntercomEmulator,
 	type IntercomEmulatorOptions,
 } from "./create-intercom-emulator.ts";
 export { createSimulatorRoutes, type SimulatorOptions } from "./create-simulator-routes.ts";
+export type { DataAttribute, DataAttributeType, SeedDataAttribute } from "./data-attributes.ts";
 export { DEFAULT_APP_ID } from "./emulator-context.ts";
 export type {
 	EmulatorApp,

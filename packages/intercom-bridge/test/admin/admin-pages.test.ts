@@ -420,6 +420,39 @@ describe("Developer Hub topics a site turns into activities", () => {
 	});
 });
 
+describe("custom data attributes on the data access page", () => {
+	it("shows the recorded checks, warns about unusable ones, and 'Check again' clears the record", async () => {
+		const site = await f.store.requireSite("default");
+		const path = "/admin/sites/default/data-access";
+		expect(await (await b.get(path)).text()).toContain("Not checked yet");
+		await f.store.saveDataAttributeChecks(site.id, "hash-1", [
+			{ attribute: "plan", wantedType: "string", status: "created", intercomType: "string", message: null },
+			{
+				attribute: "seats",
+				wantedType: "integer",
+				status: "mismatch",
+				intercomType: "string",
+				message: 'Intercom has "seats" as string <b>',
+			},
+		]);
+		const page = await (await b.get(path)).text();
+		expect(page).toContain('id="attrs-unusable"');
+		expect(page).toContain("1 mapped attribute(s) cannot be used");
+		expect(page).toContain("<code>seats</code>");
+		expect(page).toContain("type mismatch");
+		// Intercom's words are escaped, never markup.
+		expect(page).toContain("as string &lt;b&gt;");
+		expect((await b.post("/admin/sites/default/data-attributes/recheck", {})).status).toBe(403);
+		const recheck = await b.post("/admin/sites/default/data-attributes/recheck", { _csrf: csrf });
+		expect(recheck.status).toBe(303);
+		expect(recheck.headers.get("location")).toBe(`${path}?rechecked=1`);
+		expect(await f.store.listDataAttributeChecks(site.id)).toEqual([]);
+		expect(await (await b.get(`${path}?rechecked=1`)).text()).toContain(
+			"checked again at the next contact sync",
+		);
+	});
+});
+
 describe("read-only role", () => {
 	it("sees the pages without controls and cannot change anything", async () => {
 		await f.store.addAdminUser({ email: "reader@example.com", password: PASSWORD, role: "read" });
@@ -440,7 +473,9 @@ describe("read-only role", () => {
 			["/admin/sites/default/webhooks/topics", { newTopic: "contact.email.updated", newTopicType: "x1" }],
 			["/admin/sites/default/oauth/start", {}],
 			["/admin/sites/default/oauth/disconnect", {}],
+			["/admin/sites/default/data-attributes/recheck", {}],
 			["/admin/activity-types", { codeName: "x1", displayName: "X" }],
+			["/admin/activity-types/x1/intercom-events", { send: "on" }],
 			["/admin/consents", { codeName: "x1", displayName: "X" }],
 		] as const;
 		for (const [path, fields] of attempts) {
@@ -492,6 +527,53 @@ describe("activity types and consents", () => {
 		expect(await bad.text()).toContain('id="codeName-error"');
 		const dup = await b.post("/admin/activity-types", { _csrf: csrf, codeName: "demo", displayName: "x" });
 		expect(dup.status).toBe(422);
+	});
+
+	it("opts an activity type in and out of Intercom data events, with an audit row", async () => {
+		await f.store.addActivityType({ codeName: "form_sent", displayName: "Form sent" });
+		const page = await (await b.get("/admin/activity-types")).text();
+		expect(page).toContain('action="/admin/activity-types/form_sent/intercom-events"');
+		expect(page).toContain("<code>form-sent</code>");
+		expect(page).not.toContain('id="events-form_sent" name="send" value="on" checked');
+		expect(
+			(await b.post("/admin/activity-types/form_sent/intercom-events", { _csrf: csrf, send: "on" })).status,
+		).toBe(303);
+		expect((await f.store.getActivityType("form_sent"))?.sendToIntercom).toBe(true);
+		expect(await (await b.get("/admin/activity-types")).text()).toContain(
+			'id="events-form_sent" name="send" value="on" checked',
+		);
+		// An unticked box sends no field: off.
+		expect((await b.post("/admin/activity-types/form_sent/intercom-events", { _csrf: csrf })).status).toBe(
+			303,
+		);
+		expect((await f.store.getActivityType("form_sent"))?.sendToIntercom).toBe(false);
+		expect(
+			(await b.post("/admin/activity-types/missing/intercom-events", { _csrf: csrf, send: "on" })).status,
+		).toBe(422);
+		expect((await b.post("/admin/activity-types/form_sent/intercom-events", { send: "on" })).status).toBe(
+			403,
+		);
+		expect((await f.store.getActivityType("form_sent"))?.sendToIntercom).toBe(false);
+		const site = await f.store.requireSite("default");
+		const audit = await f.store.listAudit(site.id, { limit: 10 });
+		expect(audit.map((a) => `${a.key}:${a.action}`)).toEqual(
+			expect.arrayContaining(["form_sent:intercom-events-on", "form_sent:intercom-events-off"]),
+		);
+	});
+
+	it("names an activity event's disclosure on the contact page", async () => {
+		const contact = await f.store.createContact({ email: "events@example.com" });
+		await f.store.recordDisclosure({
+			siteId: 1,
+			guid: contact.guid,
+			recipient: "intercom",
+			channel: "event",
+			fields: ["user_id", "event_name", "created_at", "metadata.title"],
+			policy: "always",
+		});
+		const page = await (await b.get(`/admin/contacts/${contact.guid}`)).text();
+		expect(page).toContain("activity as an Intercom data event");
+		expect(page).toContain("metadata.title");
 	});
 
 	it("disables and enables a consent", async () => {

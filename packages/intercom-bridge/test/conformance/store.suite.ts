@@ -5,7 +5,12 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { CONVERSATION_LINKS_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
+import {
+	CONVERSATION_LINKS_QUEUE,
+	getJobQueue,
+	INTERCOM_EVENT_RETRY_LIMIT,
+	INTERCOM_EVENTS_QUEUE,
+} from "../../src/jobs/job-queue.ts";
 import type { ActivityLogInput } from "../../src/store/activity-log.ts";
 import { cameFromIntercom } from "../../src/store/activity-origin.ts";
 import { findContactQuery, resolveContactGuidText } from "../../src/store/contact-store.ts";
@@ -749,6 +754,112 @@ export function storeSuite(factory: StoreFactory) {
 				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "contact_form" }),
 			).rejects.toThrow("Activity type is incorrect or disabled.");
 			expect(await store.listActivities(c.guid)).toHaveLength(1);
+		});
+
+		it("queues an Intercom event job with a site activity of an opted-in type, never with a logged one", async () => {
+			const store = await ready();
+			const { id: siteId } = await store.requireSite("default");
+			await store.addActivityType({ codeName: "contact_form", displayName: "Contact form" });
+			const c = await store.createContact();
+			const eventJobs = async () =>
+				rowsOf<{ data: unknown; retry_limit: number; retry_delay: number; retry_backoff: boolean }>(
+					await storeInternals(store).db.execute(
+						sql`select data, retry_limit, retry_delay, retry_backoff from pgboss.job where name = ${INTERCOM_EVENTS_QUEUE} order by created_on`,
+					),
+				);
+			const record = () =>
+				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "contact_form" });
+
+			expect((await store.getActivityType("contact_form"))?.sendToIntercom).toBe(false);
+			expect((await store.setActivityTypeSendsToIntercom("contact_form", true)).sendToIntercom).toBe(true);
+			// No queue yet (no runner ever started): the activity is not recorded without its event.
+			await expect(record()).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+			expect(await store.listActivities(c.guid)).toHaveLength(0);
+
+			await getJobQueue(store).ensure();
+			const sent = await record();
+			expect(await eventJobs()).toEqual([
+				{
+					data: { activityId: sent.id, siteId },
+					retry_limit: INTERCOM_EVENT_RETRY_LIMIT,
+					retry_delay: 60,
+					retry_backoff: true,
+				},
+			]);
+			expect(await store.getActivityForIntercomEvent(sent.id)).toMatchObject({
+				activity: { id: sent.id, contactGuid: c.guid, siteId },
+				typeCodeName: "contact_form",
+				sendToIntercom: true,
+			});
+			expect(await store.getActivityForIntercomEvent(999_999)).toBeNull();
+
+			// The log-activity webhook's activities came from Intercom: never sent back, whatever the type says.
+			const logged = await store.logActivity({
+				typeCodeName: "contact_form",
+				guid: c.guid,
+				siteId,
+				value: null,
+				url: null,
+				retryLimit: 0,
+				claim: null,
+			});
+			expect(logged.activityId).toEqual(expect.any(Number));
+			expect(await eventJobs()).toHaveLength(1);
+
+			// Opted out again: site activities queue nothing more.
+			await store.setActivityTypeSendsToIntercom("contact_form", false);
+			await record();
+			expect(await eventJobs()).toHaveLength(1);
+			expect(await store.listActivities(c.guid)).toHaveLength(3);
+			await expect(store.setActivityTypeSendsToIntercom("nope", true)).rejects.toMatchObject({
+				code: "NOT_FOUND",
+			});
+		});
+
+		it("keeps each site's data attribute checks, replaced whole, cleared by 'Check again', per site", async () => {
+			const store = await ready();
+			const { id: a } = await store.requireSite("default");
+			const { id: b } = await store.createSite({ codeName: "shop", displayName: "Shop" });
+			expect(await store.listDataAttributeChecks(a)).toEqual([]);
+			await store.saveDataAttributeChecks(a, "h1", [
+				{
+					attribute: "seats",
+					wantedType: "integer",
+					status: "mismatch",
+					intercomType: "string",
+					message: "types differ",
+				},
+				{ attribute: "plan", wantedType: "string", status: "created", intercomType: "string", message: null },
+			]);
+			await store.saveDataAttributeChecks(b, "h9", [
+				{ attribute: "plan", wantedType: "string", status: "ok", intercomType: "string", message: null },
+			]);
+			expect(await store.listDataAttributeChecks(a)).toMatchObject([
+				{ attribute: "plan", status: "created", mappingHash: "h1", checkedAt: expect.any(Date) },
+				{ attribute: "seats", status: "mismatch", intercomType: "string", message: "types differ" },
+			]);
+			// A new run replaces the site's rows whole.
+			await store.saveDataAttributeChecks(a, "h2", [
+				{ attribute: "plan", wantedType: "string", status: "ok", intercomType: "string", message: null },
+			]);
+			expect((await store.listDataAttributeChecks(a)).map((c) => [c.attribute, c.mappingHash])).toEqual([
+				["plan", "h2"],
+			]);
+			await expect(
+				store.saveDataAttributeChecks(a, "h3", [
+					{
+						attribute: "x",
+						wantedType: "string",
+						status: "weird" as "ok",
+						intercomType: null,
+						message: null,
+					},
+				]),
+			).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+			expect(await store.listDataAttributeChecks(a)).toHaveLength(1);
+			expect(await store.clearDataAttributeChecks(a)).toBe(1);
+			expect(await store.listDataAttributeChecks(a)).toEqual([]);
+			expect(await store.listDataAttributeChecks(b)).toHaveLength(1);
 		});
 
 		it("updates a contact from a webhook in one statement: fields, free email, delivery claim", async () => {

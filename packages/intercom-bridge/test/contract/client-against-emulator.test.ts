@@ -12,7 +12,7 @@ import {
 	type IntercomClient,
 } from "../../src/intercom/index.ts";
 import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
-import { validateRequest, validateResponse } from "./openapi-validator.ts";
+import { validateRequest, validateResponse, validateSchema } from "./openapi-validator.ts";
 
 const TOKEN = "tok_contract_client";
 const OAUTH = {
@@ -37,7 +37,7 @@ const checkedFetch: typeof fetch = async (input, init) => {
 	const request = new Request(input, init);
 	const url = new URL(request.url);
 	const path = url.pathname.replace(/^\/(us|eu|au)(?=\/)/, "");
-	const isRest = /^\/(contacts|conversations|me)(\/|$)/.test(path);
+	const isRest = /^\/(contacts|conversations|me|data_attributes|events)(\/|$)/.test(path);
 	if (isRest) {
 		const text = await request.clone().text();
 		const body: unknown = text ? JSON.parse(text) : undefined;
@@ -45,7 +45,12 @@ const checkedFetch: typeof fetch = async (input, init) => {
 		violations.push(...req.errors.map((e) => `request ${request.method} ${path}: ${e}`));
 	}
 	const response = await fetch(request);
-	if (isRest && response.headers.get("content-type")?.includes("json")) {
+	// The spec types GET /events' answer as the summary; the plain listing is `data_event_list`.
+	const eventList = request.method === "GET" && path === "/events" && !url.searchParams.has("summary");
+	if (eventList && response.ok) {
+		const res = validateSchema("data_event_list", await response.clone().json());
+		violations.push(...res.errors.map((e) => `response GET /events: ${e}`));
+	} else if (isRest && response.headers.get("content-type")?.includes("json")) {
 		const res = validateResponse(
 			{ method: request.method, path },
 			response.status,
@@ -256,5 +261,91 @@ describe("OAuth against the emulator", () => {
 		await expect(exchangeCode({ code: "nope", ...OAUTH, clientSecret: "wrong", endpoints })).rejects.toThrow(
 			/client secret/,
 		);
+	});
+});
+
+describe("data attributes, events and merge against the emulator", () => {
+	it("lists contact attributes and creates a custom one once; a taken name is Intercom's 400", async () => {
+		const c = client();
+		const before = await c.dataAttributes.list();
+		expect(before.map((a) => a.name)).toContain("email");
+		expect(before.some((a) => a.custom)).toBe(false);
+		const created = await c.dataAttributes.create({
+			name: "coffee",
+			dataType: "string",
+			description: "Order",
+		});
+		expect(created).toMatchObject({ name: "coffee", data_type: "string", custom: true, model: "contact" });
+		expect((await c.dataAttributes.list()).filter((a) => a.custom).map((a) => a.name)).toEqual(["coffee"]);
+		await expect(c.dataAttributes.create({ name: "coffee", dataType: "integer" })).rejects.toMatchObject({
+			httpStatus: 400,
+			intercomCode: "parameter_invalid",
+		});
+		expect(
+			emulator.requests.filter((r) => r.path === "/data_attributes" && r.method === "POST"),
+		).toHaveLength(2);
+		// Now the contact may carry it.
+		const contact = await c.contacts.create({
+			external_id: "g-ca",
+			custom_attributes: { coffee: "flat white" },
+		});
+		expect(contact.custom_attributes).toEqual({ coffee: "flat white" });
+		expect(violations).toEqual([]);
+	});
+
+	it("sends a data event by user_id (202), lists it, and refuses bad metadata before sending", async () => {
+		const c = client();
+		await c.contacts.create({ role: "user", external_id: "g-ev", email: "ev@example.com" });
+		await c.events.create({
+			eventName: "ordered-coffee",
+			createdAt: new Date(Date.UTC(2026, 10, 1, 8, 30, 15, 999)),
+			userId: "g-ev",
+			metadata: { size: "large", url: "https://example.com/o/1" },
+		});
+		expect(emulator.events()).toEqual([
+			expect.objectContaining({
+				eventName: "ordered-coffee",
+				createdAt: Date.UTC(2026, 10, 1, 8, 30, 15) / 1000,
+				metadata: { size: "large", url: "https://example.com/o/1" },
+			}),
+		]);
+		const listed = await c.events.list({ userId: "g-ev" });
+		expect(listed.map((e) => e.event_name)).toEqual(["ordered-coffee"]);
+		const sent = emulator.requests.length;
+		await expect(
+			c.events.create({
+				eventName: "x",
+				createdAt: 1,
+				userId: "g-ev",
+				metadata: { deep: { a: 1 } as never },
+			}),
+		).rejects.toThrow(/"deep" is an object/);
+		expect(emulator.requests.length).toBe(sent);
+		// An unknown contact is Intercom's 404, thrown (not retried: 404 is no transient failure).
+		await expect(c.events.create({ eventName: "x", createdAt: 1, userId: "nobody" })).rejects.toMatchObject({
+			httpStatus: 404,
+		});
+		expect(violations).toEqual([]);
+	});
+
+	it("merges a lead into a user; the lead's id then leads to the user", async () => {
+		const c = client();
+		const user = await c.contacts.create({ role: "user", external_id: "g-m", email: "m@example.com" });
+		const lead = await c.contacts.create({ role: "lead", email: "m@example.com" });
+		await expect(c.contacts.merge(user.id ?? "", lead.id ?? "")).rejects.toMatchObject({
+			httpStatus: 400,
+			intercomCode: "invalid_merge",
+		});
+		const merged = await c.contacts.merge(lead.id ?? "", user.id ?? "");
+		expect(merged.id).toBe(user.id);
+		expect((await c.contacts.get(lead.id ?? "")).id).toBe(user.id);
+		const stranger = await c.contacts.create({ role: "lead", email: "s@example.com" });
+		await expect(c.contacts.merge(stranger.id ?? "", user.id ?? "")).rejects.toThrow(
+			/skip_duplicate_validation/,
+		);
+		expect(
+			(await c.contacts.merge(stranger.id ?? "", user.id ?? "", { skipDuplicateValidation: true })).id,
+		).toBe(user.id);
+		expect(violations).toEqual([]);
 	});
 });

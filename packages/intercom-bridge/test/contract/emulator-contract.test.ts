@@ -65,6 +65,10 @@ describe("emulator responses validate against the 2.16 schemas", () => {
 	const emulator = createIntercomEmulator({
 		tokens: [token],
 		apps: [{ appId: "abc12345", region: "eu", timezone: "Europe/Prague", identitySecret: "s" }],
+		dataAttributes: [
+			{ name: "plan", dataType: "string" },
+			{ name: "seats", dataType: "integer" },
+		],
 	});
 	const call = caller(emulator, token);
 
@@ -155,6 +159,225 @@ describe("emulator responses validate against the 2.16 schemas", () => {
 			(await call("POST", "/contacts/search", { query: { field: "nope", operator: "=", value: 1 } })).body,
 		];
 		for (const body of bodies) expect(validateSchema("error", body).errors).toEqual([]);
+	});
+});
+
+describe("data attributes, data events and merging, against the 2.16 schemas", () => {
+	const token = "contract-token-2";
+	const emulator = createIntercomEmulator({
+		tokens: [token],
+		dataAttributes: [{ name: "plan", dataType: "string" }],
+	});
+	const call = caller(emulator, token);
+	const expectValid = (op: string | { method: string; path: string }, status: number, body: unknown) => {
+		const result = validateResponse(op, status, body);
+		expect(result.errors, JSON.stringify(op)).toEqual([]);
+		expect(result.documented, `${JSON.stringify(op)} ${status}`).toBe(true);
+	};
+
+	it("lists contact attributes (standard and custom) and creates custom ones", async () => {
+		const list = await call("GET", "/data_attributes?model=contact");
+		expectValid("lisDataAttributes", list.status, list.body);
+		const names = (at(list.body, "data") as { name: string; custom: boolean }[]).map(
+			(a) => `${a.name}:${a.custom}`,
+		);
+		expect(names).toContain("email:false");
+		expect(names).toContain("plan:true");
+
+		const body = { name: "seats", model: "contact", data_type: "integer", description: "Licensed seats" };
+		expect(validateRequest("createDataAttribute", body).errors).toEqual([]);
+		const created = await call("POST", "/data_attributes", body);
+		expectValid("createDataAttribute", created.status, created.body);
+		expect(created.body).toMatchObject({
+			name: "seats",
+			full_name: "custom_attributes.seats",
+			data_type: "integer",
+			custom: true,
+		});
+
+		// The spec's documented 400s: a taken name, a bad name, an unknown type, a bad model.
+		const again = await call("POST", "/data_attributes", body);
+		expectValid("createDataAttribute", again.status, again.body);
+		expect(at(again.body, "errors", 0)).toEqual({
+			code: "parameter_invalid",
+			message:
+				"You already have 'seats' in your people data. To save this as new people data, use a different name.",
+		});
+		const badName = await call("POST", "/data_attributes", { ...body, name: "!nv@l!d n@me" });
+		expect(badName.status).toBe(400);
+		expect(at(badName.body, "errors", 0, "message")).toMatch(/alphanumeric/);
+		const badType = await call("POST", "/data_attributes", { ...body, name: "x", data_type: "mithril" });
+		expect(at(badType.body, "errors", 0, "message")).toBe("Data Type isn't an option");
+		const badModel = await call("POST", "/data_attributes", { ...body, name: "y", model: "conversation" });
+		expect(badModel.status).toBe(400);
+		const conversationModel = await call("GET", "/data_attributes?model=conversation");
+		expectValid("lisDataAttributes", conversationModel.status, conversationModel.body);
+		expect(conversationModel.status).toBe(422);
+
+		const id = at(created.body, "id") as number;
+		const archived = await call("PUT", `/data_attributes/${id}`, { archived: true });
+		expectValid("updateDataAttribute", archived.status, archived.body);
+		expect(at(archived.body, "archived")).toBe(true);
+		const gone = await call("PUT", "/data_attributes/99999", { archived: true });
+		expectValid("updateDataAttribute", gone.status, gone.body);
+		expect(gone.status).toBe(404);
+		const withArchived = await call("GET", "/data_attributes?model=contact&include_archived=true");
+		expect((at(withArchived.body, "data") as { name: string }[]).some((a) => a.name === "seats")).toBe(true);
+		const withoutArchived = await call("GET", "/data_attributes?model=contact");
+		expect((at(withoutArchived.body, "data") as { name: string }[]).some((a) => a.name === "seats")).toBe(
+			false,
+		);
+	});
+
+	it("accepts custom_attributes on contacts only for existing attributes of the right type", async () => {
+		const ok = await call("POST", "/contacts", { external_id: "ca-1", custom_attributes: { plan: "pro" } });
+		expect(ok.status).toBe(200);
+		const unknown = await call("POST", "/contacts", {
+			external_id: "ca-2",
+			custom_attributes: { colour: "red" },
+		});
+		expect(unknown.status).toBe(400);
+		expect(validateSchema("error", unknown.body).errors).toEqual([]);
+		expect(at(unknown.body, "errors", 0)).toEqual({
+			code: "parameter_invalid",
+			message: "Custom attribute 'colour' does not exist",
+		});
+		const id = at(ok.body, "id") as string;
+		const mistyped = await call("PUT", `/contacts/${id}`, { custom_attributes: { plan: 3 } });
+		expect(mistyped.status).toBe(400);
+		expect(at(mistyped.body, "errors", 0, "message")).toMatch(/'plan' expects a value of type string/);
+		// Nothing of a refused write was kept.
+		expect(emulator.contacts().some((c) => c.external_id === "ca-2")).toBe(false);
+		expect(emulator.contacts().find((c) => c.id === id)?.custom_attributes).toEqual({ plan: "pro" });
+	});
+
+	it("takes data events (202, empty body), keeps 10 metadata keys, ignores duplicates, lists them", async () => {
+		const user = await call("POST", "/contacts", {
+			role: "user",
+			external_id: "ev-1",
+			email: "ev@example.com",
+		});
+		const userId = at(user.body, "id") as string;
+		const event = {
+			event_name: "ordered-coffee",
+			created_at: 1_767_225_600,
+			user_id: "ev-1",
+			metadata: { size: "large", url: "https://example.com/order/1" },
+		};
+		expect(validateRequest("createDataEvent", event).errors).toEqual([]);
+		const sent = await call("POST", "/events", event);
+		expect(sent.status).toBe(202);
+		expect(sent.body).toBeUndefined();
+		expect((await call("POST", "/events", event)).status).toBe(202);
+		const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i]));
+		expect(
+			(
+				await call("POST", "/events", {
+					event_name: "big",
+					created_at: 1_767_225_601,
+					id: userId,
+					metadata: many,
+				})
+			).status,
+		).toBe(202);
+		expect(emulator.events().map((e) => e.eventName)).toEqual(["ordered-coffee", "big"]);
+		expect(Object.keys(emulator.events()[1]?.metadata ?? {})).toEqual(
+			Array.from({ length: 10 }, (_, i) => `k${i}`),
+		);
+
+		const nobody = await call("POST", "/events", { ...event, user_id: "nobody" });
+		expect(nobody.status).toBe(404);
+		expect(validateSchema("error", nobody.body).errors).toEqual([]);
+		const nested = await call("POST", "/events", { ...event, metadata: { a: { b: 1 } } });
+		expect(nested.status).toBe(400);
+		const rich = await call("POST", "/events", {
+			...event,
+			created_at: 1_767_225_700,
+			metadata: {
+				article: { url: "https://example.com/a", value: "A" },
+				price: { amount: 34999, currency: "eur" },
+			},
+		});
+		expect(rich.status).toBe(202);
+		const anonymous = await call("POST", "/events", { event_name: "x", created_at: 1 });
+		expect(anonymous.status).toBe(400);
+
+		const unauthorized = await caller(emulator, "wrong")("POST", "/events", event);
+		expectValid("createDataEvent", unauthorized.status, unauthorized.body);
+
+		const listed = await call("GET", "/events?type=user&user_id=ev-1");
+		expect(listed.status).toBe(200);
+		// The spec types GET /events' 200 as the summary; without summary=true Intercom lists events.
+		// Its `data_event.metadata` says string values only, while createDataEvent's description
+		// documents numbers, rich links and money too: those are the only departures allowed.
+		const listErrors = validateSchema("data_event_list", listed.body).errors;
+		expect(listErrors.filter((e) => !/^\/events\/\d+\/metadata\/\w+ must be string/.test(e))).toEqual([]);
+		expect(listErrors).toHaveLength(12); // k0…k9 numbers, the rich link and the money
+		expect((at(listed.body, "events") as { event_name: string }[]).map((e) => e.event_name)).toEqual([
+			"ordered-coffee",
+			"big",
+			"ordered-coffee",
+		]);
+		const byId = await call("GET", `/events?type=user&intercom_user_id=${userId}&per_page=1`);
+		expect((at(byId.body, "events") as unknown[]).length).toBe(1);
+		const summary = await call("GET", "/events?type=user&email=ev%40example.com&summary=true");
+		expectValid("lisDataEvents", summary.status, summary.body);
+		expect(at(summary.body, "events")).toContainEqual(
+			expect.objectContaining({ name: "ordered-coffee", count: 2 }),
+		);
+		expect((await call("GET", "/events?user_id=ev-1")).status).toBe(400);
+	});
+
+	it("merges a lead into a user, and only that way round", async () => {
+		const user = await call("POST", "/contacts", {
+			role: "user",
+			external_id: "m-user",
+			email: "m@example.com",
+		});
+		const lead = await call("POST", "/contacts", {
+			role: "lead",
+			email: "m@example.com",
+			custom_attributes: { plan: "trial" },
+		});
+		const stranger = await call("POST", "/contacts", { role: "lead", email: "other@example.com" });
+		const [userId, leadId, strangerId] = [user, lead, stranger].map((r) => at(r.body, "id") as string);
+		await call("POST", "/events", { event_name: "visited", created_at: 1_767_000_000, id: leadId });
+
+		const wrongWay = await call("POST", "/contacts/merge", { from: userId, into: leadId });
+		expectValid("MergeContact", wrongWay.status, wrongWay.body);
+		expect(at(wrongWay.body, "errors", 0, "code")).toBe("invalid_merge");
+		const notDuplicate = await call("POST", "/contacts/merge", { from: strangerId, into: userId });
+		expectValid("MergeContact", notDuplicate.status, notDuplicate.body);
+		expect(at(notDuplicate.body, "errors", 0, "message")).toMatch(/skip_duplicate_validation/);
+		const missing = await call("POST", "/contacts/merge", { from: "000000000000000000000000", into: userId });
+		expect(missing.status).toBe(404);
+
+		const body = { from: leadId, into: userId };
+		expect(validateRequest("MergeContact", body).errors).toEqual([]);
+		const merged = await call("POST", "/contacts/merge", body);
+		expectValid("MergeContact", merged.status, merged.body);
+		expect(merged.body).toMatchObject({ id: userId, role: "user", custom_attributes: { plan: "trial" } });
+		const old = await call("GET", `/contacts/${leadId}`);
+		expect(old.status).toBe(410);
+		expect(old.headers.get("link")).toBe(`</contacts/${userId}>; rel="canonical"`);
+		expect(emulator.events().find((e) => e.eventName === "visited")?.contactId).toBe(userId);
+
+		const skipped = await call("POST", "/contacts/merge", {
+			from: strangerId,
+			into: userId,
+			skip_duplicate_validation: true,
+		});
+		expectValid("MergeContact", skipped.status, skipped.body);
+	});
+
+	it("counts the new routes against the rate limit like the others", async () => {
+		const limited = createIntercomEmulator({ tokens: [token], rateLimitPer10s: 2, now: () => 1_000_000 });
+		const hit = caller(limited, token);
+		expect((await hit("GET", "/data_attributes")).headers.get("x-ratelimit-remaining")).toBe("1");
+		expect((await hit("POST", "/events", { event_name: "x", created_at: 1, user_id: "u" })).status).toBe(404);
+		const refused = await hit("GET", "/data_attributes");
+		expect(refused.status).toBe(429);
+		expect(at(refused.body, "errors", 0, "code")).toBe("rate_limit_exceeded");
 	});
 });
 

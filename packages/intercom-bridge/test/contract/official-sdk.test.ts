@@ -69,6 +69,43 @@ describe("official intercom-client SDK against the emulator", () => {
 		expect(emulator.requests.at(-1)).toMatchObject({ region: "eu", version: "2.14", tokenHint: "…0001" });
 	});
 
+	it("creates and lists data attributes, sends and lists data events, merges a lead into a user", async () => {
+		// SDK 7.0.3 types this body as `{ data_type }` only (Fern loses the properties beside the
+		// spec's oneOf), yet sends whatever it is given: the cast carries the required name and model.
+		const created = await client.dataAttributes.create({
+			name: "coffee",
+			model: "contact",
+			data_type: "string",
+			description: "Favourite coffee",
+		} as Parameters<typeof client.dataAttributes.create>[0]);
+		expect(created).toMatchObject({ name: "coffee", data_type: "string", custom: true });
+		const list = await client.dataAttributes.list({ model: "contact" });
+		expect(list.data?.map((a) => a.name)).toContain("coffee");
+
+		const user = await client.contacts.create({ external_id: "guid-sdk-ev", email: "ev@example.com" });
+		await client.contacts.update({ contact_id: user.id, custom_attributes: { coffee: "flat white" } });
+		await client.events.create({
+			event_name: "ordered-coffee",
+			created_at: 1_767_225_600,
+			user_id: "guid-sdk-ev",
+			metadata: { size: "large" },
+		});
+		expect(emulator.events()).toEqual([
+			{
+				contactId: user.id,
+				eventName: "ordered-coffee",
+				createdAt: 1_767_225_600,
+				metadata: { size: "large" },
+			},
+		]);
+		const summary = await client.events.list({ type: "user", user_id: "guid-sdk-ev", summary: true });
+		expect(summary.events?.[0]).toMatchObject({ name: "ordered-coffee", count: 1 });
+
+		const lead = await client.contacts.create({ role: "lead", email: "ev@example.com" });
+		const merged = await client.contacts.mergeLeadInUser({ from: lead.id, into: user.id });
+		expect(merged).toMatchObject({ id: user.id, custom_attributes: { coffee: "flat white" } });
+	});
+
 	it("gets the SDK's UnauthorizedError for a revoked token", async () => {
 		emulator.revokeToken(token);
 		await expect(

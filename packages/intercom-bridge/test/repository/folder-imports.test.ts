@@ -32,6 +32,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 	server: ["admin", "bridge", "config", "http", "intercom", "jobs", "store"],
 	settings: ["text"],
 	store: ["crypto", "settings", "text"],
+	sync: ["intercom", "store"],
 	testing: ["intercom"],
 	webhooks: ["http", "intercom", "jobs", "privacy", "settings", "store"],
 };

@@ -108,4 +108,44 @@ describe("webhooks end to end with the Intercom emulator", () => {
 		);
 		expect(links).toHaveLength(170);
 	}, 30_000);
+
+	it("never sends a logged activity back to Intercom as an event, even of a type the site sends", async () => {
+		const site = await store.requireSite("default");
+		await store.setSetting(site.id, "sendContactData", "always");
+		await store.setActivityTypeSendsToIntercom("pagevisit", true);
+		try {
+			const contact = await store.createContact();
+			emulator.seedContact({
+				role: "user",
+				external_id: contact.guid,
+				email: `ev-${randomUUID()}@example.com`,
+			});
+			emulator.seedConversations(contact.guid, 1, { parts: 1 });
+			const res = await emulator.webhooks.sendSeries({
+				url: `${BASE}/logactivity`,
+				headers: { "X-Api-Key": apiKey },
+				body: { ContactGuid: contact.guid, ActivityType: "pagevisit", ActivityValue: "From a Series" },
+			});
+			expect(res.status).toBe(200);
+			// The links job has run for it: the runner has seen the activity.
+			await waitFor(async () => (await store.listActivities(contact.guid))[0]?.activity.comment, {
+				deadlineMs: 25_000,
+				describe: "the logged activity's conversation links",
+			});
+			// The site's own activity of the same type is sent: the event path works, and is the only one.
+			await store.recordActivity({
+				contactGuid: contact.guid,
+				siteId: site.id,
+				typeCodeName: "pagevisit",
+				value: "Site",
+			});
+			await waitFor(() => emulator.events().length > 0 || null, {
+				deadlineMs: 25_000,
+				describe: () => `an event in the emulator; saw ${JSON.stringify(emulator.events())}`,
+			});
+			expect(emulator.events().map((e) => [e.eventName, e.metadata.value])).toEqual([["pagevisit", "Site"]]);
+		} finally {
+			await store.setActivityTypeSendsToIntercom("pagevisit", false);
+		}
+	}, 60_000);
 });
