@@ -17,8 +17,9 @@ import { type ContactsApi, createContactsApi } from "./contacts.ts";
 import { type ConversationsApi, createConversationsApi } from "./conversations.ts";
 import { type IntercomEndpoints, intercomEndpoints } from "./endpoints.ts";
 import type { AdminWithApp } from "./intercom-types.ts";
+import type { RateBudget } from "./rate-budget.ts";
 import { createRateLimitTracker } from "./rate-limit.ts";
-import { createRequester } from "./request.ts";
+import { type CallOptions, createRequester, type Requester, withCallOptions } from "./request.ts";
 
 /** The API version the client speaks and its types were generated from. */
 export const INTERCOM_API_VERSION = "2.16";
@@ -46,6 +47,14 @@ export interface IntercomClientOptions {
 	now?: () => number;
 	/** Injected for tests: jitter source in [0, 1). Default `Math.random`. */
 	random?: () => number;
+	/**
+	 * The workspace's rate budget, shared with every other client and instance calling the same
+	 * workspace (see `createSharedRateBudget`): asked before every attempt, told every answer's
+	 * `X-RateLimit-*` headers and every 429. Without it the client only follows its own answers.
+	 */
+	rateBudget?: RateBudget;
+	/** The longest a call waits for the rate budget before failing (ms). Default 120000. */
+	budgetWaitCapMs?: number;
 }
 
 /** What {@link createIntercomClient} returns. */
@@ -54,6 +63,12 @@ export interface IntercomClient {
 	me(): Promise<AdminWithApp>;
 	contacts: ContactsApi;
 	conversations: ConversationsApi;
+	/**
+	 * The same client whose calls carry `options`: `{ priority: "bulk" }` for background work that
+	 * must leave a share of the rate limit to live calls, a `signal` to stop waiting.
+	 * @example const bulk = intercom.withCallOptions({ priority: "bulk", signal }); await bulk.contacts.update(id, body);
+	 */
+	withCallOptions(options: CallOptions): IntercomClient;
 }
 
 function checkOptions(options: IntercomClientOptions): void {
@@ -62,7 +77,12 @@ function checkOptions(options: IntercomClientOptions): void {
 			"createIntercomClient: token is required. Set the site's accessToken (OAuth \"Get token\" or a private app's token).",
 		);
 	}
-	const { timeoutMs, maxRetries } = options;
+	const { timeoutMs, maxRetries, budgetWaitCapMs } = options;
+	if (budgetWaitCapMs !== undefined && !(Number.isFinite(budgetWaitCapMs) && budgetWaitCapMs >= 0)) {
+		throw new ConfigError(
+			`createIntercomClient: budgetWaitCapMs must be a number of ms ≥ 0 (got ${budgetWaitCapMs}).`,
+		);
+	}
 	if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
 		throw new ConfigError(
 			`createIntercomClient: timeoutMs must be a positive number of ms (got ${timeoutMs}).`,
@@ -109,10 +129,12 @@ export function createIntercomClient(options: IntercomClientOptions): IntercomCl
 		now,
 		random,
 		rateLimit: createRateLimitTracker({ now, random }),
+		budget: options.rateBudget,
+		budgetWaitCapMs: options.budgetWaitCapMs,
 		logger: options.logger,
 	});
 
-	return {
+	const clientOver = (requester: Requester): IntercomClient => ({
 		async me() {
 			const res = await requester.run({
 				name: "GET /me",
@@ -128,5 +150,7 @@ export function createIntercomClient(options: IntercomClientOptions): IntercomCl
 		},
 		contacts: createContactsApi(api, requester),
 		conversations: createConversationsApi(api, requester),
-	};
+		withCallOptions: (callOptions) => clientOver(withCallOptions(requester, callOptions)),
+	});
+	return clientOver(requester);
 }
