@@ -139,10 +139,9 @@ export function createRequester(deps: RequesterDeps): Requester {
 					{ httpStatus: 429, intercomCode: "rate_budget_exhausted" },
 				);
 			}
-			const ms = Math.min(
-				Math.max(0, grant.retryAt - now) + deps.random() * BUDGET_JITTER_MS,
-				budgetWaitCapMs - waited,
-			);
+			// Live callers wake first at a new window; bulk callers spread out behind them.
+			const jitter = (priority === "bulk" ? BUDGET_JITTER_MS : BUDGET_JITTER_MS / 10) * deps.random();
+			const ms = Math.min(Math.max(0, grant.retryAt - now) + jitter, budgetWaitCapMs - waited);
 			if (round === 0) {
 				logger?.debug(
 					{ operation: op.name, priority, waitMs: Math.round(ms) },
