@@ -134,6 +134,27 @@ describe("a client on a rate budget", () => {
 		expect(calls).toHaveLength(0);
 	});
 
+	it("takes a fresh slot when the granted one's window ended before the call could go", async () => {
+		const clock = fakeClock(T0 + 9_990);
+		let takes = 0;
+		const slow: RateBudget = {
+			async take() {
+				takes++;
+				const windowEnd = Math.floor(clock.now() / 10_000) * 10_000 + 10_000;
+				// The first answer arrives after its window is over (a stalled database).
+				if (takes === 1) await clock.sleep(50);
+				return { granted: true, retryAt: clock.now(), windowEnd };
+			},
+			observe: async () => {},
+			blocked: async () => {},
+		};
+		const { fetch, calls } = scriptedFetch(() => json(200, contact("c1")), clock.now);
+		const client = createIntercomClient({ token: TOKEN, fetch, ...clock, rateBudget: slow });
+		await client.contacts.get("c1");
+		expect(takes).toBe(2);
+		expect(calls).toHaveLength(1);
+	});
+
 	it("calls without the budget when the budget cannot be asked", async () => {
 		const clock = fakeClock(T0);
 		const broken: RateBudget = {

@@ -18,6 +18,12 @@ export type CallPriority = "live" | "bulk";
 export interface RateBudgetGrant {
 	granted: boolean;
 	retryAt: number;
+	/**
+	 * When granted: the end of the window the slot counts in (epoch ms). A call that could not be
+	 * sent before then (a slow database, a stalled process) takes a slot again rather than land,
+	 * uncounted, in the next window.
+	 */
+	windowEnd?: number;
 }
 
 /** What an answer's headers said about the current window (`resetAt` in epoch ms). */
@@ -43,7 +49,7 @@ export interface RateBudgetStore {
 	takeRateBudget(
 		key: string,
 		options: { priority: CallPriority; reserveShare: number },
-	): Promise<{ granted: boolean; retryAt: number }>;
+	): Promise<RateBudgetGrant>;
 	observeRateBudget(key: string, seen: RateBudgetObservation): Promise<void>;
 	blockRateBudget(key: string, until: number): Promise<void>;
 }

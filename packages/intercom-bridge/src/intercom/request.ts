@@ -5,7 +5,7 @@
  */
 import { IntercomApiError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { CallPriority, RateBudget } from "./rate-budget.ts";
+import type { CallPriority, RateBudget, RateBudgetGrant } from "./rate-budget.ts";
 import {
 	MAX_RATE_LIMIT_WAIT_MS,
 	type RateLimitTracker,
@@ -119,8 +119,9 @@ export function createRequester(deps: RequesterDeps): Requester {
 		if (!budget) return;
 		const priority = op.priority ?? "live";
 		const started = deps.now();
+		let expired = 0;
 		for (let round = 0; ; round++) {
-			let grant: { granted: boolean; retryAt: number };
+			let grant: RateBudgetGrant;
 			try {
 				grant = await budget.take(priority);
 			} catch (err) {
@@ -130,8 +131,14 @@ export function createRequester(deps: RequesterDeps): Requester {
 				);
 				return;
 			}
-			if (grant.granted) return;
 			const now = deps.now();
+			// A slot of a window already over would count in the next one: take a fresh one (a few
+			// times at most, in case a clock disagrees for good).
+			if (grant.granted && (grant.windowEnd === undefined || now < grant.windowEnd || expired >= 3)) return;
+			if (grant.granted) {
+				expired++;
+				continue;
+			}
 			const waited = now - started;
 			if (waited >= budgetWaitCapMs) {
 				throw new IntercomApiError(

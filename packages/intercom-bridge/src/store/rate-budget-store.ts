@@ -33,6 +33,8 @@ export interface RateBudgetTake {
 	granted: boolean;
 	/** When not granted: the earliest time (epoch ms) worth asking again. */
 	retryAt: number;
+	/** When granted: the end of the window the slots count in (epoch ms); a call sent later counts in the next. */
+	windowEnd?: number;
 	/** Slots used in the window after this take (or at the refusal), for logs and tests. */
 	used: number;
 	/** The learned limit per window, or null before the first answer. */
@@ -86,7 +88,13 @@ export function createRateBudgetStore(ctx: StoreContext) {
 				? sql`case when ${limit} <= 1 then ${limit} else greatest(1, ${limit} - greatest(1, ceil(${limit} * ${reserveShare}::float8)::int)) end`
 				: limit;
 			const usedBefore = sql`(case when b.window_start < excluded.window_start then 0 else b.used end)`;
-			const rows = rowsOf<{ granted: boolean; used: number; window_limit: number | null; blocked: number }>(
+			const rows = rowsOf<{
+				granted: boolean;
+				used: number;
+				window_limit: number | null;
+				blocked: number;
+				window_start: number;
+			}>(
 				await guard(() =>
 					db.execute(sql`
 						with up as (
@@ -97,17 +105,24 @@ export function createRateBudgetStore(ctx: StoreContext) {
 								used = ${usedBefore} + ${n}::int,
 								updated_at = now()
 							where b.blocked_until <= ${now}::bigint and ${usedBefore} + ${n}::int <= ${cap}
-							returning true as granted, used, window_limit, blocked_until::float8 as blocked
+							returning true as granted, used, window_limit, blocked_until::float8 as blocked,
+								window_start::float8 as window_start
 						)
-						select granted, used, window_limit, blocked from up
+						select granted, used, window_limit, blocked, window_start from up
 						union all
-						select false, used, window_limit, blocked_until::float8
+						select false, used, window_limit, blocked_until::float8, window_start::float8
 						from intercom_rate_budgets where budget_key = ${key} and not exists (select 1 from up)`),
 				),
 			);
 			const row = rows[0];
 			if (row?.granted) {
-				return { granted: true, retryAt: now, used: row.used, windowLimit: row.window_limit };
+				return {
+					granted: true,
+					retryAt: now,
+					windowEnd: Number(row.window_start) + RATE_WINDOW_MS,
+					used: row.used,
+					windowLimit: row.window_limit,
+				};
 			}
 			// Refused: the window is full or blocked. (No row at all means another instance inserted
 			// it after this statement's snapshot: ask again in a moment.)

@@ -4,8 +4,8 @@
  * emulator answers (almost) no 429, and a live call still gets through while bulk work saturates
  * the limit (decision 0024).
  *
- * Everything runs on one clock ten times faster than real time (store, emulator, clients), so a
- * 10-second window lasts one real second; nothing asserts a duration.
+ * Everything runs on one clock five times faster than real time (store, emulator, clients), so a
+ * 10-second window lasts two real seconds; nothing asserts a duration.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createIntercomClient, type IntercomClient } from "../../src/intercom/create-intercom-client.ts";
@@ -16,7 +16,7 @@ import { pgliteFactory, postgresFactory, type StoreFactory } from "../harness/da
 
 const TOKEN = "tok_shared_budget";
 const LIMIT = 20; // calls per 10-second window
-const SPEED = 10;
+const SPEED = 5;
 
 function fastClock() {
 	const start = Date.now();
