@@ -118,6 +118,7 @@ describe("a client on a rate budget", () => {
 			token: TOKEN,
 			fetch,
 			...clock,
+			random: () => 0,
 			rateBudget: budget,
 			budgetWaitCapMs: 30_000,
 		});
@@ -132,6 +133,20 @@ describe("a client on a rate budget", () => {
 			"shutting down",
 		);
 		expect(calls).toHaveLength(0);
+	});
+
+	it("a call's signal also ends the attempt in flight, without a retry", async () => {
+		const clock = fakeClock(T0);
+		const { budget } = memoryBudget(clock.now, 10, 0);
+		const { fetch, calls } = scriptedFetch(() => new Promise<Response>(() => {}), clock.now);
+		const client = createIntercomClient({ token: TOKEN, fetch, ...clock, rateBudget: budget });
+		const stop = new AbortController();
+		const pending = client.withCallOptions({ signal: stop.signal }).contacts.get("c1");
+		for (let i = 0; i < 10_000 && calls.length === 0; i++)
+			await new Promise((resolve) => setImmediate(resolve));
+		stop.abort();
+		await expect(pending).rejects.toThrow("was aborted by its caller");
+		expect(calls).toHaveLength(1);
 	});
 
 	it("takes a fresh slot when the granted one's window ended before the call could go", async () => {

@@ -192,11 +192,13 @@ export function createRequester(deps: RequesterDeps): Requester {
 			const result = await Promise.race([op.send({ signal, fetch: recordingFetch }), deadline.promise]);
 			return { result };
 		} catch (err) {
-			const reason = isTimeout(err, signal)
-				? `timed out after ${deps.timeoutMs} ms`
-				: err instanceof SyntaxError
-					? "answered with a body that is not valid JSON"
-					: `failed: ${err instanceof Error ? err.message : String(err)}`;
+			const reason = op.signal?.aborted
+				? "was aborted by its caller"
+				: isTimeout(err, signal)
+					? `timed out after ${deps.timeoutMs} ms`
+					: err instanceof SyntaxError
+						? "answered with a body that is not valid JSON"
+						: `failed: ${err instanceof Error ? err.message : String(err)}`;
 			return {
 				failure: new IntercomApiError(`Intercom ${op.name} ${reason}`, {
 					httpStatus: status ?? 0,
