@@ -12,14 +12,16 @@ import { openCountedStore } from "./counted-store.ts";
 import { type BenchServer, type LoadResult, load, startServer, webhookRequest } from "./load.ts";
 import { pinProcesses } from "./pin-cpus.ts";
 import { postgresCpuMicrosBetween, postgresCpuSnapshot } from "./process-cpu.ts";
+import { rateBudgetBench } from "./rate-budget.ts";
 import { type BenchResults, renderReport } from "./report.ts";
 import { BROWSER_UA, type Seeded, seedBenchStore } from "./seed.ts";
 import { compareSlices, median, type Slice } from "./time-slices.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 /**
- * BENCH_ONLY=webhooks|page|pglite|memory (comma-separated) runs only those parts, for working on
- * one number; such a partial run prints its results and leaves BENCHMARKS.md alone.
+ * BENCH_ONLY=webhooks|page|pglite|memory|rate-budget (comma-separated) runs only those parts, for
+ * working on one number; such a partial run prints its results and leaves BENCHMARKS.md alone.
+ * rate-budget (bench/rate-budget.ts, about 100 s of real time) runs only when named.
  * BENCH_CMP=helper,appHelper,... (with BENCH_ONLY=page) runs only those page comparisons.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
@@ -311,6 +313,10 @@ async function main() {
 			log("memory");
 			const memUrl = await createDatabase(postgres.url, "bench_memory");
 			mem = await memory(memUrl, await seedPostgres(memUrl));
+		}
+		if (only.has("rate-budget")) {
+			log("rate budget on PostgreSQL");
+			await rateBudgetBench(postgres.url, log);
 		}
 		if (only.size > 0 || !pageResult || !mem) {
 			log(`partial run (BENCH_ONLY=${[...only].join(",")}): BENCHMARKS.md left as it is`);

@@ -19,8 +19,9 @@ import { createDataAttributesApi, type DataAttributesApi } from "./data-attribut
 import { type IntercomEndpoints, intercomEndpoints } from "./endpoints.ts";
 import { createEventsApi, type EventsApi } from "./events.ts";
 import type { AdminWithApp } from "./intercom-types.ts";
+import type { RateBudget } from "./rate-budget.ts";
 import { createRateLimitTracker } from "./rate-limit.ts";
-import { createRequester } from "./request.ts";
+import { type CallOptions, createRequester, type Requester, withCallOptions } from "./request.ts";
 
 /** The API version the client speaks and its types were generated from. */
 export const INTERCOM_API_VERSION = "2.16";
@@ -48,6 +49,14 @@ export interface IntercomClientOptions {
 	now?: () => number;
 	/** Injected for tests: jitter source in [0, 1). Default `Math.random`. */
 	random?: () => number;
+	/**
+	 * The workspace's rate budget, shared with every other client and instance calling the same
+	 * workspace (see `createSharedRateBudget`): asked before every attempt, told every answer's
+	 * `X-RateLimit-*` headers and every 429. Without it the client only follows its own answers.
+	 */
+	rateBudget?: RateBudget;
+	/** The longest a call waits for the rate budget before failing (ms). Default 120000. */
+	budgetWaitCapMs?: number;
 }
 
 /** What {@link createIntercomClient} returns. */
@@ -60,6 +69,12 @@ export interface IntercomClient {
 	dataAttributes: DataAttributesApi;
 	/** Data events: submit, list a contact's. */
 	events: EventsApi;
+	/**
+	 * The same client whose calls carry `options`: `{ priority: "bulk" }` for background work that
+	 * must leave a share of the rate limit to live calls, a `signal` to stop waiting.
+	 * @example const bulk = intercom.withCallOptions({ priority: "bulk", signal }); await bulk.contacts.update(id, body);
+	 */
+	withCallOptions(options: CallOptions): IntercomClient;
 }
 
 function checkOptions(options: IntercomClientOptions): void {
@@ -68,7 +83,12 @@ function checkOptions(options: IntercomClientOptions): void {
 			"createIntercomClient: token is required. Set the site's accessToken (OAuth \"Get token\" or a private app's token).",
 		);
 	}
-	const { timeoutMs, maxRetries } = options;
+	const { timeoutMs, maxRetries, budgetWaitCapMs } = options;
+	if (budgetWaitCapMs !== undefined && !(Number.isFinite(budgetWaitCapMs) && budgetWaitCapMs >= 0)) {
+		throw new ConfigError(
+			`createIntercomClient: budgetWaitCapMs must be a number of ms ≥ 0 (got ${budgetWaitCapMs}).`,
+		);
+	}
 	if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
 		throw new ConfigError(
 			`createIntercomClient: timeoutMs must be a positive number of ms (got ${timeoutMs}).`,
@@ -115,10 +135,12 @@ export function createIntercomClient(options: IntercomClientOptions): IntercomCl
 		now,
 		random,
 		rateLimit: createRateLimitTracker({ now, random }),
+		budget: options.rateBudget,
+		budgetWaitCapMs: options.budgetWaitCapMs,
 		logger: options.logger,
 	});
 
-	return {
+	const clientOver = (requester: Requester): IntercomClient => ({
 		async me() {
 			const res = await requester.run({
 				name: "GET /me",
@@ -136,5 +158,7 @@ export function createIntercomClient(options: IntercomClientOptions): IntercomCl
 		conversations: createConversationsApi(api, requester),
 		dataAttributes: createDataAttributesApi(api, requester),
 		events: createEventsApi(api, requester),
-	};
+		withCallOptions: (callOptions) => clientOver(withCallOptions(requester, callOptions)),
+	});
+	return clientOver(requester);
 }

@@ -54,7 +54,18 @@ export type {
 	UpdateContactBody,
 } from "./intercom-types.ts";
 export { authorizationUrl, type ExchangeCodeOptions, exchangeCode } from "./oauth.ts";
+export {
+	type CallPriority,
+	createSharedRateBudget,
+	type RateBudget,
+	type RateBudgetGrant,
+	type RateBudgetObservation,
+	type RateBudgetStore,
+	rateBudgetKey,
+	type SharedRateBudgetOptions,
+} from "./rate-budget.ts";
 export { MAX_RATE_LIMIT_WAIT_MS, type RateLimitState, readRateLimit } from "./rate-limit.ts";
+export type { CallOptions } from "./request.ts";
 export { MAX_PAGES, MAX_PER_PAGE, type PageOptions } from "./search.ts";
 export {
 	SEARCH_LIMITS,

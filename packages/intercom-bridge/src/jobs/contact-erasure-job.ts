@@ -42,6 +42,7 @@ export async function eraseInIntercom(
 			endpoints: deps.endpoints(settings.region),
 			logger: deps.logger,
 			fetch: deps.fetch,
+			appId: settings.appId,
 		});
 		for (const id of await intercomContactIds(client, job.externalIds)) {
 			try {

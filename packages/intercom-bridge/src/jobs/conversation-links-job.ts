@@ -14,6 +14,7 @@ import type { ContactsApi } from "../intercom/contacts.ts";
 import type { ConversationsApi } from "../intercom/conversations.ts";
 import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from "../intercom/endpoints.ts";
 import type { EventsApi } from "../intercom/events.ts";
+import type { RateBudget } from "../intercom/rate-budget.ts";
 import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
@@ -37,6 +38,10 @@ export type LinksClientFactory = (input: {
 	logger: Logger;
 	/** The fetch to call Intercom with: it counts the answers (see JobRunner.intercomCalls). */
 	fetch: typeof fetch;
+	/** The site's workspace (Messenger app id), when set: the rate budget's key. */
+	appId?: string | null;
+	/** The workspace's shared rate budget (the job runner fills it in); pass it to the client. */
+	rateBudget?: RateBudget;
 }) => LinksClient;
 
 export interface ConversationLinksDeps {
@@ -124,6 +129,7 @@ export async function fillConversationLinks(
 		endpoints,
 		logger: deps.logger,
 		fetch: deps.fetch,
+		appId: settings.appId,
 	});
 	const appId = settings.appId;
 	try {

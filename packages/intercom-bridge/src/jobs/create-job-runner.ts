@@ -9,12 +9,12 @@
  * // … on shutdown:
  * await runner.stop();    // stops fetching, waits for running jobs (at most 10 s)
  */
-import { createHash } from "node:crypto";
 import type { JobResult, JobWithMetadata, PgBoss } from "pg-boss";
 import { ConfigError } from "../errors.ts";
 import { createCallCounter, type IntercomCallCounts } from "../intercom/create-call-counter.ts";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
+import { createSharedRateBudget, rateBudgetKey } from "../intercom/rate-budget.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { setBounded } from "../store/cache-helpers.ts";
 import type { Store } from "../store/create-store.ts";
@@ -102,23 +102,23 @@ export interface JobRunner {
 	sweepRetention(): Promise<RetentionSweep>;
 }
 
-const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger, fetch }) =>
-	createIntercomClient({ token, region, endpoints, logger, fetch });
+const defaultClientFactory: LinksClientFactory = ({ token, region, endpoints, logger, fetch, rateBudget }) =>
+	createIntercomClient({ token, region, endpoints, logger, fetch, ...(rateBudget ? { rateBudget } : {}) });
 
 /**
- * One client per workspace token for all the runner's jobs, rather than one per job: a client
- * tracks Intercom's rate limit (X-RateLimit-Remaining and -Reset), so jobs that share it hold back
- * together when the quota runs out instead of each learning it from its own 429 (docs/reliability.md O7).
- * A new token (the site reconnected) gets a new client.
+ * One client per workspace token for all the runner's jobs, rather than one per job, and every
+ * client on the workspace's rate budget kept in the store: all jobs of all instances share
+ * Intercom's limit and hold back together instead of each learning it from its own 429
+ * (docs/reliability.md O7, decision 0024). A new token (the site reconnected) gets a new client.
  */
-function sharedClients(create: LinksClientFactory): LinksClientFactory {
+function sharedClients(create: LinksClientFactory, store: Store): LinksClientFactory {
 	const clients = new Map<string, ReturnType<LinksClientFactory>>();
 	return (input) => {
-		const token = createHash("sha256").update(input.token).digest("hex");
-		const key = `${input.region} ${input.endpoints.api} ${token}`;
+		const budgetKey = rateBudgetKey({ appId: input.appId, region: input.region, token: input.token });
+		const key = `${input.endpoints.api} ${budgetKey} ${rateBudgetKey({ token: input.token })}`;
 		let client = clients.get(key);
 		if (!client) {
-			client = create(input);
+			client = create({ ...input, rateBudget: createSharedRateBudget({ store, key: budgetKey }) });
 			setBounded(clients, 100, key, client);
 		}
 		return client;
@@ -136,7 +136,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		store,
 		logger,
 		endpoints: options.endpoints ?? realIntercom,
-		createClient: sharedClients(options.createClient ?? defaultClientFactory),
+		createClient: sharedClients(options.createClient ?? defaultClientFactory, store),
 		storeTranscripts: options.storeTranscripts ?? false,
 	};
 	const retention = resolveRetention(options.retention);

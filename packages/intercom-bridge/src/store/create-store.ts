@@ -25,6 +25,7 @@ import { createLoginAttemptStore } from "./login-attempt-store.ts";
 import { migrate } from "./migrate.ts";
 import { createOverviewStore } from "./overview-store.ts";
 import { createPrivacyStore } from "./privacy-store.ts";
+import { createRateBudgetStore } from "./rate-budget-store.ts";
 import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -123,6 +124,7 @@ export function createStore(options: StoreOptions) {
 		...createOverviewStore(ctx),
 		...createJobStore(ctx),
 		...createPrivacyStore(ctx),
+		...createRateBudgetStore(ctx),
 
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),

@@ -9,6 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+	bigint,
 	bigserial,
 	boolean,
 	customType,
@@ -422,3 +423,21 @@ export const siteDataAttributes = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.siteId, t.attribute] })],
 );
+
+/**
+ * Intercom's rate limit shared by every instance: one row per workspace budget (decision 0024),
+ * counting the calls granted in the current 10-second window. Times are epoch milliseconds.
+ */
+export const intercomRateBudgets = pgTable("intercom_rate_budgets", {
+	/** `app:<region>:<app id>` or `token:<sha-256 prefix>` (see intercom/rate-budget.ts). */
+	budgetKey: varchar("budget_key", { length: 160 }).primaryKey(),
+	/** Start of the window `used` counts in (a multiple of 10 s). */
+	windowStart: bigint("window_start", { mode: "number" }).notNull(),
+	/** Calls granted in that window (or seen by Intercom, when its headers say more). */
+	used: integer("used").notNull().default(0),
+	/** Calls per window, learned from `X-RateLimit-Limit`; null until the first answer. */
+	windowLimit: integer("window_limit"),
+	/** No call before this time: Intercom answered 429 and resets the window then. */
+	blockedUntil: bigint("blocked_until", { mode: "number" }).notNull().default(0),
+	updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -55,6 +55,11 @@ export interface IntercomEmulatorOptions {
 	apps?: EmulatorApp[];
 	/** Requests per token per 10-second window. Default 1667 (10,000 a minute). */
 	rateLimitPer10s?: number;
+	/**
+	 * The limit as Intercom states it, per minute; the window allows a sixth, rounded up (Intercom's
+	 * example: 1,000 a minute is `X-RateLimit-Limit: 167`). Ignored when `rateLimitPer10s` is set.
+	 */
+	rateLimitPerMinute?: number;
 	/** New contacts stay invisible to search this long (Intercom's index lag). Default 0. */
 	searchIndexDelayMs?: number;
 	/** Clock in epoch ms (timestamps, rate windows, code expiry, index delay). Default `Date.now`. */
@@ -139,6 +144,16 @@ const REGIONS: readonly EmulatorRegion[] = ["us", "eu", "au"];
 const PLACEHOLDER_ORIGIN = "http://intercom-emulator.invalid";
 const API_PATH = /^\/(contacts|conversations|me|data_attributes|events)(\/|$)/;
 
+function windowLimit(options: IntercomEmulatorOptions): number {
+	const perWindow =
+		options.rateLimitPer10s ??
+		(options.rateLimitPerMinute === undefined ? 1667 : Math.ceil(options.rateLimitPerMinute / 6));
+	if (!(Number.isInteger(perWindow) && perWindow >= 1)) {
+		throw new Error(`Emulator rate limit must be a whole number ≥ 1 per window (got ${perWindow}).`);
+	}
+	return perWindow;
+}
+
 /** Creates an emulator; nothing listens until `listen()`. */
 export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): IntercomEmulator {
 	const initialTokens = options.tokens ?? [];
@@ -147,7 +162,7 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): I
 		options: {
 			oauthClients: options.oauthClients ?? [],
 			apps: options.apps?.length ? options.apps : [{ appId: DEFAULT_APP_ID }],
-			rateLimitPer10s: options.rateLimitPer10s ?? 1667,
+			rateLimitPer10s: windowLimit(options),
 			searchIndexDelayMs: options.searchIndexDelayMs ?? 0,
 			now: options.now ?? Date.now,
 			fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),

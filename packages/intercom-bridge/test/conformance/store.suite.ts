@@ -1167,6 +1167,105 @@ export function storeSuite(factory: StoreFactory) {
 		});
 	});
 
+	describe(`store on ${factory.kind}: Intercom rate budget`, () => {
+		const clock = (start: number) => {
+			let t = start;
+			return { now: () => t, set: (v: number) => (t = v) };
+		};
+		// 12:00:00 UTC: a window start (multiple of 10 s).
+		const T0 = Date.UTC(2026, 0, 1, 12);
+
+		it("grants up to the unknown limit, then learns the real limit from the headers", async () => {
+			const c = clock(T0 + 1000);
+			const store = await ready({ now: c.now });
+			for (let i = 0; i < 3; i++)
+				expect((await store.takeRateBudget("app:us:a", { unknownLimit: 3 })).granted).toBe(true);
+			const refused = await store.takeRateBudget("app:us:a", { unknownLimit: 3 });
+			expect(refused).toMatchObject({ granted: false, retryAt: T0 + 10_000, used: 3, windowLimit: null });
+			// Intercom says 100 a window, 97 left: the same window now allows more.
+			await store.observeRateBudget("app:us:a", { limit: 100, remaining: 97, resetAt: T0 + 10_000 });
+			expect(await store.takeRateBudget("app:us:a", { unknownLimit: 3 })).toMatchObject({
+				granted: true,
+				used: 4,
+				windowLimit: 100,
+			});
+			// Other budgets are untouched.
+			expect(await store.readRateBudget("app:us:b")).toBeNull();
+		});
+
+		it("keeps a reserve for live calls: bulk stops at limit − reserve, live goes on to the limit", async () => {
+			const c = clock(T0);
+			const store = await ready({ now: c.now });
+			await store.takeRateBudget("k", { n: 1 });
+			await store.observeRateBudget("k", { limit: 20, remaining: 19, resetAt: T0 + 10_000 });
+			let bulk = 1;
+			while ((await store.takeRateBudget("k", { priority: "bulk", reserveShare: 0.1 })).granted) bulk++;
+			expect(bulk).toBe(18); // 20 − ceil(20 × 0.1)
+			let live = bulk;
+			while ((await store.takeRateBudget("k", { priority: "live" })).granted) live++;
+			expect(live).toBe(20);
+			// The next window starts from zero.
+			c.set(T0 + 10_000);
+			expect(await store.takeRateBudget("k", { priority: "bulk", n: 5 })).toMatchObject({
+				granted: true,
+				used: 5,
+			});
+		});
+
+		it("raises the count to what Intercom saw, and ignores answers of another window", async () => {
+			const c = clock(T0 + 2000);
+			const store = await ready({ now: c.now });
+			await store.takeRateBudget("k");
+			await store.observeRateBudget("k", { limit: 50, remaining: 10, resetAt: T0 + 10_000 });
+			expect((await store.readRateBudget("k"))?.used).toBe(40);
+			// A late answer of the previous window changes the limit only.
+			await store.observeRateBudget("k", { limit: 60, remaining: 0, resetAt: T0 });
+			expect(await store.readRateBudget("k")).toMatchObject({ used: 40, windowLimit: 60 });
+			// Fewer calls seen by Intercom never lowers the count.
+			await store.observeRateBudget("k", { limit: 60, remaining: 59, resetAt: T0 + 10_000 });
+			expect((await store.readRateBudget("k"))?.used).toBe(40);
+		});
+
+		it("after a 429 refuses every class until the reset, for at most a minute", async () => {
+			const c = clock(T0 + 3000);
+			const store = await ready({ now: c.now });
+			await store.blockRateBudget("k", T0 + 10_000);
+			expect(await store.takeRateBudget("k")).toMatchObject({ granted: false, retryAt: T0 + 10_000 });
+			// A shorter block does not shorten it; a reset an hour away is capped at a minute.
+			await store.blockRateBudget("k", T0 + 5000);
+			await store.blockRateBudget("k", T0 + 3_600_000);
+			expect((await store.readRateBudget("k"))?.blockedUntil).toBe(T0 + 63_000);
+			c.set(T0 + 63_000);
+			expect((await store.takeRateBudget("k")).granted).toBe(true);
+		});
+
+		it("refuses bad input with a ValidationError", async () => {
+			const store = await ready();
+			await expect(store.takeRateBudget("", {})).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+			await expect(store.takeRateBudget("k", { n: 0 })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+			await expect(store.takeRateBudget("k", { reserveShare: 0.9 })).rejects.toMatchObject({
+				code: "VALIDATION_FAILED",
+			});
+			await expect(store.takeRateBudget("x".repeat(161))).rejects.toMatchObject({
+				code: "VALIDATION_FAILED",
+			});
+		});
+
+		it("loses no take when many callers (two instances where possible) race for one window", async () => {
+			const c = clock(T0 + 500);
+			const a = await ready({ now: c.now });
+			const b = track(await factory.second(a, { now: c.now })) ?? a;
+			await a.takeRateBudget("k");
+			await a.observeRateBudget("k", { limit: 40, remaining: 39, resetAt: T0 + 10_000 });
+			const takes = await Promise.all(
+				Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).takeRateBudget("k", { priority: "live" })),
+			);
+			// 39 slots were left: exactly 39 of the 60 racers got one.
+			expect(takes.filter((t) => t.granted)).toHaveLength(39);
+			expect((await a.readRateBudget("k"))?.used).toBe(40);
+		});
+	});
+
 	describe(`store on ${factory.kind}: failures`, () => {
 		it("answers a closed database with StoreUnavailableError and writes nothing", async () => {
 			const store = await factory.ready();

@@ -53,6 +53,18 @@ describe("rate limit", () => {
 		expect((await a("GET", "/me")).headers.get("x-ratelimit-remaining")).toBe("2");
 	});
 
+	it("takes the limit per minute as Intercom states it: a sixth per window, rounded up", async () => {
+		const now = 1_700_000_005_000; // mid-window: the reset is still the window's end
+		const per600 = createIntercomEmulator({ tokens: ["t"], rateLimitPerMinute: 600, now: () => now });
+		const first = await caller(per600, "t")("GET", "/me");
+		expect(first.headers.get("x-ratelimit-limit")).toBe("100");
+		expect(first.headers.get("x-ratelimit-remaining")).toBe("99");
+		expect(first.headers.get("x-ratelimit-reset")).toBe(String(1_700_000_010));
+		const per1000 = createIntercomEmulator({ tokens: ["t"], rateLimitPerMinute: 1000 });
+		expect((await caller(per1000, "t")("GET", "/me")).headers.get("x-ratelimit-limit")).toBe("167");
+		expect(() => createIntercomEmulator({ rateLimitPerMinute: 0 })).toThrow(/whole number/);
+	});
+
 	it("injects faults: forced 429, 5xx, malformed JSON, latency, timeout", async () => {
 		const emulator = createIntercomEmulator({ tokens: ["t-f"] });
 		const call = caller(emulator, "t-f");

@@ -23,8 +23,8 @@ export function emulatorJobRunner(
 		logger: createLogger({ level: "silent" }),
 		endpoints: (region) => emulator.endpoints(region),
 		fetch: emulator.fetch,
-		createClient: ({ token, region, endpoints, logger, fetch }) =>
-			createIntercomClient({ token, region, endpoints, logger, fetch, ...client }),
+		createClient: ({ token, region, endpoints, logger, fetch, rateBudget }) =>
+			createIntercomClient({ token, region, endpoints, logger, fetch, rateBudget, ...client }),
 		pollingIntervalSeconds: 0.5,
 		...runner,
 	});
