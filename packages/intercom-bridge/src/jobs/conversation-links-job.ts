@@ -20,9 +20,12 @@ import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
 /** The part of the Intercom client the job uses (tests inject a fake of this shape). */
-/** What the jobs use of the Intercom client (links, and erasure's delete). */
+/** What the jobs use of the Intercom client (links, erasure's delete, withdrawal's scrub, contact sync). */
 export interface LinksClient {
-	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete">;
+	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete" | "update" | "upsertByExternalId"> & {
+		/** `POST /contacts/merge` (a lead into a user), where the client has it (decision 0025). */
+		merge?: (fromId: string, intoId: string) => Promise<unknown>;
+	};
 	conversations: Pick<ConversationsApi, "search" | "get">;
 }
 

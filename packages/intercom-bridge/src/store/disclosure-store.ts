@@ -19,7 +19,8 @@ export interface DisclosureInput {
 	/** The contact's GUID; only its hash is stored. */
 	guid: string;
 	recipient: "intercom";
-	channel: "page" | "settings";
+	/** `page`, `settings` (the Messenger), or `api` (the REST API: contact sync, decision 0025). */
+	channel: "page" | "settings" | "api";
 	/** Field names (not values); stored sorted. */
 	fields: readonly string[];
 	policy: "always" | "consent" | "never";
