@@ -84,6 +84,7 @@ export type { Disclosure, DisclosureInput } from "./store/disclosure-store.ts";
 export { guidHash } from "./store/guid-hash.ts";
 export type { SettingView } from "./store/settings-store.ts";
 export { DEFAULT_SITE_CODE, normalizeHost, type Site } from "./store/site-store.ts";
+export type { ContactAttributesHook } from "./sync/sync-contact.ts";
 export type {
 	CustomFieldMapping,
 	NotificationEvent,

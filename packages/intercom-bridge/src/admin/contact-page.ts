@@ -5,12 +5,14 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Activity, ActivityType } from "../store/activity-store.ts";
+import type { AuditEntry } from "../store/audit-store.ts";
 import type { ConsentHistoryEntry, ConsentState } from "../store/consent-store.ts";
 import type { ContactFieldName } from "../store/contact-fields.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Disclosure } from "../store/disclosure-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import { ACTIONS } from "./audit-routes.ts";
 import { csrfField, type Markup, page } from "./layout.ts";
 import { linkifyComment } from "./linkify-comment.ts";
 
@@ -22,6 +24,8 @@ export interface ContactPageInput {
 	activities: { activity: Activity; type: ActivityType }[];
 	/** What of the contact went to Intercom, from the disclosure log (newest first). */
 	disclosures: Disclosure[];
+	/** Privacy actions in Intercom (stop, scrub, delete; the audit log, newest first). */
+	intercomActions: AuditEntry[];
 	siteNames: ReadonlyMap<number, string>;
 	/** Intercom app hosts whose links in comments are made clickable. */
 	appHosts: ReadonlySet<string>;
@@ -57,6 +61,13 @@ function activityUrl(url: string | null): Markup | string {
 		? html`<a href="${url}" target="_blank" rel="noopener noreferrer">${url}</a>`
 		: html`<span class="mono">${url}</span>`;
 }
+
+/** How a disclosure went, in words. */
+const CHANNELS: Record<string, string> = {
+	page: "script in a page",
+	settings: "settings for a single-page app",
+	api: "contact sync (REST API)",
+};
 
 /** The legal basis of a disclosure, in words. */
 function basis(d: Disclosure): string {
@@ -109,7 +120,7 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 </section>
 <section class="card" aria-labelledby="shared-h">
 	<h2 id="shared-h">Shared with Intercom</h2>
-	<p class="muted">Which fields the Messenger sent, on what basis, from when (the disclosure log; values are never recorded).</p>
+	<p class="muted">Which fields the Messenger or contact sync sent, on what basis, from when (the disclosure log; values are never recorded).</p>
 	${
 		input.disclosures.length === 0
 			? html`<p class="muted">Nothing recorded: the Messenger has not sent this contact's data.</p>`
@@ -118,7 +129,16 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 						d,
 					) => html`<tr><td>${when(d.at)}<br><span class="muted">${input.siteNames.get(d.siteId) ?? ""}</span></td>
 				<td class="mono">${d.fields.split(",").join(", ")}</td>
-				<td>${basis(d)}</td><td>${d.channel === "page" ? "script in a page" : "settings for a single-page app"}</td></tr>`,
+				<td>${basis(d)}</td><td>${CHANNELS[d.channel] ?? d.channel}</td></tr>`,
+				)}</tbody></table>`
+	}
+	<h3 id="privacy-h">Privacy actions in Intercom</h3>
+	${
+		input.intercomActions.length === 0
+			? html`<p class="muted">None: no withdrawal has stopped, scrubbed or deleted this contact in Intercom.</p>`
+			: html`<table class="intercom-actions" aria-labelledby="privacy-h"><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">By</th></tr></thead><tbody>${input.intercomActions.map(
+					(a) =>
+						html`<tr><td>${when(a.at)}<br><span class="muted">${a.siteId === null ? "" : (input.siteNames.get(a.siteId) ?? "")}</span></td><td>${ACTIONS[a.action] ?? a.action}</td><td>${a.actor}</td></tr>`,
 				)}</tbody></table>`
 	}
 </section>
