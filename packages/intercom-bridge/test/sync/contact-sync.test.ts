@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIntercomBridge, type IntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
+import { redriveDeadContactSyncs } from "../../src/jobs/job-backlog.ts";
 import { CONTACT_SYNC_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
@@ -220,7 +221,7 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 
 	it("puts a permanent refusal in the failed state at once, where the console counts it", async () => {
 		await syncingSite();
-		emulator.inject({ kind: "status", status: 400, path: "/contacts", times: 5 });
+		emulator.inject({ kind: "status", status: 400, path: "/contacts", times: 1 });
 		await store.createContact({ email: "ada@example.com", firstName: "Ada" });
 		await startRunner();
 		await waitFor(async () => (await store.contactSyncBacklog()).dead === 1, {
@@ -230,6 +231,15 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		});
 		expect((await syncJobs())[0]?.state).toBe("failed");
 		expect(emulator.contacts()).toEqual([]);
+		expect(emulator.requests.filter((r) => r.status === 400)).toHaveLength(1); // no retry
+
+		// Once the cause is gone, "run the failed syncs again" sends it.
+		expect(await redriveDeadContactSyncs(store)).toBe(1);
+		await waitFor(() => emulator.contacts().length === 1, {
+			deadlineMs: 30_000,
+			describe: async () => `Ada in Intercom after the re-run; jobs are ${JSON.stringify(await syncJobs())}`,
+		});
+		expect((await store.contactSyncBacklog()).dead).toBe(0);
 	});
 
 	it("a merge on the site upserts the survivor; the merged GUID gets its own job", async () => {
