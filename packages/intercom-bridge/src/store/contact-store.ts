@@ -128,18 +128,26 @@ export function createContactStore(ctx: StoreContext) {
 		async createContact(input: ContactFields & { guid?: string } = {}): Promise<Contact> {
 			const guid = input.guid ? requireGuid(input.guid) : randomUUID();
 			const fields = checkContactFields(input);
+			const insert = async (q: Queryable) => {
+				const [row] = await q
+					.insert(contacts)
+					.values({ guid, ...fields, customFields: fields.customFields ?? {} })
+					.returning();
+				if (!row) throw new Error("insert returned no row");
+				return row;
+			};
+			// An anonymous visitor (every new one, on the page-view path) is nothing to sync: one INSERT.
+			const named = [fields.email, fields.firstName, fields.lastName].some((v) => v?.trim());
 			return guard(
 				() =>
-					db.transaction(async (tx) => {
-						const [row] = await tx
-							.insert(contacts)
-							.values({ guid, ...fields, customFields: fields.customFields ?? {} })
-							.returning();
-						if (!row) throw new Error("insert returned no row");
-						// A local change: sent to Intercom where a site syncs contacts (decision 0025).
-						await markContactForSync(tx, row.guid);
-						return row;
-					}),
+					named
+						? db.transaction(async (tx) => {
+								const row = await insert(tx);
+								// A local change: sent to Intercom where a site syncs contacts (decision 0025).
+								await markContactForSync(tx, row.guid);
+								return row;
+							})
+						: insert(db),
 				fields.email ? emailTaken(fields.email) : `A contact with GUID ${guid} already exists.`,
 			);
 		},

@@ -9,6 +9,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIntercomBridge, type IntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
+import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import { redriveDeadContactSyncs } from "../../src/jobs/job-backlog.ts";
 import { CONTACT_SYNC_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
@@ -242,16 +243,35 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		expect((await store.contactSyncBacklog()).dead).toBe(0);
 	});
 
-	it("a merge on the site upserts the survivor; the merged GUID gets its own job", async () => {
+	it("a merge on the site upserts the survivor and merges the merged GUID's lead into it", async () => {
 		await syncingSite();
 		const old = await store.createContact({ email: "old@example.com", firstName: "Old" });
 		const ada = await store.createContact({ email: "ada@example.com", firstName: "Ada" });
+		// Intercom knows the old GUID as a lead (the Messenger made it before the visitor identified).
+		const lead = emulator.seedContact({ role: "lead", external_id: old.guid });
 		await store.mergeContacts(old.guid, ada.guid);
 		const jobs = await syncJobs();
 		expect(jobs.map((j) => j.key).sort()).toEqual([ada.guid, `merge:${old.guid}`, old.guid].sort());
-		await startRunner();
+		// The client's merge operation (POST /contacts/merge) as the runner would find it.
+		const merges: string[][] = [];
+		await startRunner({
+			createClient: (input) => {
+				const client = createIntercomClient(input);
+				return {
+					...client,
+					contacts: {
+						...client.contacts,
+						merge: async (from: string, into: string) => {
+							merges.push([from, into]);
+						},
+					},
+				};
+			},
+		});
 		await syncDone(3);
-		expect(inIntercom(ada.guid)).toMatchObject([{ email: "ada@example.com" }]);
+		const [survivor] = inIntercom(ada.guid);
+		expect(survivor).toMatchObject({ email: "ada@example.com", role: "user" });
+		expect(merges).toEqual([[lead.id, survivor?.id]]);
 	});
 
 	describe("privacy in Intercom", () => {
