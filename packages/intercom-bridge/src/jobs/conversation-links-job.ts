@@ -16,6 +16,7 @@ import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from 
 import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
+import type { MergeContacts } from "../sync/sync-contact.ts";
 import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
@@ -24,7 +25,7 @@ import type { ConversationLinksJob } from "./job-queue.ts";
 export interface LinksClient {
 	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete" | "update" | "upsertByExternalId"> & {
 		/** `POST /contacts/merge` (a lead into a user), where the client has it (decision 0025). */
-		merge?: (fromId: string, intoId: string) => Promise<unknown>;
+		merge?: MergeContacts;
 	};
 	conversations: Pick<ConversationsApi, "search" | "get">;
 }

@@ -43,8 +43,15 @@ export type ContactAttributesHook = (
 	site: { id: number; codeName: string },
 ) => Record<string, string | number | boolean | null> | undefined;
 
-/** The merge of one Intercom contact into another (`POST /contacts/merge`: a lead into a user). */
-export type MergeContacts = (fromId: string, intoId: string) => Promise<unknown>;
+/**
+ * The merge of one Intercom contact into another (`POST /contacts/merge`: a lead into a user), as
+ * the client's `contacts.merge` has it.
+ */
+export type MergeContacts = (
+	fromId: string,
+	intoId: string,
+	options?: { skipDuplicateValidation?: boolean },
+) => Promise<unknown>;
 
 /** What contact sync uses of the Intercom client. */
 export interface SyncClient {
@@ -75,7 +82,7 @@ export interface ContactSyncOutcome {
 	/** Sites that sync contacts but did not get this one, with why. */
 	skipped: Array<{ siteId: number; reason: "policy" | "anonymous" | "not-on-site" | "no-token" }>;
 	/** The merge of `mergedFrom`, when the job was a merge. */
-	merge?: "merged" | "not-in-intercom" | "not-a-lead" | "no-merge-operation";
+	merge?: "merged" | "not-in-intercom" | "not-a-lead" | "refused" | "no-merge-operation";
 }
 
 /** The site's data policy for the contact, read now (the consent may have changed since the job was queued). */
@@ -188,7 +195,16 @@ async function mergeInIntercom(
 	const other = found.data.find((c) => c.external_id === mergedFrom && c.id !== survivor.id);
 	if (!other?.id) return "not-in-intercom";
 	if (other.role !== "lead") return "not-a-lead";
-	await merge(other.id, survivor.id as string);
+	try {
+		// The site merged them: they are one person even when they share no email or phone.
+		await merge(other.id, survivor.id as string, { skipDuplicateValidation: true });
+	} catch (err) {
+		// 404: merged by an earlier attempt (the search lags behind). Another refusal leaves two
+		// people in Intercom, which is where they were; the survivor is up to date either way.
+		if (err instanceof IntercomApiError && err.httpStatus === 404) return "merged";
+		if (isPermanentSyncError(err)) return "refused";
+		throw err;
+	}
 	return "merged";
 }
 

@@ -261,8 +261,8 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 					...client,
 					contacts: {
 						...client.contacts,
-						merge: async (from: string, into: string) => {
-							merges.push([from, into]);
+						merge: async (from: string, into: string, options?: { skipDuplicateValidation?: boolean }) => {
+							merges.push([from, into, String(options?.skipDuplicateValidation)]);
 						},
 					},
 				};
@@ -271,7 +271,7 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		await syncDone(3);
 		const [survivor] = inIntercom(ada.guid);
 		expect(survivor).toMatchObject({ email: "ada@example.com", role: "user" });
-		expect(merges).toEqual([[lead.id, survivor?.id]]);
+		expect(merges).toEqual([[lead.id, survivor?.id, "true"]]);
 	});
 
 	describe("privacy in Intercom", () => {
