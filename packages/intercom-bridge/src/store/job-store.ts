@@ -38,7 +38,8 @@ export const CONTACT_SYNC_DELAY_SECONDS = 3;
 /**
  * Marks a contact for sync to Intercom in the caller's transaction (decision 0025): a contact-sync
  * job keyed by its GUID, starting after {@link CONTACT_SYNC_DELAY_SECONDS}. Written here, with the
- * row pg-boss 12's own `send` writes (see {@link conversationLinksJobText}), so that every store
+ * row pg-boss 12's own `send` writes (see {@link conversationLinksJobText}; test/sync compares
+ * them: "writes the sync job's row as pg-boss's own send would"), so that every store
  * path that changes a contact marks it without knowing about jobs. Does nothing (and costs one
  * read) when no site syncs contacts, when pg-boss's schema or the queue is not there yet, or when
  * the contact holds nothing about a person (no email, no name: an anonymous visitor). A job

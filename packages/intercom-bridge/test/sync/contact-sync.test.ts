@@ -16,6 +16,8 @@ import { CONTACT_SYNC_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
+import { CONTACT_SYNC_DELAY_SECONDS } from "../../src/store/job-store.ts";
+import { storeBossOptions } from "../../src/store/pg-boss-db.ts";
 import { storeInternals } from "../../src/store/store-internals.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { TOKEN } from "../faults/fault-env.ts";
@@ -142,6 +144,45 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		await syncDone(3);
 		expect(inIntercom(guid)).toMatchObject([{ name: "Ada Lovelace", email: "ada@example.com" }]);
 		expect(emulator.contacts()).toHaveLength(1);
+	});
+
+	it("writes the sync job's row as pg-boss's own send would", async () => {
+		await syncingSite();
+		const ada = await store.createContact({ email: "ada@example.com", firstName: "Ada" });
+		// The same job through pg-boss's send(), for another GUID.
+		const other = "00000000-0000-4000-8000-000000000001";
+		const { PgBoss } = await import("pg-boss");
+		const boss = new PgBoss({
+			...(await storeBossOptions(store)),
+			supervise: false,
+			schedule: false,
+			migrate: false,
+			registerInstance: false,
+		});
+		await boss.start();
+		try {
+			await boss.send(
+				CONTACT_SYNC_QUEUE,
+				{ guid: other },
+				{ singletonKey: other, startAfter: CONTACT_SYNC_DELAY_SECONDS },
+			);
+		} finally {
+			await boss.stop({ graceful: false });
+		}
+		const row = async (key: string) => {
+			const [r] = rowsOf<Record<string, unknown>>(
+				// Every column but those that differ by nature (id, data, key, the times of writing).
+				await storeInternals(store).db.execute(sql`select to_jsonb(j) - 'id' - 'data' - 'singleton_key'
+						- 'created_on' - 'start_after' - 'keep_until' as row,
+					round(extract(epoch from keep_until - start_after)) as keep_s,
+					round(extract(epoch from start_after - created_on)) as delay_s
+					from pgboss.job j where name = ${CONTACT_SYNC_QUEUE} and singleton_key = ${key}`),
+			);
+			return r;
+		};
+		const ours = await row(ada.guid);
+		expect(ours).toMatchObject({ delay_s: String(CONTACT_SYNC_DELAY_SECONDS) });
+		expect(ours).toEqual(await row(other));
 	});
 
 	it("coalesces many changes of one contact into one call carrying the latest state", async () => {
