@@ -97,6 +97,7 @@ export {
 	mappedCustomAttributes,
 	type UsableAttribute,
 } from "./sync/ensure-data-attributes.ts";
+export type { ContactAttributesHook } from "./sync/sync-contact.ts";
 export type {
 	CustomFieldMapping,
 	NotificationEvent,

@@ -12,7 +12,8 @@ import { page } from "./layout.ts";
 import { hasGlobalRole } from "./roles.ts";
 import { siteWarnings } from "./site-warnings.ts";
 
-const ACTIONS: Record<string, string> = {
+/** Labels of actions; also the contact page's, for the privacy actions in Intercom. */
+export const ACTIONS: Record<string, string> = {
 	set: "changed",
 	clear: "cleared",
 	rotate: "generated a new key",
@@ -26,6 +27,15 @@ const ACTIONS: Record<string, string> = {
 	password: "set a new password",
 	"add read": "added (read only)",
 	"add modify": "added (can modify)",
+	stop: "stop sending (consent withdrawn)",
+	"scrub-queued": "scrub queued (consent withdrawn)",
+	"scrub-done": "scrubbed in Intercom",
+	"scrub-skipped": "scrub skipped",
+	"scrub-failed": "scrub failed for good",
+	"delete-queued": "deletion queued (consent withdrawn)",
+	"delete-done": "deleted in Intercom",
+	"delete-skipped": "deletion skipped",
+	"delete-failed": "deletion failed for good",
 };
 
 /** What a row is about, in words. */
@@ -34,6 +44,7 @@ const SUBJECTS: Record<string, string> = {
 	"activity-type": "Activity type",
 	consent: "Consent",
 	admin: "Administrator",
+	intercom: "Contact in Intercom (GUID hash)",
 };
 
 const subject = (r: AuditEntry) =>

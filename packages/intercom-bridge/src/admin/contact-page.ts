@@ -5,12 +5,14 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Activity, ActivityType } from "../store/activity-store.ts";
+import type { AuditEntry } from "../store/audit-store.ts";
 import type { ConsentHistoryEntry, ConsentState } from "../store/consent-store.ts";
 import type { ContactFieldName } from "../store/contact-fields.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Disclosure } from "../store/disclosure-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
+import { ACTIONS } from "./audit-routes.ts";
 import { csrfField, type Markup, page } from "./layout.ts";
 
 /** How a disclosure went out, in words (disclosure channels). */
@@ -18,6 +20,7 @@ const CHANNELS: Record<string, string> = {
 	page: "script in a page",
 	settings: "settings for a single-page app",
 	event: "activity as an Intercom data event",
+	api: "contact sync (REST API)",
 };
 
 import { linkifyComment } from "./linkify-comment.ts";
@@ -30,6 +33,8 @@ export interface ContactPageInput {
 	activities: { activity: Activity; type: ActivityType }[];
 	/** What of the contact went to Intercom, from the disclosure log (newest first). */
 	disclosures: Disclosure[];
+	/** Privacy actions in Intercom (stop, scrub, delete; the audit log, newest first). */
+	intercomActions: AuditEntry[];
 	siteNames: ReadonlyMap<number, string>;
 	/** Intercom app hosts whose links in comments are made clickable. */
 	appHosts: ReadonlySet<string>;
@@ -125,7 +130,7 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 </section>
 <section class="card" aria-labelledby="shared-h">
 	<h2 id="shared-h">Shared with Intercom</h2>
-	<p class="muted">Which fields the Messenger sent, on what basis, from when (the disclosure log; values are never recorded).</p>
+	<p class="muted">Which fields the Messenger or contact sync sent, on what basis, from when (the disclosure log; values are never recorded).</p>
 	${
 		input.disclosures.length === 0
 			? html`<p class="muted">Nothing recorded: no data of this contact was sent to Intercom.</p>`
@@ -135,6 +140,15 @@ export function contactPage(c: Context<AdminEnv>, deps: AdminDeps, input: Contac
 					) => html`<tr><td>${when(d.at)}<br><span class="muted">${input.siteNames.get(d.siteId) ?? ""}</span></td>
 				<td class="mono">${d.fields.split(",").join(", ")}</td>
 				<td>${basis(d)}</td><td>${CHANNELS[d.channel] ?? d.channel}</td></tr>`,
+				)}</tbody></table>`
+	}
+	<h3 id="privacy-h">Privacy actions in Intercom</h3>
+	${
+		input.intercomActions.length === 0
+			? html`<p class="muted">None: no withdrawal has stopped, scrubbed or deleted this contact in Intercom.</p>`
+			: html`<table class="intercom-actions" aria-labelledby="privacy-h"><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">By</th></tr></thead><tbody>${input.intercomActions.map(
+					(a) =>
+						html`<tr><td>${when(a.at)}<br><span class="muted">${a.siteId === null ? "" : (input.siteNames.get(a.siteId) ?? "")}</span></td><td>${ACTIONS[a.action] ?? a.action}</td><td>${a.actor}</td></tr>`,
 				)}</tbody></table>`
 	}
 </section>

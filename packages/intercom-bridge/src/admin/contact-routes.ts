@@ -174,11 +174,12 @@ ${
 			? await deps.store.getContact(guid)
 			: null;
 		if (!contact) throw new HTTPException(404, { message: "No such contact." });
-		const [states, history, activities, disclosures] = await Promise.all([
+		const [states, history, activities, disclosures, intercomActions] = await Promise.all([
 			deps.store.consentStates(contact.guid),
 			deps.store.consentHistory(contact.guid),
 			deps.store.listActivities(contact.guid, { limit: 200, siteIds: scope }),
 			deps.store.listDisclosures(contact.guid, 200, scope),
+			deps.store.listIntercomActions(contact.guid, scope),
 		]);
 		const sites = visibleSites(user, allSites);
 		const siteNames = new Map(allSites.map((s) => [s.id, s.displayName]));
@@ -190,6 +191,7 @@ ${
 				history,
 				activities,
 				disclosures,
+				intercomActions,
 				siteNames,
 				appHosts,
 				sites,

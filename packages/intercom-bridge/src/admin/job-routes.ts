@@ -5,7 +5,13 @@
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { getJobBacklog, listDeadJobs, redriveDeadJobs } from "../jobs/job-backlog.ts";
+import {
+	getContactSyncBacklog,
+	getJobBacklog,
+	listDeadJobs,
+	redriveDeadContactSyncs,
+	redriveDeadJobs,
+} from "../jobs/job-backlog.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { formFields, postRoute, requireModify, type SiteAccess, siteAccess } from "./admin-routing.ts";
 import { csrfField, type Markup, notice, page, sitePath } from "./layout.ts";
@@ -30,10 +36,11 @@ export function formatAge(seconds: number): string {
 
 async function render(c: Context<AdminEnv>, deps: AdminDeps, access: SiteAccess, notices: Markup[] = []) {
 	const siteId = access.site.id;
-	const [backlog, dead, settings] = await Promise.all([
+	const [backlog, dead, settings, sync] = await Promise.all([
 		getJobBacklog(deps.store, { siteId }),
 		listDeadJobs(deps.store, { siteId, limit: LISTED }),
 		deps.store.getSettings(siteId),
+		getContactSyncBacklog(deps.store),
 	]);
 	const stat = (id: string, label: string, value: string | number, hint: string) =>
 		html`<div class="stat"><dt>${label}</dt><dd id="${id}">${value}</dd><dd class="muted">${hint}</dd></div>`;
@@ -77,7 +84,27 @@ ${
 					}</tr>`,
 			)}</tbody></table>${backlog.dead > dead.length ? html`<p class="muted">The latest ${dead.length} of ${backlog.dead} are listed.</p>` : ""}`
 }
-</section>`;
+</section>
+${
+	settings.syncContacts || sync.pending + sync.dead > 0
+		? html`<section class="card" aria-labelledby="sync-h"><h2 id="sync-h">Contact sync (all sites)</h2>
+<p class="muted">Each change of a contact is sent to Intercom a few seconds later, one job per contact. Intercom's refusals that another attempt cannot change (a 400, say) fail the job at once; others are retried with growing delays for about four hours.</p>
+<dl class="stats">
+	${stat("sync-pending", "Waiting or running", sync.pending, "new, retrying or being worked")}
+	${stat("sync-dead", "Failed", sync.dead, "refused by Intercom, or attempts used up")}
+</dl>
+${
+	sync.dead > 0
+		? html`<p>Last error: <code class="wrap">${sync.lastError}</code></p>${
+				access.canModify
+					? html`<form method="post" action="${sitePath(deps, access.site, "jobs/sync-redrive")}">${csrfField(c)}<button class="btn small" type="submit">Run the failed syncs again</button></form>`
+					: ""
+			}`
+		: ""
+}
+</section>`
+		: ""
+}`;
 	if (backlog.waitingForToken > 0) {
 		notices.push(
 			notice(
@@ -103,6 +130,19 @@ export function registerJobRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/jobs", async (c) =>
 		render(c, deps, await siteAccess(c, deps, c.req.param("site") ?? "")),
 	);
+
+	postRoute(app, "/sites/:site/jobs/sync-redrive", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const count = await redriveDeadContactSyncs(deps.store, deps.logger);
+		deps.logger.info(
+			{ site: access.site.codeName, count, actor: c.get("user").id },
+			"admin queued failed contact syncs again",
+		);
+		return render(c, deps, access, [
+			notice("ok", `${count} contact sync${count === 1 ? "" : "s"} queued again.`),
+		]);
+	});
 
 	postRoute(app, "/sites/:site/jobs/redrive", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");

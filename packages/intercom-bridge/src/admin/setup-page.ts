@@ -23,6 +23,7 @@ export interface SetupValues {
 	sendContactData: string;
 	sendContactDataConsent: string;
 	onWithdrawal: string;
+	syncContacts: boolean;
 }
 
 export interface SetupPageInput {
@@ -42,6 +43,7 @@ const REGION_LABELS: Record<string, string> = {
 };
 const WITHDRAWAL_LABELS: Record<string, string> = {
 	stop: "Stop sending: Intercom keeps what it already has",
+	scrub: "Scrub: remove name, email and mapped attributes from the person in Intercom (the user_id stays)",
 	delete: "Delete the person in this site's Intercom workspace",
 };
 const POLICY_LABELS: Record<string, string> = {
@@ -168,6 +170,15 @@ export function setupPage(c: Context<AdminEnv>, deps: AdminDeps, input: SetupPag
 			disabled,
 			hint: "Name and email stop going to Intercom at once either way. Deleting is permanent in Intercom (conversations included); it runs in the background and is skipped if the contact agreed again meanwhile.",
 			options: ON_WITHDRAWAL.map((o) => ({ value: o, label: WITHDRAWAL_LABELS[o] ?? o })),
+		})}
+		${fieldRow({
+			id: "syncContacts",
+			label: "Sync contacts to Intercom",
+			hint: "When on, a contact's changes here (identify, the contact form, a consent, your code, the CLI) create or update the person in this site's workspace by user_id, a few seconds later, with only what the policy above allows. Changes that came from Intercom are not sent back. Needs the access token (Data access page).",
+			control: (aria) =>
+				html`<label class="choices"><input type="checkbox" id="syncContacts" name="syncContacts" value="true"${
+					values.syncContacts ? html` checked` : ""
+				}${disabled ? html` disabled` : ""}${aria}> Send contacts' changes to Intercom</label>`,
 		})}
 	</section>
 	${

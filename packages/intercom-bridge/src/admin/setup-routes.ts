@@ -26,6 +26,7 @@ const storedValues = (s: SiteSettings): SetupValues => ({
 	sendContactData: s.sendContactData,
 	sendContactDataConsent: s.sendContactDataConsent ?? "",
 	onWithdrawal: s.onWithdrawal,
+	syncContacts: s.syncContacts,
 });
 
 /** Where each secret is set again. */
@@ -121,6 +122,7 @@ export function registerSetupRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 			// A disabled select (no consents) is not submitted: keep what is stored.
 			sendContactDataConsent: form.sendContactDataConsent ?? stored.sendContactDataConsent,
 			onWithdrawal: form.onWithdrawal ?? stored.onWithdrawal,
+			syncContacts: form.syncContacts === "true",
 		};
 		const errors: Record<string, string> = {};
 		const sets: { key: SettingKey; value: string }[] = [];
@@ -136,6 +138,7 @@ export function registerSetupRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void 
 			}
 		};
 		want("enabled", String(submitted.enabled), String(stored.enabled));
+		want("syncContacts", String(submitted.syncContacts), String(stored.syncContacts));
 		for (const key of [
 			"appId",
 			"clientId",

@@ -5,6 +5,7 @@
 import { RateLimitedError } from "../errors.ts";
 import type { VisitorRequest } from "../http/request-info.ts";
 import { getJobQueue } from "../jobs/job-queue.ts";
+import { recordIntercomAction } from "../store/audit-store.ts";
 import type { ContactFields } from "../store/contact-fields.ts";
 import { type Contact, mergedGuids } from "../store/contact-store.ts";
 import type { Tx } from "../store/database.ts";
@@ -23,26 +24,33 @@ export function createBridgeCore(options: ResolvedBridgeOptions, tracker: Visito
 	const { store, messenger } = options;
 
 	/**
-	 * What must happen with a withdrawal, in its transaction: with `onWithdrawal=delete`, withdrawing
-	 * the consent that allows sending the contact's data queues the deletion of the person in the
-	 * site's Intercom workspace (docs/reliability.md P2). Either both commit or neither.
+	 * What must happen with a withdrawal, in its transaction, when the consent withdrawn is the one
+	 * that allows sending the contact's data (docs/reliability.md P2, decision 0026): with
+	 * `onWithdrawal=delete` or `scrub` a job that deletes or scrubs the person in the site's
+	 * workspace is queued; with `stop` nothing more is sent. Each is an audit row of the site, on
+	 * the contact's page. Either all of it commits with the withdrawal or none.
 	 */
 	function withdrawalEffects(visit: Visit, code: string) {
 		const { site, settings } = visit;
-		if (
-			!site ||
-			settings?.onWithdrawal !== "delete" ||
-			settings.sendContactData !== "consent" ||
-			settings.sendContactDataConsent !== code
-		) {
+		if (!site || settings?.sendContactData !== "consent" || settings.sendContactDataConsent !== code) {
 			return {};
 		}
+		const action = settings.onWithdrawal;
 		return {
+			needsQueue: action !== "stop",
 			onWithdrawn: async (tx: Tx, guid: string) => {
-				const externalIds = [guid, ...(await mergedGuids(tx, guid))];
-				await getJobQueue(store, options.logger).enqueueContactErasure(tx, {
-					externalIds,
-					withdrawal: { siteId: site.id, guid, consent: code },
+				if (action !== "stop") {
+					const externalIds = [guid, ...(await mergedGuids(tx, guid))];
+					await getJobQueue(store, options.logger).enqueueContactErasure(tx, {
+						externalIds,
+						withdrawal: { siteId: site.id, guid, consent: code, action },
+					});
+				}
+				await recordIntercomAction(tx, {
+					siteId: site.id,
+					guid,
+					action: action === "stop" ? "stop" : `${action}-queued`,
+					actor: "visitor",
 				});
 			},
 		};
@@ -131,7 +139,7 @@ export function createBridgeCore(options: ResolvedBridgeOptions, tracker: Visito
 			else {
 				const effects = withdrawalEffects(visit, code);
 				// The queue's schema, before the transaction: on PGlite, creating it inside would wait for it.
-				if (effects.onWithdrawn) await getJobQueue(store, options.logger).ensure();
+				if (effects.needsQueue) await getJobQueue(store, options.logger).ensure();
 				await store.revoke(contact.guid, code, effects);
 			}
 			await refreshed(request, visit, contact, setCookie);

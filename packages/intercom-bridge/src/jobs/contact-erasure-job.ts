@@ -4,9 +4,14 @@
  * `DELETE /contacts/{id}`. Intercom's delete is permanent. A person already gone counts as done;
  * any other failure throws, and pg-boss tries again later (about two days of attempts).
  * The same job deletes the person in one site's workspace when they withdraw the consent that
- * allowed sending their data and the site says so (`onWithdrawal=delete`, docs/reliability.md P2).
+ * allowed sending their data and the site says so (`onWithdrawal=delete`, docs/reliability.md P2),
+ * or scrubs them there (`onWithdrawal=scrub`, decision 0026): `PUT /contacts/{id}` with `name`
+ * null, `email` empty (the 2.16 schema types it a string, not nullable) and each mapped custom
+ * attribute null; the `external_id` (our `user_id`) stays. Each withdrawal's outcome is an audit
+ * row of the site (`scrub-done`, `delete-done`, `…-skipped`).
  */
 import { IntercomApiError } from "../errors.ts";
+import type { ContactAttributesHook } from "../sync/sync-contact.ts";
 import { type ConversationLinksDeps, intercomContactIds } from "./conversation-links-job.ts";
 import type { ContactErasureJob } from "./job-queue.ts";
 
@@ -16,19 +21,44 @@ export interface ErasureOutcome {
 	sites: number;
 	/** Intercom contacts deleted. */
 	deleted: number;
+	/** Intercom contacts scrubbed (a withdrawal with `scrub`). */
+	scrubbed?: number;
 	/** A withdrawal's deletion not done: the contact agreed again before it ran. */
 	skipped?: "agreed-again";
 }
 
+/** The body that scrubs a contact: no name, no email, each mapped custom attribute cleared. */
+export function scrubBody(attributeNames: readonly string[]): {
+	name: null;
+	email: string;
+	custom_attributes?: Record<string, null>;
+} {
+	return {
+		name: null,
+		email: "",
+		...(attributeNames.length > 0
+			? { custom_attributes: Object.fromEntries(attributeNames.map((k) => [k, null])) }
+			: {}),
+	};
+}
+
 export async function eraseInIntercom(
-	deps: Omit<ConversationLinksDeps, "storeTranscripts">,
+	deps: Omit<ConversationLinksDeps, "storeTranscripts"> & { customAttributes?: ContactAttributesHook },
 	job: ContactErasureJob,
 ): Promise<ErasureOutcome> {
 	let sites = 0;
 	let deleted = 0;
+	let scrubbed = 0;
 	const withdrawal = job.withdrawal;
+	const action = withdrawal?.action ?? "delete";
 	// Re-checked now, not when queued (docs/reliability.md P1): a contact who agreed again keeps their record.
 	if (withdrawal && (await deps.store.isAgreed(withdrawal.guid, withdrawal.consent))) {
+		await deps.store.recordIntercomAction({
+			siteId: withdrawal.siteId,
+			guid: withdrawal.guid,
+			action: `${action}-skipped`,
+			actor: "job (agreed again)",
+		});
 		return { sites, deleted, skipped: "agreed-again" };
 	}
 	for (const site of await deps.store.listSites()) {
@@ -44,6 +74,22 @@ export async function eraseInIntercom(
 			fetch: deps.fetch,
 			appId: settings.appId,
 		});
+		if (withdrawal && action === "scrub") {
+			const contact = await deps.store.getContact(withdrawal.guid);
+			const mapped = contact
+				? Object.keys(deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }) ?? {})
+				: [];
+			for (const id of await intercomContactIds(client, job.externalIds)) {
+				try {
+					await client.contacts.update(id, scrubBody(mapped));
+					scrubbed++;
+				} catch (err) {
+					if (err instanceof IntercomApiError && err.httpStatus === 404) continue;
+					throw err;
+				}
+			}
+			continue;
+		}
 		for (const id of await intercomContactIds(client, job.externalIds)) {
 			try {
 				await client.contacts.delete(id);
@@ -55,5 +101,14 @@ export async function eraseInIntercom(
 			}
 		}
 	}
-	return { sites, deleted };
+	if (withdrawal) {
+		const done = action === "scrub" ? scrubbed : deleted;
+		await deps.store.recordIntercomAction({
+			siteId: withdrawal.siteId,
+			guid: withdrawal.guid,
+			action: done > 0 ? `${action}-done` : `${action}-skipped`,
+			actor: done > 0 ? "job" : "job (not in Intercom)",
+		});
+	}
+	return { sites, deleted, ...(action === "scrub" && withdrawal ? { scrubbed } : {}) };
 }

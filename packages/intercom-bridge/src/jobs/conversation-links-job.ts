@@ -18,13 +18,17 @@ import type { RateBudget } from "../intercom/rate-budget.ts";
 import type { Logger } from "../logger.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
+import type { MergeContacts } from "../sync/sync-contact.ts";
 import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
 /** The part of the Intercom client the job uses (tests inject a fake of this shape). */
-/** What the jobs use of the Intercom client (links, and erasure's delete). */
+/** What the jobs use of the Intercom client (links, erasure's delete, withdrawal's scrub, contact sync). */
 export interface LinksClient {
-	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete">;
+	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete" | "update" | "upsertByExternalId"> & {
+		/** `POST /contacts/merge` (a lead into a user), where the client has it (decision 0025). */
+		merge?: MergeContacts;
+	};
 	conversations: Pick<ConversationsApi, "search" | "get">;
 	/** For the Intercom event job; test fakes of the other jobs may leave it out. */
 	events?: Pick<EventsApi, "create">;

@@ -19,6 +19,12 @@ import { createLogger, type Logger } from "../logger.ts";
 import { setBounded } from "../store/cache-helpers.ts";
 import type { Store } from "../store/create-store.ts";
 import { storeBossOptions } from "../store/pg-boss-db.ts";
+import {
+	type ContactAttributesHook,
+	type ContactSyncJob,
+	isPermanentSyncError,
+	syncContactToIntercom,
+} from "../sync/sync-contact.ts";
 import { eraseInIntercom } from "./contact-erasure-job.ts";
 import {
 	fillConversationLinks,
@@ -28,6 +34,7 @@ import {
 import { sendIntercomEvent } from "./intercom-event-job.ts";
 import {
 	CONTACT_ERASURE_QUEUE,
+	CONTACT_SYNC_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
 	type ContactErasureJob,
 	type ConversationLinksJob,
@@ -53,6 +60,11 @@ export interface JobRunnerOptions {
 	createClient?: LinksClientFactory;
 	/** The fetch Intercom is called with (counted, then handed to `createClient`). Default the global fetch. */
 	fetch?: typeof fetch;
+	/**
+	 * Mapped custom attributes a contact sends to a site's workspace with contact sync, and clears
+	 * on a withdrawal's scrub (decisions 0025 and 0026). Default: none.
+	 */
+	contactAttributes?: ContactAttributesHook;
 	/** Also store conversation transcripts in the activity comment. Default false. */
 	storeTranscripts?: boolean;
 	/** First retry delay in seconds; doubled (with jitter) for each further attempt. Default 30. */
@@ -138,6 +150,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		endpoints: options.endpoints ?? realIntercom,
 		createClient: sharedClients(options.createClient ?? defaultClientFactory, store),
 		storeTranscripts: options.storeTranscripts ?? false,
+		...(options.contactAttributes ? { customAttributes: options.contactAttributes } : {}),
 	};
 	const retention = resolveRetention(options.retention);
 	const sweepEveryMinutes = options.retention?.intervalMinutes ?? 60;
@@ -234,12 +247,23 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 							logger.info({ ...log, kind, ...outcome }, "contact erasure in Intercom: done");
 						} catch (err) {
 							const detail = { ...log, err: { name: (err as Error).name, message: (err as Error).message } };
-							if (job.retryCount >= job.retryLimit)
+							if (job.retryCount >= job.retryLimit) {
 								logger.error(
 									detail,
 									"contact erasure in Intercom: gave up; delete the person in Intercom by hand",
 								);
-							else logger.warn(detail, "contact erasure in Intercom: failed, will retry");
+								const w = job.data.withdrawal;
+								if (w) {
+									await store
+										.recordIntercomAction({
+											siteId: w.siteId,
+											guid: w.guid,
+											action: `${w.action ?? "delete"}-failed`,
+											actor: "job",
+										})
+										.catch(() => {});
+								}
+							} else logger.warn(detail, "contact erasure in Intercom: failed, will retry");
 							throw err;
 						}
 					},
@@ -267,6 +291,47 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 									id: job.id,
 									status: permanent ? "deadletter" : "failed",
 									output: { ...error, attempts: job.retryCount + 1 },
+								});
+							}
+						}
+						return results;
+					},
+				);
+				// Contact sync: one job per contact at a time (the queue's stately policy); a permanent
+				// refusal goes to the failed state at once, where the console shows it (decision 0025).
+				await worker.work(
+					CONTACT_SYNC_QUEUE,
+					{
+						pollingIntervalSeconds,
+						batchSize: Math.max(1, options.batchSize ?? 5),
+						includeMetadata: true,
+						perJobResults: true,
+					},
+					async (jobs: JobWithMetadata<ContactSyncJob>[]) => {
+						const results: JobResult[] = [];
+						for (const job of jobs) {
+							const log = { jobId: job.id, attempt: job.retryCount + 1 };
+							try {
+								const outcome = await syncContactToIntercom(deps, job.data);
+								logger.info({ ...log, ...outcome }, "contact sync: done");
+								results.push({ id: job.id, status: "completed" });
+							} catch (err) {
+								const permanent = isPermanentSyncError(err);
+								const detail = {
+									...log,
+									err: { name: (err as Error).name, message: (err as Error).message },
+								};
+								if (permanent || job.retryCount >= job.retryLimit)
+									logger.warn(detail, "contact sync: gave up; the next change of the contact tries again");
+								else logger.info(detail, "contact sync: failed, will retry");
+								results.push({
+									id: job.id,
+									status: permanent ? "deadletter" : "failed",
+									output: {
+										name: (err as Error).name,
+										message: (err as Error).message,
+										attempts: job.retryCount + 1,
+									},
 								});
 							}
 						}

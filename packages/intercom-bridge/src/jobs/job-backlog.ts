@@ -11,7 +11,12 @@
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import type { JobBacklog } from "../store/job-store.ts";
-import { CONTACT_ERASURE_QUEUE, CONVERSATION_LINKS_QUEUE, getJobQueue } from "./job-queue.ts";
+import {
+	CONTACT_ERASURE_QUEUE,
+	CONTACT_SYNC_QUEUE,
+	CONVERSATION_LINKS_QUEUE,
+	getJobQueue,
+} from "./job-queue.ts";
 
 export type { JobBacklog };
 
@@ -115,4 +120,23 @@ export async function redriveDeadErasures(store: Store, logger?: Logger): Promis
 	const queue = getJobQueue(store, logger);
 	await queue.ensure();
 	return queue.runAgain(CONTACT_ERASURE_QUEUE, dead);
+}
+
+/** The backlog of the contact-sync queue (all sites: a job names a contact, not a site). */
+export async function getContactSyncBacklog(store: Store): Promise<ErasureBacklog> {
+	const row = await store.contactSyncBacklog();
+	return {
+		pending: row.pending,
+		dead: row.dead,
+		lastError: row.dead > 0 ? errorText(row.lastOutput) : null,
+	};
+}
+
+/** Runs every dead contact-sync job again, with all its attempts. @returns how many were queued. */
+export async function redriveDeadContactSyncs(store: Store, logger?: Logger): Promise<number> {
+	const dead = await store.deadContactSyncJobs();
+	if (dead.length === 0) return 0;
+	const queue = getJobQueue(store, logger);
+	await queue.ensure();
+	return queue.runAgain(CONTACT_SYNC_QUEUE, dead);
 }

@@ -10,6 +10,7 @@ import type { Store } from "../store/create-store.ts";
 import type { Tx } from "../store/database.ts";
 import {
 	CONTACT_ERASURE_QUEUE,
+	CONTACT_SYNC_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
 	INTERCOM_EVENTS_QUEUE,
 } from "../store/job-store.ts";
@@ -18,6 +19,7 @@ import { storeBossOptions, transactionBossDb } from "../store/pg-boss-db.ts";
 // The webhook's statement (src/webhooks/log-activity.ts) writes the links job with the store's SQL.
 export {
 	CONTACT_ERASURE_QUEUE,
+	CONTACT_SYNC_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
 	conversationLinksJobText,
 	INTERCOM_EVENT_RETRY_LIMIT,
@@ -28,15 +30,19 @@ export {
 /** Attempts of an erasure job: with the doubling delay from 60 s, they span about 2 days. */
 export const CONTACT_ERASURE_ATTEMPTS = 12;
 
+/** Attempts of a contact-sync job: with the doubling delay from 30 s, they span about 4 hours. */
+export const CONTACT_SYNC_ATTEMPTS = 10;
+
 /** Data of a contact-erasure job: the GUIDs Intercom knows the person by (`external_id`). */
 export interface ContactErasureJob {
 	externalIds: string[];
 	/**
-	 * A deletion after a withdrawn consent (the site's `onWithdrawal=delete`): only this site's
-	 * workspace, and only if the contact (`guid`) has not agreed to `consent` again by the time the
-	 * job runs. Without it, an erasure: every connected workspace.
+	 * A deletion or scrub after a withdrawn consent (the site's `onWithdrawal=delete` or `scrub`):
+	 * only this site's workspace, and only if the contact (`guid`) has not agreed to `consent` again
+	 * by the time the job runs. Without it, an erasure: every connected workspace. `action` is
+	 * `delete` when missing (jobs queued before scrub existed).
 	 */
-	withdrawal?: { siteId: number; guid: string; consent: string };
+	withdrawal?: { siteId: number; guid: string; consent: string; action?: "delete" | "scrub" };
 }
 
 /**
@@ -90,7 +96,7 @@ export interface JobQueue {
 	 * @returns how many were queued.
 	 */
 	runAgain(
-		name: typeof CONVERSATION_LINKS_QUEUE | typeof CONTACT_ERASURE_QUEUE,
+		name: typeof CONVERSATION_LINKS_QUEUE | typeof CONTACT_ERASURE_QUEUE | typeof CONTACT_SYNC_QUEUE,
 		jobs: ReadonlyArray<{ id: string; data: object; retryLimit: number }>,
 	): Promise<number>;
 }
@@ -98,7 +104,20 @@ export interface JobQueue {
 const queues = new WeakMap<Store, JobQueue>();
 
 /** The queues this package uses: jobs of pg-boss 10 in others are not re-sent. */
-const KNOWN_QUEUES = [CONVERSATION_LINKS_QUEUE, CONTACT_ERASURE_QUEUE, INTERCOM_EVENTS_QUEUE];
+const KNOWN_QUEUES = [
+	CONVERSATION_LINKS_QUEUE,
+	CONTACT_ERASURE_QUEUE,
+	INTERCOM_EVENTS_QUEUE,
+	CONTACT_SYNC_QUEUE,
+];
+
+/** A contact-sync job's singleton key (see the store's `markContactForSync`); none for other queues. */
+function syncKey(name: string, data: object): { singletonKey?: string } {
+	if (name !== CONTACT_SYNC_QUEUE) return {};
+	const { guid, mergedFrom } = data as { guid?: unknown; mergedFrom?: unknown };
+	if (typeof mergedFrom === "string") return { singletonKey: `merge:${mergedFrom}` };
+	return typeof guid === "string" ? { singletonKey: guid } : {};
+}
 
 /** Jobs kept from pg-boss 10 re-sent per transaction. */
 const RESEND_BATCH = 500;
@@ -218,6 +237,15 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 							retryBackoff: true,
 							expireInSeconds: 900,
 						});
+						// One waiting and one running job per contact (pg-boss's `stately` policy, keyed by the
+						// GUID): the changes made while one waits ride on it (decision 0025).
+						await sender.createQueue(CONTACT_SYNC_QUEUE, {
+							policy: "stately",
+							retryLimit: CONTACT_SYNC_ATTEMPTS - 1,
+							retryDelay: 30,
+							retryBackoff: true,
+							expireInSeconds: 900,
+						});
 						break;
 					} catch (err) {
 						if (attempt >= 4) throw err;
@@ -286,7 +314,11 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 					// Another operator ran one again meanwhile: roll back rather than queue it twice.
 					if (affected !== jobs.length) throw gone;
 					for (const job of jobs) {
-						await worker.send(name, { ...job.data }, { retryLimit: job.retryLimit, db });
+						await worker.send(
+							name,
+							{ ...job.data },
+							{ retryLimit: job.retryLimit, db, ...syncKey(name, job.data) },
+						);
 					}
 					return jobs.length;
 				});

@@ -63,6 +63,33 @@ export function fullName(contact: Contact): string | null {
 	return name || null;
 }
 
+/**
+ * The site's data policy for one contact, shared by the Messenger and contact sync (decision
+ * 0025): name, email and custom attributes may go to Intercom with `always`, or with `consent`
+ * when the contact's latest action on the site's consent is "agree"; never with `never`.
+ */
+export function isDataSharingAllowed(
+	settings: Pick<SiteSettings, "sendContactData" | "sendContactDataConsent">,
+	agreed: Readonly<Record<string, boolean>>,
+): boolean {
+	return (
+		settings.sendContactData === "always" ||
+		(settings.sendContactData === "consent" &&
+			!!settings.sendContactDataConsent &&
+			agreed[settings.sendContactDataConsent] === true)
+	);
+}
+
+/** The personal fields a contact has for Intercom (`name`, `email`); none for an anonymous one. */
+export function personalFields(contact: Contact): { name?: string; email?: string } {
+	const personal: { name?: string; email?: string } = {};
+	if (isAnonymousContact(contact)) return personal;
+	const name = fullName(contact);
+	if (name) personal.name = name;
+	if (contact.email) personal.email = contact.email;
+	return personal;
+}
+
 /** Consent codes a decision needs (to read them in the same query as the contact). */
 export function consentsNeeded(settings: SiteSettings, options: MessengerOptions): string[] {
 	const codes: string[] = [];
@@ -116,17 +143,8 @@ export function buildMessengerSettings(input: {
 	let dataAllowed = false;
 	let disclosure: MessengerDisclosure | null = null;
 	if (contact) {
-		dataAllowed =
-			settings.sendContactData === "always" ||
-			(settings.sendContactData === "consent" &&
-				!!settings.sendContactDataConsent &&
-				visitor.agreed[settings.sendContactDataConsent] === true);
-		const personal: Record<string, unknown> = {};
-		if (dataAllowed && !isAnonymousContact(contact)) {
-			const name = fullName(contact);
-			if (name) personal.name = name;
-			if (contact.email) personal.email = contact.email;
-		}
+		dataAllowed = isDataSharingAllowed(settings, visitor.agreed);
+		const personal: Record<string, unknown> = dataAllowed ? personalFields(contact) : {};
 		const secret = settings.identityVerificationSecret;
 		if (settings.identityMode === "jwt" && secret) {
 			// Signed fields travel only inside the token (docs/intercom.md §6.2).

@@ -19,6 +19,7 @@ describe("setting keys", () => {
 			"sendContactData",
 			"sendContactDataConsent",
 			"onWithdrawal",
+			"syncContacts",
 			"region",
 			"identityMode",
 			"accessToken",
@@ -34,6 +35,8 @@ describe("setting keys", () => {
 		["identityMode", "jwt", "jwt"],
 		["sendContactData", "consent", "consent"],
 		["onWithdrawal", "Delete", "delete"],
+		["onWithdrawal", "scrub", "scrub"],
+		["syncContacts", "yes", "true"],
 		["webhookDedupField", " EventId ", "EventId"],
 		["appId", " a1b2c3 ", "a1b2c3"],
 	])("normalises %s=%s", (key, raw, expected) => {
@@ -45,6 +48,8 @@ describe("setting keys", () => {
 		["appId", "ABC", /lowercase letters and digits/],
 		["appId", "<script>", /lowercase letters and digits/],
 		["identityMode", "rsa", /Allowed values: hash, jwt/],
+		["onWithdrawal", "forget", /Allowed values: stop, scrub, delete/],
+		["syncContacts", "sometimes", /Allowed values: true, false/],
 		["clientId", "a\nb", /control characters/],
 		["webhookApiKey", "short", /16 to 200 characters/],
 		["webhookDedupField", "Event Id", /a body field name/],
@@ -62,6 +67,7 @@ describe("setting keys", () => {
 			identityMode: "hash",
 			sendContactData: "never",
 			onWithdrawal: "stop",
+			syncContacts: false,
 			appId: null,
 		});
 	});

@@ -10,7 +10,7 @@ import { hasControlCharacters } from "../text/has-control-characters.ts";
 export const SEND_CONTACT_DATA = ["always", "never", "consent"] as const;
 export const REGIONS = ["us", "eu", "au"] as const;
 export const IDENTITY_MODES = ["hash", "jwt"] as const;
-export const ON_WITHDRAWAL = ["stop", "delete"] as const;
+export const ON_WITHDRAWAL = ["stop", "scrub", "delete"] as const;
 
 export type SendContactData = (typeof SEND_CONTACT_DATA)[number];
 export type Region = (typeof REGIONS)[number];
@@ -125,9 +125,25 @@ export const SETTING_DEFINITIONS = {
 	onWithdrawal: {
 		secret: false,
 		description:
-			"What happens in Intercom when a contact withdraws the consent of sendContactDataConsent: stop (send nothing more) or delete (delete the person in this site's workspace).",
+			"What happens in Intercom when a contact withdraws the consent of sendContactDataConsent: stop (send nothing more), scrub (remove name, email and mapped attributes from the Intercom contact, keep its user_id) or delete (delete the person in this site's workspace).",
 		allowed: ON_WITHDRAWAL,
 		parse: oneOf("onWithdrawal", ON_WITHDRAWAL),
+	},
+	syncContacts: {
+		secret: false,
+		description:
+			"Sync contacts to Intercom: a local change of a contact (identify, contact form, consent, code, CLI) creates or updates the person in this site's workspace, within what sendContactData allows. Off by default.",
+		allowed: ["true", "false"],
+		parse: (raw: string) => {
+			const value = BOOLEAN_WORDS[raw.trim().toLowerCase()];
+			if (!value) {
+				throw new ValidationError(
+					`"${raw}" is not a valid value for syncContacts. Allowed values: true, false.`,
+					"syncContacts",
+				);
+			}
+			return value;
+		},
 	},
 	region: {
 		secret: false,
@@ -274,8 +290,13 @@ export interface SiteSettings {
 	identityVerificationSecret: string | null;
 	sendContactData: SendContactData;
 	sendContactDataConsent: string | null;
-	/** What happens in Intercom when that consent is withdrawn: nothing more is sent, or the person is deleted. */
+	/**
+	 * What happens in Intercom when that consent is withdrawn: nothing more is sent, the person's
+	 * name, email and mapped attributes are removed (their `user_id` stays), or the person is deleted.
+	 */
 	onWithdrawal: OnWithdrawal;
+	/** Local changes of contacts are sent to this site's workspace (decision 0025). */
+	syncContacts: boolean;
 	region: Region;
 	identityMode: IdentityMode;
 	accessToken: string | null;
@@ -326,6 +347,7 @@ export function toSiteSettings(
 		sendContactData: pick("sendContactData", SEND_CONTACT_DATA, "never"),
 		sendContactDataConsent: get("sendContactDataConsent"),
 		onWithdrawal: pick("onWithdrawal", ON_WITHDRAWAL, "stop"),
+		syncContacts: get("syncContacts") === "true",
 		region: pick("region", REGIONS, "us"),
 		identityMode: pick("identityMode", IDENTITY_MODES, "hash"),
 		accessToken: get("accessToken"),

@@ -8,6 +8,7 @@ import { hasControlCharacters } from "../text/has-control-characters.ts";
 import { checkCodeName, checkDisplayName } from "./code-name.ts";
 import { findContact, isGuid } from "./contact-store.ts";
 import type { Queryable, Tx } from "./database.ts";
+import { markContactForSync } from "./job-store.ts";
 import { consentAgreements, consents } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -68,6 +69,8 @@ export function createConsentStore(ctx: StoreContext) {
 					.insert(consentAgreements)
 					.values({ contactGuid: contact.guid, consentId: consent.id, action });
 				await onChange?.(tx, contact.guid);
+				// What may be shared can change with a consent: the sync job decides again (decision 0025).
+				await markContactForSync(tx, contact.guid);
 				return { changed: true, contactGuid: contact.guid };
 			}),
 		);

@@ -7,6 +7,7 @@ import { and, asc, count, desc, eq, exists, gt, ilike, inArray, ne, or, type SQL
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { CONTACT_FIELD_NAMES, type ContactFields, checkContactFields } from "./contact-fields.ts";
 import type { Queryable } from "./database.ts";
+import { markContactForSync } from "./job-store.ts";
 import { activities, consentAgreements, contactMerges, contacts, disclosures } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
@@ -127,15 +128,26 @@ export function createContactStore(ctx: StoreContext) {
 		async createContact(input: ContactFields & { guid?: string } = {}): Promise<Contact> {
 			const guid = input.guid ? requireGuid(input.guid) : randomUUID();
 			const fields = checkContactFields(input);
+			const insert = async (q: Queryable) => {
+				const [row] = await q
+					.insert(contacts)
+					.values({ guid, ...fields, customFields: fields.customFields ?? {} })
+					.returning();
+				if (!row) throw new Error("insert returned no row");
+				return row;
+			};
+			// An anonymous visitor (every new one, on the page-view path) is nothing to sync: one INSERT.
+			const named = [fields.email, fields.firstName, fields.lastName].some((v) => v?.trim());
 			return guard(
-				async () => {
-					const [row] = await db
-						.insert(contacts)
-						.values({ guid, ...fields, customFields: fields.customFields ?? {} })
-						.returning();
-					if (!row) throw new Error("insert returned no row");
-					return row;
-				},
+				() =>
+					named
+						? db.transaction(async (tx) => {
+								const row = await insert(tx);
+								// A local change: sent to Intercom where a site syncs contacts (decision 0025).
+								await markContactForSync(tx, row.guid);
+								return row;
+							})
+						: insert(db),
 				fields.email ? emailTaken(fields.email) : `A contact with GUID ${guid} already exists.`,
 			);
 		},
@@ -235,6 +247,7 @@ export function createContactStore(ctx: StoreContext) {
 							.where(eq(contacts.guid, current.guid))
 							.returning();
 						if (!row) throw new NotFoundError(`Contact ${id} not found.`);
+						await markContactForSync(tx, row.guid);
 						return row;
 					}),
 				fields.email ? emailTaken(fields.email) : undefined,
@@ -290,6 +303,10 @@ export function createContactStore(ctx: StoreContext) {
 						.where(eq(contacts.guid, into.guid))
 						.returning();
 					if (!row) throw new NotFoundError(`Contact ${intoId} not found.`);
+					// The survivor is sent with its new fields; the merge itself is its own job (Intercom
+					// may know the merged GUID as a separate person).
+					await markContactForSync(tx, row.guid);
+					await markContactForSync(tx, row.guid, from.guid);
 					return row;
 				}),
 			);

@@ -19,8 +19,8 @@ export interface DisclosureInput {
 	/** The contact's GUID; only its hash is stored. */
 	guid: string;
 	recipient: "intercom";
-	/** `page`/`settings`: the Messenger; `event`: a data event (decision 0023). */
-	channel: "page" | "settings" | "event";
+	/** `page`, `settings` (the Messenger), `event` (a data event, decision 0023) or `api` (the REST API: contact sync, decision 0025). */
+	channel: "page" | "settings" | "event" | "api";
 	/** Field names (not values); stored sorted. */
 	fields: readonly string[];
 	policy: "always" | "consent" | "never";

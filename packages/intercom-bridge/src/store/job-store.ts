@@ -12,7 +12,7 @@
  */
 import { sql } from "drizzle-orm";
 import { StoreUnavailableError } from "../errors.ts";
-import { rowsOf, type Tx } from "./database.ts";
+import { type Queryable, rowsOf, type Tx } from "./database.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 /** pg-boss's schema (its default; the queue's sender and runner use the default). */
@@ -26,6 +26,62 @@ export const CONTACT_ERASURE_QUEUE = "intercom-bridge-contact-erasure";
 
 /** Name of the pg-boss queue that sends the site's activities to Intercom as data events (decision 0023). */
 export const INTERCOM_EVENTS_QUEUE = "intercom-bridge-intercom-events";
+
+const job = sql.raw(`${PG_BOSS_SCHEMA}.job`);
+
+/** Name of the pg-boss queue that sends local contact changes to Intercom (decision 0025). */
+export const CONTACT_SYNC_QUEUE = "intercom-bridge-contact-sync";
+
+/**
+ * The coalescing window of contact sync, in seconds: a contact's sync job starts this long after
+ * the change that queued it, and the changes meanwhile (the queue's `stately` policy keeps one
+ * waiting job per contact) ride on it: the job reads the contact's latest state when it runs.
+ */
+export const CONTACT_SYNC_DELAY_SECONDS = 3;
+
+/**
+ * Marks a contact for sync to Intercom in the caller's transaction (decision 0025): a contact-sync
+ * job keyed by its GUID, starting after {@link CONTACT_SYNC_DELAY_SECONDS}. Written here, with the
+ * row pg-boss 12's own `send` writes (see {@link conversationLinksJobText}; test/sync compares
+ * them: "writes the sync job's row as pg-boss's own send would"), so that every store
+ * path that changes a contact marks it without knowing about jobs. Does nothing (and costs one
+ * read) when no site syncs contacts, when pg-boss's schema or the queue is not there yet, or when
+ * the contact holds nothing about a person (no email, no name: an anonymous visitor). A job
+ * already waiting for the contact stays the only one (`on conflict do nothing` over pg-boss's
+ * unique index of the `stately` policy). A merge (`mergedFrom`) is its own job, keyed by the
+ * merged GUID, so its data is never folded into another's.
+ * Webhook paths (contact-update.ts) never call it: what came from Intercom is not sent back.
+ * @returns true when a job was written.
+ */
+export async function markContactForSync(q: Queryable, guid: string, mergedFrom?: string): Promise<boolean> {
+	const s = PG_BOSS_SCHEMA;
+	const [gate] = rowsOf<{ ready: boolean }>(
+		await q.execute(sql`select to_regclass(${`${s}.job`}) is not null
+			and exists (select 1 from site_settings where key = 'syncContacts' and value = 'true') as ready`),
+	);
+	if (!gate?.ready) return false;
+	const data = JSON.stringify(mergedFrom ? { guid, mergedFrom } : { guid });
+	const key = mergedFrom ? `merge:${mergedFrom}` : guid;
+	const rows = rowsOf<{ id: string }>(
+		await q.execute(sql`insert into ${job}
+			(name, data, priority, start_after, created_on, singleton_key, expire_seconds, deletion_seconds,
+				keep_until, retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter,
+				heartbeat_seconds)
+		select ${CONTACT_SYNC_QUEUE}, ${data}::jsonb, 0,
+			${sql.raw(s)}.job_now() + ${CONTACT_SYNC_DELAY_SECONDS} * interval '1s', ${sql.raw(s)}.job_now(), ${key},
+			q.expire_seconds, q.deletion_seconds,
+			${sql.raw(s)}.job_now() + (${CONTACT_SYNC_DELAY_SECONDS} + q.retention_seconds) * interval '1s',
+			q.retry_limit, q.retry_delay, q.retry_backoff, q.retry_delay_max, q.policy, q.dead_letter,
+			q.heartbeat_seconds
+		from ${sql.raw(s)}.queue q, contacts c
+		where q.name = ${CONTACT_SYNC_QUEUE} and c.guid = ${guid}::uuid
+			and (nullif(btrim(c.email), '') is not null or nullif(btrim(c.first_name), '') is not null
+				or nullif(btrim(c.last_name), '') is not null)
+		on conflict do nothing
+		returning id::text as id`),
+	);
+	return rows.length > 0;
+}
 
 /**
  * An INSERT of conversation-links jobs for a data-modifying CTE, so a webhook can write its
@@ -135,8 +191,6 @@ export interface ErasureBacklogRow {
 	dead: number;
 	lastOutput: unknown;
 }
-
-const job = sql.raw(`${PG_BOSS_SCHEMA}.job`);
 
 /** pg-boss 10's job schema version (pg-boss 12 migrates from 25 on). */
 export const PG_BOSS_10_SCHEMA_VERSION = 24;
@@ -438,42 +492,50 @@ export function createJobStore(ctx: StoreContext) {
 		},
 
 		/** The erasure queue's backlog: waiting or running, dead, and the latest dead job's output. */
-		async erasureBacklog(): Promise<ErasureBacklogRow> {
-			return guard(async () => {
-				if (!(await hasJobTable())) return { pending: 0, dead: 0, lastOutput: null };
-				const [row] = rowsOf<{ pending: number; dead: number; output: unknown }>(
-					await db.execute(sql`
+		erasureBacklog: (): Promise<ErasureBacklogRow> => queueBacklog(CONTACT_ERASURE_QUEUE),
+		/** The contact-sync queue's backlog (same counts as {@link erasureBacklog}). */
+		contactSyncBacklog: (): Promise<ErasureBacklogRow> => queueBacklog(CONTACT_SYNC_QUEUE),
+
+		/** The ids of the dead erasure jobs (at most 1000). */
+		deadErasureJobs: () => deadJobsOf(CONTACT_ERASURE_QUEUE),
+		/** The ids of the dead contact-sync jobs (at most 1000). */
+		deadContactSyncJobs: () => deadJobsOf(CONTACT_SYNC_QUEUE),
+	};
+
+	async function queueBacklog(name: string): Promise<ErasureBacklogRow> {
+		return guard(async () => {
+			if (!(await hasJobTable())) return { pending: 0, dead: 0, lastOutput: null };
+			const [row] = rowsOf<{ pending: number; dead: number; output: unknown }>(
+				await db.execute(sql`
 						select
 							count(*) filter (where state in ('created', 'retry', 'active'))::int as pending,
 							count(*) filter (where state = 'failed')::int as dead,
 							(array_agg(output order by completed_on desc) filter (where state = 'failed'))[1] as output
 						from ${job} j
-						where name = ${CONTACT_ERASURE_QUEUE} and state in ('created', 'retry', 'active', 'failed')`),
-				);
-				return { pending: row?.pending ?? 0, dead: row?.dead ?? 0, lastOutput: row?.output ?? null };
-			});
-		},
+						where name = ${name} and state in ('created', 'retry', 'active', 'failed')`),
+			);
+			return { pending: row?.pending ?? 0, dead: row?.dead ?? 0, lastOutput: row?.output ?? null };
+		});
+	}
 
-		/** The ids of the dead erasure jobs (at most 1000). */
-		async deadErasureJobs(): Promise<
-			Array<{ id: string; data: Record<string, unknown>; retryLimit: number }>
-		> {
-			return guard(async () => {
-				if (!(await hasJobTable())) return [];
-				const rows = rowsOf<{ id: string; data: Record<string, unknown> | string; retry_limit: number }>(
-					await db.execute(sql`
+	async function deadJobsOf(
+		name: string,
+	): Promise<Array<{ id: string; data: Record<string, unknown>; retryLimit: number }>> {
+		return guard(async () => {
+			if (!(await hasJobTable())) return [];
+			const rows = rowsOf<{ id: string; data: Record<string, unknown> | string; retry_limit: number }>(
+				await db.execute(sql`
 						select j.id::text as id, j.data, j.retry_limit from ${job} j
-						where j.name = ${CONTACT_ERASURE_QUEUE} and j.state = 'failed'
+						where j.name = ${name} and j.state = 'failed'
 						order by j.completed_on limit 1000`),
-				);
-				return rows.map((r) => ({
-					id: r.id,
-					data: typeof r.data === "string" ? JSON.parse(r.data) : r.data,
-					retryLimit: r.retry_limit,
-				}));
-			});
-		},
-	};
+			);
+			return rows.map((r) => ({
+				id: r.id,
+				data: typeof r.data === "string" ? JSON.parse(r.data) : r.data,
+				retryLimit: r.retry_limit,
+			}));
+		});
+	}
 }
 
 export type JobStore = ReturnType<typeof createJobStore>;

@@ -158,7 +158,10 @@ export const disclosures = pgTable(
 		guidHash: varchar("guid_hash", { length: 64 }).notNull(),
 		/** `intercom` (the Messenger and the REST API are the same processor). */
 		recipient: varchar("recipient", { length: 40 }).notNull(),
-		/** `page` (script in a page), `settings` (the settings endpoint or API, for single-page apps). */
+		/**
+		 * `page` (script in a page), `settings` (the settings endpoint or API, for single-page apps),
+		 * `api` (the REST API: contact sync).
+		 */
 		channel: varchar("channel", { length: 20 }).notNull(),
 		/** Field names sent, sorted and comma-separated (`email,name,user_hash,user_id`). */
 		fields: text("fields").notNull(),

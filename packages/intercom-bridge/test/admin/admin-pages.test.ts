@@ -55,9 +55,25 @@ describe("Intercom setup", () => {
 		expect((await f.store.getSettings(1)).onWithdrawal).toBe("delete");
 		const bad = await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, onWithdrawal: "forget" });
 		expect(bad.status).toBe(422);
-		expect(await bad.text()).toContain("Allowed values: stop, delete");
+		expect(await bad.text()).toContain("Allowed values: stop, scrub, delete");
 		expect((await f.store.getSettings(1)).onWithdrawal).toBe("delete");
+		await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, onWithdrawal: "scrub" });
+		expect((await f.store.getSettings(1)).onWithdrawal).toBe("scrub");
 		await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, onWithdrawal: "stop" });
+	});
+
+	it("turns contact sync on and off with its checkbox, off by default", async () => {
+		const page = await (await b.get(SETUP)).text();
+		expect(page).toMatch(/id="syncContacts" name="syncContacts" value="true"(?! checked)/);
+		expect((await f.store.getSettings(1)).syncContacts).toBe(false);
+		await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base, syncContacts: "true" });
+		expect((await f.store.getSettings(1)).syncContacts).toBe(true);
+		expect(await (await b.get(SETUP)).text()).toMatch(
+			/id="syncContacts" name="syncContacts" value="true" checked/,
+		);
+		// An unchecked box is not submitted: the switch goes off.
+		await b.post(SETUP, { _csrf: csrf, enabled: "true", ...base });
+		expect((await f.store.getSettings(1)).syncContacts).toBe(false);
 	});
 
 	it("keeps secrets when their fields are left blank, and writes audit rows without values", async () => {
@@ -672,5 +688,38 @@ describe("contacts", () => {
 		expect(shared).toContain("consent &quot;&lt;b&gt;data&lt;/b&gt;&quot;");
 		expect(shared).toContain("identifier only (no consent yet)");
 		expect(shared).toContain("script in a page");
+	});
+
+	it("lists the privacy actions in Intercom and contact-sync disclosures on the contact's page", async () => {
+		const ada = await f.store.createContact({ email: "ada.privacy@example.com", firstName: "Ada" });
+		const none = await (await b.get(`/admin/contacts/${ada.guid}`)).text();
+		expect(none).toContain("None: no withdrawal has stopped, scrubbed or deleted");
+		await f.store.recordDisclosure({
+			siteId: 1,
+			guid: ada.guid,
+			recipient: "intercom",
+			channel: "api",
+			policy: "always",
+			fields: ["external_id", "email"],
+		});
+		await f.store.recordIntercomAction({
+			siteId: 1,
+			guid: ada.guid,
+			action: "scrub-queued",
+			actor: "visitor",
+		});
+		await f.store.recordIntercomAction({ siteId: 1, guid: ada.guid, action: "scrub-done", actor: "job" });
+		const page = await (await b.get(`/admin/contacts/${ada.guid}`)).text();
+		const shared = page.slice(page.indexOf('id="shared-h"'), page.indexOf('id="activities-h"'));
+		expect(shared).toContain("contact sync (REST API)");
+		const actions = shared.slice(shared.indexOf('id="privacy-h"'));
+		expect(actions.indexOf("scrubbed in Intercom")).toBeGreaterThan(0);
+		expect(actions.indexOf("scrub queued (consent withdrawn)")).toBeGreaterThan(
+			actions.indexOf("scrubbed in Intercom"),
+		);
+		// The audit page of the site shows them too, naming the contact by its GUID's hash only.
+		const audit = await (await b.get("/admin/sites/default/audit")).text();
+		expect(audit).toContain("scrubbed in Intercom");
+		expect(audit).not.toContain(ada.guid);
 	});
 });

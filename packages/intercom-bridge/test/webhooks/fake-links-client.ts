@@ -45,6 +45,20 @@ export function fakeLinksClient(
 				calls.push(`contacts.delete ${id}`);
 				return { type: "contact", id, deleted: true } as Awaited<ReturnType<ContactsApi["delete"]>>;
 			},
+			async update(id, body) {
+				calls.push(`contacts.update ${id}`);
+				return { type: "contact", id, ...body } as Contact;
+			},
+			async upsertByExternalId(externalId, body) {
+				calls.push(`contacts.upsertByExternalId ${externalId}`);
+				const person = people[externalId];
+				return {
+					type: "contact",
+					id: person?.id ?? `new_${externalId}`,
+					...body,
+					external_id: externalId,
+				} as Contact;
+			},
 		},
 		conversations: {
 			async search(query, options = {}) {

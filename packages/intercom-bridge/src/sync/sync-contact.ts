@@ -1,0 +1,216 @@
+/**
+ * Contact sync (decision 0025): the contact-sync job sends a contact's latest state to the
+ * Intercom workspace of every site that syncs contacts and whose data policy allows it. The store
+ * queues the job with every local change (src/store/job-store.ts `markContactForSync`); webhook
+ * changes queue nothing, so what came from Intercom is never sent back.
+ *
+ * Per site, in order:
+ * - the site must sync contacts (`syncContacts=true`) and have an access token;
+ * - the contact must belong to the site (activities or disclosures there), or to no site yet;
+ * - the data policy (the Messenger's own decision, `isDataSharingAllowed`) must allow sharing, and
+ *   the contact must not be anonymous: otherwise nothing is sent at all;
+ * - the disclosure log gets its row (channel `api`) before the call;
+ * - `upsertByExternalId(guid, …)`: find by `external_id`, else create, and a 409 from a lagging
+ *   lookup updates the contact it names: never a duplicate.
+ * A merge job (`mergedFrom`) then merges the person Intercom knows by the merged GUID into the
+ * survivor, where the client has `contacts.merge` and Intercom allows it (a lead into a user).
+ */
+import { IntercomApiError } from "../errors.ts";
+import type { ContactsApi } from "../intercom/contacts.ts";
+import type { EndpointsResolver, IntercomEndpoints } from "../intercom/endpoints.ts";
+import type { Contact as IntercomContact, UpdateContactBody } from "../intercom/intercom-types.ts";
+import type { Logger } from "../logger.ts";
+import { isDataSharingAllowed, personalFields } from "../messenger/build-messenger-settings.ts";
+import type { Region, SiteSettings } from "../settings/setting-keys.ts";
+import type { Contact } from "../store/contact-store.ts";
+import type { Store } from "../store/create-store.ts";
+
+/** Data of a contact-sync job (written by the store; see `markContactForSync`). */
+export interface ContactSyncJob {
+	/** The contact's GUID (its `external_id` in Intercom). */
+	guid: string;
+	/** A merge: the GUID merged into `guid`, whose person in Intercom is merged into the survivor. */
+	mergedFrom?: string;
+}
+
+/**
+ * The hook for mapped custom attributes: what a contact sends as `custom_attributes` to a site's
+ * workspace (only when the data policy allows sharing). Return plain values; `null` clears one.
+ * The data attributes must exist in the workspace (Intercom refuses unknown ones).
+ */
+export type ContactAttributesHook = (
+	contact: Contact,
+	site: { id: number; codeName: string },
+) => Record<string, string | number | boolean | null> | undefined;
+
+/**
+ * The merge of one Intercom contact into another (`POST /contacts/merge`: a lead into a user), as
+ * the client's `contacts.merge` has it.
+ */
+export type MergeContacts = (
+	fromId: string,
+	intoId: string,
+	options?: { skipDuplicateValidation?: boolean },
+) => Promise<unknown>;
+
+/** What contact sync uses of the Intercom client. */
+export interface SyncClient {
+	contacts: Pick<ContactsApi, "search" | "upsertByExternalId"> & { merge?: MergeContacts };
+}
+
+/** What contact sync needs; the job runner passes its own. */
+export interface ContactSyncDeps {
+	store: Store;
+	logger: Logger;
+	endpoints: EndpointsResolver;
+	fetch: typeof fetch;
+	createClient: (input: {
+		token: string;
+		region: Region;
+		endpoints: IntercomEndpoints;
+		logger: Logger;
+		fetch: typeof fetch;
+	}) => SyncClient;
+	/** Mapped custom attributes (see {@link ContactAttributesHook}). Default: none. */
+	customAttributes?: ContactAttributesHook;
+}
+
+/** What one sync did, per site. */
+export interface ContactSyncOutcome {
+	/** Sites whose workspace got the contact. */
+	sent: number[];
+	/** Sites that sync contacts but did not get this one, with why. */
+	skipped: Array<{ siteId: number; reason: "policy" | "anonymous" | "not-on-site" | "no-token" }>;
+	/** The merge of `mergedFrom`, when the job was a merge. */
+	merge?: "merged" | "not-in-intercom" | "not-a-lead" | "refused" | "no-merge-operation";
+}
+
+/** The site's data policy for the contact, read now (the consent may have changed since the job was queued). */
+async function policyAllows(store: Store, settings: SiteSettings, guid: string): Promise<boolean> {
+	const code = settings.sendContactData === "consent" ? settings.sendContactDataConsent : null;
+	const agreed = code ? { [code]: await store.isAgreed(guid, code) } : {};
+	return isDataSharingAllowed(settings, agreed);
+}
+
+/** The body sent for a contact: `role`, `name`, `email` and the mapped custom attributes. */
+export function contactSyncBody(
+	contact: Contact,
+	custom: Record<string, unknown> | undefined,
+): UpdateContactBody & { name?: string; email?: string } {
+	const body: UpdateContactBody & { name?: string; email?: string } = {
+		role: "user",
+		...personalFields(contact),
+	};
+	if (custom && Object.keys(custom).length > 0) body.custom_attributes = custom;
+	return body;
+}
+
+/**
+ * Runs one contact-sync job. Intercom's errors propagate (the runner decides retry or dead letter).
+ * A contact that is gone (erased, or merged and then erased) is nothing to send.
+ */
+export async function syncContactToIntercom(
+	deps: ContactSyncDeps,
+	job: ContactSyncJob,
+): Promise<ContactSyncOutcome> {
+	const outcome: ContactSyncOutcome = { sent: [], skipped: [] };
+	const contact = await deps.store.getContact(job.guid);
+	if (!contact) return outcome;
+	const sites = await deps.store.listSites();
+	// A contact belongs to the sites it has activities on or was disclosed from; a new one (from
+	// code, the CLI or a first identify) to none yet, and then every syncing site may have it.
+	const onNoSite = !(await deps.store.isContactOnSites(
+		contact.guid,
+		sites.map((s) => s.id),
+	));
+	for (const site of sites) {
+		const settings = await deps.store.getSettings(site.id);
+		if (!settings.syncContacts) continue;
+		if (!settings.accessToken) {
+			outcome.skipped.push({ siteId: site.id, reason: "no-token" });
+			continue;
+		}
+		if (!onNoSite && !(await deps.store.isContactOnSites(contact.guid, [site.id]))) {
+			outcome.skipped.push({ siteId: site.id, reason: "not-on-site" });
+			continue;
+		}
+		if (!(await policyAllows(deps.store, settings, contact.guid))) {
+			outcome.skipped.push({ siteId: site.id, reason: "policy" });
+			continue;
+		}
+		const custom = deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }) ?? undefined;
+		const body = contactSyncBody(contact, custom);
+		if (body.name === undefined && body.email === undefined) {
+			outcome.skipped.push({ siteId: site.id, reason: "anonymous" });
+			continue;
+		}
+		// What is sent is on record first (docs/reliability.md P5), as the Messenger does.
+		const code = settings.sendContactData === "consent" ? settings.sendContactDataConsent : null;
+		await deps.store.recordDisclosure({
+			siteId: site.id,
+			guid: contact.guid,
+			recipient: "intercom",
+			channel: "api",
+			fields: [
+				"external_id",
+				...(["name", "email"] as const).filter((k) => body[k] !== undefined),
+				...Object.keys(body.custom_attributes ?? {}),
+			],
+			policy: settings.sendContactData,
+			...(code ? { consentCode: code } : {}),
+		});
+		const client = deps.createClient({
+			token: settings.accessToken,
+			region: settings.region,
+			endpoints: deps.endpoints(settings.region),
+			logger: deps.logger,
+			fetch: deps.fetch,
+		});
+		const survivor = await client.contacts.upsertByExternalId(contact.guid, body);
+		outcome.sent.push(site.id);
+		if (job.mergedFrom && survivor.id)
+			outcome.merge = await mergeInIntercom(client, job.mergedFrom, survivor);
+	}
+	return outcome;
+}
+
+/**
+ * Merges the person Intercom knows by the merged GUID into the survivor. Intercom merges a lead
+ * into a user only; a merged GUID that is a user there stays a separate person (the survivor now
+ * carries the data). Without `contacts.merge` on the client, the survivor's upsert is all.
+ */
+async function mergeInIntercom(
+	client: SyncClient,
+	mergedFrom: string,
+	survivor: IntercomContact,
+): Promise<NonNullable<ContactSyncOutcome["merge"]>> {
+	const merge = client.contacts.merge;
+	if (!merge) return "no-merge-operation";
+	// Search finds leads too (find_by_external_id finds users only); it lags behind writes, so a
+	// person made moments ago may be missed: then it stays separate, as without a merge.
+	const found = await client.contacts.search(
+		{ field: "external_id", operator: "=", value: mergedFrom },
+		{ perPage: 5 },
+	);
+	const other = found.data.find((c) => c.external_id === mergedFrom && c.id !== survivor.id);
+	if (!other?.id) return "not-in-intercom";
+	if (other.role !== "lead") return "not-a-lead";
+	try {
+		// The site merged them: they are one person even when they share no email or phone.
+		await merge(other.id, survivor.id as string, { skipDuplicateValidation: true });
+	} catch (err) {
+		// 404: merged by an earlier attempt (the search lags behind). Another refusal leaves two
+		// people in Intercom, which is where they were; the survivor is up to date either way.
+		if (err instanceof IntercomApiError && err.httpStatus === 404) return "merged";
+		if (isPermanentSyncError(err)) return "refused";
+		throw err;
+	}
+	return "merged";
+}
+
+/** True for an Intercom answer another attempt cannot change (4xx other than 408, 409 and 429). */
+export function isPermanentSyncError(err: unknown): boolean {
+	if (!(err instanceof IntercomApiError)) return false;
+	const s = err.httpStatus;
+	return s >= 400 && s < 500 && s !== 408 && s !== 409 && s !== 429 && s !== 401 && s !== 403;
+}
