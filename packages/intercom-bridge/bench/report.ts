@@ -3,6 +3,12 @@ import { cpus, totalmem } from "node:os";
 import type { LoadResult } from "./load.ts";
 import type { SliceComparison } from "./time-slices.ts";
 
+/**
+ * The webhook targets against the baseline on PostgreSQL: issue #19 asked for at least 75% of its
+ * throughput with p99 at most 1.6×, issue #21 for at least 80% and 1.5×; the stricter pair is shown.
+ */
+const WEBHOOK_TARGETS = { throughput: 0.8, p99: 1.5 };
+
 /** Everything one `npm run bench` measured. */
 export interface BenchResults {
 	seconds: number;
@@ -73,7 +79,7 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		"",
 		"## Webhooks",
 		"",
-		"| endpoint | database | bridge req/s | p50 | p99 | baseline req/s | p50 | p99 | throughput ratio (≥ 60%) | p99 ratio (≤ 2×) | non-2xx | statements/request (baseline 1) |",
+		"| endpoint | database | bridge req/s | p50 | p99 | baseline req/s | p50 | p99 | throughput ratio (≥ 80%) | p99 ratio (≤ 1.5×) | non-2xx | statements/request (baseline 1) |",
 		"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 	];
 	for (const w of r.webhooks) {
@@ -81,7 +87,7 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		const tput = w.ratios?.throughput ?? (b ? w.bridge.rps / b.rps : null);
 		const p99 = w.ratios?.p99 ?? (b ? w.bridge.p99 / Math.max(b.p99, 1) : null);
 		lines.push(
-			`| ${w.endpoint} | ${w.database} | ${rps(w.bridge.rps)} | ${ms(w.bridge.p50)} | ${ms(w.bridge.p99)} | ${b ? rps(b.rps) : "–"} | ${b ? ms(b.p50) : "–"} | ${b ? ms(b.p99) : "–"} | ${tput === null ? "–" : `${pct(tput)}${w.database === "postgres" ? ` ${verdict(tput >= 0.6)}` : " (info)"}`} | ${p99 === null ? "–" : `${p99.toFixed(2)}×${w.database === "postgres" ? ` ${verdict(p99 <= 2)}` : " (info)"}`} | ${w.bridge.non2xx + w.bridge.errors} | ${w.statements.toFixed(1)} |`,
+			`| ${w.endpoint} | ${w.database} | ${rps(w.bridge.rps)} | ${ms(w.bridge.p50)} | ${ms(w.bridge.p99)} | ${b ? rps(b.rps) : "–"} | ${b ? ms(b.p50) : "–"} | ${b ? ms(b.p99) : "–"} | ${tput === null ? "–" : `${pct(tput)}${w.database === "postgres" ? ` ${verdict(tput >= WEBHOOK_TARGETS.throughput)}` : " (info)"}`} | ${p99 === null ? "–" : `${p99.toFixed(2)}×${w.database === "postgres" ? ` ${verdict(p99 <= WEBHOOK_TARGETS.p99)}` : " (info)"}`} | ${w.bridge.non2xx + w.bridge.errors} | ${w.statements.toFixed(1)} |`,
 		);
 	}
 	const us = (v: number | null | undefined) => (v === null || v === undefined ? "–" : `${v} µs`);

@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { batchConcurrency, storeBatcher } from "./store-batcher.ts";
 
 describe("storeBatcher", () => {
-	it("gives webhook statements half of a PostgreSQL pool, and one statement on PGlite", () => {
-		expect(batchConcurrency({ kind: "postgres", client: { options: { max: 10 } } })).toBe(5);
+	it("gives webhook statements two slots on PostgreSQL (never more than half the pool), and one on PGlite", () => {
+		expect(batchConcurrency({ kind: "postgres", client: { options: { max: 10 } } })).toBe(2);
+		expect(batchConcurrency({ kind: "postgres", client: { options: { max: 3 } } })).toBe(1);
 		expect(batchConcurrency({ kind: "postgres", client: { options: { max: 1 } } })).toBe(1);
-		expect(batchConcurrency({ kind: "postgres", client: {} })).toBe(5);
+		expect(batchConcurrency({ kind: "postgres", client: {} })).toBe(2);
 		expect(batchConcurrency({ kind: "pglite", client: {} })).toBe(1);
 	});
 
