@@ -15,6 +15,7 @@ import { connectionOf } from "../http/client-address.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
 import { createLogger } from "../logger.ts";
+import { checkDataAttributeMapping, type DataAttributeMapping } from "../sync/ensure-data-attributes.ts";
 import { serviceHealth } from "./service-health.ts";
 import { type RunningServer, secretKeyMismatchMessage, startServer } from "./start-server.ts";
 
@@ -36,6 +37,39 @@ export interface ServiceEnv {
 	INTERCOM_BRIDGE_BASE_PATH?: string;
 	/** Where "Get token" trades the OAuth code: `global` (default, Intercom's documented host) or `regional`. */
 	INTERCOM_BRIDGE_OAUTH_TOKEN_HOST?: string;
+	/**
+	 * Contact sync's data attribute mapping as JSON (decision 0030), e.g.
+	 * `{"customFields.plan":{"attribute":"plan","type":"string"}}`.
+	 */
+	INTERCOM_BRIDGE_DATA_ATTRIBUTES?: string;
+}
+
+/**
+ * Parses INTERCOM_BRIDGE_DATA_ATTRIBUTES: a JSON object of contact field → `{ attribute, type,
+ * description? }`; unset or blank is no mapping. @throws ConfigError naming what is wrong.
+ */
+export function parseDataAttributeMapping(raw: string | undefined): DataAttributeMapping | undefined {
+	if (raw === undefined || raw.trim() === "") return undefined;
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(raw);
+	} catch {
+		throw new ConfigError(
+			'INTERCOM_BRIDGE_DATA_ATTRIBUTES must be JSON, e.g. {"customFields.plan":{"attribute":"plan","type":"string"}}.',
+		);
+	}
+	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+		throw new ConfigError(
+			'INTERCOM_BRIDGE_DATA_ATTRIBUTES must be a JSON object of contact field → {"attribute","type"}.',
+		);
+	}
+	const mapping = parsed as DataAttributeMapping;
+	try {
+		checkDataAttributeMapping(mapping);
+	} catch (err) {
+		throw new ConfigError(`INTERCOM_BRIDGE_DATA_ATTRIBUTES: ${(err as Error).message}`);
+	}
+	return mapping;
 }
 
 /** Parses INTERCOM_BRIDGE_OAUTH_TOKEN_HOST. @throws ConfigError */
@@ -81,6 +115,7 @@ export async function runService(
 	const { endpoints } = options;
 	const port = parsePort(env.PORT);
 	const oauthTokenHost = parseOAuthTokenHost(env.INTERCOM_BRIDGE_OAUTH_TOKEN_HOST);
+	const dataAttributes = parseDataAttributeMapping(env.INTERCOM_BRIDGE_DATA_ATTRIBUTES);
 	const logger = createLogger({ level: env.LOG_LEVEL });
 	const store = await openStoreFromEnv(env, {
 		onPoolError: (err) => logger.warn({ err: err.message }, "database pool error"),
@@ -105,7 +140,7 @@ export async function runService(
 		// The service answers the webhooks Intercom calls and the live-site routes, runs the
 		// background jobs (conversation links), and serves the admin console.
 		const bridge = createIntercomBridge({ store, logger, trustProxy, basePath, endpoints });
-		const jobs = createJobRunner({ store, logger, endpoints });
+		const jobs = createJobRunner({ store, logger, endpoints, ...(dataAttributes && { dataAttributes }) });
 		await jobs.start();
 		const app = new Hono();
 		app.route(
