@@ -14,8 +14,8 @@ import { ConfigError } from "../errors.ts";
 import { connectionOf } from "../http/client-address.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
+import { parseDataAttributeMapping } from "../jobs/parse-data-attribute-mapping.ts";
 import { createLogger } from "../logger.ts";
-import { checkDataAttributeMapping, type DataAttributeMapping } from "../sync/ensure-data-attributes.ts";
 import { serviceHealth } from "./service-health.ts";
 import { type RunningServer, secretKeyMismatchMessage, startServer } from "./start-server.ts";
 
@@ -42,34 +42,6 @@ export interface ServiceEnv {
 	 * `{"customFields.plan":{"attribute":"plan","type":"string"}}`.
 	 */
 	INTERCOM_BRIDGE_DATA_ATTRIBUTES?: string;
-}
-
-/**
- * Parses INTERCOM_BRIDGE_DATA_ATTRIBUTES: a JSON object of contact field → `{ attribute, type,
- * description? }`; unset or blank is no mapping. @throws ConfigError naming what is wrong.
- */
-export function parseDataAttributeMapping(raw: string | undefined): DataAttributeMapping | undefined {
-	if (raw === undefined || raw.trim() === "") return undefined;
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(raw);
-	} catch {
-		throw new ConfigError(
-			'INTERCOM_BRIDGE_DATA_ATTRIBUTES must be JSON, e.g. {"customFields.plan":{"attribute":"plan","type":"string"}}.',
-		);
-	}
-	if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-		throw new ConfigError(
-			'INTERCOM_BRIDGE_DATA_ATTRIBUTES must be a JSON object of contact field → {"attribute","type"}.',
-		);
-	}
-	const mapping = parsed as DataAttributeMapping;
-	try {
-		checkDataAttributeMapping(mapping);
-	} catch (err) {
-		throw new ConfigError(`INTERCOM_BRIDGE_DATA_ATTRIBUTES: ${(err as Error).message}`);
-	}
-	return mapping;
 }
 
 /** Parses INTERCOM_BRIDGE_OAUTH_TOKEN_HOST. @throws ConfigError */
