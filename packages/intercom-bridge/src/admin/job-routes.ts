@@ -7,9 +7,11 @@ import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import {
 	getContactSyncBacklog,
+	getIntercomEventsBacklog,
 	getJobBacklog,
 	listDeadJobs,
 	redriveDeadContactSyncs,
+	redriveDeadIntercomEvents,
 	redriveDeadJobs,
 } from "../jobs/job-backlog.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
@@ -36,11 +38,12 @@ export function formatAge(seconds: number): string {
 
 async function render(c: Context<AdminEnv>, deps: AdminDeps, access: SiteAccess, notices: Markup[] = []) {
 	const siteId = access.site.id;
-	const [backlog, dead, settings, sync] = await Promise.all([
+	const [backlog, dead, settings, sync, events] = await Promise.all([
 		getJobBacklog(deps.store, { siteId }),
 		listDeadJobs(deps.store, { siteId, limit: LISTED }),
 		deps.store.getSettings(siteId),
 		getContactSyncBacklog(deps.store),
+		getIntercomEventsBacklog(deps.store, { siteId }),
 	]);
 	const stat = (id: string, label: string, value: string | number, hint: string) =>
 		html`<div class="stat"><dt>${label}</dt><dd id="${id}">${value}</dd><dd class="muted">${hint}</dd></div>`;
@@ -104,6 +107,26 @@ ${
 }
 </section>`
 		: ""
+}
+${
+	events.pending + events.dead > 0 || settings.accessToken
+		? html`<section class="card" aria-labelledby="events-h"><h2 id="events-h">Intercom events on ${access.site.displayName}</h2>
+<p class="muted">Each activity of a type sent to Intercom becomes an Intercom data event, one job per activity. Intercom's refusals that another attempt cannot change fail the job at once; others are retried with growing delays for about 17 hours.</p>
+<dl class="stats">
+	${stat("events-pending", "Waiting or running", events.pending, "new, retrying or being worked")}
+	${stat("events-dead", "Failed", events.dead, "refused by Intercom, or attempts used up")}
+</dl>
+${
+	events.dead > 0
+		? html`<p>Last error: <code class="wrap">${events.lastError}</code></p>${
+				access.canModify
+					? html`<form method="post" action="${sitePath(deps, access.site, "jobs/events-redrive")}">${csrfField(c)}<button class="btn small" type="submit">Run the failed events again</button></form>`
+					: ""
+			}`
+		: ""
+}
+</section>`
+		: ""
 }`;
 	if (backlog.waitingForToken > 0) {
 		notices.push(
@@ -125,7 +148,10 @@ ${
 	);
 }
 
-/** Adds GET `/sites/:site/jobs` and POST `/sites/:site/jobs/redrive` (`job=<id>` or `all=1`). */
+/**
+ * Adds GET `/sites/:site/jobs`, POST `/sites/:site/jobs/redrive` (`job=<id>` or `all=1`), and the
+ * "run again" of the failed contact syncs (`jobs/sync-redrive`) and Intercom events (`jobs/events-redrive`).
+ */
 export function registerJobRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 	app.get("/sites/:site/jobs", async (c) =>
 		render(c, deps, await siteAccess(c, deps, c.req.param("site") ?? "")),
@@ -141,6 +167,22 @@ export function registerJobRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 		);
 		return render(c, deps, access, [
 			notice("ok", `${count} contact sync${count === 1 ? "" : "s"} queued again.`),
+		]);
+	});
+
+	postRoute(app, "/sites/:site/jobs/events-redrive", async (c) => {
+		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+		requireModify(access.canModify);
+		const count = await redriveDeadIntercomEvents(deps.store, {
+			siteId: access.site.id,
+			logger: deps.logger,
+		});
+		deps.logger.info(
+			{ site: access.site.codeName, count, actor: c.get("user").id },
+			"admin queued failed Intercom events again",
+		);
+		return render(c, deps, access, [
+			notice("ok", `${count} Intercom event${count === 1 ? "" : "s"} queued again.`),
 		]);
 	});
 

@@ -7,7 +7,7 @@
  * allowed sending their data and the site says so (`onWithdrawal=delete`, docs/reliability.md P2),
  * or scrubs them there (`onWithdrawal=scrub`, decision 0026): `PUT /contacts/{id}` with `name`
  * null, `email` empty (the 2.16 schema types it a string, not nullable) and each mapped custom
- * attribute null; the `external_id` (our `user_id`) stays. Each withdrawal's outcome is an audit
+ * attribute null (the usable ones of the site's data attribute mapping, and the hook's); the `external_id` (our `user_id`) stays. Each withdrawal's outcome is an audit
  * row of the site (`scrub-done`, `delete-done`, `…-skipped`).
  */
 import { IntercomApiError } from "../errors.ts";
@@ -40,6 +40,25 @@ export function scrubBody(attributeNames: readonly string[]): {
 			? { custom_attributes: Object.fromEntries(attributeNames.map((k) => [k, null])) }
 			: {}),
 	};
+}
+
+/**
+ * The custom attributes a scrub clears in a site's workspace: every attribute of the data attribute
+ * mapping the site's check found usable (only those were ever sent; decision 0030), and the keys
+ * the `contactAttributes` hook returns for the contact.
+ */
+async function scrubbedAttributes(
+	deps: Pick<ConversationLinksDeps, "store"> & { customAttributes?: ContactAttributesHook },
+	site: { id: number; codeName: string },
+	guid: string,
+): Promise<string[]> {
+	const names = new Set<string>();
+	for (const check of await deps.store.listDataAttributeChecks(site.id)) {
+		if (check.status === "ok" || check.status === "created") names.add(check.attribute);
+	}
+	const contact = deps.customAttributes ? await deps.store.getContact(guid) : undefined;
+	if (contact) for (const key of Object.keys(deps.customAttributes?.(contact, site) ?? {})) names.add(key);
+	return [...names];
 }
 
 export async function eraseInIntercom(
@@ -75,10 +94,7 @@ export async function eraseInIntercom(
 			appId: settings.appId,
 		});
 		if (withdrawal && action === "scrub") {
-			const contact = await deps.store.getContact(withdrawal.guid);
-			const mapped = contact
-				? Object.keys(deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }) ?? {})
-				: [];
+			const mapped = await scrubbedAttributes(deps, site, withdrawal.guid);
 			for (const id of await intercomContactIds(client, job.externalIds)) {
 				try {
 					await client.contacts.update(id, scrubBody(mapped));

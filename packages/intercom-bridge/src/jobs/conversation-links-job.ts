@@ -12,6 +12,7 @@
 import { IntercomApiError, IntercomAuthError, NotFoundError } from "../errors.ts";
 import type { ContactsApi } from "../intercom/contacts.ts";
 import type { ConversationsApi } from "../intercom/conversations.ts";
+import type { DataAttributesApi } from "../intercom/data-attributes.ts";
 import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from "../intercom/endpoints.ts";
 import type { EventsApi } from "../intercom/events.ts";
 import type { RateBudget } from "../intercom/rate-budget.ts";
@@ -26,9 +27,11 @@ import type { ConversationLinksJob } from "./job-queue.ts";
 /** What the jobs use of the Intercom client (links, erasure's delete, withdrawal's scrub, contact sync). */
 export interface LinksClient {
 	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete" | "update" | "upsertByExternalId"> & {
-		/** `POST /contacts/merge` (a lead into a user), where the client has it (decision 0025). */
-		merge?: MergeContacts;
+		/** `POST /contacts/merge` (a lead into a user; decision 0025). */
+		merge: MergeContacts;
 	};
+	/** For contact sync's data attribute mapping (`ensureDataAttributes`, decision 0030). */
+	dataAttributes: Pick<DataAttributesApi, "list" | "create">;
 	conversations: Pick<ConversationsApi, "search" | "get">;
 	/** For the Intercom event job; test fakes of the other jobs may leave it out. */
 	events?: Pick<EventsApi, "create">;

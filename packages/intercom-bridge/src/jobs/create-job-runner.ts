@@ -19,6 +19,7 @@ import { createLogger, type Logger } from "../logger.ts";
 import { setBounded } from "../store/cache-helpers.ts";
 import type { Store } from "../store/create-store.ts";
 import { storeBossOptions } from "../store/pg-boss-db.ts";
+import { checkDataAttributeMapping, type DataAttributeMapping } from "../sync/ensure-data-attributes.ts";
 import {
 	type ContactAttributesHook,
 	type ContactSyncJob,
@@ -61,8 +62,19 @@ export interface JobRunnerOptions {
 	/** The fetch Intercom is called with (counted, then handed to `createClient`). Default the global fetch. */
 	fetch?: typeof fetch;
 	/**
-	 * Mapped custom attributes a contact sends to a site's workspace with contact sync, and clears
-	 * on a withdrawal's scrub (decisions 0025 and 0026). Default: none.
+	 * The data attribute mapping of contact sync (decision 0030): contact field → Intercom custom data
+	 * attribute, the same for every site's workspace. Before a sync sends custom attributes the
+	 * mapping is checked against the workspace (`ensureDataAttributes`: missing attributes are
+	 * created, mismatches recorded and shown on the site's "Intercom data access" page) and only
+	 * usable attributes are sent; a withdrawal's scrub clears them. `intercom-bridge serve` reads it
+	 * from `INTERCOM_BRIDGE_DATA_ATTRIBUTES` (JSON). Default: none.
+	 * @example { "customFields.plan": { attribute: "plan", type: "string" } }
+	 */
+	dataAttributes?: DataAttributeMapping;
+	/**
+	 * Computed custom attributes a contact sends to a site's workspace with contact sync, and clears
+	 * on a withdrawal's scrub (decisions 0025 and 0026); their data attributes must exist. Prefer
+	 * `dataAttributes`, which checks them. Default: none.
 	 */
 	contactAttributes?: ContactAttributesHook;
 	/** Also store conversation transcripts in the activity comment. Default false. */
@@ -140,6 +152,8 @@ function sharedClients(create: LinksClientFactory, store: Store): LinksClientFac
 /** Creates a job runner; nothing runs until `start()`. */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
 	const { store } = options;
+	// A bad mapping stops the start-up, naming the field, rather than failing every sync job.
+	if (options.dataAttributes) checkDataAttributeMapping(options.dataAttributes);
 	const logger = (options.logger ?? createLogger()).child({ component: "jobs" });
 	const queue = getJobQueue(store, logger);
 	const calls = createCallCounter();
@@ -151,6 +165,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 		createClient: sharedClients(options.createClient ?? defaultClientFactory, store),
 		storeTranscripts: options.storeTranscripts ?? false,
 		...(options.contactAttributes ? { customAttributes: options.contactAttributes } : {}),
+		...(options.dataAttributes ? { dataAttributes: options.dataAttributes } : {}),
 	};
 	const retention = resolveRetention(options.retention);
 	const sweepEveryMinutes = options.retention?.intervalMinutes ?? 60;

@@ -16,6 +16,7 @@
  */
 import { IntercomApiError, IntercomAuthError } from "../errors.ts";
 import type { EventMetadataValue } from "../intercom/events.ts";
+import { cameFromIntercom } from "../store/activity-origin.ts";
 import type { ConversationLinksDeps } from "./conversation-links-job.ts";
 import { PermanentJobError } from "./conversation-links-job.ts";
 import type { IntercomEventJob } from "./job-queue.ts";
@@ -23,7 +24,10 @@ import type { IntercomEventJob } from "./job-queue.ts";
 /** What one event job did. */
 export type IntercomEventOutcome =
 	| { kind: "sent"; eventName: string; metadataKeys: string[] }
-	| { kind: "skipped"; reason: "activity-gone" | "type-not-sent" | "not-connected" | "policy" };
+	| {
+			kind: "skipped";
+			reason: "activity-gone" | "from-intercom" | "type-not-sent" | "not-connected" | "policy";
+	  };
 
 /** Longest metadata text value sent; Intercom documents no limit, long values help nobody in a segment. */
 const MAX_METADATA_TEXT = 255;
@@ -68,6 +72,8 @@ export async function sendIntercomEvent(
 	if (!found) return { kind: "skipped", reason: "activity-gone" };
 	if (!found.sendToIntercom) return { kind: "skipped", reason: "type-not-sent" };
 	const { activity } = found;
+	// Second guard behind the queueing (decision 0027): what came from Intercom never goes back.
+	if (cameFromIntercom(activity.origin)) return { kind: "skipped", reason: "from-intercom" };
 	const settings = await deps.store.getSettings(activity.siteId);
 	if (!settings.accessToken) return { kind: "skipped", reason: "not-connected" };
 	const guid = activity.contactGuid;
@@ -96,6 +102,7 @@ export async function sendIntercomEvent(
 		endpoints: deps.endpoints(settings.region),
 		logger: deps.logger,
 		fetch: deps.fetch,
+		appId: settings.appId,
 	});
 	if (!client.events)
 		throw new PermanentJobError("The Intercom client given to the job runner cannot send events.");

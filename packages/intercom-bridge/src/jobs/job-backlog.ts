@@ -16,6 +16,7 @@ import {
 	CONTACT_SYNC_QUEUE,
 	CONVERSATION_LINKS_QUEUE,
 	getJobQueue,
+	INTERCOM_EVENTS_QUEUE,
 } from "./job-queue.ts";
 
 export type { JobBacklog };
@@ -139,4 +140,29 @@ export async function redriveDeadContactSyncs(store: Store, logger?: Logger): Pr
 	const queue = getJobQueue(store, logger);
 	await queue.ensure();
 	return queue.runAgain(CONTACT_SYNC_QUEUE, dead);
+}
+
+/** The backlog of the Intercom events queue (decision 0023), of one site when `siteId` is given. */
+export async function getIntercomEventsBacklog(
+	store: Store,
+	options: { siteId?: number } = {},
+): Promise<ErasureBacklog> {
+	const row = await store.intercomEventsBacklog(options.siteId);
+	return {
+		pending: row.pending,
+		dead: row.dead,
+		lastError: row.dead > 0 ? errorText(row.lastOutput) : null,
+	};
+}
+
+/** Runs a site's dead Intercom event jobs again, with all their attempts. @returns how many were queued. */
+export async function redriveDeadIntercomEvents(
+	store: Store,
+	options: { siteId: number; logger?: Logger },
+): Promise<number> {
+	const dead = await store.deadIntercomEventJobs(options.siteId);
+	if (dead.length === 0) return 0;
+	const queue = getJobQueue(store, options.logger);
+	await queue.ensure();
+	return queue.runAgain(INTERCOM_EVENTS_QUEUE, dead);
 }

@@ -96,7 +96,11 @@ export interface JobQueue {
 	 * @returns how many were queued.
 	 */
 	runAgain(
-		name: typeof CONVERSATION_LINKS_QUEUE | typeof CONTACT_ERASURE_QUEUE | typeof CONTACT_SYNC_QUEUE,
+		name:
+			| typeof CONVERSATION_LINKS_QUEUE
+			| typeof CONTACT_ERASURE_QUEUE
+			| typeof CONTACT_SYNC_QUEUE
+			| typeof INTERCOM_EVENTS_QUEUE,
 		jobs: ReadonlyArray<{ id: string; data: object; retryLimit: number }>,
 	): Promise<number>;
 }

@@ -14,6 +14,7 @@ import { ConfigError } from "../errors.ts";
 import { connectionOf } from "../http/client-address.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
+import { parseDataAttributeMapping } from "../jobs/parse-data-attribute-mapping.ts";
 import { createLogger } from "../logger.ts";
 import { serviceHealth } from "./service-health.ts";
 import { type RunningServer, secretKeyMismatchMessage, startServer } from "./start-server.ts";
@@ -36,6 +37,11 @@ export interface ServiceEnv {
 	INTERCOM_BRIDGE_BASE_PATH?: string;
 	/** Where "Get token" trades the OAuth code: `global` (default, Intercom's documented host) or `regional`. */
 	INTERCOM_BRIDGE_OAUTH_TOKEN_HOST?: string;
+	/**
+	 * Contact sync's data attribute mapping as JSON (decision 0030), e.g.
+	 * `{"customFields.plan":{"attribute":"plan","type":"string"}}`.
+	 */
+	INTERCOM_BRIDGE_DATA_ATTRIBUTES?: string;
 }
 
 /** Parses INTERCOM_BRIDGE_OAUTH_TOKEN_HOST. @throws ConfigError */
@@ -81,6 +87,7 @@ export async function runService(
 	const { endpoints } = options;
 	const port = parsePort(env.PORT);
 	const oauthTokenHost = parseOAuthTokenHost(env.INTERCOM_BRIDGE_OAUTH_TOKEN_HOST);
+	const dataAttributes = parseDataAttributeMapping(env.INTERCOM_BRIDGE_DATA_ATTRIBUTES);
 	const logger = createLogger({ level: env.LOG_LEVEL });
 	const store = await openStoreFromEnv(env, {
 		onPoolError: (err) => logger.warn({ err: err.message }, "database pool error"),
@@ -105,7 +112,7 @@ export async function runService(
 		// The service answers the webhooks Intercom calls and the live-site routes, runs the
 		// background jobs (conversation links), and serves the admin console.
 		const bridge = createIntercomBridge({ store, logger, trustProxy, basePath, endpoints });
-		const jobs = createJobRunner({ store, logger, endpoints });
+		const jobs = createJobRunner({ store, logger, endpoints, ...(dataAttributes && { dataAttributes }) });
 		await jobs.start();
 		const app = new Hono();
 		app.route(

@@ -7,7 +7,12 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { answerClientError, BODY_INCOMPLETE_MESSAGE } from "../http/answer-client-error.ts";
-import { getErasureBacklog, getJobBacklog } from "../jobs/job-backlog.ts";
+import {
+	getContactSyncBacklog,
+	getErasureBacklog,
+	getIntercomEventsBacklog,
+	getJobBacklog,
+} from "../jobs/job-backlog.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import type { SecretKeyCheck } from "../store/settings-store.ts";
@@ -51,8 +56,9 @@ export interface RunningServer {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Builds the service's own routes: `GET /healthz`, 200 `{ status: "ok", database, secretKey, jobs }`
- * with the conversation-links backlog (see JobBacklog); 503 `{ status: "secret-key-mismatch",
+ * Builds the service's own routes: `GET /healthz`, 200 `{ status: "ok", database, secretKey, jobs,
+ * erasures, contactSync, intercomEvents }` with the conversation-links backlog (see JobBacklog) and
+ * the other queues' `{ pending, dead }`; 503 `{ status: "secret-key-mismatch",
  * secretKey: { keyId, undecryptable, message } }` when stored secrets were sealed with another
  * key (webhooks then answer 503 too); 503 `{ status: "unavailable" }` when the database does not answer.
  */
@@ -65,10 +71,12 @@ export function createServiceApp(store: Store, health?: () => Record<string, unk
 			const key = await store.checkSecretKey();
 			// The links backlog (counts only), for monitoring; a failure to read it is not ill health.
 			const jobs = await getJobBacklog(store).catch(() => null);
-			const erasures = await getErasureBacklog(store).then(
-				({ pending, dead }) => ({ pending, dead }),
-				() => null,
-			);
+			const counts = ({ pending, dead }: { pending: number; dead: number }) => ({ pending, dead });
+			const erasures = await getErasureBacklog(store).then(counts, () => null);
+			// The other queues' counts, all sites (docs/decisions/0025 and 0023).
+			const contactSync = await getContactSyncBacklog(store).then(counts, () => null);
+			const intercomEvents = await getIntercomEventsBacklog(store).then(counts, () => null);
+			const queues = { erasures, contactSync, intercomEvents };
 			if (key.otherKey > 0) {
 				const secretKey = {
 					keyId: key.keyId,
@@ -77,12 +85,12 @@ export function createServiceApp(store: Store, health?: () => Record<string, unk
 					message: secretKeyMismatchMessage(key),
 				};
 				return c.json(
-					{ status: "secret-key-mismatch", database: store.kind, secretKey, jobs, erasures, ...health?.() },
+					{ status: "secret-key-mismatch", database: store.kind, secretKey, jobs, ...queues, ...health?.() },
 					503,
 				);
 			}
 			const secretKey = { keyId: key.keyId, undecryptable: 0 };
-			return c.json({ status: "ok", database: store.kind, secretKey, jobs, erasures, ...health?.() });
+			return c.json({ status: "ok", database: store.kind, secretKey, jobs, ...queues, ...health?.() });
 		} catch {
 			return c.json({ status: "unavailable", database: store.kind }, 503, { "Retry-After": "5" });
 		}

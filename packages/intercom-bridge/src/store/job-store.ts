@@ -10,7 +10,7 @@
  * the upgrade from pg-boss 10's job schema, which pg-boss 12 cannot migrate (`renamePgBoss10Schema`
  * and the methods after it; the queue re-sends the kept jobs through pg-boss's `insert`).
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { StoreUnavailableError } from "../errors.ts";
 import { type Queryable, rowsOf, type Tx } from "./database.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -500,9 +500,19 @@ export function createJobStore(ctx: StoreContext) {
 		deadErasureJobs: () => deadJobsOf(CONTACT_ERASURE_QUEUE),
 		/** The ids of the dead contact-sync jobs (at most 1000). */
 		deadContactSyncJobs: () => deadJobsOf(CONTACT_SYNC_QUEUE),
+		/** The Intercom events queue's backlog (decision 0023), of one site when `siteId` is given. */
+		intercomEventsBacklog: (siteId?: number): Promise<ErasureBacklogRow> =>
+			queueBacklog(INTERCOM_EVENTS_QUEUE, siteId),
+		/** The dead Intercom event jobs (at most 1000), of one site when `siteId` is given. */
+		deadIntercomEventJobs: (siteId?: number) => deadJobsOf(INTERCOM_EVENTS_QUEUE, siteId),
 	};
 
-	async function queueBacklog(name: string): Promise<ErasureBacklogRow> {
+	/** Only the jobs whose data names this site (event jobs carry `siteId`); all without one. */
+	function ofSite(siteId: number | undefined): SQL {
+		return siteId === undefined ? sql`true` : sql`j.data->>'siteId' = ${String(siteId)}`;
+	}
+
+	async function queueBacklog(name: string, siteId?: number): Promise<ErasureBacklogRow> {
 		return guard(async () => {
 			if (!(await hasJobTable())) return { pending: 0, dead: 0, lastOutput: null };
 			const [row] = rowsOf<{ pending: number; dead: number; output: unknown }>(
@@ -512,7 +522,7 @@ export function createJobStore(ctx: StoreContext) {
 							count(*) filter (where state = 'failed')::int as dead,
 							(array_agg(output order by completed_on desc) filter (where state = 'failed'))[1] as output
 						from ${job} j
-						where name = ${name} and state in ('created', 'retry', 'active', 'failed')`),
+						where name = ${name} and state in ('created', 'retry', 'active', 'failed') and ${ofSite(siteId)}`),
 			);
 			return { pending: row?.pending ?? 0, dead: row?.dead ?? 0, lastOutput: row?.output ?? null };
 		});
@@ -520,13 +530,14 @@ export function createJobStore(ctx: StoreContext) {
 
 	async function deadJobsOf(
 		name: string,
+		siteId?: number,
 	): Promise<Array<{ id: string; data: Record<string, unknown>; retryLimit: number }>> {
 		return guard(async () => {
 			if (!(await hasJobTable())) return [];
 			const rows = rowsOf<{ id: string; data: Record<string, unknown> | string; retry_limit: number }>(
 				await db.execute(sql`
 						select j.id::text as id, j.data, j.retry_limit from ${job} j
-						where j.name = ${name} and j.state = 'failed'
+						where j.name = ${name} and j.state = 'failed' and ${ofSite(siteId)}
 						order by j.completed_on limit 1000`),
 			);
 			return rows.map((r) => ({

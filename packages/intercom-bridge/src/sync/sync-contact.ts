@@ -13,10 +13,16 @@
  * - `upsertByExternalId(guid, …)`: find by `external_id`, else create, and a 409 from a lagging
  *   lookup updates the contact it names: never a duplicate.
  * A merge job (`mergedFrom`) then merges the person Intercom knows by the merged GUID into the
- * survivor, where the client has `contacts.merge` and Intercom allows it (a lead into a user).
+ * survivor, where Intercom allows it (a lead into a user).
+ *
+ * Custom attributes come from the runner's data attribute mapping (decision 0030): checked with
+ * `ensureDataAttributes` (once per mapping and site, answered from the store afterwards), and only
+ * the usable attributes are sent (`mappedCustomAttributes`); the `contactAttributes` hook adds
+ * computed ones on top.
  */
 import { IntercomApiError } from "../errors.ts";
 import type { ContactsApi } from "../intercom/contacts.ts";
+import type { DataAttributesApi } from "../intercom/data-attributes.ts";
 import type { EndpointsResolver, IntercomEndpoints } from "../intercom/endpoints.ts";
 import type { Contact as IntercomContact, UpdateContactBody } from "../intercom/intercom-types.ts";
 import type { Logger } from "../logger.ts";
@@ -24,6 +30,11 @@ import { isDataSharingAllowed, personalFields } from "../messenger/build-messeng
 import type { Region, SiteSettings } from "../settings/setting-keys.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Store } from "../store/create-store.ts";
+import {
+	type DataAttributeMapping,
+	ensureDataAttributes,
+	mappedCustomAttributes,
+} from "./ensure-data-attributes.ts";
 
 /** Data of a contact-sync job (written by the store; see `markContactForSync`). */
 export interface ContactSyncJob {
@@ -55,7 +66,9 @@ export type MergeContacts = (
 
 /** What contact sync uses of the Intercom client. */
 export interface SyncClient {
-	contacts: Pick<ContactsApi, "search" | "upsertByExternalId"> & { merge?: MergeContacts };
+	contacts: Pick<ContactsApi, "search" | "upsertByExternalId"> & { merge: MergeContacts };
+	/** Asked by `ensureDataAttributes` when a mapping is set (and not yet checked for the site). */
+	dataAttributes: Pick<DataAttributesApi, "list" | "create">;
 }
 
 /** What contact sync needs; the job runner passes its own. */
@@ -70,8 +83,14 @@ export interface ContactSyncDeps {
 		endpoints: IntercomEndpoints;
 		logger: Logger;
 		fetch: typeof fetch;
+		appId?: string | null;
 	}) => SyncClient;
-	/** Mapped custom attributes (see {@link ContactAttributesHook}). Default: none. */
+	/**
+	 * Contact field → Intercom data attribute, for every site's workspace (decision 0030). Checked
+	 * with `ensureDataAttributes` before a sync; only usable attributes are sent. Default: none.
+	 */
+	dataAttributes?: DataAttributeMapping;
+	/** Computed custom attributes (see {@link ContactAttributesHook}), sent after the mapped ones. Default: none. */
 	customAttributes?: ContactAttributesHook;
 }
 
@@ -82,7 +101,7 @@ export interface ContactSyncOutcome {
 	/** Sites that sync contacts but did not get this one, with why. */
 	skipped: Array<{ siteId: number; reason: "policy" | "anonymous" | "not-on-site" | "no-token" }>;
 	/** The merge of `mergedFrom`, when the job was a merge. */
-	merge?: "merged" | "not-in-intercom" | "not-a-lead" | "refused" | "no-merge-operation";
+	merge?: "merged" | "not-in-intercom" | "not-a-lead" | "refused";
 }
 
 /** The site's data policy for the contact, read now (the consent may have changed since the job was queued). */
@@ -138,12 +157,24 @@ export async function syncContactToIntercom(
 			outcome.skipped.push({ siteId: site.id, reason: "policy" });
 			continue;
 		}
-		const custom = deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }) ?? undefined;
-		const body = contactSyncBody(contact, custom);
-		if (body.name === undefined && body.email === undefined) {
+		// Anonymous (no name, no email): nothing is sent, and Intercom is not asked anything.
+		if (Object.keys(personalFields(contact)).length === 0) {
 			outcome.skipped.push({ siteId: site.id, reason: "anonymous" });
 			continue;
 		}
+		const client = deps.createClient({
+			token: settings.accessToken,
+			region: settings.region,
+			endpoints: deps.endpoints(settings.region),
+			logger: deps.logger,
+			fetch: deps.fetch,
+			appId: settings.appId,
+		});
+		const custom = {
+			...(await mappedAttributes(deps, client, site.id, contact)),
+			...deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }),
+		};
+		const body = contactSyncBody(contact, custom);
 		// What is sent is on record first (docs/reliability.md P5), as the Messenger does.
 		const code = settings.sendContactData === "consent" ? settings.sendContactDataConsent : null;
 		await deps.store.recordDisclosure({
@@ -159,13 +190,6 @@ export async function syncContactToIntercom(
 			policy: settings.sendContactData,
 			...(code ? { consentCode: code } : {}),
 		});
-		const client = deps.createClient({
-			token: settings.accessToken,
-			region: settings.region,
-			endpoints: deps.endpoints(settings.region),
-			logger: deps.logger,
-			fetch: deps.fetch,
-		});
 		const survivor = await client.contacts.upsertByExternalId(contact.guid, body);
 		outcome.sent.push(site.id);
 		if (job.mergedFrom && survivor.id)
@@ -175,17 +199,31 @@ export async function syncContactToIntercom(
 }
 
 /**
+ * The mapped custom attributes of a contact for a site's workspace: those whose data attribute
+ * exists there with the mapped type (checked once per mapping, decision 0029), converted.
+ */
+async function mappedAttributes(
+	deps: ContactSyncDeps,
+	client: SyncClient,
+	siteId: number,
+	contact: Contact,
+): Promise<Record<string, string | number | boolean | null>> {
+	const mapping = deps.dataAttributes;
+	if (!mapping || Object.keys(mapping).length === 0) return {};
+	const { usable } = await ensureDataAttributes({ store: deps.store, siteId, client, mapping });
+	return mappedCustomAttributes(contact, usable);
+}
+
+/**
  * Merges the person Intercom knows by the merged GUID into the survivor. Intercom merges a lead
  * into a user only; a merged GUID that is a user there stays a separate person (the survivor now
- * carries the data). Without `contacts.merge` on the client, the survivor's upsert is all.
+ * carries the data).
  */
 async function mergeInIntercom(
 	client: SyncClient,
 	mergedFrom: string,
 	survivor: IntercomContact,
 ): Promise<NonNullable<ContactSyncOutcome["merge"]>> {
-	const merge = client.contacts.merge;
-	if (!merge) return "no-merge-operation";
 	// Search finds leads too (find_by_external_id finds users only); it lags behind writes, so a
 	// person made moments ago may be missed: then it stays separate, as without a merge.
 	const found = await client.contacts.search(
@@ -197,7 +235,7 @@ async function mergeInIntercom(
 	if (other.role !== "lead") return "not-a-lead";
 	try {
 		// The site merged them: they are one person even when they share no email or phone.
-		await merge(other.id, survivor.id as string, { skipDuplicateValidation: true });
+		await client.contacts.merge(other.id, survivor.id as string, { skipDuplicateValidation: true });
 	} catch (err) {
 		// 404: merged by an earlier attempt (the search lags behind). Another refusal leaves two
 		// people in Intercom, which is where they were; the survivor is up to date either way.

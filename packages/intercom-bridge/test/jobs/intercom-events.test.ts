@@ -2,14 +2,23 @@
  * Site activities as Intercom data events (docs/decisions/0023), on PGlite and PostgreSQL against
  * the Intercom emulator: an activity of an opted-in type is sent once its job runs, with the
  * disclosure written first; the site's data policy is checked when the job runs; activities that
- * came from Intercom (the log-activity webhook) are never sent; a contact Intercom does not know yet
+ * came from Intercom (the log-activity webhook) are never queued, and the job refuses them too
+ * (their origin is not `site`); a contact Intercom does not know yet
  * is retried, not given up.
  */
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
+import type { LinksClientFactory } from "../../src/jobs/conversation-links-job.ts";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
-import { intercomEventMetadata, intercomEventName } from "../../src/jobs/intercom-event-job.ts";
+import {
+	intercomEventMetadata,
+	intercomEventName,
+	sendIntercomEvent,
+} from "../../src/jobs/intercom-event-job.ts";
 import { getJobQueue, INTERCOM_EVENTS_QUEUE } from "../../src/jobs/job-queue.ts";
+import { createLogger } from "../../src/logger.ts";
+import type { Region } from "../../src/settings/setting-keys.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { storeInternals } from "../../src/store/store-internals.ts";
@@ -173,6 +182,47 @@ describe.each([pgliteFactory, postgresFactory])("activities as Intercom events o
 		await allDone(1);
 		expect((await jobs()).map((j) => j.data.activityId)).not.toContain(logged.activityId);
 		expect(emulator.events().map((e) => e.metadata.value)).toEqual(["Site"]);
+	});
+
+	it("a job that names an activity from Intercom sends nothing, even when queued by mistake (the origin guard)", async () => {
+		await store.setSetting(siteId, "sendContactData", "always");
+		const contact = await knownContact();
+		const logged = await store.logActivity({
+			typeCodeName: "contact_form",
+			guid: contact.guid,
+			siteId,
+			value: "From a Series",
+			url: null,
+			retryLimit: 0,
+			claim: null,
+		});
+		const activityId = logged.activityId ?? 0;
+		const site = await store.recordActivity({
+			contactGuid: contact.guid,
+			siteId,
+			typeCodeName: "contact_form",
+		});
+		const clients: string[] = [];
+		const deps = {
+			store,
+			logger: createLogger({ level: "silent" }),
+			endpoints: (region: Region) => emulator.endpoints(region),
+			fetch: emulator.fetch,
+			createClient: (input: Parameters<LinksClientFactory>[0]) => {
+				clients.push(input.token);
+				return createIntercomClient(input);
+			},
+		};
+		// The job the store would never queue for it: the job itself still refuses.
+		expect(await sendIntercomEvent(deps, { activityId, siteId })).toEqual({
+			kind: "skipped",
+			reason: "from-intercom",
+		});
+		expect(clients).toEqual([]);
+		expect(await store.listDisclosures(contact.guid)).toEqual([]);
+		// The site's own activity goes through the same function.
+		expect(await sendIntercomEvent(deps, { activityId: site.id, siteId })).toMatchObject({ kind: "sent" });
+		expect(emulator.events().map((e) => e.metadata.activity_id)).toEqual([site.id]);
 	});
 
 	it("retries while Intercom does not know the contact yet, and sends once it does", async () => {

@@ -9,7 +9,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIntercomBridge, type IntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
-import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import { redriveDeadContactSyncs } from "../../src/jobs/job-backlog.ts";
 import { CONTACT_SYNC_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
@@ -293,26 +292,55 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		await store.mergeContacts(old.guid, ada.guid);
 		const jobs = await syncJobs();
 		expect(jobs.map((j) => j.key).sort()).toEqual([ada.guid, `merge:${old.guid}`, old.guid].sort());
-		// The client's merge operation (POST /contacts/merge) as the runner would find it.
-		const merges: string[][] = [];
-		await startRunner({
-			createClient: (input) => {
-				const client = createIntercomClient(input);
-				return {
-					...client,
-					contacts: {
-						...client.contacts,
-						merge: async (from: string, into: string, options?: { skipDuplicateValidation?: boolean }) => {
-							merges.push([from, into, String(options?.skipDuplicateValidation)]);
-						},
-					},
-				};
-			},
-		});
+		// The client's real merge (POST /contacts/merge) against the emulator's route.
+		await startRunner();
 		await syncDone(3);
 		const [survivor] = inIntercom(ada.guid);
 		expect(survivor).toMatchObject({ email: "ada@example.com", role: "user" });
-		expect(merges).toEqual([[lead.id, survivor?.id, "true"]]);
+		const merges = emulator.requests.filter((r) => r.method === "POST" && r.path === "/contacts/merge");
+		expect(merges).toHaveLength(1);
+		// The lead is gone into the survivor: one person left, no lead with the old GUID.
+		expect(emulator.contacts().some((c) => c.id === lead.id)).toBe(false);
+		expect(inIntercom(old.guid)).toEqual([]);
+	});
+
+	it("sends the mapped custom attributes Intercom can take: missing ones created, a mismatch left out and recorded", async () => {
+		const site = await syncingSite();
+		// The workspace has "seats" as a string already; the mapping says integer.
+		emulator.seedDataAttribute({ name: "seats", dataType: "string" });
+		const mapping = {
+			"customFields.plan": { attribute: "plan", type: "string" },
+			"customFields.seats": { attribute: "seats", type: "integer" },
+			jobTitle: { attribute: "job_title_here", type: "string" },
+		} as const;
+		const ada = await store.createContact({
+			email: "ada@example.com",
+			firstName: "Ada",
+			jobTitle: "Engineer",
+			customFields: { plan: "pro", seats: 5 },
+		});
+		await startRunner({ dataAttributes: mapping });
+		await syncDone(1);
+		const [person] = inIntercom(ada.guid);
+		expect(person?.custom_attributes).toEqual({ plan: "pro", job_title_here: "Engineer" });
+		const checks = await store.listDataAttributeChecks(site.id);
+		expect(Object.fromEntries(checks.map((c) => [c.attribute, c.status]))).toEqual({
+			plan: "created",
+			seats: "mismatch",
+			job_title_here: "created",
+		});
+		const lists = () => emulator.requests.filter((r) => r.method === "GET" && r.path === "/data_attributes");
+		expect(lists()).toHaveLength(1);
+		// The next sync answers from the record: Intercom is not asked again.
+		await store.updateContact(ada.guid, { customFields: { plan: "team", seats: 6 } });
+		await syncDone(2);
+		expect(inIntercom(ada.guid)[0]?.custom_attributes).toMatchObject({ plan: "team" });
+		expect(inIntercom(ada.guid)[0]?.custom_attributes.seats).toBeUndefined();
+		expect(lists()).toHaveLength(1);
+		// The disclosure names what went, and only that.
+		const [disclosure] = await store.listDisclosures(ada.guid);
+		expect(disclosure?.fields).toContain("plan");
+		expect(disclosure?.fields).not.toContain("seats");
 	});
 
 	describe("privacy in Intercom", () => {
@@ -323,7 +351,8 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 				sendContactDataConsent: "data",
 				onWithdrawal,
 			});
-			await startRunner({ contactAttributes: (c) => ({ plan: (c.customFields.plan as string) ?? null }) });
+			// ensureDataAttributes creates "plan" in the workspace before the first send.
+			await startRunner({ dataAttributes: { "customFields.plan": { attribute: "plan", type: "string" } } });
 			const first = await bridge.visit(page());
 			const cookie = cookieOf(first.setCookie);
 			const guid = first.contact?.guid ?? "";

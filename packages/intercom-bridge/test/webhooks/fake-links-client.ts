@@ -59,6 +59,26 @@ export function fakeLinksClient(
 					external_id: externalId,
 				} as Contact;
 			},
+			async merge(fromId, intoId) {
+				calls.push(`contacts.merge ${fromId} ${intoId}`);
+				return { type: "contact", id: intoId } as Contact;
+			},
+		},
+		dataAttributes: {
+			async list() {
+				calls.push("dataAttributes.list");
+				return [];
+			},
+			async create(input) {
+				calls.push(`dataAttributes.create ${input.name}`);
+				return {
+					type: "data_attribute",
+					name: input.name,
+					data_type: input.dataType,
+					custom: true,
+					model: "contact",
+				};
+			},
 		},
 		conversations: {
 			async search(query, options = {}) {
