@@ -6,7 +6,7 @@
 import { and, asc, count, gt, or, sql } from "drizzle-orm";
 import { ValidationError } from "../errors.ts";
 import { rowsOf } from "./database.ts";
-import { contacts } from "./schema.ts";
+import { contacts, settingsAudit } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 
 /** The state of a backfill run. */
@@ -212,6 +212,16 @@ export function createBackfillStore(ctx: StoreContext) {
 				),
 			);
 			return rows.length > 0;
+		},
+
+		/** Records who started or paused a site's backfill in its audit log (kind `sync`, key `backfill`). */
+		async recordBackfillAudit(siteId: number, action: "backfill-start" | "backfill-pause", actor: string) {
+			if (!actor.trim()) throw new ValidationError("The audit row's actor is required.", "actor");
+			await guard(() =>
+				db
+					.insert(settingsAudit)
+					.values({ siteId, kind: "sync", key: "backfill", action, actor: actor.slice(0, 254) }),
+			);
 		},
 
 		/** How many contacts a backfill looks at: the named ones (anonymous visitors are never sent). */
