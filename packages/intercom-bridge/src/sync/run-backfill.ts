@@ -118,18 +118,33 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 		const run = await store.getBackfill(site.id);
 		if (run) options.onProgress?.(run);
 	};
-	const flush = async () => {
+	// One write at a time: a later cursor must never be overwritten by an earlier one.
+	let writes: Promise<void> = Promise.resolve();
+	const write = async () => {
 		const delta = { ...pending };
 		pending.sent = pending.skipped = pending.failed = 0;
 		const cursor = doneCursor;
-		const held = await store.advanceBackfill(site.id, {
-			owner,
-			leaseMs,
-			...(cursor ? { cursorGuid: cursor } : {}),
-			...delta,
-		});
+		let held: boolean;
+		try {
+			held = await store.advanceBackfill(site.id, {
+				owner,
+				leaseMs,
+				...(cursor ? { cursorGuid: cursor } : {}),
+				...delta,
+			});
+		} catch (err) {
+			// Not written: the counts go with the next write (the cursor is the latest anyway).
+			pending.sent += delta.sent;
+			pending.skipped += delta.skipped;
+			pending.failed += delta.failed;
+			throw err;
+		}
 		if (!held) lost = true;
 		await report();
+	};
+	const flush = () => {
+		writes = writes.catch(() => {}).then(write);
+		return writes;
 	};
 	// The lease is renewed while a slow page works (e.g. the budget holds calls back).
 	const heartbeat = setInterval(
