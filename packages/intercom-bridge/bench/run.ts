@@ -8,6 +8,7 @@ import { writeFile } from "node:fs/promises";
 import type { AutocannonRequest } from "autocannon";
 import pg from "pg";
 import { startPostgres } from "../test/harness/postgres-server.ts";
+import { backfillBench } from "./backfill.ts";
 import { openCountedStore } from "./counted-store.ts";
 import { type BenchServer, type LoadResult, load, startServer, webhookRequest } from "./load.ts";
 import { pinProcesses } from "./pin-cpus.ts";
@@ -19,9 +20,10 @@ import { compareSlices, median, type Slice } from "./time-slices.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 /**
- * BENCH_ONLY=webhooks|page|pglite|memory|rate-budget (comma-separated) runs only those parts, for
+ * BENCH_ONLY=webhooks|page|pglite|memory|rate-budget|backfill (comma-separated) runs only those parts, for
  * working on one number; such a partial run prints its results and leaves BENCHMARKS.md alone.
- * rate-budget (bench/rate-budget.ts, about 100 s of real time) runs only when named.
+ * rate-budget (bench/rate-budget.ts, about 100 s of real time) runs only when named; so does
+ * backfill (bench/backfill.ts, BENCH_ONLY=backfill, a few minutes).
  * BENCH_CMP=helper,appHelper,... (with BENCH_ONLY=page) runs only those page comparisons.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
@@ -317,6 +319,10 @@ async function main() {
 		if (only.has("rate-budget")) {
 			log("rate budget on PostgreSQL");
 			await rateBudgetBench(postgres.url, log);
+		}
+		if (only.has("backfill")) {
+			log("backfill on PostgreSQL");
+			await backfillBench(postgres.url, log);
 		}
 		if (only.size > 0 || !pageResult || !mem) {
 			log(`partial run (BENCH_ONLY=${[...only].join(",")}): BENCHMARKS.md left as it is`);

@@ -72,6 +72,7 @@ export {
 export { ACTIVITY_ORIGINS, type ActivityOrigin, cameFromIntercom } from "./store/activity-origin.ts";
 export type { Activity, ActivityType } from "./store/activity-store.ts";
 export type { AdminRole, AdminUser } from "./store/admin-user-store.ts";
+export type { BackfillRun, BackfillState } from "./store/backfill-store.ts";
 export type { Consent, ConsentHistoryEntry, ConsentState } from "./store/consent-store.ts";
 export {
 	CONTACT_FIELD_LIMITS,
@@ -97,6 +98,11 @@ export {
 	mappedCustomAttributes,
 	type UsableAttribute,
 } from "./sync/ensure-data-attributes.ts";
+export {
+	type BackfillOptions,
+	type BackfillResult,
+	runBackfill,
+} from "./sync/run-backfill.ts";
 export type { ContactAttributesHook } from "./sync/sync-contact.ts";
 export type {
 	CustomFieldMapping,

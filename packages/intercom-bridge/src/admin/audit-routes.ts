@@ -24,6 +24,8 @@ export const ACTIONS: Record<string, string> = {
 	enable: "enabled",
 	disable: "disabled",
 	edit: "edited",
+	"backfill-start": "started the backfill",
+	"backfill-pause": "paused the backfill",
 	password: "set a new password",
 	"add read": "added (read only)",
 	"add modify": "added (can modify)",
@@ -45,6 +47,7 @@ const SUBJECTS: Record<string, string> = {
 	consent: "Consent",
 	admin: "Administrator",
 	intercom: "Contact in Intercom (GUID hash)",
+	sync: "Sync to Intercom",
 };
 
 const subject = (r: AuditEntry) =>

@@ -39,6 +39,7 @@ import { requireAdmin } from "./require-admin.ts";
 import { visibleSites } from "./roles.ts";
 import { securityHeaders } from "./security-headers.ts";
 import { registerSetupRoutes } from "./setup-routes.ts";
+import { registerSyncRoutes } from "./sync-routes.ts";
 import { registerWebhookRoutes } from "./webhook-routes.ts";
 
 /** Options of {@link createAdminApp}. */
@@ -198,6 +199,7 @@ export function createAdminApp(options: AdminAppOptions): Hono {
 	registerWebhookRoutes(app, deps);
 	registerAuditRoutes(app, deps);
 	registerJobRoutes(app, deps);
+	registerSyncRoutes(app, deps);
 	registerAccountRoutes(app, deps);
 	registerContactRoutes(app, deps);
 	registerCatalogRoutes(app, deps);

@@ -22,6 +22,7 @@ export type NavKey =
 	| "webhooks"
 	| "audit"
 	| "jobs"
+	| "sync"
 	| "contacts"
 	| "activity-types"
 	| "consents";
@@ -46,6 +47,7 @@ export const SITE_SECTIONS: readonly string[] = [
 	"webhooks",
 	"audit",
 	"jobs",
+	"sync",
 ];
 
 /** URL of a site section. */
@@ -122,6 +124,7 @@ export function page(c: Context<AdminEnv>, deps: AdminDeps, options: PageOptions
 			${navLink(sitePath(deps, navSite, "setup"), "Intercom setup", options.nav === "setup")}
 			${navLink(sitePath(deps, navSite, "data-access"), "Intercom data access", options.nav === "data-access")}
 			${navLink(sitePath(deps, navSite, "webhooks"), "Webhook security", options.nav === "webhooks")}
+			${navLink(sitePath(deps, navSite, "sync"), "Sync to Intercom", options.nav === "sync")}
 			${navLink(sitePath(deps, navSite, "jobs"), "Background jobs", options.nav === "jobs")}
 			${navLink(sitePath(deps, navSite, "audit"), "Audit log", options.nav === "audit")}
 		</ul>`

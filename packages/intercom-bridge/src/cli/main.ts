@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { IntercomBridgeError, publicMessage } from "../errors.ts";
+import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { registerActivityTypesCommand } from "./activity-types-command.ts";
 import { registerAdminUsersCommand } from "./admin-users-command.ts";
 import { registerApiKeyCommand } from "./api-key-command.ts";
@@ -23,6 +24,7 @@ import { type CliIo, processIo } from "./output.ts";
 import { registerServeCommand } from "./serve-command.ts";
 import { registerSettingsCommand } from "./settings-command.ts";
 import { registerSitesCommand } from "./sites-command.ts";
+import { registerSyncCommand } from "./sync-command.ts";
 
 export type { ConsolePage, WithStore } from "./cli-context.ts";
 
@@ -32,8 +34,8 @@ function packageVersion(): string {
 	return String(manifest.version);
 }
 
-/** Builds the command tree. `withStore` is injectable for tests. */
-export function buildProgram(io: CliIo, withStore: WithStore): Command {
+/** Builds the command tree. `withStore` (and Intercom's `endpoints`, for `sync`) are injectable for tests. */
+export function buildProgram(io: CliIo, withStore: WithStore, endpoints?: EndpointsResolver): Command {
 	const program = new Command("intercom-bridge")
 		.description(
 			"Connects a website's contacts, activities and consents with Intercom.\n\n" +
@@ -54,6 +56,7 @@ export function buildProgram(io: CliIo, withStore: WithStore): Command {
 	registerConsentsCommand(program, context);
 	registerContactsCommand(program, context);
 	registerAdminUsersCommand(program, context);
+	registerSyncCommand(program, context, endpoints);
 	registerFakeIntercomCommand(program, io);
 	registerServeCommand(program, io);
 	return program;
@@ -63,8 +66,12 @@ export function buildProgram(io: CliIo, withStore: WithStore): Command {
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code:
  * 0 success, 1 the command failed (bad value, not found, database error), 2 bad usage.
  */
-export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-	const program = buildProgram(io, cliStoreOpener(io));
+export async function runCli(
+	argv: string[],
+	io: CliIo = processIo(),
+	options: { endpoints?: EndpointsResolver } = {},
+): Promise<number> {
+	const program = buildProgram(io, cliStoreOpener(io), options.endpoints);
 	try {
 		await program.parseAsync(argv, { from: "user" });
 		return 0;

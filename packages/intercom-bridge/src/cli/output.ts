@@ -9,6 +9,8 @@ export interface CliIo {
 	/** Reads all of standard input (for `settings set <site> <key> -`). */
 	readStdin: () => Promise<string>;
 	env: Record<string, string | undefined>;
+	/** Standard output is a terminal (progress bars), not a pipe or file (JSON lines). */
+	isTTY?: boolean;
 }
 
 /** The process's own streams and environment. */
@@ -22,6 +24,7 @@ export function processIo(): CliIo {
 			return Buffer.concat(chunks).toString("utf8");
 		},
 		env: process.env,
+		isTTY: process.stdout.isTTY === true,
 	};
 }
 

@@ -16,7 +16,7 @@ import { guard, type StoreContext } from "./store-context.ts";
  * What an audit row is about: a site's setting, something all sites share, or (`intercom`) a
  * privacy action on a contact in the site's Intercom workspace (decision 0026).
  */
-export type AuditKind = "setting" | "activity-type" | "consent" | "admin" | "intercom";
+export type AuditKind = "setting" | "activity-type" | "consent" | "admin" | "intercom" | "sync";
 
 /**
  * The privacy actions a site takes in Intercom for a contact, and their outcomes: `stop` (nothing
@@ -62,7 +62,7 @@ export function createAuditStore(ctx: StoreContext) {
 		 * @throws ValidationError for an unknown kind or an empty key, action or actor.
 		 */
 		async recordAudit(input: {
-			kind: Exclude<AuditKind, "setting" | "intercom">;
+			kind: Exclude<AuditKind, "setting" | "intercom" | "sync">;
 			key: string;
 			action: string;
 			actor: string;

@@ -13,6 +13,7 @@ import { createActivityLogStore } from "./activity-log.ts";
 import { createActivityStore } from "./activity-store.ts";
 import { createAdminUserStore } from "./admin-user-store.ts";
 import { createAuditStore } from "./audit-store.ts";
+import { createBackfillStore } from "./backfill-store.ts";
 import { createConsentStore } from "./consent-store.ts";
 import { createContactStore } from "./contact-store.ts";
 import { createContactUpdateStore } from "./contact-update.ts";
@@ -125,6 +126,7 @@ export function createStore(options: StoreOptions) {
 		...createJobStore(ctx),
 		...createPrivacyStore(ctx),
 		...createRateBudgetStore(ctx),
+		...createBackfillStore(ctx),
 
 		/** Closes the database (and releases an embedded data directory). */
 		close: () => options.database.close(),

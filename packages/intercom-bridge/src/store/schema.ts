@@ -444,3 +444,29 @@ export const intercomRateBudgets = pgTable("intercom_rate_budgets", {
 	blockedUntil: bigint("blocked_until", { mode: "number" }).notNull().default(0),
 	updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The backfill of one site (decision 0031): every eligible contact sent to the site's workspace,
+ * in GUID order, resumable from `cursorGuid` (the last contact done with all before it). One row
+ * per site; `leaseOwner` runs it until `leaseUntil` (epoch ms), renewed while it works, so a dead
+ * runner's backfill is taken over and two runners never both run it.
+ */
+export const syncBackfills = pgTable("sync_backfills", {
+	siteId: integer("site_id")
+		.primaryKey()
+		.references(() => sites.id, { onDelete: "cascade" }),
+	/** `running`, `paused`, `done` or `failed`. */
+	state: varchar("state", { length: 16 }).notNull(),
+	cursorGuid: uuid("cursor_guid"),
+	total: integer("total").notNull().default(0),
+	sent: integer("sent").notNull().default(0),
+	skipped: integer("skipped").notNull().default(0),
+	failed: integer("failed").notNull().default(0),
+	leaseOwner: varchar("lease_owner", { length: 100 }),
+	leaseUntil: bigint("lease_until", { mode: "number" }).notNull().default(0),
+	lastError: text("last_error"),
+	startedBy: varchar("started_by", { length: 200 }),
+	startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+	updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+	finishedAt: timestamp("finished_at", { withTimezone: true }),
+});

@@ -125,12 +125,13 @@ export function contactSyncBody(
 }
 
 /**
- * Runs one contact-sync job. Intercom's errors propagate (the runner decides retry or dead letter).
+ * Runs one contact-sync job (to every site, or to `options.siteId` only). Intercom's errors propagate (the runner decides retry or dead letter).
  * A contact that is gone (erased, or merged and then erased) is nothing to send.
  */
 export async function syncContactToIntercom(
 	deps: ContactSyncDeps,
 	job: ContactSyncJob,
+	options: { siteId?: number } = {},
 ): Promise<ContactSyncOutcome> {
 	const outcome: ContactSyncOutcome = { sent: [], skipped: [] };
 	const contact = await deps.store.getContact(job.guid);
@@ -143,6 +144,8 @@ export async function syncContactToIntercom(
 		sites.map((s) => s.id),
 	));
 	for (const site of sites) {
+		// A backfill sends to its one site (decision 0031).
+		if (options.siteId !== undefined && site.id !== options.siteId) continue;
 		const settings = await deps.store.getSettings(site.id);
 		if (!settings.syncContacts) continue;
 		if (!settings.accessToken) {

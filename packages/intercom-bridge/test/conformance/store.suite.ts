@@ -1266,6 +1266,83 @@ export function storeSuite(factory: StoreFactory) {
 		});
 	});
 
+	describe(`store on ${factory.kind}: backfill runs`, () => {
+		it("claims a run once; the cursor and counts move together, only under the lease; a dead run is taken over from its cursor", async () => {
+			let t = Date.UTC(2026, 0, 1, 12);
+			const store = await ready({ now: () => t });
+			const site = await store.requireSite("default");
+			expect(await store.getBackfill(site.id)).toBeNull();
+			const a = await store.claimBackfill(site.id, {
+				owner: "a",
+				leaseMs: 1000,
+				total: 3,
+				startedBy: "cli:ada",
+			});
+			expect(a).toMatchObject({
+				claimed: true,
+				run: { state: "running", cursorGuid: null, sent: 0, total: 3 },
+			});
+			// Another owner while a's lease lasts: not taken.
+			expect(await store.claimBackfill(site.id, { owner: "b", leaseMs: 1000, total: 3 })).toMatchObject({
+				claimed: false,
+				run: { leaseOwner: "a" },
+			});
+			const g1 = "00000000-0000-4000-8000-000000000001";
+			expect(
+				await store.advanceBackfill(site.id, {
+					owner: "a",
+					leaseMs: 1000,
+					cursorGuid: g1,
+					sent: 1,
+					skipped: 1,
+				}),
+			).toBe(true);
+			expect(await store.advanceBackfill(site.id, { owner: "b", leaseMs: 1000, sent: 5 })).toBe(false);
+			// a dies: after its lease b takes the run over from the cursor, and a can no longer write.
+			t += 1500;
+			const b = await store.claimBackfill(site.id, { owner: "b", leaseMs: 1000, total: 3 });
+			expect(b).toMatchObject({
+				claimed: true,
+				run: { cursorGuid: g1, sent: 1, skipped: 1, startedBy: "cli:ada" },
+			});
+			expect(await store.advanceBackfill(site.id, { owner: "a", leaseMs: 1000, sent: 1 })).toBe(false);
+			expect(await store.endBackfill(site.id, { owner: "a", state: "done" })).toBe(false);
+			expect(await store.endBackfill(site.id, { owner: "b", state: "paused" })).toBe(true);
+			// Paused resumes from the cursor; done starts over.
+			const c = await store.claimBackfill(site.id, { owner: "c", leaseMs: 1000, total: 3 });
+			expect(c.run).toMatchObject({ cursorGuid: g1, sent: 1, state: "running" });
+			expect(await store.endBackfill(site.id, { owner: "c", state: "done" })).toBe(true);
+			expect((await store.getBackfill(site.id))?.finishedAt).toBeInstanceOf(Date);
+			const d = await store.claimBackfill(site.id, { owner: "d", leaseMs: 1000, total: 3 });
+			expect(d.run).toMatchObject({
+				cursorGuid: null,
+				sent: 0,
+				skipped: 0,
+				state: "running",
+				finishedAt: null,
+			});
+			await expect(store.claimBackfill(site.id, { owner: "", leaseMs: 1000, total: 3 })).rejects.toThrow(
+				/owner/,
+			);
+			await expect(store.claimBackfill(site.id, { owner: "e", leaseMs: 5, total: 3 })).rejects.toThrow(
+				/lease/,
+			);
+		});
+
+		it("lists named contacts in GUID order after a cursor, leaving anonymous ones out", async () => {
+			const store = await ready();
+			const named = [];
+			for (let i = 0; i < 5; i++) named.push(await store.createContact({ email: `b${i}@example.com` }));
+			await store.createContact({});
+			expect(await store.countBackfillContacts()).toBe(5);
+			const sorted = named.map((c) => c.guid).sort();
+			const first = await store.listBackfillContacts(null, 2);
+			expect(first.map((c) => c.guid)).toEqual(sorted.slice(0, 2));
+			const rest = await store.listBackfillContacts(first[1]?.guid ?? null, 100);
+			expect(rest.map((c) => c.guid)).toEqual(sorted.slice(2));
+		});
+	});
+
 	describe(`store on ${factory.kind}: failures`, () => {
 		it("answers a closed database with StoreUnavailableError and writes nothing", async () => {
 			const store = await factory.ready();

@@ -19,9 +19,9 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 /** Every arrow "from -> to" between folders of src/ the code may have (after issue #19's fix). */
 const ALLOWED: Record<string, readonly string[]> = {
 	adapters: ["bridge", "http", "messenger"],
-	admin: ["crypto", "db", "http", "intercom", "jobs", "privacy", "settings", "store", "text"],
+	admin: ["crypto", "db", "http", "intercom", "jobs", "privacy", "settings", "store", "sync", "text"],
 	bridge: ["browser", "http", "intercom", "jobs", "messenger", "settings", "store", "webhooks"],
-	cli: ["admin", "config", "db", "privacy", "server", "settings", "store", "testing"],
+	cli: ["admin", "config", "db", "intercom", "privacy", "server", "settings", "store", "sync", "testing"],
 	config: ["db", "store"],
 	db: ["crypto", "store"],
 	http: ["store"],
