@@ -106,6 +106,30 @@ export function contactSyncBody(
 }
 
 /**
+ * What the sync would send a site's workspace for a contact now, or why it sends nothing (the site
+ * syncs contacts and has a token: the caller checks). Shared by the sync and reconciliation, so
+ * both apply the same data policy. `onNoSite`: the contact belongs to no site yet.
+ */
+export async function contactSyncPlan(
+	deps: Pick<ContactSyncDeps, "store" | "customAttributes">,
+	contact: Contact,
+	site: { id: number; codeName: string },
+	settings: SiteSettings,
+	onNoSite: boolean,
+): Promise<
+	| { body: UpdateContactBody & { name?: string; email?: string } }
+	| { skip: "policy" | "anonymous" | "not-on-site" }
+> {
+	if (!onNoSite && !(await deps.store.isContactOnSites(contact.guid, [site.id])))
+		return { skip: "not-on-site" };
+	if (!(await policyAllows(deps.store, settings, contact.guid))) return { skip: "policy" };
+	const custom = deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }) ?? undefined;
+	const body = contactSyncBody(contact, custom);
+	if (body.name === undefined && body.email === undefined) return { skip: "anonymous" };
+	return { body };
+}
+
+/**
  * Runs one contact-sync job. Intercom's errors propagate (the runner decides retry or dead letter).
  * A contact that is gone (erased, or merged and then erased) is nothing to send.
  */
@@ -130,20 +154,12 @@ export async function syncContactToIntercom(
 			outcome.skipped.push({ siteId: site.id, reason: "no-token" });
 			continue;
 		}
-		if (!onNoSite && !(await deps.store.isContactOnSites(contact.guid, [site.id]))) {
-			outcome.skipped.push({ siteId: site.id, reason: "not-on-site" });
+		const plan = await contactSyncPlan(deps, contact, site, settings, onNoSite);
+		if ("skip" in plan) {
+			outcome.skipped.push({ siteId: site.id, reason: plan.skip });
 			continue;
 		}
-		if (!(await policyAllows(deps.store, settings, contact.guid))) {
-			outcome.skipped.push({ siteId: site.id, reason: "policy" });
-			continue;
-		}
-		const custom = deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }) ?? undefined;
-		const body = contactSyncBody(contact, custom);
-		if (body.name === undefined && body.email === undefined) {
-			outcome.skipped.push({ siteId: site.id, reason: "anonymous" });
-			continue;
-		}
+		const { body } = plan;
 		// What is sent is on record first (docs/reliability.md P5), as the Messenger does.
 		const code = settings.sendContactData === "consent" ? settings.sendContactDataConsent : null;
 		await deps.store.recordDisclosure({
