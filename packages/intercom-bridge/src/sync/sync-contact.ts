@@ -125,6 +125,35 @@ export function contactSyncBody(
 }
 
 /**
+ * What the sync would send a site's workspace for a contact now, or why it sends nothing (the site
+ * syncs contacts and has a token: the caller checks). Shared by the sync and reconciliation, so
+ * both apply the same data policy. `onNoSite`: the contact belongs to no site yet. `customOf` gives
+ * the custom attributes once the contact is known to be sent (the sync asks Intercom which mapped
+ * attributes are usable); without it, the `customAttributes` hook's.
+ */
+export async function contactSyncPlan(
+	deps: Pick<ContactSyncDeps, "store" | "customAttributes">,
+	contact: Contact,
+	site: { id: number; codeName: string },
+	settings: SiteSettings,
+	onNoSite: boolean,
+	customOf?: () => Promise<Record<string, unknown> | undefined>,
+): Promise<
+	| { body: UpdateContactBody & { name?: string; email?: string } }
+	| { skip: "policy" | "anonymous" | "not-on-site" }
+> {
+	if (!onNoSite && !(await deps.store.isContactOnSites(contact.guid, [site.id])))
+		return { skip: "not-on-site" };
+	if (!(await policyAllows(deps.store, settings, contact.guid))) return { skip: "policy" };
+	// Anonymous (no name, no email): nothing is sent, and Intercom is not asked anything.
+	if (Object.keys(personalFields(contact)).length === 0) return { skip: "anonymous" };
+	const custom = customOf
+		? await customOf()
+		: (deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }) ?? undefined);
+	return { body: contactSyncBody(contact, custom) };
+}
+
+/**
  * Runs one contact-sync job (to every site, or to `options.siteId` only). Intercom's errors propagate (the runner decides retry or dead letter).
  * A contact that is gone (erased, or merged and then erased) is nothing to send.
  */
@@ -152,19 +181,6 @@ export async function syncContactToIntercom(
 			outcome.skipped.push({ siteId: site.id, reason: "no-token" });
 			continue;
 		}
-		if (!onNoSite && !(await deps.store.isContactOnSites(contact.guid, [site.id]))) {
-			outcome.skipped.push({ siteId: site.id, reason: "not-on-site" });
-			continue;
-		}
-		if (!(await policyAllows(deps.store, settings, contact.guid))) {
-			outcome.skipped.push({ siteId: site.id, reason: "policy" });
-			continue;
-		}
-		// Anonymous (no name, no email): nothing is sent, and Intercom is not asked anything.
-		if (Object.keys(personalFields(contact)).length === 0) {
-			outcome.skipped.push({ siteId: site.id, reason: "anonymous" });
-			continue;
-		}
 		const client = deps.createClient({
 			token: settings.accessToken,
 			region: settings.region,
@@ -173,11 +189,15 @@ export async function syncContactToIntercom(
 			fetch: deps.fetch,
 			appId: settings.appId,
 		});
-		const custom = {
+		const plan = await contactSyncPlan(deps, contact, site, settings, onNoSite, async () => ({
 			...(await mappedAttributes(deps, client, site.id, contact)),
 			...deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }),
-		};
-		const body = contactSyncBody(contact, custom);
+		}));
+		if ("skip" in plan) {
+			outcome.skipped.push({ siteId: site.id, reason: plan.skip });
+			continue;
+		}
+		const { body } = plan;
 		// What is sent is on record first (docs/reliability.md P5), as the Messenger does.
 		const code = settings.sendContactData === "consent" ? settings.sendContactDataConsent : null;
 		await deps.store.recordDisclosure({
