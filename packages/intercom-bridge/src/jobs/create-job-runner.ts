@@ -248,6 +248,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 					retryBackoff: options.retryBackoff ?? true,
 					expireInSeconds: leaseSeconds,
 				});
+				// Contact sync keeps its own attempts and policy; the retry delay is the runner's, as for the
+				// links. pg-boss copies it into each job when it is queued, so it applies to jobs queued from now.
+				await worker.updateQueue(CONTACT_SYNC_QUEUE, {
+					retryDelay: options.retryDelaySeconds ?? 30,
+					retryBackoff: options.retryBackoff ?? true,
+				});
 				const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
 				// Erasures are few: one worker, one job at a time; a failure is retried by pg-boss.
 				await worker.work(
