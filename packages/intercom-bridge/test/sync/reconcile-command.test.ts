@@ -14,6 +14,7 @@ import type { ReconcileSiteResult } from "../../src/sync/reconcile-site.ts";
 import { createIntercomEmulator, type EmulatorServer } from "../../src/testing/index.ts";
 import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
+import { waitFor } from "../harness/wait-for.ts";
 
 describe.each([pgliteFactory, postgresFactory])("sync reconcile on $kind", (factory) => {
 	let emulator: ReturnType<typeof createIntercomEmulator>;
@@ -151,4 +152,30 @@ describe.each([pgliteFactory, postgresFactory])("sync reconcile on $kind", (fact
 		expect(emulator.contacts()).toHaveLength(3);
 		expect(emulator.contacts().some((p) => p.id === stranger.id)).toBe(true);
 	});
+
+	it("--fix through 429s, 5xx and timeouts: runs again until no difference, never a duplicate", async () => {
+		await syncingSite();
+		const guids: string[] = [];
+		for (let i = 0; i < 6; i++)
+			guids.push((await store.createContact({ email: `f${i}@example.com`, firstName: `F${i}` })).guid);
+		emulator.inject({ kind: "rate_limit", path: "/contacts", times: 2 });
+		emulator.inject({ kind: "status", status: 503, path: "/contacts", times: 3 });
+		emulator.inject({ kind: "timeout", ms: 200, path: "/contacts", times: 2 });
+		// A create that met a fault is not repeated within the call: the run stops (exit 1) and the
+		// next finds what the last one sent by external_id and upserts, as an operator would rerun it.
+		const codes: number[] = [];
+		const done = await waitFor(
+			async () => {
+				const run = await cli(["sync", "reconcile", "--site", "default", "--fix", "--json"]);
+				codes.push(run.code);
+				return run.code === 0 ? run : null;
+			},
+			{ deadlineMs: 90_000, intervalMs: 100, describe: () => `a fix with exit 0 (exit codes ${codes})` },
+		);
+		expect((JSON.parse(done.stdout) as ReconcileSiteResult).fix?.after.differences).toBe(0);
+		const faulted = emulator.requests.filter((r) => r.status === 429 || r.status >= 500 || r.status === 408);
+		expect(faulted.length).toBeGreaterThan(0);
+		const ids = emulator.contacts().map((c) => c.external_id);
+		expect(ids.sort()).toEqual(guids.sort());
+	}, 120_000);
 });
