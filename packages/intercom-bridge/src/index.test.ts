@@ -9,4 +9,9 @@ describe("package entry", () => {
 		expect(typeof api.createStore).toBe("function");
 		expect(api.SETTING_KEYS).toContain("webhookApiKey");
 	});
+
+	it("exports the sync's site-level operations: backfill and reconciliation", () => {
+		for (const fn of [api.runBackfill, api.reconcileContacts, api.reconcileSite])
+			expect(typeof fn).toBe("function");
+	});
 });

@@ -99,6 +99,18 @@ export {
 	type UsableAttribute,
 } from "./sync/ensure-data-attributes.ts";
 export {
+	type FieldMismatch,
+	type ReconcileClient,
+	type ReconcileReport,
+	reconcileContacts,
+} from "./sync/reconcile-contacts.ts";
+export {
+	type ReconcileFix,
+	type ReconcileSiteOptions,
+	type ReconcileSiteResult,
+	reconcileSite,
+} from "./sync/reconcile-site.ts";
+export {
 	type BackfillOptions,
 	type BackfillResult,
 	runBackfill,

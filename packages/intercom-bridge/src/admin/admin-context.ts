@@ -4,6 +4,8 @@ import type { Logger } from "../logger.ts";
 import type { AdminUser } from "../store/admin-user-store.ts";
 import type { Store } from "../store/create-store.ts";
 import type { AdminSession, SessionStore } from "../store/session-store.ts";
+import type { DataAttributeMapping } from "../sync/ensure-data-attributes.ts";
+import type { ContactAttributesHook } from "../sync/sync-contact.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 
 /** Which API host serves the OAuth token endpoint (see AdminAppOptions.oauthTokenHost). */
@@ -30,6 +32,9 @@ export interface AdminDeps {
 	oauthTokenHost: OAuthTokenHost;
 	sessions: SessionStore;
 	throttle: LoginThrottle;
+	/** What the Sync page's backfill and fix send as custom attributes: live sync's mapping and hook. */
+	dataAttributes: DataAttributeMapping | undefined;
+	contactAttributes: ContactAttributesHook | undefined;
 }
 
 /** What middleware puts on the context for the routes. */

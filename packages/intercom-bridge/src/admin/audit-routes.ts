@@ -26,6 +26,7 @@ export const ACTIONS: Record<string, string> = {
 	edit: "edited",
 	"backfill-start": "started the backfill",
 	"backfill-pause": "paused the backfill",
+	"reconcile-fix": "sent the missing and changed contacts again (reconciliation)",
 	password: "set a new password",
 	"add read": "added (read only)",
 	"add modify": "added (can modify)",

@@ -21,6 +21,8 @@ import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import { createSessionStore } from "../store/session-store.ts";
+import { checkDataAttributeMapping, type DataAttributeMapping } from "../sync/ensure-data-attributes.ts";
+import type { ContactAttributesHook } from "../sync/sync-contact.ts";
 import { registerAccountRoutes } from "./account-routes.ts";
 import { ADMIN_ASSETS, type AdminAssetName } from "./admin-assets.ts";
 import type { AdminDeps, AdminEnv, OAuthTokenHost } from "./admin-context.ts";
@@ -89,6 +91,14 @@ export interface AdminAppOptions {
 	returnPaths?: string[];
 	/** Session timeouts in ms. Defaults: 30 min idle, 8 h absolute. */
 	session?: { idleMs?: number; absoluteMs?: number };
+	/**
+	 * The data attribute mapping live contact sync uses (the job runner's `dataAttributes`,
+	 * decision 0030): the Sync page's backfill and "Fix missing and changed" send the same custom
+	 * attributes. `intercom-bridge serve` passes INTERCOM_BRIDGE_DATA_ATTRIBUTES. Default: none.
+	 */
+	dataAttributes?: DataAttributeMapping;
+	/** The job runner's `contactAttributes` hook, for the same reason. Default: none. */
+	contactAttributes?: ContactAttributesHook;
 }
 
 function checkPath(name: string, value: string): string {
@@ -118,6 +128,8 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 			`createAdminApp: publicUrl "${options.publicUrl}" must be an http(s) URL such as https://admin.example.com.`,
 		);
 	}
+	// A bad mapping stops the start-up, naming the field, as the job runner does.
+	if (options.dataAttributes) checkDataAttributeMapping(options.dataAttributes);
 	const now = options.now ?? Date.now;
 	return {
 		store: options.store,
@@ -132,6 +144,8 @@ export function resolveAdminOptions(options: AdminAppOptions): AdminDeps {
 		publicUrl: options.publicUrl,
 		fetch: options.fetch,
 		oauthTokenHost: checkTokenHost(options.oauthTokenHost),
+		dataAttributes: options.dataAttributes,
+		contactAttributes: options.contactAttributes,
 		sessions: createSessionStore({ store: options.store, now, ...options.session }),
 		throttle: createLoginThrottle({
 			store: options.store,

@@ -69,9 +69,13 @@ export function buildProgram(io: CliIo, withStore: WithStore, endpoints?: Endpoi
 export async function runCli(
 	argv: string[],
 	io: CliIo = processIo(),
-	options: { endpoints?: EndpointsResolver } = {},
+	options: {
+		endpoints?: EndpointsResolver;
+		/** Opens the store; default the one the environment names. Tests pass their own. */
+		withStore?: WithStore;
+	} = {},
 ): Promise<number> {
-	const program = buildProgram(io, cliStoreOpener(io), options.endpoints);
+	const program = buildProgram(io, options.withStore ?? cliStoreOpener(io), options.endpoints);
 	try {
 		await program.parseAsync(argv, { from: "user" });
 		return 0;

@@ -14,8 +14,8 @@ import { ConfigError } from "../errors.ts";
 import { connectionOf } from "../http/client-address.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import { createJobRunner } from "../jobs/create-job-runner.ts";
-import { parseDataAttributeMapping } from "../jobs/parse-data-attribute-mapping.ts";
 import { createLogger } from "../logger.ts";
+import { parseDataAttributeMapping } from "../sync/parse-data-attribute-mapping.ts";
 import { serviceHealth } from "./service-health.ts";
 import { type RunningServer, secretKeyMismatchMessage, startServer } from "./start-server.ts";
 
@@ -125,6 +125,7 @@ export async function runService(
 				webhookBasePath: basePath,
 				endpoints,
 				oauthTokenHost,
+				...(dataAttributes && { dataAttributes }),
 			}),
 		);
 		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw, connectionOf(c.env)));

@@ -214,13 +214,19 @@ export function createBackfillStore(ctx: StoreContext) {
 			return rows.length > 0;
 		},
 
-		/** Records who started or paused a site's backfill in its audit log (kind `sync`, key `backfill`). */
-		async recordBackfillAudit(siteId: number, action: "backfill-start" | "backfill-pause", actor: string) {
+		/**
+		 * Records who started or paused a site's backfill, or had reconciliation send the missing and
+		 * changed contacts again, in its audit log (kind `sync`, key `backfill` or `reconcile`).
+		 */
+		async recordBackfillAudit(
+			siteId: number,
+			action: "backfill-start" | "backfill-pause" | "reconcile-fix",
+			actor: string,
+		) {
 			if (!actor.trim()) throw new ValidationError("The audit row's actor is required.", "actor");
+			const key = action === "reconcile-fix" ? "reconcile" : "backfill";
 			await guard(() =>
-				db
-					.insert(settingsAudit)
-					.values({ siteId, kind: "sync", key: "backfill", action, actor: actor.slice(0, 254) }),
+				db.insert(settingsAudit).values({ siteId, kind: "sync", key, action, actor: actor.slice(0, 254) }),
 			);
 		},
 

@@ -3,7 +3,7 @@
  * (docs/decisions/0029): what `ensureDataAttributes` found or created, kept so that Intercom is
  * asked again only when the mapping changes or an operator presses "Check again".
  */
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { ValidationError } from "../errors.ts";
 import { siteDataAttributes } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -67,17 +67,32 @@ export function createDataAttributeStore(ctx: StoreContext) {
 				db.transaction(async (tx) => {
 					await tx.delete(siteDataAttributes).where(eq(siteDataAttributes.siteId, siteId));
 					if (checks.length === 0) return;
-					await tx.insert(siteDataAttributes).values(
-						checks.map((c) => ({
-							siteId,
-							attribute: c.attribute,
-							wantedType: c.wantedType,
-							status: c.status,
-							intercomType: c.intercomType,
-							message: c.message === null ? null : c.message.slice(0, 2000),
-							mappingHash,
-						})),
-					);
+					await tx
+						.insert(siteDataAttributes)
+						.values(
+							checks.map((c) => ({
+								siteId,
+								attribute: c.attribute,
+								wantedType: c.wantedType,
+								status: c.status,
+								intercomType: c.intercomType,
+								message: c.message === null ? null : c.message.slice(0, 2000),
+								mappingHash,
+							})),
+						)
+						// Two syncs checking at once (a backfill's workers): the later write wins rather
+						// than failing on the row the other just inserted.
+						.onConflictDoUpdate({
+							target: [siteDataAttributes.siteId, siteDataAttributes.attribute],
+							set: {
+								wantedType: sql`excluded.wanted_type`,
+								status: sql`excluded.status`,
+								intercomType: sql`excluded.intercom_type`,
+								message: sql`excluded.message`,
+								mappingHash: sql`excluded.mapping_hash`,
+								checkedAt: sql`now()`,
+							},
+						});
 				}),
 			);
 		},

@@ -57,6 +57,13 @@ export async function reconcileContacts(input: {
 	customAttributes?: ContactAttributesHook;
 	/** Search page size (1–150). Default 150. */
 	perPage?: number;
+	/**
+	 * People read just now by `external_id` (`GET /contacts/find_by_external_id`, which does not
+	 * lag), e.g. those a fix has just sent: each takes the place of search's copy of itself (same
+	 * id), or joins its `external_id` when search does not show it yet. Another id under the same
+	 * `external_id` stays, so a duplicate still shows.
+	 */
+	fresh?: IntercomContact[];
 }): Promise<ReconcileReport> {
 	const { store, siteId, client } = input;
 	const sites = await store.listSites();
@@ -77,9 +84,18 @@ export async function reconcileContacts(input: {
 		{ field: "role", operator: "=", value: "user" },
 		{ all: true, perPage: input.perPage ?? 150 },
 	);
+	const people = found.data;
+	if (input.fresh?.length) {
+		const at = new Map(people.map((p, i) => [p.id, i]));
+		for (const c of input.fresh) {
+			const i = at.get(c.id);
+			if (i === undefined) people.push(c);
+			else people[i] = c;
+		}
+	}
 	const byExternal = new Map<string, IntercomContact[]>();
 	const byEmail = new Map<string, IntercomContact[]>();
-	for (const c of found.data) {
+	for (const c of people) {
 		const email = c.email?.toLowerCase();
 		if (email) byEmail.set(email, [...(byEmail.get(email) ?? []), c]);
 		if (c.external_id) byExternal.set(c.external_id, [...(byExternal.get(c.external_id) ?? []), c]);

@@ -11,13 +11,12 @@
  * (redoing at most the contacts in flight, which the upsert makes harmless).
  */
 import { randomUUID } from "node:crypto";
-import { ValidationError } from "../errors.ts";
-import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import type { EndpointsResolver } from "../intercom/endpoints.ts";
-import { createSharedRateBudget, rateBudgetKey } from "../intercom/rate-budget.ts";
 import type { Logger } from "../logger.ts";
 import type { BackfillRun } from "../store/backfill-store.ts";
 import type { Store } from "../store/create-store.ts";
+import { bulkIntercomClient, syncingSite } from "./bulk-intercom-client.ts";
+import type { DataAttributeMapping } from "./ensure-data-attributes.ts";
 import { type ContactAttributesHook, isPermanentSyncError, syncContactToIntercom } from "./sync-contact.ts";
 
 /** Options of {@link runBackfill}. */
@@ -40,7 +39,13 @@ export interface BackfillOptions {
 	startedBy?: string;
 	/** Called after each cursor move and at the end, with the run as kept. */
 	onProgress?: (run: BackfillRun) => void;
-	/** Mapped custom attributes, as contact sync sends them. */
+	/**
+	 * The data attribute mapping (decision 0030), as the job runner's contact sync has it: checked
+	 * against the workspace, only usable attributes sent. Pass the service's, so a backfill sends
+	 * what live sync sends. Default: none.
+	 */
+	dataAttributes?: DataAttributeMapping;
+	/** Computed custom attributes, as contact sync sends them (the runner's `contactAttributes`). */
 	customAttributes?: ContactAttributesHook;
 	/** The lease owner id. Default a random one per run. */
 	owner?: string;
@@ -61,20 +66,7 @@ export interface BackfillResult {
  */
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
 	const { store, logger, signal } = options;
-	const site = await store.getSite(options.site);
-	if (!site)
-		throw new ValidationError(`No site "${options.site}" (see \`intercom-bridge sites list\`).`, "site");
-	const settings = await store.getSettings(site.id);
-	if (!settings.syncContacts)
-		throw new ValidationError(
-			`Site "${site.codeName}" does not sync contacts: set syncContacts to true first.`,
-			"syncContacts",
-		);
-	if (!settings.accessToken)
-		throw new ValidationError(
-			`Site "${site.codeName}" has no Intercom access token: connect it first.`,
-			"accessToken",
-		);
+	const { site, settings } = await syncingSite(store, options.site);
 	const owner = options.owner ?? `backfill:${randomUUID()}`;
 	const leaseMs = options.leaseMs ?? 30_000;
 	const concurrency = Math.max(1, options.concurrency ?? 8);
@@ -91,21 +83,21 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 	log.info({ cursor: claim.run.cursorGuid, total }, "backfill: running");
 
 	// Bulk calls on the workspace's shared budget, under the same key contact sync uses.
-	const token = settings.accessToken;
-	const client = createIntercomClient({
-		token,
-		region: settings.region,
-		endpoints: options.endpoints(settings.region),
+	const client = bulkIntercomClient({
+		store,
+		settings,
+		endpoints: options.endpoints,
 		logger: log,
 		...(options.fetch ? { fetch: options.fetch } : {}),
-		rateBudget: createSharedRateBudget({ store, key: rateBudgetKey({ region: settings.region, token }) }),
-	}).withCallOptions({ priority: "bulk", ...(signal ? { signal } : {}) });
+		...(signal ? { signal } : {}),
+	});
 	const deps = {
 		store,
 		logger: log,
 		endpoints: options.endpoints,
 		fetch: options.fetch ?? globalThis.fetch,
 		createClient: () => client,
+		...(options.dataAttributes ? { dataAttributes: options.dataAttributes } : {}),
 		...(options.customAttributes ? { customAttributes: options.customAttributes } : {}),
 	};
 

@@ -29,7 +29,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 	jobs: ["intercom", "settings", "store", "sync"],
 	messenger: ["http", "intercom", "settings", "store"],
 	privacy: ["jobs", "store"],
-	server: ["admin", "bridge", "config", "http", "intercom", "jobs", "store"],
+	server: ["admin", "bridge", "config", "http", "intercom", "jobs", "store", "sync"],
 	settings: ["text"],
 	store: ["crypto", "settings", "text"],
 	sync: ["intercom", "messenger", "settings", "store"],

@@ -1,6 +1,7 @@
 /**
  * The data attribute mapping of contact sync (decision 0030) as `intercom-bridge serve` takes it:
- * JSON in INTERCOM_BRIDGE_DATA_ATTRIBUTES. In `jobs/` because the job runner is what uses it.
+ * JSON in INTERCOM_BRIDGE_DATA_ATTRIBUTES. In `sync/` beside the mapping's check: the service (job
+ * runner and console) and the CLI's `sync` commands all read it.
  */
 import { ConfigError } from "../errors.ts";
 import { checkDataAttributeMapping, type DataAttributeMapping } from "../sync/ensure-data-attributes.ts";
