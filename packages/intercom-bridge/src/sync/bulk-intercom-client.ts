@@ -54,6 +54,10 @@ export function bulkIntercomClient(input: {
 		endpoints: input.endpoints(settings.region),
 		logger: input.logger,
 		...(input.fetch ? { fetch: input.fetch } : {}),
-		rateBudget: createSharedRateBudget({ store, key: rateBudgetKey({ region: settings.region, token }) }),
+		// The same key as the job runner's live calls (the app's, when known): one budget per workspace.
+		rateBudget: createSharedRateBudget({
+			store,
+			key: rateBudgetKey({ appId: settings.appId, region: settings.region, token }),
+		}),
 	}).withCallOptions({ priority: "bulk", ...(signal ? { signal } : {}) });
 }
