@@ -260,6 +260,22 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		expect(await syncJobs()).toHaveLength(1); // no site syncs: nothing queued
 	});
 
+	it("marks a change as soon as a site syncs, even one turned on by another process", async () => {
+		const site = await store.requireSite("default");
+		await getJobQueue(store).ensure();
+		const ada = await store.createContact({ email: "ada@example.com" });
+		expect(await syncJobs()).toEqual([]); // no site syncs yet: nothing queued
+		// Another process where there can be one (PostgreSQL), else this one.
+		const other = (await factory.second(store)) ?? store;
+		try {
+			await other.setSetting(site.id, "syncContacts", "true");
+			await store.updateContact(ada.guid, { firstName: "Ada" });
+			expect((await syncJobs()).map((j) => j.key)).toEqual([ada.guid]);
+		} finally {
+			if (other !== store) await other.close();
+		}
+	});
+
 	it("puts a permanent refusal in the failed state at once, where the console counts it", async () => {
 		await syncingSite();
 		emulator.inject({ kind: "status", status: 400, path: "/contacts", times: 1 });
