@@ -52,6 +52,26 @@ export function textRow(o: {
 	});
 }
 
+/** A checkbox row: on sends `name=true`; `text` is the box's own label. */
+export function checkboxRow(o: {
+	name: string;
+	label: string;
+	checked: boolean;
+	text: string;
+	hint?: string;
+	disabled: boolean;
+}): Markup {
+	return fieldRow({
+		id: o.name,
+		label: o.label,
+		hint: o.hint,
+		control: (aria) =>
+			html`<label class="choices"><input type="checkbox" id="${o.name}" name="${o.name}" value="true"${
+				o.checked ? html` checked` : ""
+			}${o.disabled ? html` disabled` : ""}${aria}> ${o.text}</label>`,
+	});
+}
+
 /** A select row. */
 export function selectRow(o: {
 	name: string;

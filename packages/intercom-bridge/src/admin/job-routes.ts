@@ -6,6 +6,7 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import {
+	type ErasureBacklog,
 	getContactSyncBacklog,
 	getIntercomEventsBacklog,
 	getJobBacklog,
@@ -49,6 +50,29 @@ async function render(c: Context<AdminEnv>, deps: AdminDeps, access: SiteAccess,
 		html`<div class="stat"><dt>${label}</dt><dd id="${id}">${value}</dd><dd class="muted">${hint}</dd></div>`;
 	const redrive = (fields: Markup, label: string, confirm: string) =>
 		html`<form method="post" action="${sitePath(deps, access.site, "jobs/redrive")}" data-confirm="${confirm}">${csrfField(c)}${fields}<button class="btn small" type="submit">${label}</button></form>`;
+	/** The card of a queue of Intercom calls: what it does, its counts, the last error and "run again" (`jobs/<id>-redrive`). */
+	const queueCard = (
+		id: "sync" | "events",
+		title: string,
+		about: string,
+		queue: ErasureBacklog,
+		redriveLabel: string,
+	) => html`<section class="card" aria-labelledby="${id}-h"><h2 id="${id}-h">${title}</h2>
+<p class="muted">${about}</p>
+<dl class="stats">
+	${stat(`${id}-pending`, "Waiting or running", queue.pending, "new, retrying or being worked")}
+	${stat(`${id}-dead`, "Failed", queue.dead, "refused by Intercom, or attempts used up")}
+</dl>
+${
+	queue.dead > 0
+		? html`<p>Last error: <code class="wrap">${queue.lastError}</code></p>${
+				access.canModify
+					? html`<form method="post" action="${sitePath(deps, access.site, `jobs/${id}-redrive`)}">${csrfField(c)}<button class="btn small" type="submit">${redriveLabel}</button></form>`
+					: ""
+			}`
+		: ""
+}
+</section>`;
 	const body = html`<h1>Background jobs</h1>
 <p class="lead">After each logged activity, a job looks up the contact's Intercom conversations and links them in the activity's comment. Jobs that fail are retried with growing delays; a job whose attempts are used up is <strong>dead</strong> and stays here for 7 days, so you can run it again once the cause is fixed.</p>
 <section class="card" aria-labelledby="backlog-h"><h2 id="backlog-h">Conversation links on ${access.site.displayName}</h2>
@@ -88,46 +112,8 @@ ${
 			)}</tbody></table>${backlog.dead > dead.length ? html`<p class="muted">The latest ${dead.length} of ${backlog.dead} are listed.</p>` : ""}`
 }
 </section>
-${
-	settings.syncContacts || sync.pending + sync.dead > 0
-		? html`<section class="card" aria-labelledby="sync-h"><h2 id="sync-h">Contact sync (all sites)</h2>
-<p class="muted">Each change of a contact is sent to Intercom a few seconds later, one job per contact. Intercom's refusals that another attempt cannot change (a 400, say) fail the job at once; others are retried with growing delays for about four hours.</p>
-<dl class="stats">
-	${stat("sync-pending", "Waiting or running", sync.pending, "new, retrying or being worked")}
-	${stat("sync-dead", "Failed", sync.dead, "refused by Intercom, or attempts used up")}
-</dl>
-${
-	sync.dead > 0
-		? html`<p>Last error: <code class="wrap">${sync.lastError}</code></p>${
-				access.canModify
-					? html`<form method="post" action="${sitePath(deps, access.site, "jobs/sync-redrive")}">${csrfField(c)}<button class="btn small" type="submit">Run the failed syncs again</button></form>`
-					: ""
-			}`
-		: ""
-}
-</section>`
-		: ""
-}
-${
-	events.pending + events.dead > 0 || settings.accessToken
-		? html`<section class="card" aria-labelledby="events-h"><h2 id="events-h">Intercom events on ${access.site.displayName}</h2>
-<p class="muted">Each activity of a type sent to Intercom becomes an Intercom data event, one job per activity. Intercom's refusals that another attempt cannot change fail the job at once; others are retried with growing delays for about 17 hours.</p>
-<dl class="stats">
-	${stat("events-pending", "Waiting or running", events.pending, "new, retrying or being worked")}
-	${stat("events-dead", "Failed", events.dead, "refused by Intercom, or attempts used up")}
-</dl>
-${
-	events.dead > 0
-		? html`<p>Last error: <code class="wrap">${events.lastError}</code></p>${
-				access.canModify
-					? html`<form method="post" action="${sitePath(deps, access.site, "jobs/events-redrive")}">${csrfField(c)}<button class="btn small" type="submit">Run the failed events again</button></form>`
-					: ""
-			}`
-		: ""
-}
-</section>`
-		: ""
-}`;
+${settings.syncContacts || sync.pending + sync.dead > 0 ? queueCard("sync", "Contact sync (all sites)", "Each change of a contact is sent to Intercom a few seconds later, one job per contact. Intercom's refusals that another attempt cannot change (a 400, say) fail the job at once; others are retried with growing delays for about four hours.", sync, "Run the failed syncs again") : ""}
+${events.pending + events.dead > 0 || settings.accessToken ? queueCard("events", `Intercom events on ${access.site.displayName}`, "Each activity of a type sent to Intercom becomes an Intercom data event, one job per activity. Intercom's refusals that another attempt cannot change fail the job at once; others are retried with growing delays for about 17 hours.", events, "Run the failed events again") : ""}`;
 	if (backlog.waitingForToken > 0) {
 		notices.push(
 			notice(
@@ -148,6 +134,25 @@ ${
 	);
 }
 
+/** The queues whose failed jobs the page runs again, each at `jobs/<id>-redrive` (see `queueCard`). */
+const REDRIVES: ReadonlyArray<{
+	id: "sync" | "events";
+	noun: string;
+	run: (deps: AdminDeps, access: SiteAccess) => Promise<number>;
+}> = [
+	{
+		id: "sync",
+		noun: "contact sync",
+		run: (deps) => redriveDeadContactSyncs(deps.store, deps.logger),
+	},
+	{
+		id: "events",
+		noun: "Intercom event",
+		run: (deps, access) =>
+			redriveDeadIntercomEvents(deps.store, { siteId: access.site.id, logger: deps.logger }),
+	},
+];
+
 /**
  * Adds GET `/sites/:site/jobs`, POST `/sites/:site/jobs/redrive` (`job=<id>` or `all=1`), and the
  * "run again" of the failed contact syncs (`jobs/sync-redrive`) and Intercom events (`jobs/events-redrive`).
@@ -157,34 +162,20 @@ export function registerJobRoutes(app: Hono<AdminEnv>, deps: AdminDeps): void {
 		render(c, deps, await siteAccess(c, deps, c.req.param("site") ?? "")),
 	);
 
-	postRoute(app, "/sites/:site/jobs/sync-redrive", async (c) => {
-		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
-		requireModify(access.canModify);
-		const count = await redriveDeadContactSyncs(deps.store, deps.logger);
-		deps.logger.info(
-			{ site: access.site.codeName, count, actor: c.get("user").id },
-			"admin queued failed contact syncs again",
-		);
-		return render(c, deps, access, [
-			notice("ok", `${count} contact sync${count === 1 ? "" : "s"} queued again.`),
-		]);
-	});
-
-	postRoute(app, "/sites/:site/jobs/events-redrive", async (c) => {
-		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
-		requireModify(access.canModify);
-		const count = await redriveDeadIntercomEvents(deps.store, {
-			siteId: access.site.id,
-			logger: deps.logger,
+	for (const queue of REDRIVES) {
+		postRoute(app, `/sites/:site/jobs/${queue.id}-redrive`, async (c) => {
+			const access = await siteAccess(c, deps, c.req.param("site") ?? "");
+			requireModify(access.canModify);
+			const count = await queue.run(deps, access);
+			deps.logger.info(
+				{ site: access.site.codeName, count, actor: c.get("user").id },
+				`admin queued failed ${queue.noun}s again`,
+			);
+			return render(c, deps, access, [
+				notice("ok", `${count} ${queue.noun}${count === 1 ? "" : "s"} queued again.`),
+			]);
 		});
-		deps.logger.info(
-			{ site: access.site.codeName, count, actor: c.get("user").id },
-			"admin queued failed Intercom events again",
-		);
-		return render(c, deps, access, [
-			notice("ok", `${count} Intercom event${count === 1 ? "" : "s"} queued again.`),
-		]);
-	});
+	}
 
 	postRoute(app, "/sites/:site/jobs/redrive", async (c) => {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");

@@ -10,7 +10,7 @@ import type { SettingView } from "../store/settings-store.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import type { SiteAccess } from "./admin-routing.ts";
 import { durationText } from "./duration-text.ts";
-import { fieldRow, radioRow, selectRow, textRow } from "./form-controls.ts";
+import { checkboxRow, fieldRow, radioRow, selectRow, textRow } from "./form-controls.ts";
 import { csrfField, type Markup, page, sitePath } from "./layout.ts";
 
 /** Values of the non-secret fields as shown (stored, or as submitted when re-shown with errors). */
@@ -92,14 +92,13 @@ export function setupPage(c: Context<AdminEnv>, deps: AdminDeps, input: SetupPag
 	${csrfField(c)}
 	<section class="card" aria-labelledby="general-h">
 		<h2 id="general-h">General</h2>
-		${fieldRow({
-			id: "enabled",
+		${checkboxRow({
+			name: "enabled",
 			label: "Enabled",
 			hint: "Master switch: when off, the Messenger script renders nothing and both webhooks answer 404.",
-			control: (aria) =>
-				html`<label class="choices"><input type="checkbox" id="enabled" name="enabled" value="true"${
-					values.enabled ? html` checked` : ""
-				}${disabled ? html` disabled` : ""}${aria}> Intercom is enabled on this site</label>`,
+			checked: values.enabled,
+			disabled,
+			text: "Intercom is enabled on this site",
 		})}
 		${textRow({ name: "appId", label: "App ID", value: values.appId, error: errors.appId, disabled, hint: "Your workspace id, as in the Messenger install code (lowercase letters and digits)." })}
 		${selectRow({
@@ -171,14 +170,13 @@ export function setupPage(c: Context<AdminEnv>, deps: AdminDeps, input: SetupPag
 			hint: "Name and email stop going to Intercom at once either way. Deleting is permanent in Intercom (conversations included); it runs in the background and is skipped if the contact agreed again meanwhile.",
 			options: ON_WITHDRAWAL.map((o) => ({ value: o, label: WITHDRAWAL_LABELS[o] ?? o })),
 		})}
-		${fieldRow({
-			id: "syncContacts",
+		${checkboxRow({
+			name: "syncContacts",
 			label: "Sync contacts to Intercom",
 			hint: "When on, a contact's changes here (identify, the contact form, a consent, your code, the CLI) create or update the person in this site's workspace by user_id, a few seconds later, with only what the policy above allows. Changes that came from Intercom are not sent back. Needs the access token (Data access page).",
-			control: (aria) =>
-				html`<label class="choices"><input type="checkbox" id="syncContacts" name="syncContacts" value="true"${
-					values.syncContacts ? html` checked` : ""
-				}${disabled ? html` disabled` : ""}${aria}> Send contacts' changes to Intercom</label>`,
+			checked: values.syncContacts,
+			disabled,
+			text: "Send contacts' changes to Intercom",
 		})}
 	</section>
 	${

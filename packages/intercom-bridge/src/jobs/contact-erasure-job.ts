@@ -11,6 +11,7 @@
  * row of the site (`scrub-done`, `delete-done`, `…-skipped`).
  */
 import { IntercomApiError } from "../errors.ts";
+import { clientForSite } from "../intercom/client-for-site.ts";
 import type { ContactAttributesHook } from "../sync/sync-contact.ts";
 import { type ConversationLinksDeps, intercomContactIds } from "./conversation-links-job.ts";
 import type { ContactErasureJob } from "./job-queue.ts";
@@ -85,14 +86,7 @@ export async function eraseInIntercom(
 		const settings = await deps.store.getSettings(site.id);
 		if (!settings.accessToken) continue;
 		sites++;
-		const client = deps.createClient({
-			token: settings.accessToken,
-			region: settings.region,
-			endpoints: deps.endpoints(settings.region),
-			logger: deps.logger,
-			fetch: deps.fetch,
-			appId: settings.appId,
-		});
+		const client = clientForSite(deps, settings);
 		if (withdrawal && action === "scrub") {
 			const mapped = await scrubbedAttributes(deps, site, withdrawal.guid);
 			for (const id of await intercomContactIds(client, job.externalIds)) {

@@ -10,20 +10,18 @@
  * The activity is never deleted: on giving up it simply keeps no links.
  */
 import { IntercomApiError, IntercomAuthError, NotFoundError } from "../errors.ts";
+import { clientForSite, type SiteClientInput } from "../intercom/client-for-site.ts";
 import type { ContactsApi } from "../intercom/contacts.ts";
 import type { ConversationsApi } from "../intercom/conversations.ts";
 import type { DataAttributesApi } from "../intercom/data-attributes.ts";
-import { conversationUrl, type EndpointsResolver, type IntercomEndpoints } from "../intercom/endpoints.ts";
+import { conversationUrl, type EndpointsResolver } from "../intercom/endpoints.ts";
 import type { EventsApi } from "../intercom/events.ts";
-import type { RateBudget } from "../intercom/rate-budget.ts";
 import type { Logger } from "../logger.ts";
-import type { Region } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import type { MergeContacts } from "../sync/sync-contact.ts";
 import { conversationTranscript } from "./conversation-transcript.ts";
 import type { ConversationLinksJob } from "./job-queue.ts";
 
-/** The part of the Intercom client the job uses (tests inject a fake of this shape). */
 /** What the jobs use of the Intercom client (links, erasure's delete, withdrawal's scrub, contact sync). */
 export interface LinksClient {
 	contacts: Pick<ContactsApi, "findByExternalId" | "search" | "delete" | "update" | "upsertByExternalId"> & {
@@ -37,19 +35,8 @@ export interface LinksClient {
 	events?: Pick<EventsApi, "create">;
 }
 
-/** Makes a client for a site's token and region. */
-export type LinksClientFactory = (input: {
-	token: string;
-	region: Region;
-	endpoints: IntercomEndpoints;
-	logger: Logger;
-	/** The fetch to call Intercom with: it counts the answers (see JobRunner.intercomCalls). */
-	fetch: typeof fetch;
-	/** The site's workspace (Messenger app id), when set: the rate budget's key. */
-	appId?: string | null;
-	/** The workspace's shared rate budget (the job runner fills it in); pass it to the client. */
-	rateBudget?: RateBudget;
-}) => LinksClient;
+/** Makes a client for a site's token and region (tests inject a fake of {@link LinksClient}'s shape). */
+export type LinksClientFactory = (input: SiteClientInput) => LinksClient;
 
 export interface ConversationLinksDeps {
 	store: Store;
@@ -130,14 +117,7 @@ export async function fillConversationLinks(
 	if (!settings.accessToken || !settings.appId)
 		return { kind: "skipped", reason: "accessToken or appId not set" };
 	const endpoints = deps.endpoints(settings.region);
-	const client = deps.createClient({
-		token: settings.accessToken,
-		region: settings.region,
-		endpoints,
-		logger: deps.logger,
-		fetch: deps.fetch,
-		appId: settings.appId,
-	});
+	const client = clientForSite(deps, settings);
 	const appId = settings.appId;
 	try {
 		const externalIds = [...new Set([...job.externalIds, activity.contactGuid])];

@@ -15,6 +15,7 @@
  * pg-boss retries with backoff; other 4xx and invalid metadata give up at once.
  */
 import { IntercomApiError, IntercomAuthError } from "../errors.ts";
+import { clientForSite } from "../intercom/client-for-site.ts";
 import type { EventMetadataValue } from "../intercom/events.ts";
 import { cameFromIntercom } from "../store/activity-origin.ts";
 import type { ConversationLinksDeps } from "./conversation-links-job.ts";
@@ -96,14 +97,7 @@ export async function sendIntercomEvent(
 		policy: settings.sendContactData,
 		...(consentCode !== null && { consentCode }),
 	});
-	const client = deps.createClient({
-		token: settings.accessToken,
-		region: settings.region,
-		endpoints: deps.endpoints(settings.region),
-		logger: deps.logger,
-		fetch: deps.fetch,
-		appId: settings.appId,
-	});
+	const client = clientForSite(deps, settings);
 	if (!client.events)
 		throw new PermanentJobError("The Intercom client given to the job runner cannot send events.");
 	try {

@@ -17,6 +17,7 @@ import {
 	CONVERSATION_LINKS_QUEUE,
 	getJobQueue,
 	INTERCOM_EVENTS_QUEUE,
+	type JobQueue,
 } from "./job-queue.ts";
 
 export type { JobBacklog };
@@ -88,10 +89,7 @@ export async function redriveDeadJobs(
 	options: { siteId: number; ids?: string[]; logger?: Logger },
 ): Promise<number> {
 	const dead = await store.deadJobs({ siteId: options.siteId, ids: options.ids, limit: 1000 });
-	if (dead.length === 0) return 0;
-	const queue = getJobQueue(store, options.logger);
-	await queue.ensure();
-	return queue.runAgain(CONVERSATION_LINKS_QUEUE, dead);
+	return runAgain(store, CONVERSATION_LINKS_QUEUE, dead, options.logger);
 }
 
 /** The erasures in Intercom (one job per erased contact, across all sites' workspaces). */
@@ -106,40 +104,44 @@ export interface ErasureBacklog {
 
 /** The backlog of the erasure queue. */
 export async function getErasureBacklog(store: Store): Promise<ErasureBacklog> {
-	const row = await store.erasureBacklog();
+	return backlogOf(await store.erasureBacklog());
+}
+
+/** A queue's counts from the store's row, with the latest dead job's error as text. */
+function backlogOf(row: { pending: number; dead: number; lastOutput: unknown }): ErasureBacklog {
 	return {
 		pending: row.pending,
 		dead: row.dead,
 		lastError: row.dead > 0 ? errorText(row.lastOutput) : null,
 	};
+}
+
+/** Sends `dead` jobs of `name` again, each with all its attempts. @returns how many were queued. */
+async function runAgain(
+	store: Store,
+	name: Parameters<JobQueue["runAgain"]>[0],
+	dead: ReadonlyArray<{ id: string; data: object; retryLimit: number }>,
+	logger?: Logger,
+): Promise<number> {
+	if (dead.length === 0) return 0;
+	const queue = getJobQueue(store, logger);
+	await queue.ensure();
+	return queue.runAgain(name, dead);
 }
 
 /** Runs every dead erasure job again, with all its attempts. @returns how many were queued. */
 export async function redriveDeadErasures(store: Store, logger?: Logger): Promise<number> {
-	const dead = await store.deadErasureJobs();
-	if (dead.length === 0) return 0;
-	const queue = getJobQueue(store, logger);
-	await queue.ensure();
-	return queue.runAgain(CONTACT_ERASURE_QUEUE, dead);
+	return runAgain(store, CONTACT_ERASURE_QUEUE, await store.deadErasureJobs(), logger);
 }
 
 /** The backlog of the contact-sync queue (all sites: a job names a contact, not a site). */
 export async function getContactSyncBacklog(store: Store): Promise<ErasureBacklog> {
-	const row = await store.contactSyncBacklog();
-	return {
-		pending: row.pending,
-		dead: row.dead,
-		lastError: row.dead > 0 ? errorText(row.lastOutput) : null,
-	};
+	return backlogOf(await store.contactSyncBacklog());
 }
 
 /** Runs every dead contact-sync job again, with all its attempts. @returns how many were queued. */
 export async function redriveDeadContactSyncs(store: Store, logger?: Logger): Promise<number> {
-	const dead = await store.deadContactSyncJobs();
-	if (dead.length === 0) return 0;
-	const queue = getJobQueue(store, logger);
-	await queue.ensure();
-	return queue.runAgain(CONTACT_SYNC_QUEUE, dead);
+	return runAgain(store, CONTACT_SYNC_QUEUE, await store.deadContactSyncJobs(), logger);
 }
 
 /** The backlog of the Intercom events queue (decision 0023), of one site when `siteId` is given. */
@@ -147,12 +149,7 @@ export async function getIntercomEventsBacklog(
 	store: Store,
 	options: { siteId?: number } = {},
 ): Promise<ErasureBacklog> {
-	const row = await store.intercomEventsBacklog(options.siteId);
-	return {
-		pending: row.pending,
-		dead: row.dead,
-		lastError: row.dead > 0 ? errorText(row.lastOutput) : null,
-	};
+	return backlogOf(await store.intercomEventsBacklog(options.siteId));
 }
 
 /** Runs a site's dead Intercom event jobs again, with all their attempts. @returns how many were queued. */
@@ -160,9 +157,10 @@ export async function redriveDeadIntercomEvents(
 	store: Store,
 	options: { siteId: number; logger?: Logger },
 ): Promise<number> {
-	const dead = await store.deadIntercomEventJobs(options.siteId);
-	if (dead.length === 0) return 0;
-	const queue = getJobQueue(store, options.logger);
-	await queue.ensure();
-	return queue.runAgain(INTERCOM_EVENTS_QUEUE, dead);
+	return runAgain(
+		store,
+		INTERCOM_EVENTS_QUEUE,
+		await store.deadIntercomEventJobs(options.siteId),
+		options.logger,
+	);
 }

@@ -70,7 +70,7 @@ export function createConsentStore(ctx: StoreContext) {
 					.values({ contactGuid: contact.guid, consentId: consent.id, action });
 				await onChange?.(tx, contact.guid);
 				// What may be shared can change with a consent: the sync job decides again (decision 0025).
-				await markContactForSync(tx, contact.guid);
+				await markContactForSync(ctx, tx, contact.guid);
 				return { changed: true, contactGuid: contact.guid };
 			}),
 		);

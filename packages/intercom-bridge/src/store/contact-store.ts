@@ -144,7 +144,7 @@ export function createContactStore(ctx: StoreContext) {
 						? db.transaction(async (tx) => {
 								const row = await insert(tx);
 								// A local change: sent to Intercom where a site syncs contacts (decision 0025).
-								await markContactForSync(tx, row.guid);
+								await markContactForSync(ctx, tx, row.guid);
 								return row;
 							})
 						: insert(db),
@@ -247,7 +247,7 @@ export function createContactStore(ctx: StoreContext) {
 							.where(eq(contacts.guid, current.guid))
 							.returning();
 						if (!row) throw new NotFoundError(`Contact ${id} not found.`);
-						await markContactForSync(tx, row.guid);
+						await markContactForSync(ctx, tx, row.guid);
 						return row;
 					}),
 				fields.email ? emailTaken(fields.email) : undefined,
@@ -305,8 +305,8 @@ export function createContactStore(ctx: StoreContext) {
 					if (!row) throw new NotFoundError(`Contact ${intoId} not found.`);
 					// The survivor is sent with its new fields; the merge itself is its own job (Intercom
 					// may know the merged GUID as a separate person).
-					await markContactForSync(tx, row.guid);
-					await markContactForSync(tx, row.guid, from.guid);
+					await markContactForSync(ctx, tx, row.guid);
+					await markContactForSync(ctx, tx, row.guid, from.guid);
 					return row;
 				}),
 			);

@@ -40,45 +40,69 @@ export const CONTACT_SYNC_QUEUE = "intercom-bridge-contact-sync";
 export const CONTACT_SYNC_DELAY_SECONDS = 3;
 
 /**
+ * The INSERT of a contact-sync job (see {@link markContactForSync}), over a row `a` of the job's
+ * parameters: `guid`, `data` and singleton `key`. It writes nothing unless the queue exists, the
+ * contact holds something about a person (an email or a name) and a site syncs contacts: that
+ * last one is read in the same statement, so it is as fresh as the change that marks the contact.
+ */
+const CONTACT_SYNC_JOB_TEXT = queueJobText(CONTACT_SYNC_QUEUE, {
+	from: "a join contacts c on c.guid = a.guid",
+	data: "a.data",
+	retryLimit: "q.retry_limit",
+	delaySeconds: CONTACT_SYNC_DELAY_SECONDS,
+	singletonKey: "a.key",
+	queueRequired: true,
+	where: `(nullif(btrim(c.email), '') is not null or nullif(btrim(c.first_name), '') is not null
+				or nullif(btrim(c.last_name), '') is not null)
+			and exists (select 1 from site_settings where key = 'syncContacts' and value = 'true')`,
+});
+
+/**
+ * The stores that found pg-boss's job table and a site syncing contacts once: from then on
+ * {@link markContactForSync} skips its first read and writes the job with one statement, which
+ * reads the setting itself. Only that "yes" is kept: a remembered "no" could miss the changes made
+ * after a site (of any process) starts syncing, and a remembered "yes" costs nothing wrong (when no
+ * site syncs any more, the INSERT writes no row). pg-boss never drops its job table.
+ */
+const syncGateOpen = new WeakSet<object>();
+
+/**
  * Marks a contact for sync to Intercom in the caller's transaction (decision 0025): a contact-sync
  * job keyed by its GUID, starting after {@link CONTACT_SYNC_DELAY_SECONDS}. Written here, with the
- * row pg-boss 12's own `send` writes (see {@link conversationLinksJobText}; test/sync compares
+ * row pg-boss 12's own `send` writes (see {@link queueJobText}; test/sync compares
  * them: "writes the sync job's row as pg-boss's own send would"), so that every store
- * path that changes a contact marks it without knowing about jobs. Does nothing (and costs one
- * read) when no site syncs contacts, when pg-boss's schema or the queue is not there yet, or when
- * the contact holds nothing about a person (no email, no name: an anonymous visitor). A job
+ * path that changes a contact marks it without knowing about jobs. Does nothing when no site syncs
+ * contacts, when pg-boss's schema or the queue is not there yet, or when the contact holds nothing
+ * about a person (no email, no name: an anonymous visitor). Until the store has seen a site sync
+ * contacts, that costs one read; after, none (the INSERT checks; see `syncGateOpen`). A job
  * already waiting for the contact stays the only one (`on conflict do nothing` over pg-boss's
  * unique index of the `stately` policy). A merge (`mergedFrom`) is its own job, keyed by the
  * merged GUID, so its data is never folded into another's.
  * Webhook paths (contact-update.ts) never call it: what came from Intercom is not sent back.
+ * @param store the store's context (what remembers that the gate was open)
  * @returns true when a job was written.
  */
-export async function markContactForSync(q: Queryable, guid: string, mergedFrom?: string): Promise<boolean> {
-	const s = PG_BOSS_SCHEMA;
-	const [gate] = rowsOf<{ ready: boolean }>(
-		await q.execute(sql`select to_regclass(${`${s}.job`}) is not null
-			and exists (select 1 from site_settings where key = 'syncContacts' and value = 'true') as ready`),
-	);
-	if (!gate?.ready) return false;
+export async function markContactForSync(
+	store: StoreContext,
+	q: Queryable,
+	guid: string,
+	mergedFrom?: string,
+): Promise<boolean> {
+	if (!syncGateOpen.has(store)) {
+		const [gate] = rowsOf<{ ready: boolean }>(
+			await q.execute(sql`select to_regclass(${`${PG_BOSS_SCHEMA}.job`}) is not null
+				and exists (select 1 from site_settings where key = 'syncContacts' and value = 'true') as ready`),
+		);
+		if (!gate?.ready) return false;
+		syncGateOpen.add(store);
+	}
 	const data = JSON.stringify(mergedFrom ? { guid, mergedFrom } : { guid });
 	const key = mergedFrom ? `merge:${mergedFrom}` : guid;
-	const rows = rowsOf<{ id: string }>(
-		await q.execute(sql`insert into ${job}
-			(name, data, priority, start_after, created_on, singleton_key, expire_seconds, deletion_seconds,
-				keep_until, retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter,
-				heartbeat_seconds)
-		select ${CONTACT_SYNC_QUEUE}, ${data}::jsonb, 0,
-			${sql.raw(s)}.job_now() + ${CONTACT_SYNC_DELAY_SECONDS} * interval '1s', ${sql.raw(s)}.job_now(), ${key},
-			q.expire_seconds, q.deletion_seconds,
-			${sql.raw(s)}.job_now() + (${CONTACT_SYNC_DELAY_SECONDS} + q.retention_seconds) * interval '1s',
-			q.retry_limit, q.retry_delay, q.retry_backoff, q.retry_delay_max, q.policy, q.dead_letter,
-			q.heartbeat_seconds
-		from ${sql.raw(s)}.queue q, contacts c
-		where q.name = ${CONTACT_SYNC_QUEUE} and c.guid = ${guid}::uuid
-			and (nullif(btrim(c.email), '') is not null or nullif(btrim(c.first_name), '') is not null
-				or nullif(btrim(c.last_name), '') is not null)
-		on conflict do nothing
-		returning id::text as id`),
+	const rows = rowsOf<{ id: unknown }>(
+		await q.execute(
+			sql`with a as (select ${guid}::uuid as guid, ${data}::jsonb as data, ${key}::text as key)
+				${sql.raw(CONTACT_SYNC_JOB_TEXT)}`,
+		),
 	);
 	return rows.length > 0;
 }
@@ -102,22 +126,41 @@ export function conversationLinksJobText(input: { from: string; data: string; re
 /**
  * The same INSERT for any of our queues (see {@link conversationLinksJobText}): a job written in
  * the caller's statement or transaction, committed with it or not at all.
+ * @param input.delaySeconds the job starts this long after now (pg-boss's `startAfter`); default 0
+ * @param input.singletonKey an SQL text expression: the job's singleton key; a job already waiting
+ * with it (the queue's `stately` policy) stays the only one (`on conflict do nothing`)
+ * @param input.queueRequired write no job (instead of failing) when the queue does not exist
+ * @param input.where an SQL condition over `from`: only its rows get a job
  */
 export function queueJobText(
-	queue: typeof CONVERSATION_LINKS_QUEUE | typeof INTERCOM_EVENTS_QUEUE,
-	input: { from: string; data: string; retryLimit: string },
+	queue: typeof CONVERSATION_LINKS_QUEUE | typeof INTERCOM_EVENTS_QUEUE | typeof CONTACT_SYNC_QUEUE,
+	input: {
+		from: string;
+		data: string;
+		retryLimit: string;
+		delaySeconds?: number;
+		singletonKey?: string;
+		queueRequired?: boolean;
+		where?: string;
+	},
 ): string {
 	const s = PG_BOSS_SCHEMA;
+	const startAfter = input.delaySeconds
+		? `${s}.job_now() + ${Math.trunc(input.delaySeconds)} * interval '1s'`
+		: `${s}.job_now()`;
 	return `insert into ${s}.job
-			(name, data, priority, start_after, created_on, expire_seconds, deletion_seconds, keep_until,
-				retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter, heartbeat_seconds)
-		select '${queue}', ${input.data}, 0, ${s}.job_now(), ${s}.job_now(),
+			(name, data, priority, start_after, created_on, singleton_key, expire_seconds, deletion_seconds,
+				keep_until, retry_limit, retry_delay, retry_backoff, retry_delay_max, policy, dead_letter,
+				heartbeat_seconds)
+		select '${queue}', ${input.data}, 0, ${startAfter}, ${s}.job_now(), ${input.singletonKey ?? "null"},
 			coalesce(q.expire_seconds, 900), coalesce(q.deletion_seconds, 604800),
-			${s}.job_now() + coalesce(q.retention_seconds, 1209600) * interval '1s',
+			${startAfter} + coalesce(q.retention_seconds, 1209600) * interval '1s',
 			${input.retryLimit}, coalesce(q.retry_delay, 0), coalesce(q.retry_backoff, false),
 			q.retry_delay_max, q.policy, q.dead_letter, q.heartbeat_seconds
 		from ${input.from}
-			left join ${s}.queue q on q.name = '${queue}'
+			${input.queueRequired ? "join" : "left join"} ${s}.queue q on q.name = '${queue}'
+		${input.where ? `where ${input.where}` : ""}
+		${input.singletonKey ? "on conflict do nothing" : ""}
 		returning id`;
 }
 

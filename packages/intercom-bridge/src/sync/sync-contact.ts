@@ -21,13 +21,14 @@
  * computed ones on top.
  */
 import { IntercomApiError } from "../errors.ts";
+import { clientForSite, type SiteClientInput } from "../intercom/client-for-site.ts";
 import type { ContactsApi } from "../intercom/contacts.ts";
 import type { DataAttributesApi } from "../intercom/data-attributes.ts";
-import type { EndpointsResolver, IntercomEndpoints } from "../intercom/endpoints.ts";
+import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import type { Contact as IntercomContact, UpdateContactBody } from "../intercom/intercom-types.ts";
 import type { Logger } from "../logger.ts";
 import { isDataSharingAllowed, personalFields } from "../messenger/build-messenger-settings.ts";
-import type { Region, SiteSettings } from "../settings/setting-keys.ts";
+import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Store } from "../store/create-store.ts";
 import {
@@ -77,14 +78,7 @@ export interface ContactSyncDeps {
 	logger: Logger;
 	endpoints: EndpointsResolver;
 	fetch: typeof fetch;
-	createClient: (input: {
-		token: string;
-		region: Region;
-		endpoints: IntercomEndpoints;
-		logger: Logger;
-		fetch: typeof fetch;
-		appId?: string | null;
-	}) => SyncClient;
+	createClient: (input: SiteClientInput) => SyncClient;
 	/**
 	 * Contact field → Intercom data attribute, for every site's workspace (decision 0030). Checked
 	 * with `ensureDataAttributes` before a sync; only usable attributes are sent. Default: none.
@@ -181,14 +175,7 @@ export async function syncContactToIntercom(
 			outcome.skipped.push({ siteId: site.id, reason: "no-token" });
 			continue;
 		}
-		const client = deps.createClient({
-			token: settings.accessToken,
-			region: settings.region,
-			endpoints: deps.endpoints(settings.region),
-			logger: deps.logger,
-			fetch: deps.fetch,
-			appId: settings.appId,
-		});
+		const client = clientForSite(deps, settings);
 		const plan = await contactSyncPlan(deps, contact, site, settings, onNoSite, async () => ({
 			...(await mappedAttributes(deps, client, site.id, contact)),
 			...deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }),

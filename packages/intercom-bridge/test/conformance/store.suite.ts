@@ -26,6 +26,12 @@ import { verifyApiKey } from "../../src/webhooks/verify-webhook-auth.ts";
 import type { StoreFactory } from "../harness/databases.ts";
 import { seedActivity } from "../harness/seed-activity.ts";
 
+/** Logs an activity as the log-activity webhook does: no value, URL or claim, no retries, unless given. */
+const logActivity = (
+	store: Store,
+	input: Pick<ActivityLogInput, "typeCodeName" | "guid" | "siteId"> & Partial<ActivityLogInput>,
+) => store.logActivity({ value: null, url: null, retryLimit: 0, claim: null, ...input });
+
 export function storeSuite(factory: StoreFactory) {
 	const open: Store[] = [];
 	const track = <T extends Store | null>(s: T): T => {
@@ -588,16 +594,7 @@ export function storeSuite(factory: StoreFactory) {
 			await store.mergeContacts(visitor.guid, c.guid);
 			await getJobQueue(store).ensure();
 			const log = (input: Partial<ActivityLogInput>) =>
-				store.logActivity({
-					typeCodeName: "demo_booked",
-					guid: c.guid,
-					siteId,
-					value: null,
-					url: null,
-					retryLimit: 2,
-					claim: null,
-					...input,
-				});
+				logActivity(store, { typeCodeName: "demo_booked", guid: c.guid, siteId, retryLimit: 2, ...input });
 			// By the merged GUID: the activity goes to the survivor, the job knows both GUIDs.
 			const logged = await log({ guid: visitor.guid, value: "Tuesday", url: "https://example.com/book" });
 			expect(logged).toMatchObject({ typeOk: true, guid: c.guid, activityId: expect.any(Number) });
@@ -660,15 +657,7 @@ export function storeSuite(factory: StoreFactory) {
 			const c = await store.createContact();
 			await getJobQueue(store).ensure();
 			const log = (siteId: number, typeCodeName: string) =>
-				store.logActivity({
-					typeCodeName,
-					guid: c.guid,
-					siteId,
-					value: null,
-					url: null,
-					retryLimit: 0,
-					claim: null,
-				});
+				logActivity(store, { typeCodeName, guid: c.guid, siteId });
 			const record = (siteId: number, typeCodeName: string) =>
 				store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName });
 
@@ -794,15 +783,7 @@ export function storeSuite(factory: StoreFactory) {
 			expect(await store.getActivityForIntercomEvent(999_999)).toBeNull();
 
 			// The log-activity webhook's activities came from Intercom: never sent back, whatever the type says.
-			const logged = await store.logActivity({
-				typeCodeName: "contact_form",
-				guid: c.guid,
-				siteId,
-				value: null,
-				url: null,
-				retryLimit: 0,
-				claim: null,
-			});
+			const logged = await logActivity(store, { typeCodeName: "contact_form", guid: c.guid, siteId });
 			expect(logged.activityId).toEqual(expect.any(Number));
 			expect(await eventJobs()).toHaveLength(1);
 
@@ -1141,15 +1122,7 @@ export function storeSuite(factory: StoreFactory) {
 			const c = await store.createContact();
 			await getJobQueue(store).ensure();
 			await store.recordActivity({ contactGuid: c.guid, siteId, typeCodeName: "visit" });
-			await store.logActivity({
-				typeCodeName: "visit",
-				guid: c.guid,
-				siteId,
-				value: null,
-				url: null,
-				retryLimit: 0,
-				claim: null,
-			});
+			await logActivity(store, { typeCodeName: "visit", guid: c.guid, siteId });
 			await store.setTopicActivityType(siteId, "contact.email.updated", "visit");
 			await store.transaction((tx) =>
 				logNotificationActivity(tx, {

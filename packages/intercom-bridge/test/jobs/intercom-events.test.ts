@@ -84,6 +84,18 @@ describe.each([pgliteFactory, postgresFactory])("activities as Intercom events o
 		});
 
 	/** A contact Intercom knows (as the Messenger or the contact sync would have made it). */
+	/** An activity of an opted-in type as the log-activity webhook writes it: it came from Intercom. */
+	const logFromIntercom = (guid: string) =>
+		store.logActivity({
+			typeCodeName: "contact_form",
+			guid,
+			siteId,
+			value: "From a Series",
+			url: null,
+			retryLimit: 0,
+			claim: null,
+		});
+
 	async function knownContact() {
 		const contact = await store.createContact({ email: "ada@example.com" });
 		emulator.seedContact({ role: "user", external_id: contact.guid, email: "ada@example.com" });
@@ -160,15 +172,7 @@ describe.each([pgliteFactory, postgresFactory])("activities as Intercom events o
 	it("never sends what the log-activity webhook logged, even of an opted-in type", async () => {
 		await store.setSetting(siteId, "sendContactData", "always");
 		const contact = await knownContact();
-		const logged = await store.logActivity({
-			typeCodeName: "contact_form",
-			guid: contact.guid,
-			siteId,
-			value: "From a Series",
-			url: null,
-			retryLimit: 0,
-			claim: null,
-		});
+		const logged = await logFromIntercom(contact.guid);
 		expect(logged.activityId).toEqual(expect.any(Number));
 		// A site activity after it is the sign the runner has worked the queue past the logged one.
 		await store.recordActivity({
@@ -187,15 +191,7 @@ describe.each([pgliteFactory, postgresFactory])("activities as Intercom events o
 	it("a job that names an activity from Intercom sends nothing, even when queued by mistake (the origin guard)", async () => {
 		await store.setSetting(siteId, "sendContactData", "always");
 		const contact = await knownContact();
-		const logged = await store.logActivity({
-			typeCodeName: "contact_form",
-			guid: contact.guid,
-			siteId,
-			value: "From a Series",
-			url: null,
-			retryLimit: 0,
-			claim: null,
-		});
+		const logged = await logFromIntercom(contact.guid);
 		const activityId = logged.activityId ?? 0;
 		const site = await store.recordActivity({
 			contactGuid: contact.guid,

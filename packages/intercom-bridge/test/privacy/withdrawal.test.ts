@@ -13,48 +13,35 @@ import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { storeInternals } from "../../src/store/store-internals.ts";
-import { createIntercomEmulator } from "../../src/testing/index.ts";
-import { TOKEN } from "../faults/fault-env.ts";
+import type { IntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
+import { connectSite, emulatorBridge, emulatorSite } from "../harness/emulator-site.ts";
 import { cookieOf, pageView } from "../harness/test-bridge.ts";
 import { waitFor } from "../harness/wait-for.ts";
 
-const APP_ID = "abc123";
 const page = pageView;
 
 describe.each([pgliteFactory, postgresFactory])("withdrawing the data consent on $kind", (factory) => {
-	let emulator: ReturnType<typeof createIntercomEmulator>;
+	let emulator: IntercomEmulator;
 	let store: Store;
 	let bridge: IntercomBridge;
 	let runner: JobRunner | undefined;
 
-	/** Sets up the default site (this shop) and a second site on the same workspace. */
-	async function sites(onWithdrawal: "stop" | "delete") {
-		const site = await store.requireSite("default");
-		const settings = {
-			enabled: "true",
-			appId: APP_ID,
+	/** Connects the default site (this shop), sharing data on the "data" consent. */
+	const sites = (onWithdrawal: "stop" | "delete") =>
+		connectSite(store, {
 			identityVerificationSecret: "iv-secret-0123456789",
 			sendContactData: "consent",
 			sendContactDataConsent: "data",
 			onWithdrawal,
-			accessToken: TOKEN,
-		};
-		for (const [k, v] of Object.entries(settings)) await store.setSetting(site.id, k, v);
-		return site;
-	}
+		});
 
 	beforeEach(async () => {
-		emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
-		store = await factory.ready();
-		await store.addConsent({ codeName: "data", displayName: "Share my data" });
-		await store.addConsent({ codeName: "news", displayName: "Newsletter" });
-		bridge = createIntercomBridge({
-			store,
-			logger: createLogger({ level: "silent" }),
-			endpoints: (r) => emulator.endpoints(r),
-		});
+		({ emulator, store } = await emulatorSite(factory, {
+			consents: { data: "Share my data", news: "Newsletter" },
+		}));
+		bridge = emulatorBridge(store, emulator);
 	});
 
 	afterEach(async () => {

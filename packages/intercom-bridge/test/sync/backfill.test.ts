@@ -10,31 +10,17 @@ import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { storeInternals } from "../../src/store/store-internals.ts";
 import { runBackfill } from "../../src/sync/run-backfill.ts";
-import { createIntercomEmulator } from "../../src/testing/index.ts";
-import { TOKEN } from "../faults/fault-env.ts";
+import type { IntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
+import { emulatorSite, syncingSite as syncingSiteOf } from "../harness/emulator-site.ts";
 
-const APP_ID = "abc123";
 const N = 40;
 
 describe.each([pgliteFactory, postgresFactory])("backfill on $kind", (factory) => {
-	let emulator: ReturnType<typeof createIntercomEmulator>;
+	let emulator: IntercomEmulator;
 	let store: Store;
 	const logger = createLogger({ level: "silent" });
-
-	async function syncingSite(settings: Record<string, string> = {}) {
-		const site = await store.requireSite("default");
-		const all = {
-			enabled: "true",
-			appId: APP_ID,
-			sendContactData: "always",
-			accessToken: TOKEN,
-			syncContacts: "true",
-			...settings,
-		};
-		for (const [k, v] of Object.entries(all)) await store.setSetting(site.id, k, v);
-		return site;
-	}
+	const syncingSite = (settings: Record<string, string> = {}) => syncingSiteOf(store, settings);
 
 	/** `n` named contacts and `anonymous` ones without name or email; the named GUIDs. */
 	async function seedContacts(n: number, anonymous = 0): Promise<string[]> {
@@ -62,8 +48,7 @@ describe.each([pgliteFactory, postgresFactory])("backfill on $kind", (factory) =
 		});
 
 	beforeEach(async () => {
-		emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
-		store = await factory.ready();
+		({ emulator, store } = await emulatorSite(factory));
 	});
 	afterEach(async () => {
 		await store.close();

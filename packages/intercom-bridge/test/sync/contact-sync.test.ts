@@ -8,58 +8,41 @@
  */
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createIntercomBridge, type IntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
+import type { IntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import { redriveDeadContactSyncs } from "../../src/jobs/job-backlog.ts";
 import { CONTACT_SYNC_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
-import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { CONTACT_SYNC_DELAY_SECONDS } from "../../src/store/job-store.ts";
 import { storeBossOptions } from "../../src/store/pg-boss-db.ts";
 import { storeInternals } from "../../src/store/store-internals.ts";
-import { createIntercomEmulator } from "../../src/testing/index.ts";
-import { TOKEN } from "../faults/fault-env.ts";
+import type { IntercomEmulator } from "../../src/testing/index.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
+import { emulatorBridge, emulatorSite, syncingSite as syncingSiteOf } from "../harness/emulator-site.ts";
 import { cookieOf, pageView } from "../harness/test-bridge.ts";
 import { waitFor } from "../harness/wait-for.ts";
 
-const APP_ID = "abc123";
 const page = pageView;
 
 describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factory) => {
-	let emulator: ReturnType<typeof createIntercomEmulator>;
+	let emulator: IntercomEmulator;
 	let store: Store;
 	let bridge: IntercomBridge;
 	let runner: JobRunner | undefined;
 
-	/** The default site, syncing contacts, with `settings` over the defaults below. */
+	/** The default site, syncing contacts, with `settings` over the harness's defaults. */
 	async function syncingSite(settings: Record<string, string> = {}) {
-		const site = await store.requireSite("default");
-		const all = {
-			enabled: "true",
-			appId: APP_ID,
-			sendContactData: "always",
-			accessToken: TOKEN,
-			syncContacts: "true",
-			...settings,
-		};
-		for (const [k, v] of Object.entries(all)) await store.setSetting(site.id, k, v);
+		const site = await syncingSiteOf(store, settings);
 		// The queue exists before the first change (the service creates it at start).
 		await getJobQueue(store).ensure();
 		return site;
 	}
 
 	beforeEach(async () => {
-		emulator = createIntercomEmulator({ tokens: [TOKEN], apps: [{ appId: APP_ID }] });
-		store = await factory.ready();
-		await store.addConsent({ codeName: "data", displayName: "Share my data" });
-		bridge = createIntercomBridge({
-			store,
-			logger: createLogger({ level: "silent" }),
-			endpoints: (r) => emulator.endpoints(r),
-		});
+		({ emulator, store } = await emulatorSite(factory, { consents: { data: "Share my data" } }));
+		bridge = emulatorBridge(store, emulator);
 	});
 
 	afterEach(async () => {
@@ -258,6 +241,22 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		await store.setSetting((await store.requireSite("default")).id, "syncContacts", "false");
 		await store.updateContact(ada.guid, { lastName: "Lovelace" });
 		expect(await syncJobs()).toHaveLength(1); // no site syncs: nothing queued
+	});
+
+	it("marks a change as soon as a site syncs, even one turned on by another process", async () => {
+		const site = await store.requireSite("default");
+		await getJobQueue(store).ensure();
+		const ada = await store.createContact({ email: "ada@example.com" });
+		expect(await syncJobs()).toEqual([]); // no site syncs yet: nothing queued
+		// Another process where there can be one (PostgreSQL), else this one.
+		const other = (await factory.second(store)) ?? store;
+		try {
+			await other.setSetting(site.id, "syncContacts", "true");
+			await store.updateContact(ada.guid, { firstName: "Ada" });
+			expect((await syncJobs()).map((j) => j.key)).toEqual([ada.guid]);
+		} finally {
+			if (other !== store) await other.close();
+		}
 	});
 
 	it("puts a permanent refusal in the failed state at once, where the console counts it", async () => {
