@@ -179,7 +179,7 @@ const PAGE_COMPARISONS = [
 	// What any helper must add, without its work: the bytes, the Cache-Control header, one await.
 	{ name: "floor", path: "/ab", variants: (bytes: number) => ["/bare", `/floor?bytes=${bytes}`] },
 	{ name: "medianHelper", path: "/median/ab", variants: (_: number) => ["/bare", "/page"] },
-	// A page a framework renders (Hono, hono/html, a 30-item product list), for information.
+	// A page a framework renders (Hono, hono/html, a 30-item product list): at most 3% (report.ts).
 	{ name: "appHelper", path: "/app/ab", variants: (_: number) => ["/bare", "/page"] },
 ] as const;
 
@@ -231,6 +231,14 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		}
 	} finally {
 		unpin?.();
+	}
+	if (comparisons.helper && comparisons.floor) {
+		// The target of the helper's own work (report.ts): its cost less the floor's, in points.
+		const { helper, floor } = comparisons;
+		log(
+			`  helper's own work (helper − floor): ${((helper.throughput - floor.throughput) * 100).toFixed(1)} points of throughput, ` +
+				`${(helper.b.cpuMicros - helper.a.cpuMicros - (floor.b.cpuMicros - floor.a.cpuMicros)).toFixed(1)} µs of server CPU a view`,
+		);
 	}
 	await new Promise((r) => setTimeout(r, 1000)); // let requests in flight finish
 	const before = await bridge.stats();

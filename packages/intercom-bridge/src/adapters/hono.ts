@@ -9,7 +9,7 @@
  * app.use(intercomHono(bridge));
  * app.get("/", async (c) => c.html(`<html><body>Shop${await c.get("intercomScripts")()}</body></html>`));
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { IntercomBridge, MessengerPage, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
 import { connectionOf } from "../http/client-address.ts";
 import { type NodeRequest, nodeVisitorRequest } from "../http/node-request.ts";
@@ -17,44 +17,55 @@ import { setClientAddress, type VisitorRequest } from "../http/request-info.ts";
 
 export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
 
+/**
+ * The visitor view of a Hono request. Under @hono/node-server, a view of the Node request: reading
+ * c.req.raw's headers would build a Fetch Headers from every raw header, which costs more than a
+ * cached page view. Elsewhere the Fetch Request, with the client's address noted beside it (new
+ * contacts are limited per address: the bridge's newContactsPerMinute).
+ */
+function visitorRequestOf(c: Context): VisitorRequest {
+	const incoming = (c.env as { incoming?: NodeRequest } | undefined)?.incoming;
+	if (incoming?.headers && incoming.socket) return nodeVisitorRequest(incoming);
+	setClientAddress(c.req.raw, connectionOf(c.env).clientAddress);
+	return c.req.raw;
+}
+
+const htmlOf = (page: MessengerPage) => page.html;
+
 export function intercomHono(
 	bridge: IntercomBridge,
 ): MiddlewareHandler<{ Variables: IntercomHonoVariables }> {
 	return async (c, next) => {
 		// The client's address where the runtime gives it (@hono/node-server): for per-address limits.
 		if (bridge.ownsPath(c.req.path)) return bridge.handler(c.req.raw, connectionOf(c.env));
-		// The script and the Set-Cookie come in one call; a known visitor's is served from memory.
-		let page: Promise<MessengerPage> | undefined;
+		// The script and the Set-Cookie come in one call; a known visitor's is served from memory,
+		// synchronously: then its headers are set below without waiting on a promise again.
+		let served: MessengerPage | undefined;
+		let pending: Promise<MessengerPage> | undefined;
 		let pageOptions: ScriptOptions | undefined;
 		let visitor: VisitorRequest | undefined;
-		const visitorRequest = (): VisitorRequest => {
-			if (visitor) return visitor;
-			// Under @hono/node-server, a view of the Node request: reading c.req.raw's headers would
-			// build a Fetch Headers from every raw header, which costs more than a cached page view.
-			const incoming = (c.env as { incoming?: NodeRequest } | undefined)?.incoming;
-			if (incoming?.headers && incoming.socket) visitor = nodeVisitorRequest(incoming);
-			else {
-				// New contacts are limited per address (the bridge's newContactsPerMinute).
-				setClientAddress(c.req.raw, connectionOf(c.env).clientAddress);
-				visitor = c.req.raw;
-			}
-			return visitor;
-		};
 		c.set("intercomScripts", (options) => {
 			pageOptions = options;
-			page = Promise.resolve(bridge.messenger.page(visitorRequest(), options));
-			return page.then((p) => p.html);
+			visitor ??= visitorRequestOf(c);
+			const page = bridge.messenger.page(visitor, options);
+			if (page instanceof Promise) {
+				pending = page;
+				return page.then(htmlOf);
+			}
+			served = page;
+			return Promise.resolve(page.html);
 		});
 		await next();
-		if (page) {
+		let page = served;
+		if (!page && pending) {
 			// Should the script have failed (and the page gone out without it), ask again for the
 			// Set-Cookie: page() knows when there must be none (a cache-safe page).
-			const { setCookie, cacheControl } = await page.catch(() =>
-				bridge.messenger.page(visitorRequest(), pageOptions),
-			);
-			if (setCookie) c.res.headers.append("Set-Cookie", setCookie);
+			page = await pending.catch(() => bridge.messenger.page(visitor ?? visitorRequestOf(c), pageOptions));
+		}
+		if (page) {
+			if (page.setCookie) c.res.headers.append("Set-Cookie", page.setCookie);
 			// Over whatever the route set: a shared cache must never keep a page naming its visitor.
-			if (cacheControl) c.res.headers.set("Cache-Control", cacheControl);
+			if (page.cacheControl) c.res.headers.set("Cache-Control", page.cacheControl);
 		}
 	};
 }
