@@ -38,9 +38,9 @@ function addKeys(index: Map<string, Set<string>>, record: ContactRecord): void {
 	const keys = [c.external_id ? `x:${c.external_id}` : "", c.email ? `e:${c.email.toLowerCase()}` : ""];
 	for (const key of keys) {
 		if (!key) continue;
-		let ids = index.get(key);
-		if (!ids) index.set(key, (ids = new Set()));
+		const ids = index.get(key) ?? new Set<string>();
 		ids.add(c.id);
+		index.set(key, ids);
 	}
 }
 
