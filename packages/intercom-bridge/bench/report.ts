@@ -159,8 +159,8 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 /**
  * Intercom's rate limit (issue #20 item 6, decisions 0024 and 0034): calls Intercom accepted as a
  * share of the limit (target ≥ 90%), 429s (target ≤ 0.1%), live calls' latency meanwhile.
+ * Exported so the section can be rendered alone.
  */
-/** Exported for checking the section alone. */
 export function intercomRateSection(r: NonNullable<BenchResults["intercomRate"]>): string[] {
 	const share = (v: number) => `${(v * 100).toFixed(1)}% ${verdict(v >= 0.9)}`;
 	const refused = (n: number, of: number, v: number) =>
