@@ -1,6 +1,8 @@
 /** Renders the benchmark results as BENCHMARKS.md: the machine, the date, the tables and the verdicts. */
 import { cpus, totalmem } from "node:os";
+import type { BackfillBenchResult } from "./backfill.ts";
 import type { LoadResult } from "./load.ts";
+import type { RateBudgetResult } from "./rate-budget.ts";
 import type { SliceComparison } from "./time-slices.ts";
 
 /**
@@ -57,6 +59,8 @@ export interface BenchResults {
 		anonymous: LoadResult;
 	};
 	memory: { requests10k: number; rss10k: number; requests100k: number; rss100k: number };
+	/** Intercom's rate limit: the shared budget under synthetic load, and the backfill (issue #20 item 6). */
+	intercomRate?: { rateBudget: RateBudgetResult[]; backfill: BackfillBenchResult[] };
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -157,5 +161,40 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`| ${r.memory.requests100k} requests | ${mb(r.memory.rss100k)} | within 10% of the first value: ${pct(growth)} ${verdict(Math.abs(growth) <= 0.1)}${r.memory.requests100k < 100_000 ? " (fewer than 100k: the run's time budget ran out)" : ""} |`,
 		"",
 	);
+	if (r.intercomRate) lines.push(...intercomRateSection(r.intercomRate));
 	return lines.join("\n");
+}
+
+/**
+ * Intercom's rate limit (issue #20 item 6, decisions 0024 and 0034): calls Intercom accepted as a
+ * share of the limit (target ≥ 90%), 429s (target ≤ 0.1%), live calls' latency meanwhile.
+ * Exported so the section can be rendered alone.
+ */
+export function intercomRateSection(r: NonNullable<BenchResults["intercomRate"]>): string[] {
+	const share = (v: number) => `${(v * 100).toFixed(1)}% ${verdict(v >= 0.9)}`;
+	const refused = (n: number, of: number, v: number) =>
+		`${n} of ${of} = ${(v * 100).toFixed(3)}% ${verdict(v <= 0.001)}`;
+	const lines = [
+		"## Intercom rate limit (PostgreSQL, emulator over loopback)",
+		"",
+		"Shared budget under synthetic bulk load (bench/rate-budget.ts; instances are stores in one process, a live call every ~2.5 s):",
+		"",
+		"| instances | limit/min | calls/s | share of limit (≥ 90%) | 429s (≤ 0.1%) | live p50 / p99 |",
+		"|---:|---:|---:|---|---|---|",
+		...r.rateBudget.map(
+			(b) =>
+				`| ${b.instances} | ${b.perMinute} | ${b.callsPerSecond.toFixed(1)} | ${share(b.shareOfLimit)} | ${refused(b.refused, b.answers, b.refusedShare)} | ${ms(b.liveP50)} / ${ms(b.liveP99)} (${b.liveCalls}) |`,
+		),
+		"",
+		"Backfill (bench/backfill.ts; each instance its own process backfilling its site of one workspace, the emulator in another, a visitor's change synced live every ~2 s from a third):",
+		"",
+		"| instances | contacts | limit/min | time | calls/s | share of limit (≥ 90%) | 429s (≤ 0.1%) | live sync p50 / p99 | people (duplicates) |",
+		"|---:|---:|---:|---:|---:|---|---|---|---|",
+		...r.backfill.map(
+			(b) =>
+				`| ${b.instances} | ${b.contacts} | ${b.perMinute} | ${b.seconds.toFixed(0)} s | ${b.callsPerSecond.toFixed(1)} | ${share(b.shareOfLimit)} | ${refused(b.refused, b.answers, b.refusedShare)} | ${ms(b.liveP50)} / ${ms(b.liveP99)} (${b.liveSyncs}) | ${b.people} (${b.duplicates}) |`,
+		),
+		"",
+	];
+	return lines;
 }

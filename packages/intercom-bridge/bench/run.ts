@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures the bridge against a bare baseline in the same run and writes
- * BENCHMARKS.md at the repository root. Loopback only; about 3 minutes on 2 cores
- * (BENCH_SECONDS sets the seconds per measurement, default 8).
+ * BENCHMARKS.md at the repository root. Loopback only; about 3 minutes on 2 cores (BENCH_SECONDS
+ * sets the seconds per measurement, default 8), plus about 11 for the Intercom rate-limit parts.
  */
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
@@ -22,8 +22,11 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 /**
  * BENCH_ONLY=webhooks|page|pglite|memory|rate-budget|backfill (comma-separated) runs only those parts, for
  * working on one number; such a partial run prints its results and leaves BENCHMARKS.md alone.
- * rate-budget (bench/rate-budget.ts, about 100 s of real time) runs only when named; so does
- * backfill (bench/backfill.ts, BENCH_ONLY=backfill, a few minutes).
+ * rate-budget (bench/rate-budget.ts, about 100 s; BENCH_RATE_SECONDS, BENCH_RATE_PER_MINUTE,
+ * BENCH_RATE_LIVE_MS) and backfill (bench/backfill.ts, about 9 minutes: 20,000 contacts at
+ * 10,000 calls a minute by one instance, then by two processes; BENCH_BACKFILL_CONTACTS,
+ * BENCH_BACKFILL_PER_MINUTE, BENCH_BACKFILL_INSTANCES, BENCH_BACKFILL_CONCURRENCY) are part of
+ * the full run too.
  * BENCH_CMP=helper,appHelper,... (with BENCH_ONLY=page) runs only those page comparisons.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
@@ -39,6 +42,21 @@ const fmt = (r: LoadResult) =>
 			(r.postgresCpuMicros === null || r.postgresCpuMicros === undefined
 				? ""
 				: `, PostgreSQL ${r.postgresCpuMicros} µs`));
+
+/** The rate-budget and backfill parts (issue #20 item 6), each when selected. */
+async function intercomRateParts(postgresUrl: string): Promise<BenchResults["intercomRate"]> {
+	const rateBudget = [];
+	const backfill = [];
+	if (part("rate-budget")) {
+		log("rate budget on PostgreSQL");
+		rateBudget.push(...(await rateBudgetBench(postgresUrl, log)));
+	}
+	if (part("backfill")) {
+		log("backfill on PostgreSQL");
+		backfill.push(...(await backfillBench(postgresUrl, log)));
+	}
+	return { rateBudget, backfill };
+}
 
 async function server(env: Record<string, string>): Promise<BenchServer> {
 	const started = await startServer({ BENCH_SECRET_KEY: secretKey.toString("base64"), ...env });
@@ -324,19 +342,12 @@ async function main() {
 			const memUrl = await createDatabase(postgres.url, "bench_memory");
 			mem = await memory(memUrl, await seedPostgres(memUrl));
 		}
-		if (only.has("rate-budget")) {
-			log("rate budget on PostgreSQL");
-			await rateBudgetBench(postgres.url, log);
-		}
-		if (only.has("backfill")) {
-			log("backfill on PostgreSQL");
-			await backfillBench(postgres.url, log);
-		}
+		const intercomRate = await intercomRateParts(postgres.url);
 		if (only.size > 0 || !pageResult || !mem) {
 			log(`partial run (BENCH_ONLY=${[...only].join(",")}): BENCHMARKS.md left as it is`);
 			return;
 		}
-		const results: BenchResults = { seconds, webhooks: rows, page: pageResult, memory: mem };
+		const results: BenchResults = { seconds, webhooks: rows, page: pageResult, memory: mem, intercomRate };
 		const target = new URL("../../../BENCHMARKS.md", import.meta.url);
 		await writeFile(target, renderReport(results));
 		log(`wrote ${target.pathname} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

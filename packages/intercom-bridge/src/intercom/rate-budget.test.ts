@@ -214,4 +214,46 @@ describe("the shared budget", () => {
 		await budget.observe({ limit: 100, remaining: 99, resetAt: 20 }); // new window: written
 		expect(writes.map((w) => w.remaining)).toEqual([90, 10, 99]);
 	});
+
+	it("takes bulk slots in batches of 1% of the limit, within the bulk cap, valid in their window only", async () => {
+		let now = T0;
+		let windowStart = T0;
+		let used = 0;
+		const asked: number[] = [];
+		const cap = 950; // limit 1000, reserve 5%
+		const budget = createSharedRateBudget({
+			key: "k",
+			now: () => now,
+			store: {
+				async takeRateBudget(_key, { priority, n = 1 }) {
+					expect(priority).toBe("bulk");
+					asked.push(n);
+					const ws = Math.floor(now / 10_000) * 10_000;
+					if (ws !== windowStart) [windowStart, used] = [ws, 0];
+					if (used + n > cap) return { granted: false, retryAt: ws + 10_000, used, windowLimit: 1000 };
+					used += n;
+					return { granted: true, retryAt: now, windowEnd: ws + 10_000, used, windowLimit: 1000 };
+				},
+				observeRateBudget: async () => {},
+				blockRateBudget: async () => {},
+			},
+		});
+		const take = () => budget.take("bulk");
+		// Before the limit is known, one slot; then 10 (1% of 1000) at a time, shared by concurrent callers.
+		const grants = await Promise.all(Array.from({ length: 21 }, take));
+		expect(grants.every((g) => g.granted && g.windowEnd === T0 + 10_000)).toBe(true);
+		expect(asked).toEqual([1, 10, 10]);
+		// The 21st slot of the batch is left; it is not used in the next window, which takes anew.
+		now = T0 + 10_000;
+		expect(await take()).toMatchObject({ granted: true, windowEnd: T0 + 20_000 });
+		expect(asked).toEqual([1, 10, 10, 10]);
+		// Another instance filled the window up to 5 below the cap: a batch is refused, one slot is taken.
+		used = cap - 5;
+		for (let i = 0; i < 9; i++) await take(); // the pool's 9 left
+		expect(await take()).toMatchObject({ granted: true });
+		expect(asked.slice(-2)).toEqual([10, 1]);
+		// A full window answers when to ask again.
+		used = cap;
+		expect(await take()).toMatchObject({ granted: false, retryAt: T0 + 20_000 });
+	});
 });

@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { and, asc, count, desc, eq, exists, gt, ilike, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { CONTACT_FIELD_NAMES, type ContactFields, checkContactFields } from "./contact-fields.ts";
-import type { Queryable } from "./database.ts";
+import { type Queryable, rowsOf } from "./database.ts";
+import { guidHash } from "./guid-hash.ts";
 import { markContactForSync } from "./job-store.ts";
 import { activities, consentAgreements, contactMerges, contacts, disclosures } from "./schema.ts";
 import { guard, type StoreContext } from "./store-context.ts";
@@ -316,6 +317,29 @@ export function createContactStore(ctx: StoreContext) {
 		async resolveContactGuid(guid: string): Promise<string | null> {
 			if (!isGuid(guid)) return null;
 			return (await guard(() => findContact(db, guid.toLowerCase())))?.guid ?? null;
+		},
+
+		/**
+		 * The ids among `siteIds` whose site the contact belongs to (an activity or a disclosure
+		 * there), in one statement: for contact sync, which asks for every site per contact.
+		 * `guid` is the contact's own GUID (as `getContact` answers it), not a merged one.
+		 */
+		async contactSiteIds(guid: string, siteIds: readonly number[]): Promise<number[]> {
+			if (!isGuid(guid) || siteIds.length === 0) return [];
+			const g = guid.toLowerCase();
+			const ids = sql.join(
+				siteIds.map((id) => sql`(${Math.trunc(id)}::int)`),
+				sql`, `,
+			);
+			const rows = rowsOf<{ id: number }>(
+				await guard(() =>
+					db.execute(sql`
+						select s.id from (values ${ids}) as s(id)
+						where exists (select 1 from activities a where a.contact_guid = ${g}::uuid and a.site_id = s.id)
+							or exists (select 1 from disclosures d where d.guid_hash = ${guidHash(g)} and d.site_id = s.id)`),
+				),
+			);
+			return rows.map((r) => Number(r.id));
 		},
 
 		/**

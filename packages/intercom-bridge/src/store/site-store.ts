@@ -93,8 +93,12 @@ export function createSiteStore(ctx: StoreContext) {
 		/** Drops cached sites so the next read sees changes at once (writes through this store do it themselves). */
 		invalidateSites: invalidate,
 
-		/** Every site with its host names, by id. */
-		async listSites(): Promise<Site[]> {
+		/**
+		 * Every site with its host names, by id. `cached`: from the sites cache (up to
+		 * `cacheMaxAgeMs` old, like settings), for per-contact work such as contact sync.
+		 */
+		async listSites(options: { cached?: boolean } = {}): Promise<Site[]> {
+			if (options.cached) return [...(await cached()).sites];
 			return guard(loadAll);
 		},
 

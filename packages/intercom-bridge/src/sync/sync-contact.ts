@@ -121,7 +121,9 @@ export function contactSyncBody(
 /**
  * What the sync would send a site's workspace for a contact now, or why it sends nothing (the site
  * syncs contacts and has a token: the caller checks). Shared by the sync and reconciliation, so
- * both apply the same data policy. `onNoSite`: the contact belongs to no site yet. `customOf` gives
+ * both apply the same data policy. `membership`: true when the contact belongs to no site yet (false:
+ * the plan asks the store about this site), or the ids of the sites it belongs to, already read
+ * (empty: none). `customOf` gives
  * the custom attributes once the contact is known to be sent (the sync asks Intercom which mapped
  * attributes are usable); without it, the `customAttributes` hook's.
  */
@@ -130,14 +132,17 @@ export async function contactSyncPlan(
 	contact: Contact,
 	site: { id: number; codeName: string },
 	settings: SiteSettings,
-	onNoSite: boolean,
+	membership: boolean | ReadonlySet<number>,
 	customOf?: () => Promise<Record<string, unknown> | undefined>,
 ): Promise<
 	| { body: UpdateContactBody & { name?: string; email?: string } }
 	| { skip: "policy" | "anonymous" | "not-on-site" }
 > {
-	if (!onNoSite && !(await deps.store.isContactOnSites(contact.guid, [site.id])))
-		return { skip: "not-on-site" };
+	const onSite =
+		typeof membership === "boolean"
+			? membership || (await deps.store.isContactOnSites(contact.guid, [site.id]))
+			: membership.size === 0 || membership.has(site.id);
+	if (!onSite) return { skip: "not-on-site" };
 	if (!(await policyAllows(deps.store, settings, contact.guid))) return { skip: "policy" };
 	// Anonymous (no name, no email): nothing is sent, and Intercom is not asked anything.
 	if (Object.keys(personalFields(contact)).length === 0) return { skip: "anonymous" };
@@ -159,13 +164,16 @@ export async function syncContactToIntercom(
 	const outcome: ContactSyncOutcome = { sent: [], skipped: [] };
 	const contact = await deps.store.getContact(job.guid);
 	if (!contact) return outcome;
-	const sites = await deps.store.listSites();
+	const sites = await deps.store.listSites({ cached: true });
 	// A contact belongs to the sites it has activities on or was disclosed from; a new one (from
 	// code, the CLI or a first identify) to none yet, and then every syncing site may have it.
-	const onNoSite = !(await deps.store.isContactOnSites(
-		contact.guid,
-		sites.map((s) => s.id),
-	));
+	// One statement for all sites (decision 0034: a backfill asks it for every contact).
+	const onSites = new Set(
+		await deps.store.contactSiteIds(
+			contact.guid,
+			sites.map((s) => s.id),
+		),
+	);
 	for (const site of sites) {
 		// A backfill sends to its one site (decision 0031).
 		if (options.siteId !== undefined && site.id !== options.siteId) continue;
@@ -176,7 +184,7 @@ export async function syncContactToIntercom(
 			continue;
 		}
 		const client = clientForSite(deps, settings);
-		const plan = await contactSyncPlan(deps, contact, site, settings, onNoSite, async () => ({
+		const plan = await contactSyncPlan(deps, contact, site, settings, onSites, async () => ({
 			...(await mappedAttributes(deps, client, site.id, contact)),
 			...deps.customAttributes?.(contact, { id: site.id, codeName: site.codeName }),
 		}));

@@ -14,12 +14,61 @@ export function getRecord(ctx: EmulatorContext, id: string): ContactRecord {
 	return record;
 }
 
+/**
+ * Contact ids by external id (`x:`) and lowercased email (`e:`), per contacts map: a scan of every
+ * contact per write made a 20,000-contact backfill quadratic (decision 0034). Entries are hints:
+ * every place that sets an external id, an email or a role adds one ({@link indexRecord}), none
+ * is removed, and each look-up checks the record still matches. A new map (a loaded state file)
+ * gets a new index, built on first use.
+ */
+const indexes = new WeakMap<Map<string, ContactRecord>, Map<string, Set<string>>>();
+
+function indexOf(ctx: EmulatorContext): Map<string, Set<string>> {
+	let index = indexes.get(ctx.state.contacts);
+	if (!index) {
+		index = new Map();
+		indexes.set(ctx.state.contacts, index);
+		for (const record of ctx.state.contacts.values()) addKeys(index, record);
+	}
+	return index;
+}
+
+function addKeys(index: Map<string, Set<string>>, record: ContactRecord): void {
+	const c = record.contact;
+	const keys = [c.external_id ? `x:${c.external_id}` : "", c.email ? `e:${c.email.toLowerCase()}` : ""];
+	for (const key of keys) {
+		if (!key) continue;
+		const ids = index.get(key) ?? new Set<string>();
+		ids.add(c.id);
+		index.set(key, ids);
+	}
+}
+
+/** Records a contact's current external id and email in the look-up index (after any change to them). */
+export function indexRecord(ctx: EmulatorContext, record: ContactRecord): void {
+	addKeys(indexOf(ctx), record);
+}
+
+/** The records that match `test` among the index's candidates for `key`, oldest first. */
+function candidates(
+	ctx: EmulatorContext,
+	key: string,
+	test: (record: ContactRecord) => boolean,
+): ContactRecord[] {
+	const found: ContactRecord[] = [];
+	for (const id of indexOf(ctx).get(key) ?? []) {
+		const record = ctx.state.contacts.get(id);
+		if (record && test(record)) found.push(record);
+	}
+	return found.sort((a, b) => a.seq - b.seq);
+}
+
+const byExternalId = (ctx: EmulatorContext, externalId: string) =>
+	candidates(ctx, `x:${externalId}`, (r) => r.contact.external_id === externalId);
+
 /** A contact by id, or else by external id (for the test helpers). */
 export function findContact(ctx: EmulatorContext, idOrExternalId: string): ContactRecord | undefined {
-	return (
-		ctx.state.contacts.get(idOrExternalId) ??
-		[...ctx.state.contacts.values()].find((r) => r.contact.external_id === idOrExternalId)
-	);
+	return ctx.state.contacts.get(idOrExternalId) ?? byExternalId(ctx, idOrExternalId)[0];
 }
 
 /**
@@ -32,20 +81,20 @@ function duplicateOf(
 	input: ContactInput,
 	selfId?: string,
 ): ContactRecord | undefined {
-	for (const record of ctx.state.contacts.values()) {
-		if (record.contact.id === selfId) continue;
-		const c = record.contact;
-		if (input.external_id && c.external_id === input.external_id) return record;
-		if (
-			role === "user" &&
-			c.role === "user" &&
-			input.email &&
-			c.email.toLowerCase() === input.email.toLowerCase()
-		) {
-			return record;
-		}
+	const found: ContactRecord[] = [];
+	if (input.external_id) found.push(...byExternalId(ctx, input.external_id));
+	if (role === "user" && input.email) {
+		const email = input.email.toLowerCase();
+		found.push(
+			...candidates(
+				ctx,
+				`e:${email}`,
+				(r) => r.contact.role === "user" && r.contact.email.toLowerCase() === email,
+			),
+		);
 	}
-	return undefined;
+	// The oldest, as a scan in creation order would find.
+	return found.filter((r) => r.contact.id !== selfId).sort((a, b) => a.seq - b.seq)[0];
 }
 
 function conflict(record: ContactRecord): IntercomHttpError {
@@ -69,12 +118,14 @@ export function createContact(ctx: EmulatorContext, input: ContactInput): Contac
 	const nowMs = ctx.options.now();
 	const contact = blankContact(newContactId(), primaryApp(ctx).appId, unixSeconds(nowMs));
 	applyContactInput(contact, { ...input, role }, unixSeconds(nowMs));
-	ctx.state.contacts.set(contact.id, {
+	const record: ContactRecord = {
 		contact,
 		archived: false,
 		searchableAt: nowMs + ctx.options.searchIndexDelayMs,
 		seq: ctx.state.nextSeq++,
-	});
+	};
+	ctx.state.contacts.set(contact.id, record);
+	indexRecord(ctx, record);
 	return contact;
 }
 
@@ -84,15 +135,14 @@ export function updateContact(ctx: EmulatorContext, id: string, input: ContactIn
 	const dup = duplicateOf(ctx, input.role ?? record.contact.role, input, id);
 	if (dup) throw conflict(dup);
 	applyContactInput(record.contact, input, unixSeconds(ctx.options.now()));
+	indexRecord(ctx, record);
 	return record.contact;
 }
 
 /** `GET /contacts/find_by_external_id/{id}`: users only, archived ones are not found. */
 export function findUserByExternalId(ctx: EmulatorContext, externalId: string): Contact {
-	for (const record of ctx.state.contacts.values()) {
-		const c = record.contact;
-		if (c.external_id === externalId && c.role === "user" && !record.archived) return c;
-	}
+	const found = byExternalId(ctx, externalId).find((r) => r.contact.role === "user" && !r.archived);
+	if (found) return found.contact;
 	throw notFound();
 }
 
@@ -105,10 +155,15 @@ export function upsertMessengerUser(
 	user: { userId?: string; email?: string; name?: string },
 ): Contact {
 	const nowSeconds = unixSeconds(ctx.options.now());
-	const records = [...ctx.state.contacts.values()];
+	const email = user.email;
 	const existing =
-		(user.userId && records.find((r) => r.contact.external_id === user.userId)) ||
-		(user.email && records.find((r) => r.contact.role === "user" && r.contact.email === user.email)) ||
+		(user.userId && byExternalId(ctx, user.userId)[0]) ||
+		(email &&
+			candidates(
+				ctx,
+				`e:${email.toLowerCase()}`,
+				(r) => r.contact.role === "user" && r.contact.email === email,
+			)[0]) ||
 		undefined;
 	const input: ContactInput = { role: "user", last_seen_at: nowSeconds };
 	if (user.userId) input.external_id = user.userId;
@@ -116,6 +171,7 @@ export function upsertMessengerUser(
 	if (user.name) input.name = user.name;
 	if (existing) {
 		applyContactInput(existing.contact, input, nowSeconds);
+		indexRecord(ctx, existing);
 		return existing.contact;
 	}
 	return createContact(ctx, input);
@@ -158,6 +214,7 @@ export function mergeContacts(
 	if (user.email === "" && from.contact.email !== "") {
 		user.email = from.contact.email;
 		user.email_domain = from.contact.email_domain;
+		indexRecord(ctx, into);
 	}
 	for (const event of ctx.state.events) if (event.contactId === fromId) event.contactId = intoId;
 	for (const conversation of ctx.state.conversations.values()) {

@@ -9,18 +9,27 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { IntercomBridge } from "../../src/bridge/create-intercom-bridge.ts";
+import { createIntercomClient } from "../../src/intercom/create-intercom-client.ts";
 import type { JobRunner } from "../../src/jobs/create-job-runner.ts";
 import { redriveDeadContactSyncs } from "../../src/jobs/job-backlog.ts";
 import { CONTACT_SYNC_QUEUE, getJobQueue } from "../../src/jobs/job-queue.ts";
+import { createLogger } from "../../src/logger.ts";
 import type { Store } from "../../src/store/create-store.ts";
 import { rowsOf } from "../../src/store/database.ts";
 import { CONTACT_SYNC_DELAY_SECONDS } from "../../src/store/job-store.ts";
 import { storeBossOptions } from "../../src/store/pg-boss-db.ts";
 import { storeInternals } from "../../src/store/store-internals.ts";
+import { syncContactToIntercom } from "../../src/sync/sync-contact.ts";
 import type { IntercomEmulator } from "../../src/testing/index.ts";
+import { TOKEN } from "../faults/fault-env.ts";
 import { pgliteFactory, postgresFactory } from "../harness/databases.ts";
 import { emulatorJobRunner } from "../harness/emulator-job-runner.ts";
-import { emulatorBridge, emulatorSite, syncingSite as syncingSiteOf } from "../harness/emulator-site.ts";
+import {
+	EMULATOR_APP_ID,
+	emulatorBridge,
+	emulatorSite,
+	syncingSite as syncingSiteOf,
+} from "../harness/emulator-site.ts";
 import { cookieOf, pageView } from "../harness/test-bridge.ts";
 import { waitFor } from "../harness/wait-for.ts";
 
@@ -257,6 +266,38 @@ describe.each([pgliteFactory, postgresFactory])("contact sync on $kind", (factor
 		} finally {
 			if (other !== store) await other.close();
 		}
+	});
+
+	it("sends a contact to the sites it is on, or to every syncing site when it is on none", async () => {
+		const first = await syncingSite();
+		const second = await store.createSite({ codeName: "second", displayName: "Second" });
+		for (const [k, v] of Object.entries({
+			appId: EMULATOR_APP_ID,
+			sendContactData: "always",
+			accessToken: TOKEN,
+			syncContacts: "true",
+		}))
+			await store.setSetting(second.id, k, v);
+		const deps = {
+			store,
+			logger: createLogger({ level: "silent" }),
+			endpoints: (r?: "us" | "eu" | "au") => emulator.endpoints(r),
+			fetch: emulator.fetch,
+			createClient: () =>
+				createIntercomClient({ token: TOKEN, endpoints: emulator.endpoints(), fetch: emulator.fetch }),
+		};
+		const onSecond = await store.createContact({ email: "grace@example.com" });
+		await storeInternals(store).db.execute(
+			sql`insert into activities (contact_guid, site_id, type_id, title, origin) values (${onSecond.guid}::uuid, ${second.id}, 1, 'Seen', 'api')`,
+		);
+		expect(await syncContactToIntercom(deps, { guid: onSecond.guid })).toEqual({
+			sent: [second.id],
+			skipped: [{ siteId: first.id, reason: "not-on-site" }],
+		});
+		const onNone = await store.createContact({ email: "alan@example.com" });
+		expect((await syncContactToIntercom(deps, { guid: onNone.guid })).sent.sort()).toEqual(
+			[first.id, second.id].sort(),
+		);
 	});
 
 	it("puts a permanent refusal in the failed state at once, where the console counts it", async () => {
