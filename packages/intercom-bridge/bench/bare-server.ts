@@ -1,13 +1,12 @@
 /**
  * The bare database process the service's memory and start-up are compared with (bench/footprint.ts):
  * node:http and the database driver, nothing else. `BARE_DATA_DIR` opens PGlite on that directory
- * (with the store's own PGlite options, so only what the service adds is compared); `DATABASE_URL`
+ * (with PGlite's defaults, as the store opens it); `DATABASE_URL`
  * a node-postgres pool of the store's size. `GET /healthz` answers 200 after `select 1`;
  * `POST …/updatecontact` checks the API key and runs the one UPDATE the webhook stands for.
  * Listens on `PORT` of 127.0.0.1. Run as its own process: `node bench/bare-server.ts`.
  */
 import { createServer } from "node:http";
-import { PGLITE_OPTIONS } from "../src/db/pglite-options.ts";
 
 const UPDATE = "update contacts set first_name = $1, notes = $2, updated_at = now() where guid = $3";
 
@@ -17,7 +16,7 @@ async function open(): Promise<Query> {
 	const dataDir = process.env.BARE_DATA_DIR;
 	if (dataDir) {
 		const { PGlite } = await import("@electric-sql/pglite");
-		const db = await PGlite.create({ ...PGLITE_OPTIONS, dataDir });
+		const db = await PGlite.create({ dataDir });
 		return (text, params) => db.query(text, params);
 	}
 	const { default: pg } = await import("pg");

@@ -1,7 +1,8 @@
 /**
  * Memory and start-up of `intercom-bridge serve` on each database, beside the bare database process
  * (bench/bare-server.ts) in the same run (issue #21 items 2 and 3). Every process is the real
- * command, spawned on its own: RSS is read from /proc (VmRSS, the same way for all, no forced GC),
+ * command, spawned on its own: RSS is read from /proc (VmRSS, the same way for all, after two forced
+ * collections: bench/gc-on-signal.ts),
  * start-up is the time from spawning to the first 200 of `GET /healthz`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -43,6 +44,7 @@ export interface StartupRow {
 
 const binPath = new URL("../bin/intercom-bridge.js", import.meta.url).pathname;
 const barePath = new URL("./bare-server.ts", import.meta.url).pathname;
+const gcPath = new URL("./gc-on-signal.ts", import.meta.url).pathname;
 /** Seconds each process may spend on its load after the first 10k requests (BENCH_MEMORY_SECONDS). */
 const memorySeconds = Number(process.env.BENCH_MEMORY_SECONDS ?? 150);
 /** Starts of each process (BENCH_STARTS). */
@@ -75,7 +77,7 @@ async function spawnAndWait(args: string[], env: Record<string, string>): Promis
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	const started = performance.now();
-	const child = spawn(process.execPath, args, {
+	const child = spawn(process.execPath, ["--expose-gc", "--import", gcPath, ...args], {
 		env: { ...process.env, ...env, PORT: String(port) },
 		stdio: ["ignore", "ignore", "inherit"],
 	});
@@ -158,9 +160,14 @@ async function postgresTarget(url: string, secretKey: string): Promise<Target> {
 	};
 }
 
-/** RSS once the process has been quiet a moment (timers and lazy work of the start settle). */
+/**
+ * RSS once the process has been quiet a moment (timers and lazy work of the start settle) and
+ * has collected its garbage (gc-on-signal.ts).
+ */
 async function settledRss(pid: number): Promise<number> {
 	await new Promise((r) => setTimeout(r, 2000));
+	process.kill(pid, "SIGUSR2");
+	await new Promise((r) => setTimeout(r, 1000));
 	return rssOf(pid);
 }
 
@@ -267,7 +274,7 @@ export function renderFootprint(memory: FootprintRow[] | null, startup: StartupR
 		lines.push(
 			"## Memory (`intercom-bridge serve` beside the bare database process, update-contact webhooks)",
 			"",
-			"RSS (VmRSS from /proc, 2 s after the load stopped, no forced GC) of the real `serve` command and of a bare process of the same database:",
+			"RSS (VmRSS from /proc, 2 s after the load stopped, after two forced GCs) of the real `serve` command and of a bare process of the same database:",
 			"node:http + PGlite on the same data directory, or node:http + a node-postgres pool, running the one UPDATE per webhook (bench/bare-server.ts).",
 			"",
 			"| database | bare idle | bare after load | service idle | service after 10k | service after load | service − bare (≤ 80 MB) | 10k → load (within 10%) |",
