@@ -140,9 +140,9 @@ export async function runService(
 			health: serviceHealth(bridge, jobs),
 		});
 		// The job runner starts once the service answers: requests need none of it (webhooks queue
-		// through the store), and its start (pg-boss's module and its queries) was a third of the
-		// time to the first answer (docs/decisions/0036-lean-start-and-memory.md). runService
-		// still resolves only once it runs; a runner that cannot start stops the service.
+		// through the store), and its start (pg-boss with about 100 modules of its own, and its
+		// queries) need not come before the first answer (docs/decisions/0036-lean-start-and-memory.md).
+		// runService still resolves only once it runs; a runner that cannot start stops the service.
 		try {
 			await jobs.start();
 		} catch (err) {
