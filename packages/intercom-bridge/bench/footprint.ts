@@ -264,6 +264,7 @@ export async function footprintBench(input: {
 }
 
 const mb = (v: number) => `${(v / 1048576).toFixed(0)} MB`;
+const signedMb = (v: number) => `${v < 0 ? "−" : "+"}${mb(Math.abs(v))}`;
 const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
 const count = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
 
@@ -286,7 +287,7 @@ export function renderFootprint(memory: FootprintRow[] | null, startup: StartupR
 			const growth = m.service.loaded / m.service.rss10k - 1;
 			const short = m.service.requests < 100_000 || m.bare.requests < 100_000;
 			lines.push(
-				`| ${m.database} | ${mb(m.bare.idle)} | ${mb(m.bare.loaded)} (${count(m.bare.requests)}) | ${mb(m.service.idle)} | ${mb(m.service.rss10k)} | ${mb(m.service.loaded)} (${count(m.service.requests)}) | idle +${mb(idleAdded)}, loaded +${mb(loadedAdded)} ${verdict(Math.max(idleAdded, loadedAdded) <= MEMORY_TARGET_BYTES)} | ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}% ${verdict(Math.abs(growth) <= MEMORY_GROWTH_TARGET)} |`,
+				`| ${m.database} | ${mb(m.bare.idle)} | ${mb(m.bare.loaded)} (${count(m.bare.requests)}) | ${mb(m.service.idle)} | ${mb(m.service.rss10k)} | ${mb(m.service.loaded)} (${count(m.service.requests)}) | idle ${signedMb(idleAdded)}, loaded ${signedMb(loadedAdded)} ${verdict(Math.max(idleAdded, loadedAdded) <= MEMORY_TARGET_BYTES)} | ${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}% ${verdict(Math.abs(growth) <= MEMORY_GROWTH_TARGET)} |`,
 			);
 			if (short)
 				lines.push(
