@@ -1,6 +1,7 @@
 /** Renders the benchmark results as BENCHMARKS.md: the machine, the date, the tables and the verdicts. */
 import { cpus, totalmem } from "node:os";
 import type { BackfillBenchResult } from "./backfill.ts";
+import { type FootprintRow, renderFootprint, type StartupRow } from "./footprint.ts";
 import type { LoadResult } from "./load.ts";
 import type { RateBudgetResult } from "./rate-budget.ts";
 import type { SliceComparison } from "./time-slices.ts";
@@ -58,7 +59,9 @@ export interface BenchResults {
 		bytesAdded: number;
 		anonymous: LoadResult;
 	};
-	memory: { requests10k: number; rss10k: number; requests100k: number; rss100k: number };
+	/** `intercom-bridge serve` beside the bare database process, each database (bench/footprint.ts). */
+	memory: FootprintRow[];
+	startup: StartupRow[];
 	/** Intercom's rate limit: the shared budget under synthetic load, and the backfill (issue #20 item 6). */
 	intercomRate?: { rateBudget: RateBudgetResult[]; backfill: BackfillBenchResult[] };
 }
@@ -122,7 +125,6 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`${signed(x.throughput)} throughput, ${signed(x.cpu)} server CPU (${x.pairs} slices)`;
 	const pair = (x: SliceComparison) =>
 		`${rps(x.a.rps)} / ${rps(x.b.rps)} req/s, server CPU ${x.a.cpuMicros.toFixed(1)} / ${x.b.cpuMicros.toFixed(1)} µs/request`;
-	const growth = r.memory.rss100k / r.memory.rss10k - 1;
 	lines.push(
 		"",
 		"PGlite rows are compared with the PostgreSQL baseline for information only; the targets apply to PostgreSQL.",
@@ -153,13 +155,7 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		"",
 		`Statement of a page view: \`${p.statements.join("` / `") || "none"}\``,
 		"",
-		"## Memory (PostgreSQL, update-contact webhook, RSS after two forced GCs)",
-		"",
-		"| after | RSS | target |",
-		"|---|---:|---|",
-		`| ${r.memory.requests10k} requests | ${mb(r.memory.rss10k)} | |`,
-		`| ${r.memory.requests100k} requests | ${mb(r.memory.rss100k)} | within 10% of the first value: ${pct(growth)} ${verdict(Math.abs(growth) <= 0.1)}${r.memory.requests100k < 100_000 ? " (fewer than 100k: the run's time budget ran out)" : ""} |`,
-		"",
+		...renderFootprint(r.memory, r.startup),
 	);
 	if (r.intercomRate) lines.push(...intercomRateSection(r.intercomRate));
 	return lines.join("\n");

@@ -10,6 +10,7 @@ import pg from "pg";
 import { startPostgres } from "../test/harness/postgres-server.ts";
 import { backfillBench } from "./backfill.ts";
 import { openCountedStore } from "./counted-store.ts";
+import { footprintBench } from "./footprint.ts";
 import { type BenchServer, type LoadResult, load, startServer, webhookRequest } from "./load.ts";
 import { pinProcesses } from "./pin-cpus.ts";
 import { postgresCpuMicrosBetween, postgresCpuSnapshot } from "./process-cpu.ts";
@@ -20,7 +21,7 @@ import { compareSlices, median, type Slice } from "./time-slices.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 /**
- * BENCH_ONLY=webhooks|page|pglite|memory|rate-budget|backfill (comma-separated) runs only those parts, for
+ * BENCH_ONLY=webhooks|page|pglite|memory|startup|rate-budget|backfill (comma-separated) runs only those parts, for
  * working on one number; such a partial run prints its results and leaves BENCHMARKS.md alone.
  * rate-budget (bench/rate-budget.ts, about 100 s; BENCH_RATE_SECONDS, BENCH_RATE_PER_MINUTE,
  * BENCH_RATE_LIVE_MS) and backfill (bench/backfill.ts, about 9 minutes: 20,000 contacts at
@@ -284,25 +285,6 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	return result;
 }
 
-/** Seconds the memory run may take after its first 10k requests (BENCH_MEMORY_SECONDS). */
-const memorySeconds = Number(process.env.BENCH_MEMORY_SECONDS ?? 150);
-
-async function memory(url: string, seeded: Seeded): Promise<BenchResults["memory"]> {
-	const bridge = await server({ DATABASE_URL: url });
-	const request = webhookRequest("updatecontact", seeded.apiKey, seeded.guids);
-	const first = await load({ url: bridge.url, request, amount: 10_000 });
-	const rss10k = (await bridge.stats(true)).rss;
-	// Up to 100k in all, in chunks, within the time budget: the run must stay bounded on slow machines.
-	let total = first.requests;
-	const deadline = Date.now() + memorySeconds * 1000;
-	while (total < 100_000 && Date.now() < deadline) {
-		total += (await load({ url: bridge.url, request, amount: Math.min(10_000, 100_000 - total) })).requests;
-	}
-	const rss100k = (await bridge.stats(true)).rss;
-	log(`  rss after ${first.requests}: ${rss10k}, after ${total}: ${rss100k}`);
-	return { requests10k: first.requests, rss10k, requests100k: total, rss100k };
-}
-
 async function main() {
 	const started = Date.now();
 	const postgres = await startPostgres();
@@ -311,7 +293,7 @@ async function main() {
 		const seeded = await seedPostgres(url);
 		const rows: BenchResults["webhooks"] = [];
 		let pageResult: BenchResults["page"] | null = null;
-		let mem: BenchResults["memory"] | null = null;
+		let footprint: Awaited<ReturnType<typeof footprintBench>> | null = null;
 		if (part("webhooks") || part("page")) {
 			const pgBridge = await server({ DATABASE_URL: url });
 			if (part("webhooks")) {
@@ -337,17 +319,29 @@ async function main() {
 			rows.push(...(await webhooks(lite, lite.seeded, "pglite")));
 			await lite.stop();
 		}
-		if (part("memory")) {
-			log("memory");
-			const memUrl = await createDatabase(postgres.url, "bench_memory");
-			mem = await memory(memUrl, await seedPostgres(memUrl));
+		if (part("memory") || part("startup")) {
+			log("memory and start-up of `serve` beside the bare database (bench/footprint.ts)");
+			footprint = await footprintBench({
+				postgresUrl: await createDatabase(postgres.url, "bench_footprint"),
+				secretKey,
+				memory: part("memory"),
+				startup: part("startup"),
+				log,
+			});
 		}
 		const intercomRate = await intercomRateParts(postgres.url);
-		if (only.size > 0 || !pageResult || !mem) {
+		if (only.size > 0 || !pageResult || !footprint?.memory || !footprint.startup) {
 			log(`partial run (BENCH_ONLY=${[...only].join(",")}): BENCHMARKS.md left as it is`);
 			return;
 		}
-		const results: BenchResults = { seconds, webhooks: rows, page: pageResult, memory: mem, intercomRate };
+		const results: BenchResults = {
+			seconds,
+			webhooks: rows,
+			page: pageResult,
+			memory: footprint.memory,
+			startup: footprint.startup,
+			intercomRate,
+		};
 		const target = new URL("../../../BENCHMARKS.md", import.meta.url);
 		await writeFile(target, renderReport(results));
 		log(`wrote ${target.pathname} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

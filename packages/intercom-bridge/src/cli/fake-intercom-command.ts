@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { type Command, InvalidArgumentError } from "commander";
-import { createIntercomEmulator, type EmulatorApp } from "../testing/index.ts";
+import type { EmulatorApp } from "../testing/index.ts";
 import type { CliIo } from "./output.ts";
 
 const integer = (name: string) => (raw: string) => {
@@ -59,6 +59,8 @@ export function registerFakeIntercomCommand(
 			if ((opts.clientId === undefined) !== (opts.clientSecret === undefined)) {
 				throw new InvalidArgumentError("--client-id and --client-secret go together.");
 			}
+			// Loaded here, not with the CLI: every other command (`serve` above all) would pay for it.
+			const { createIntercomEmulator } = await import("../testing/index.ts");
 			const emulator = createIntercomEmulator({
 				tokens: [token],
 				apps: [app],

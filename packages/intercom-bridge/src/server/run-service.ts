@@ -113,7 +113,6 @@ export async function runService(
 		// background jobs (conversation links), and serves the admin console.
 		const bridge = createIntercomBridge({ store, logger, trustProxy, basePath, endpoints });
 		const jobs = createJobRunner({ store, logger, endpoints, ...(dataAttributes && { dataAttributes }) });
-		await jobs.start();
 		const app = new Hono();
 		app.route(
 			"/",
@@ -129,21 +128,26 @@ export async function runService(
 			}),
 		);
 		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw, connectionOf(c.env)));
+		server = await startServer({
+			store,
+			logger,
+			port,
+			host: env.HOST?.trim() || "127.0.0.1",
+			app,
+			beforeStoreClose: async () => {
+				await bridge.flushWebhookCounts();
+				await jobs.stop();
+			},
+			health: serviceHealth(bridge, jobs),
+		});
+		// The job runner starts once the service answers: requests need none of it (webhooks queue
+		// through the store), and its start (pg-boss with about 100 modules of its own, and its
+		// queries) need not come before the first answer (docs/decisions/0036-lean-start-and-memory.md).
+		// runService still resolves only once it runs; a runner that cannot start stops the service.
 		try {
-			server = await startServer({
-				store,
-				logger,
-				port,
-				host: env.HOST?.trim() || "127.0.0.1",
-				app,
-				beforeStoreClose: async () => {
-					await bridge.flushWebhookCounts();
-					await jobs.stop();
-				},
-				health: serviceHealth(bridge, jobs),
-			});
+			await jobs.start();
 		} catch (err) {
-			await jobs.stop();
+			await server.close();
 			throw err;
 		}
 		// A CLI command run beside the service on the embedded database names this console instead.

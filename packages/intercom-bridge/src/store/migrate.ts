@@ -55,6 +55,9 @@ export interface MigrateResult {
  */
 export async function migrate(db: Db, options: { dir?: URL } = {}): Promise<MigrateResult> {
 	const files = await readMigrations(options.dir);
+	// Nearly every start finds the schema up to date: one read says so, without the transaction,
+	// the lock and the DDL below (on PGlite a commit also syncs the data directory).
+	if (await upToDate(db, files)) return { applied: [], total: files.length };
 	try {
 		return await db.transaction(async (tx) => {
 			await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
@@ -100,4 +103,22 @@ export async function migrate(db: Db, options: { dir?: URL } = {}): Promise<Migr
 			},
 		);
 	}
+}
+
+/**
+ * Whether every file is recorded as applied with its checksum. Any doubt (no table yet, a file
+ * missing or changed) answers false, and the locked transaction decides and says why.
+ */
+async function upToDate(db: Db, files: MigrationFile[]): Promise<boolean> {
+	let done: Map<string, string>;
+	try {
+		done = new Map(
+			rowsOf<{ name: string; checksum: string }>(
+				await db.execute(sql`select name, checksum from intercom_bridge_migrations`),
+			).map((r) => [r.name, r.checksum]),
+		);
+	} catch {
+		return false;
+	}
+	return files.every((file) => done.get(file.name) === file.checksum);
 }
