@@ -43,8 +43,19 @@ export async function runPrepared<T>(
 	return runNamedOnPglite<T>(database.client as PGlite, statement, values);
 }
 
-/** The statements parsed on each PGlite instance (its one session keeps them until it closes). */
-const parsedOn = new WeakMap<PGlite, Set<string>>();
+/**
+ * The statements parsed on each PGlite instance (its one session keeps them until it closes), with
+ * the calls each has left before it is parsed again.
+ */
+const parsedOn = new WeakMap<PGlite, Map<string, number>>();
+
+/**
+ * Calls of a statement before it is parsed and planned again. A cached generic plan is made again
+ * only when the schema changes, and PGlite runs no autovacuum (no ANALYZE), so a plan made while
+ * the tables were small would otherwise stay as they grow; one new plan per this many calls costs
+ * nothing measurable.
+ */
+const REPLAN_EVERY = 10_000;
 
 /** SQLSTATE 26000: the session does not know the statement (dropped by DISCARD/DEALLOCATE). */
 const UNKNOWN_STATEMENT = "26000";
@@ -82,15 +93,24 @@ async function runNamedOnPglite<T>(
 			const run = async () => {
 				let parsed = parsedOn.get(pglite);
 				if (!parsed) {
-					parsed = new Set();
+					parsed = new Map();
 					parsedOn.set(pglite, parsed);
 				}
-				if (!parsed.has(statement.name)) {
+				const left = parsed.get(statement.name);
+				if (left === undefined || left <= 0) {
+					// Close first: parsing a name the session still has would fail. Closing an
+					// unknown name is no error.
 					await pglite.execProtocol(
-						concat([serialize.parse({ name: statement.name, text: statement.text }), serialize.sync()]),
+						concat([
+							serialize.close({ type: "S", name: statement.name }),
+							serialize.parse({ name: statement.name, text: statement.text }),
+							serialize.sync(),
+						]),
 						{ syncToFs: false },
 					);
-					parsed.add(statement.name);
+					parsed.set(statement.name, REPLAN_EVERY);
+				} else {
+					parsed.set(statement.name, left - 1);
 				}
 				return pglite.execProtocol(
 					concat([
