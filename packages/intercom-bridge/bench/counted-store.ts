@@ -19,8 +19,15 @@ export interface CountedStore {
 	recent(): string[];
 }
 
-/** Opens a counted store. `url` null: a fresh in-memory PGlite. */
-export async function openCountedStore(url: string | null, secretKey: Uint8Array): Promise<CountedStore> {
+/**
+ * Opens a counted store. `url` null: a fresh PGlite, in memory or on `pgliteDir` (opened with the
+ * default store's options: only the data directory).
+ */
+export async function openCountedStore(
+	url: string | null,
+	secretKey: Uint8Array,
+	pgliteDir: string | null = null,
+): Promise<CountedStore> {
 	let count = 0;
 	const recent: string[] = [];
 	const counted = (text: string) => {
@@ -32,7 +39,7 @@ export async function openCountedStore(url: string | null, secretKey: Uint8Array
 		typeof query === "string" ? query : String((query as { text?: unknown })?.text ?? "");
 	let database: Database;
 	if (url === null) {
-		const pglite = await PGlite.create();
+		const pglite = pgliteDir ? await PGlite.create({ dataDir: pgliteDir }) : await PGlite.create();
 		// What goes through query() is counted; statements inside PGlite's transaction() are not (it
 		// sends them through private methods), so PGlite's counts are a lower bound, for information.
 		const query = pglite.query.bind(pglite);
@@ -40,10 +47,17 @@ export async function openCountedStore(url: string | null, secretKey: Uint8Array
 			counted(text);
 			return (query as (...a: unknown[]) => unknown)(text, ...rest);
 		}) as typeof pglite.query;
+		// Named prepared statements (store/prepared-statement.ts) go through execProtocol: a message
+		// that starts with Bind ('B') runs one; query() uses other methods, so nothing counts twice.
+		const execProtocol = pglite.execProtocol.bind(pglite);
+		pglite.execProtocol = ((message: Uint8Array, ...rest: unknown[]) => {
+			if (message[0] === 0x42) counted("(named prepared statement)");
+			return (execProtocol as (...a: unknown[]) => unknown)(message, ...rest);
+		}) as typeof pglite.execProtocol;
 		database = {
 			db: drizzlePglite(pglite, { schema }) as unknown as Db,
 			kind: "pglite",
-			location: "memory",
+			location: pgliteDir ?? "memory",
 			client: pglite,
 			close: () => pglite.close(),
 		};

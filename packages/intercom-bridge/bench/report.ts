@@ -64,6 +64,38 @@ export interface BenchResults {
 	startup: StartupRow[];
 	/** Intercom's rate limit: the shared budget under synthetic load, and the backfill (issue #20 item 6). */
 	intercomRate?: { rateBudget: RateBudgetResult[]; backfill: BackfillBenchResult[] };
+	/** PGlite's ceiling (bench/pglite-baseline.ts); null when PGlite was not measured. */
+	pgliteCeiling?: {
+		/** The bare insert loop: mean of the runs before and after the webhooks, and each run. */
+		insertLoop: { rate: number; rates: number[]; cpuMicros: number };
+	} | null;
+}
+
+/**
+ * The webhook targets on PGlite (issue #21): at least 30% of the bare PGlite insert loop's rate
+ * measured in the same run, and p99 at most 100 ms at 50 connections.
+ */
+const PGLITE_TARGETS = { ofInsertLoop: 0.3, p99Ms: 100 };
+
+/** The PGlite section: each webhook against the insert loop and the bare HTTP server on PGlite. */
+function renderPglite(r: BenchResults): string[] {
+	const loop = r.pgliteCeiling?.insertLoop;
+	const rows = r.webhooks.filter((w) => w.database === "pglite");
+	if (!loop || rows.length === 0) return [];
+	return [
+		"",
+		"## Webhooks on PGlite",
+		"",
+		`Data directories on disk, as the default store runs. The ceiling is a bare Node process with PGlite doing single-row INSERTs in a loop: ${rps(loop.rate)} inserts/s (mean of ${loop.rates.map(rps).join(" and ")}, before and after the webhooks), ${loop.cpuMicros} µs CPU per insert. ` +
+			"The bare HTTP server on PGlite (node:http, one UPDATE/INSERT per request, pglite-baseline.ts) ran in turn with the bridge, as on PostgreSQL.",
+		"",
+		"| endpoint | bridge req/s | p99 | server CPU/request | bare HTTP req/s | p99 | of the insert loop (≥ 30%) | p99 (≤ 100 ms) | of bare HTTP (in-round median) |",
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+		...rows.map((w) => {
+			const ofLoop = w.bridge.rps / loop.rate;
+			return `| ${w.endpoint} | ${rps(w.bridge.rps)} | ${ms(w.bridge.p99)} | ${w.bridge.serverCpuMicros ?? "–"} µs | ${w.baseline ? rps(w.baseline.rps) : "–"} | ${w.baseline ? ms(w.baseline.p99) : "–"} | ${pct(ofLoop)} ${verdict(ofLoop >= PGLITE_TARGETS.ofInsertLoop)} | ${ms(w.bridge.p99)} ${verdict(w.bridge.p99 <= PGLITE_TARGETS.p99Ms)} | ${w.ratios ? pct(w.ratios.throughput) : "–"} |`;
+		}),
+	];
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -127,7 +159,8 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`${rps(x.a.rps)} / ${rps(x.b.rps)} req/s, server CPU ${x.a.cpuMicros.toFixed(1)} / ${x.b.cpuMicros.toFixed(1)} µs/request`;
 	lines.push(
 		"",
-		"PGlite rows are compared with the PostgreSQL baseline for information only; the targets apply to PostgreSQL.",
+		"PGlite rows above are compared with the bare HTTP server on PGlite, for information; their targets are in the PGlite section.",
+		...renderPglite(r),
 		"",
 		"## Messenger helper on a page (PostgreSQL, known contact by cookie)",
 		"",

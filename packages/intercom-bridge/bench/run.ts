@@ -12,6 +12,7 @@ import { backfillBench } from "./backfill.ts";
 import { openCountedStore } from "./counted-store.ts";
 import { footprintBench } from "./footprint.ts";
 import { type BenchServer, type LoadResult, load, startServer, webhookRequest } from "./load.ts";
+import { measurePgliteInsertLoop } from "./pglite-baseline.ts";
 import { pinProcesses } from "./pin-cpus.ts";
 import { postgresCpuMicrosBetween, postgresCpuSnapshot } from "./process-cpu.ts";
 import { rateBudgetBench } from "./rate-budget.ts";
@@ -285,6 +286,40 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	return result;
 }
 
+/**
+ * The webhooks on PGlite against its practical ceilings (issue #21): the bare insert loop in its own
+ * process, measured before and after the webhooks (the mean is the figure), and the bare HTTP server
+ * on PGlite as the in-run baseline (ABBA rounds, as on PostgreSQL). Everything on data directories
+ * on disk, as the default store runs.
+ */
+async function pgliteWebhooks(): Promise<{
+	rows: BenchResults["webhooks"];
+	ceiling: BenchResults["pgliteCeiling"];
+}> {
+	log("webhooks on PGlite (data directory on disk)");
+	const before = await measurePgliteInsertLoop(seconds);
+	log(`  bare PGlite insert loop: ${before.rate.toFixed(0)} inserts/s, CPU ${before.cpuMicros} µs/insert`);
+	const lite = await server({ BENCH_PGLITE_DISK: "1" });
+	if (!lite.seeded) throw new Error("the PGlite server reported no seed");
+	const baseline = await server({ BENCH_MODE: "pglite-baseline", BENCH_SEEDED: JSON.stringify(lite.seeded) });
+	const rows = await webhooks(lite, lite.seeded, "pglite", baseline);
+	await baseline.stop();
+	await lite.stop();
+	const after = await measurePgliteInsertLoop(seconds);
+	log(`  bare PGlite insert loop: ${after.rate.toFixed(0)} inserts/s, CPU ${after.cpuMicros} µs/insert`);
+	const insertLoop = {
+		rate: (before.rate + after.rate) / 2,
+		rates: [before.rate, after.rate],
+		cpuMicros: Math.round((before.cpuMicros + after.cpuMicros) / 2),
+	};
+	for (const row of rows) {
+		log(
+			`  ${row.endpoint} pglite: ${((row.bridge.rps / insertLoop.rate) * 100).toFixed(0)}% of the insert loop, p99 ${row.bridge.p99} ms`,
+		);
+	}
+	return { rows, ceiling: { insertLoop } };
+}
+
 async function main() {
 	const started = Date.now();
 	const postgres = await startPostgres();
@@ -294,6 +329,7 @@ async function main() {
 		const rows: BenchResults["webhooks"] = [];
 		let pageResult: BenchResults["page"] | null = null;
 		let footprint: Awaited<ReturnType<typeof footprintBench>> | null = null;
+		let pgliteCeiling: BenchResults["pgliteCeiling"] = null;
 		if (part("webhooks") || part("page")) {
 			const pgBridge = await server({ DATABASE_URL: url });
 			if (part("webhooks")) {
@@ -313,11 +349,9 @@ async function main() {
 			await pgBridge.stop();
 		}
 		if (part("pglite")) {
-			log("webhooks on PGlite");
-			const lite = await server({});
-			if (!lite.seeded) throw new Error("the PGlite server reported no seed");
-			rows.push(...(await webhooks(lite, lite.seeded, "pglite")));
-			await lite.stop();
+			const lite = await pgliteWebhooks();
+			rows.push(...lite.rows);
+			pgliteCeiling = lite.ceiling;
 		}
 		if (part("memory") || part("startup")) {
 			log("memory and start-up of `serve` beside the bare database (bench/footprint.ts)");
@@ -341,6 +375,7 @@ async function main() {
 			memory: footprint.memory,
 			startup: footprint.startup,
 			intercomRate,
+			pgliteCeiling,
 		};
 		const target = new URL("../../../BENCHMARKS.md", import.meta.url);
 		await writeFile(target, renderReport(results));

@@ -6,8 +6,10 @@
  * `/median/page` and `/median/bare` are the same for a page of the median web page's size;
  * `/app/page` and `/app/bare` for a product list a Hono app renders (with the bridge's middleware); `/ab`
  * serves two of those variants in alternating slices of time, see time-slices.ts);
- * `BENCH_MODE=baseline` serves the bare baseline.
- * `DATABASE_URL` picks PostgreSQL (seeded by the parent); without it, an in-memory PGlite seeded here.
+ * `BENCH_MODE=baseline` serves the bare baseline; `BENCH_MODE=pglite-baseline` the bare baseline on
+ * PGlite (pglite-baseline.ts).
+ * `DATABASE_URL` picks PostgreSQL (seeded by the parent); without it, a PGlite seeded here: on a data
+ * directory on disk with `BENCH_PGLITE_DISK=1` (as the default store runs), else in memory.
  * Talks to the parent over IPC: `ready` with what the load needs, then `stats` and `rss` on request.
  */
 import { createServer } from "node:http";
@@ -20,6 +22,7 @@ import { createIntercomBridge, PERSONAL_PAGE_CACHE_CONTROL } from "../src/bridge
 import { createLogger } from "../src/logger.ts";
 import { startBaseline } from "./baseline.ts";
 import { openCountedStore } from "./counted-store.ts";
+import { benchPgliteDir, startPgliteBaseline } from "./pglite-baseline.ts";
 import { BROWSER_UA, PAGE_TEXT, pageHtml, type Seeded, seedBenchStore } from "./seed.ts";
 import { createSlicer } from "./time-slices.ts";
 
@@ -59,7 +62,17 @@ async function main() {
 		);
 		return;
 	}
-	const { store, queries, recent } = await openCountedStore(url, secretKey);
+	if (process.env.BENCH_MODE === "pglite-baseline") {
+		const seeded = JSON.parse(process.env.BENCH_SEEDED ?? "{}") as Seeded;
+		const baseline = await startPgliteBaseline(seeded);
+		send({ type: "ready", port: baseline.port });
+		process.on("message", () =>
+			send({ type: "stats", queries: 0, recent: [], rss: process.memoryUsage().rss, cpuMicros: cpuMicros() }),
+		);
+		return;
+	}
+	const dataDir = !url && process.env.BENCH_PGLITE_DISK ? await benchPgliteDir() : null;
+	const { store, queries, recent } = await openCountedStore(url, secretKey, dataDir);
 	await store.prepare();
 	const seeded = url ? null : await seedBenchStore(store);
 	// All load comes from 127.0.0.1: the per-address limit on new contacts would cap the

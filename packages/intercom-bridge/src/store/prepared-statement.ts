@@ -3,11 +3,14 @@
  * statements: node-postgres parses them once per pooled connection and PostgreSQL can reuse their
  * plan, where a statement built per request is parsed and planned every time (measured: that cost
  * PostgreSQL about four times the CPU of the baseline's statement; see BENCHMARKS.md).
- * PGlite, one connection in this process, runs the text as it is.
+ * PGlite, one connection in this process, keeps them too (see {@link runNamedOnPglite}): its
+ * `query()` parses and plans the text on every call, which for the webhooks' statements was most of
+ * their cost (docs/decisions/0035-pglite-named-statements.md).
  *
  * Behind PgBouncer in transaction mode, named statements need PgBouncer 1.21 or later with
  * `max_prepared_statements` set (docs/decisions/0005-one-statement-webhooks.md).
  */
+import { type PGlite, parse, protocol } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, type Queryable, rowsOf } from "./database.ts";
 
@@ -16,10 +19,6 @@ export interface PreparedStatement {
 	/** Unique per text within the process; PostgreSQL knows the statement by it on each connection. */
 	readonly name: string;
 	readonly text: string;
-}
-
-interface PgliteLike {
-	query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 interface PoolLike {
@@ -41,8 +40,101 @@ export async function runPrepared<T>(
 		const pool = database.client as PoolLike;
 		return (await pool.query({ name: statement.name, text: statement.text, values })).rows as T[];
 	}
-	const pglite = database.client as PgliteLike;
-	return (await pglite.query(statement.text, values)).rows as T[];
+	return runNamedOnPglite<T>(database.client as PGlite, statement, values);
+}
+
+/**
+ * The statements parsed on each PGlite instance (its one session keeps them until it closes), with
+ * the calls each has left before it is parsed again.
+ */
+const parsedOn = new WeakMap<PGlite, Map<string, number>>();
+
+/**
+ * Calls of a statement before it is parsed and planned again. A cached generic plan is made again
+ * only when the schema changes, and PGlite runs no autovacuum (no ANALYZE), so a plan made while
+ * the tables were small would otherwise stay as they grow; one new plan per this many calls costs
+ * nothing measurable.
+ */
+const REPLAN_EVERY = 10_000;
+
+/** SQLSTATE 26000: the session does not know the statement (dropped by DISCARD/DEALLOCATE). */
+const UNKNOWN_STATEMENT = "26000";
+
+function concat(parts: Uint8Array[]): Uint8Array {
+	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+	let offset = 0;
+	for (const part of parts) {
+		out.set(part, offset);
+		offset += part.length;
+	}
+	return out;
+}
+
+/**
+ * Runs a statement on PGlite as a named prepared statement: parsed once per instance, then each
+ * call sends Bind, Describe, Execute and Sync in one message, so PostgreSQL skips parsing and
+ * reuses its cached (generic) plan. Measured on the update-contact statement: about 1.3 ms of
+ * planning and the parse per call that `query()` spends (it sends an unnamed statement, parsed and
+ * described again every time, in five calls into WebAssembly), 5–10 ms against 2–3 ms per call on
+ * the busy bench machine. It holds PGlite's own locks as `query()` does, so it never runs inside
+ * another caller's transaction, and it writes to the file system after each statement as
+ * `query()` does (the same durability).
+ */
+async function runNamedOnPglite<T>(
+	pglite: PGlite,
+	statement: PreparedStatement,
+	values: unknown[],
+): Promise<T[]> {
+	await pglite._checkReady();
+	return pglite._runExclusiveTransaction(() =>
+		pglite._runExclusiveQuery(async () => {
+			const { serialize } = protocol;
+			const params = values.map((v) => (v === null || v === undefined ? null : String(v)));
+			const run = async () => {
+				let parsed = parsedOn.get(pglite);
+				if (!parsed) {
+					parsed = new Map();
+					parsedOn.set(pglite, parsed);
+				}
+				const left = parsed.get(statement.name);
+				if (left === undefined || left <= 0) {
+					// Close first: parsing a name the session still has would fail. Closing an
+					// unknown name is no error.
+					await pglite.execProtocol(
+						concat([
+							serialize.close({ type: "S", name: statement.name }),
+							serialize.parse({ name: statement.name, text: statement.text }),
+							serialize.sync(),
+						]),
+						{ syncToFs: false },
+					);
+					parsed.set(statement.name, REPLAN_EVERY);
+				} else {
+					parsed.set(statement.name, left - 1);
+				}
+				return pglite.execProtocol(
+					concat([
+						serialize.bind({ statement: statement.name, values: params }),
+						serialize.describe({ type: "P" }),
+						serialize.execute({}),
+						serialize.sync(),
+					]),
+					{ syncToFs: false },
+				);
+			};
+			let result: Awaited<ReturnType<typeof run>>;
+			try {
+				result = await run();
+			} catch (err) {
+				if ((err as { code?: unknown }).code !== UNKNOWN_STATEMENT) throw err;
+				parsedOn.get(pglite)?.delete(statement.name);
+				result = await run();
+			}
+			await pglite.syncToFs();
+			const [first] = parse.parseResults(result.messages, pglite.parsers);
+			return (first?.rows ?? []) as T[];
+		}),
+	);
 }
 
 /**
