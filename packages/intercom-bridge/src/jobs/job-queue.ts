@@ -15,6 +15,7 @@ import {
 	INTERCOM_EVENTS_QUEUE,
 } from "../store/job-store.ts";
 import { storeBossOptions, transactionBossDb } from "../store/pg-boss-db.ts";
+import { onStoreClose } from "../store/store-lifecycle.ts";
 
 // The webhook's statement (src/webhooks/log-activity.ts) writes the links job with the store's SQL.
 export {
@@ -265,6 +266,13 @@ export function getJobQueue(store: Store, logger?: Logger): JobQueue {
 					throw err;
 				}
 				boss = sender;
+				// The sender keeps a poll timer (pg-boss's background migrations) that would hold the
+				// process open after the store closes; it stops first. Stopped, it sends nothing more.
+				onStoreClose(store, async () => {
+					boss = undefined;
+					ready = undefined;
+					await sender.stop({ graceful: false, close: false });
+				});
 			})().catch((err: unknown) => {
 				ready = undefined; // let the next request try again (e.g. the database was down)
 				logger?.error(

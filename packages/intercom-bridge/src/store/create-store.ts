@@ -31,6 +31,7 @@ import { createSettingsStore } from "./settings-store.ts";
 import { createSiteStore } from "./site-store.ts";
 import { guard, type StoreContext } from "./store-context.ts";
 import { registerStoreInternals } from "./store-internals.ts";
+import { runStoreCloseHooks } from "./store-lifecycle.ts";
 import { createTopicActivityStore } from "./topic-activity-store.ts";
 
 export interface StoreOptions {
@@ -128,8 +129,11 @@ export function createStore(options: StoreOptions) {
 		...createRateBudgetStore(ctx),
 		...createBackfillStore(ctx),
 
-		/** Closes the database (and releases an embedded data directory). */
-		close: () => options.database.close(),
+		/** Closes the database (and releases an embedded data directory), after what runs on it. */
+		async close(): Promise<void> {
+			await runStoreCloseHooks(store);
+			await options.database.close();
+		},
 	};
 	registerStoreInternals(store, options.database);
 	return store;
