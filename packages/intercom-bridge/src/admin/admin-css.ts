@@ -78,6 +78,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 dl.props { display: grid; grid-template-columns: 200px minmax(0, 1fr); gap: 8px 16px; margin: 0; }
 dl.props dt { color: var(--muted); }
 dl.props dd { margin: 0; overflow-wrap: anywhere; }
+dl.props + form { margin-top: 16px; }
 .pager { display: flex; gap: 12px; align-items: center; margin-top: 14px; color: var(--muted); }
 .login { max-width: 400px; margin: 10vh auto; }
 .login .field { grid-template-columns: 1fr; border: 0; padding: 8px 0; }

@@ -45,7 +45,7 @@ const SHOWN = 50;
 const FIX_LIMIT = 200;
 
 function countsList(report: ReconcileReport): Markup {
-	return html`<dl>
+	return html`<dl class="props">
 <dt>Eligible contacts here</dt><dd>${report.eligible}</dd>
 <dt>Users in Intercom</dt><dd>${report.intercomUsers}</dd>
 <dt>Missing in Intercom</dt><dd>${report.missing.length}</dd>
@@ -128,7 +128,7 @@ function runCard(run: BackfillRun | null, now: number): Markup {
 	if (!run)
 		return html`<p class="muted">No backfill yet: Start sends every eligible contact to the site's Intercom workspace.</p>`;
 	const done = run.sent + run.skipped + run.failed;
-	return html`<dl>
+	return html`<dl class="props">
 <dt>State</dt><dd>${stateText(run, now)}</dd>
 <dt>Progress</dt><dd><progress max="${Math.max(run.total, 1)}" value="${Math.min(done, run.total)}"></progress> ${done} of ${run.total}</dd>
 <dt>Sent</dt><dd>${run.sent}</dd>
