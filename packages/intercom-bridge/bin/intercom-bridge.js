@@ -22,8 +22,9 @@ if (major < 22 || (fromSource && !stripsTypes)) {
 //   start: loading the CLI then takes about a third less CPU.
 // - The young generation stays at its first size instead of doubling up to 128 MB on a large
 //   machine: loading the modules alone grew it to the maximum, which V8 keeps for good. That was
-//   160 MB of the service's RSS, at idle and under load, for no measurable speed. An explicit
-//   semi-space flag (NODE_OPTIONS or the command line) is left alone.
+//   160 MB of the service's RSS, at idle and under load (its cost in speed: decision 0036). An explicit
+//   semi-space flag is left alone: `NODE_OPTIONS=--max-semi-space-size=<MB>` (Node refuses the
+//   growth factor in NODE_OPTIONS) or `node --semi-space-growth-factor=2 <this file>`.
 module.enableCompileCache?.();
 if (![...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((arg) => arg.includes("semi-space"))) {
 	v8.setFlagsFromString("--semi-space-growth-factor=1");
