@@ -197,14 +197,27 @@ ${
 		syncPage(c, await siteAccess(c, deps, c.req.param("site") ?? "")),
 	);
 
-	/** Compares (and with `fix`, fixes) within the request; Intercom's failures become a message. */
-	async function reconcile(c: Context<AdminEnv>, fix: boolean) {
+	/**
+	 * The site of a sync action, for a user who may modify it; `refused` is the redirect back to the
+	 * Sync page with its message when the site does not sync contacts or has no access token.
+	 */
+	async function syncingSiteAccess(c: Context<AdminEnv>) {
 		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
 		requireModify(access.canModify);
 		const back = (m: string) => c.redirect(`${sitePath(deps, access.site, "sync")}?m=${m}`, 303);
 		const settings = await deps.store.getSettings(access.site.id);
-		if (!settings.syncContacts) return back("not-syncing");
-		if (!settings.accessToken) return back("no-token");
+		const refused = !settings.syncContacts
+			? back("not-syncing")
+			: !settings.accessToken
+				? back("no-token")
+				: undefined;
+		return { access, back, refused };
+	}
+
+	/** Compares (and with `fix`, fixes) within the request; Intercom's failures become a message. */
+	async function reconcile(c: Context<AdminEnv>, fix: boolean) {
+		const { access, refused } = await syncingSiteAccess(c);
+		if (refused) return refused;
 		try {
 			const result = await reconcileSite({
 				store: deps.store,
@@ -233,12 +246,8 @@ ${
 	postRoute(app, "/sites/:site/sync/reconcile/fix", (c) => reconcile(c, true));
 
 	postRoute(app, "/sites/:site/sync/backfill", async (c) => {
-		const access = await siteAccess(c, deps, c.req.param("site") ?? "");
-		requireModify(access.canModify);
-		const back = (m: string) => c.redirect(`${sitePath(deps, access.site, "sync")}?m=${m}`, 303);
-		const settings = await deps.store.getSettings(access.site.id);
-		if (!settings.syncContacts) return back("not-syncing");
-		if (!settings.accessToken) return back("no-token");
+		const { access, back, refused } = await syncingSiteAccess(c);
+		if (refused) return refused;
 		if (running.has(access.site.id)) return back("busy");
 		const actor = c.get("user").email;
 		const controller = new AbortController();
