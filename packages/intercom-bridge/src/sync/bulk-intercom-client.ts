@@ -11,6 +11,28 @@ import type { Logger } from "../logger.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Store } from "../store/create-store.ts";
 import type { Site } from "../store/site-store.ts";
+import type { DataAttributeMapping } from "./ensure-data-attributes.ts";
+import type { ContactAttributesHook } from "./sync-contact.ts";
+
+/** What a site's background sync work (backfill, reconciliation) is given. */
+export interface SiteSyncWorkOptions {
+	store: Store;
+	logger: Logger;
+	/** The site's code name. */
+	site: string;
+	endpoints: EndpointsResolver;
+	fetch?: typeof fetch;
+	/** Stops the work cleanly. */
+	signal?: AbortSignal;
+	/**
+	 * The data attribute mapping (decision 0030), as the job runner's contact sync has it: checked
+	 * against the workspace, only usable attributes sent. Pass the service's, so this work sends
+	 * what live sync sends. Default: none.
+	 */
+	dataAttributes?: DataAttributeMapping;
+	/** Computed custom attributes, as contact sync sends them (the runner's `contactAttributes`). */
+	customAttributes?: ContactAttributesHook;
+}
 
 /**
  * The site by code name, with its settings, when it syncs contacts and has an access token.

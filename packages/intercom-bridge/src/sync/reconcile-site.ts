@@ -8,24 +8,13 @@
  *
  * Every call goes out with priority `bulk` on the workspace's shared rate budget.
  */
-import type { EndpointsResolver } from "../intercom/endpoints.ts";
 import type { Contact as IntercomContact } from "../intercom/intercom-types.ts";
-import type { Logger } from "../logger.ts";
-import type { Store } from "../store/create-store.ts";
-import { bulkIntercomClient, syncingSite } from "./bulk-intercom-client.ts";
-import type { DataAttributeMapping } from "./ensure-data-attributes.ts";
+import { bulkIntercomClient, type SiteSyncWorkOptions, syncingSite } from "./bulk-intercom-client.ts";
 import { type ReconcileReport, reconcileContacts } from "./reconcile-contacts.ts";
-import { type ContactAttributesHook, isPermanentSyncError, syncContactToIntercom } from "./sync-contact.ts";
+import { isPermanentSyncError, syncContactToIntercom } from "./sync-contact.ts";
 
 /** Options of {@link reconcileSite}. */
-export interface ReconcileSiteOptions {
-	store: Store;
-	logger: Logger;
-	/** The site's code name. */
-	site: string;
-	endpoints: EndpointsResolver;
-	fetch?: typeof fetch;
-	signal?: AbortSignal;
+export interface ReconcileSiteOptions extends SiteSyncWorkOptions {
 	/** Send the missing and changed contacts again, then compare again. Default false. */
 	fix?: boolean;
 	/** At most this many contacts sent by one fix; the rest wait for another run. Default: all. */
@@ -34,10 +23,6 @@ export interface ReconcileSiteOptions {
 	concurrency?: number;
 	/** Who asked for the fix, for the site's audit log (e.g. `cli:ada`, an admin's email). */
 	actor?: string;
-	/** The data attribute mapping live sync uses (decision 0030), so a fix sends the same. */
-	dataAttributes?: DataAttributeMapping;
-	/** Computed custom attributes, as live sync sends them. */
-	customAttributes?: ContactAttributesHook;
 	/** Search page size (1–150). Default 150. */
 	perPage?: number;
 }

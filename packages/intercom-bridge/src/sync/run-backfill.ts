@@ -11,24 +11,12 @@
  * (redoing at most the contacts in flight, which the upsert makes harmless).
  */
 import { randomUUID } from "node:crypto";
-import type { EndpointsResolver } from "../intercom/endpoints.ts";
-import type { Logger } from "../logger.ts";
 import type { BackfillRun } from "../store/backfill-store.ts";
-import type { Store } from "../store/create-store.ts";
-import { bulkIntercomClient, syncingSite } from "./bulk-intercom-client.ts";
-import type { DataAttributeMapping } from "./ensure-data-attributes.ts";
-import { type ContactAttributesHook, isPermanentSyncError, syncContactToIntercom } from "./sync-contact.ts";
+import { bulkIntercomClient, type SiteSyncWorkOptions, syncingSite } from "./bulk-intercom-client.ts";
+import { isPermanentSyncError, syncContactToIntercom } from "./sync-contact.ts";
 
 /** Options of {@link runBackfill}. */
-export interface BackfillOptions {
-	store: Store;
-	logger: Logger;
-	/** The site's code name. */
-	site: string;
-	endpoints: EndpointsResolver;
-	fetch?: typeof fetch;
-	/** Stops the run cleanly (state `paused`; the next start resumes from the cursor). */
-	signal?: AbortSignal;
+export interface BackfillOptions extends SiteSyncWorkOptions {
 	/** Contacts in flight at once. Default 8: enough that the rate budget is the limit. */
 	concurrency?: number;
 	/** Contacts read per page. Default 200. */
@@ -39,14 +27,6 @@ export interface BackfillOptions {
 	startedBy?: string;
 	/** Called after each cursor move and at the end, with the run as kept. */
 	onProgress?: (run: BackfillRun) => void;
-	/**
-	 * The data attribute mapping (decision 0030), as the job runner's contact sync has it: checked
-	 * against the workspace, only usable attributes sent. Pass the service's, so a backfill sends
-	 * what live sync sends. Default: none.
-	 */
-	dataAttributes?: DataAttributeMapping;
-	/** Computed custom attributes, as contact sync sends them (the runner's `contactAttributes`). */
-	customAttributes?: ContactAttributesHook;
 	/** The lease owner id. Default a random one per run. */
 	owner?: string;
 }
