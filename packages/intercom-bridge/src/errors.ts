@@ -26,6 +26,7 @@ export const ERROR_CODES = {
 	INTERCOM_API_ERROR: 502,
 	INTERCOM_AUTH_FAILED: 502,
 	OAUTH_FAILED: 400,
+	STOPPED: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -120,6 +121,17 @@ export class DataDirLockedError extends IntercomBridgeError {
 		super("DATA_DIR_LOCKED", message);
 		this.name = "DataDirLockedError";
 		this.pid = pid;
+	}
+}
+
+/**
+ * Long work (a reconciliation) stopped because its `AbortSignal` aborted, e.g. on Ctrl-C. The
+ * message says what was done before the stop and how to go on; `cause` is the abort.
+ */
+export class StoppedError extends IntercomBridgeError {
+	constructor(message: string, options?: { cause?: unknown }) {
+		super("STOPPED", message, options);
+		this.name = "StoppedError";
 	}
 }
 

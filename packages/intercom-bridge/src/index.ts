@@ -20,6 +20,7 @@ export {
 	IntercomBridgeError,
 	NotFoundError,
 	RateLimitedError,
+	StoppedError,
 	StoreUnavailableError,
 	ValidationError,
 } from "./errors.ts";

@@ -10,9 +10,10 @@
  */
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { IntercomAuthError, OAuthError, ValidationError } from "../errors.ts";
+import { IntercomApiError, IntercomAuthError, OAuthError, ValidationError } from "../errors.ts";
 import { createIntercomClient } from "../intercom/create-intercom-client.ts";
 import { authorizationUrl, exchangeCode, workspaceOf } from "../intercom/oauth.ts";
+import { createSharedRateBudget, rateBudgetKey } from "../intercom/rate-budget.ts";
 import type { Region } from "../settings/setting-keys.ts";
 import type { AdminDeps, AdminEnv } from "./admin-context.ts";
 import { postRoute, requireModify, siteAccess } from "./admin-routing.ts";
@@ -37,7 +38,12 @@ const OAUTH_MESSAGES: Record<string, string> = {
 	no_token: "No access token is stored: press “Get token” first.",
 	workspace_unread:
 		"Could not read the token's workspace from Intercom (GET /me failed), so the App ID and region were not changed. Reload this page to try again.",
+	workspace_busy:
+		"Intercom's rate limit for this workspace is used up for the moment (sync or a backfill is using it), so the workspace was not read and nothing was changed. Try again in a few seconds.",
 };
+
+/** The code of the client's error when the shared rate budget refused a call (src/intercom/request.ts). */
+const BUDGET_EXHAUSTED = "rate_budget_exhausted";
 
 const FILLED: Record<string, string> = { appId: "App ID", region: "region" };
 
@@ -49,7 +55,14 @@ const messageFor = (code: string) =>
 export const oauthRedirectUri = (c: Context<AdminEnv>, deps: AdminDeps) =>
 	`${publicOrigin(c, deps)}${deps.basePath}/oauth/callback`;
 
-async function readMe(deps: AdminDeps, token: string, region: Region) {
+/**
+ * `GET /me` of `token`, on the workspace's shared rate budget like every other call (decision
+ * 0024; the budget key is the one the job runner and sync use), as a `live` call. A person waits
+ * for the page, so it does not queue for the budget: when the workspace's limit is used up (a
+ * backfill, a 429 just now), it answers at once with a message saying to try again shortly.
+ */
+async function readMe(deps: AdminDeps, token: string, settings: { region: Region; appId: string | null }) {
+	const { region } = settings;
 	try {
 		const client = createIntercomClient({
 			token,
@@ -57,6 +70,13 @@ async function readMe(deps: AdminDeps, token: string, region: Region) {
 			endpoints: deps.endpoints(region),
 			timeoutMs: 5000,
 			maxRetries: 0,
+			now: deps.now,
+			rateBudget: createSharedRateBudget({
+				store: deps.store,
+				key: rateBudgetKey({ appId: settings.appId, region, token }),
+				now: deps.now,
+			}),
+			budgetWaitCapMs: 0,
 			...(deps.fetch ? { fetch: deps.fetch } : {}),
 		});
 		return { ok: true as const, value: await client.me() };
@@ -67,6 +87,10 @@ async function readMe(deps: AdminDeps, token: string, region: Region) {
 				message:
 					"Intercom refused the stored token (revoked or invalid). Press “Get token” to connect again.",
 			};
+		}
+		if (err instanceof IntercomApiError && err.intercomCode === BUDGET_EXHAUSTED) {
+			deps.logger.info("GET /me not sent: the workspace's rate budget is used up");
+			return { ok: false as const, busy: true as const, message: OAUTH_MESSAGES.workspace_busy as string };
 		}
 		deps.logger.warn({ err: (err as Error).message }, "GET /me failed");
 		return {
@@ -120,7 +144,7 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 		const error = c.req.query("oauth_error");
 		if (error) notices.push(notice("error", messageFor(error)));
 		notices.push(...siteWarnings(c, deps, settings));
-		const me = settings.accessToken ? await readMe(deps, settings.accessToken, settings.region) : null;
+		const me = settings.accessToken ? await readMe(deps, settings.accessToken, settings) : null;
 		const dataAttributes = await deps.store.listDataAttributeChecks(access.site.id);
 		return c.html(
 			dataAccessPage(c, deps, {
@@ -160,9 +184,9 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 		const back = (query: string) => c.redirect(`${sitePath(deps, access.site, "data-access")}?${query}`, 303);
 		const settings = await deps.store.getSettings(access.site.id);
 		if (!settings.accessToken) return back("oauth_error=no_token");
-		const me = await readMe(deps, settings.accessToken, settings.region);
+		const me = await readMe(deps, settings.accessToken, settings);
 		const workspace = me.ok ? workspaceOf(me.value) : null;
-		if (!workspace) return back("oauth_error=workspace_unread");
+		if (!workspace) return back(`oauth_error=${"busy" in me ? "workspace_busy" : "workspace_unread"}`);
 		const written = await applyWorkspace(deps, access.site.id, workspace, c.get("user").email, false);
 		if (!written) return back("oauth_error=workspace_invalid");
 		deps.logger.info({ site: access.site.codeName, keys: written }, "admin used the token's workspace");
@@ -230,9 +254,10 @@ export function registerDataAccessRoutes(app: Hono<AdminEnv>, deps: AdminDeps): 
 		deps.logger.info({ site: site.codeName, userId: user.id }, "admin connected Intercom (OAuth)");
 		// Fill the App ID and region the site lacks from the token's workspace; a difference is
 		// left for the admin to settle on the page ("Use these").
-		const me = await readMe(deps, token, settings.region);
+		const me = await readMe(deps, token, settings);
 		const workspace = me.ok ? workspaceOf(me.value) : null;
-		if (!workspace) return back("connected=1&oauth_error=workspace_unread");
+		if (!workspace)
+			return back(`connected=1&oauth_error=${"busy" in me ? "workspace_busy" : "workspace_unread"}`);
 		const filled = await applyWorkspace(deps, site.id, workspace, user.email, true);
 		if (!filled) return back("connected=1&oauth_error=workspace_invalid");
 		if (filled.length > 0)

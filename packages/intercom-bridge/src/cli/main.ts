@@ -24,6 +24,7 @@ import { type CliIo, processIo } from "./output.ts";
 import { registerServeCommand } from "./serve-command.ts";
 import { registerSettingsCommand } from "./settings-command.ts";
 import { registerSitesCommand } from "./sites-command.ts";
+import { StoppedBySignal } from "./stop-on-signals.ts";
 import { registerSyncCommand } from "./sync-command.ts";
 
 export type { ConsolePage, WithStore } from "./cli-context.ts";
@@ -64,7 +65,8 @@ export function buildProgram(io: CliIo, withStore: WithStore, endpoints?: Endpoi
 
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code:
- * 0 success, 1 the command failed (bad value, not found, database error), 2 bad usage.
+ * 0 success, 1 the command failed (bad value, not found, database error), 2 bad usage, 130 or
+ * 143 a long command stopped by SIGINT (Ctrl-C) or SIGTERM.
  */
 export async function runCli(
 	argv: string[],
@@ -83,6 +85,10 @@ export async function runCli(
 		if (err instanceof CommanderError) {
 			// help and version exit with 0; usage errors were already printed by commander.
 			return err.exitCode === 0 ? 0 : 2;
+		}
+		if (err instanceof StoppedBySignal) {
+			io.stderr(err.message);
+			return err.exitCode;
 		}
 		if (err instanceof IntercomBridgeError) {
 			io.stderr(`error: ${publicMessage(err)}`);

@@ -1,11 +1,12 @@
 /**
  * `intercom-bridge sync`: the backfill of a site's contacts to Intercom (decision 0031) and its
- * status, and reconciliation (decision 0032). The backfill runs in this process; Ctrl-C stops it
- * cleanly and the next start resumes. Both send the data attribute mapping the service's live
+ * status, and reconciliation (decision 0032). Both run in this process; Ctrl-C or SIGTERM stops
+ * them cleanly (stop-on-signals.ts: exit 130 or 143, what was done on stderr) and the next
+ * backfill start resumes. Both send the data attribute mapping the service's live
  * sync sends (INTERCOM_BRIDGE_DATA_ATTRIBUTES).
  */
 import { type Command, InvalidArgumentError } from "commander";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError, StoppedError } from "../errors.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger } from "../logger.ts";
 import type { BackfillRun } from "../store/backfill-store.ts";
@@ -15,6 +16,7 @@ import { type ReconcileSiteResult, reconcileSite } from "../sync/reconcile-site.
 import { runBackfill } from "../sync/run-backfill.ts";
 import type { CliContext } from "./cli-context.ts";
 import { jsonOption } from "./output.ts";
+import { stopOnSignals } from "./stop-on-signals.ts";
 
 /** The run as printed: counts, cursor and state, dates as ISO strings. */
 function runJson(run: BackfillRun) {
@@ -154,30 +156,26 @@ export function registerSyncCommand(
 			30,
 		)
 		.action((opts: { site: string; concurrency: number; leaseSeconds: number }) =>
-			withStore(
-				async (store) => {
-					const controller = new AbortController();
-					const stop = () => controller.abort();
-					process.on("SIGINT", stop);
-					process.on("SIGTERM", stop);
-					// A progress bar for people; JSON lines for machines and logs.
-					const tty = io.isTTY === true;
-					let lastLine = 0;
-					const onProgress = (run: BackfillRun) => {
-						if (tty) {
-							const now = Date.now();
-							if (now - lastLine < 100 && run.state === "running") return;
-							lastLine = now;
-							process.stderr.write(`\r${progressBar(run)}`);
-						} else io.stdout(JSON.stringify({ event: "progress", ...runJson(run) }));
-					};
-					try {
+			stopOnSignals((signal) =>
+				withStore(
+					async (store) => {
+						// A progress bar for people; JSON lines for machines and logs.
+						const tty = io.isTTY === true;
+						let lastLine = 0;
+						const onProgress = (run: BackfillRun) => {
+							if (tty) {
+								const now = Date.now();
+								if (now - lastLine < 100 && run.state === "running") return;
+								lastLine = now;
+								process.stderr.write(`\r${progressBar(run)}`);
+							} else io.stdout(JSON.stringify({ event: "progress", ...runJson(run) }));
+						};
 						const result = await runBackfill({
 							store,
 							logger: createLogger({ level: io.env.LOG_LEVEL ?? "warn" }),
 							site: opts.site,
 							endpoints,
-							signal: controller.signal,
+							signal,
 							concurrency: opts.concurrency,
 							leaseMs: opts.leaseSeconds * 1000,
 							startedBy: context.actor(),
@@ -192,8 +190,8 @@ export function registerSyncCommand(
 						if (result.outcome === "lost")
 							throw new ConflictError("Another runner took this backfill over; it goes on there.");
 						if (result.outcome === "paused")
-							throw new ConflictError(
-								"Backfill stopped; run `intercom-bridge sync backfill` again to resume where it stopped.",
+							throw new StoppedError(
+								`Backfill paused at ${progressBar(result.run)}; run \`intercom-bridge sync backfill --site ${opts.site}\` again to resume where it stopped.`,
 							);
 						if (result.outcome === "failed")
 							throw new ConflictError(
@@ -204,12 +202,9 @@ export function registerSyncCommand(
 							io.stdout(
 								`done: sent ${result.run.sent}, skipped ${result.run.skipped}, failed ${result.run.failed}`,
 							);
-					} finally {
-						process.off("SIGINT", stop);
-						process.off("SIGTERM", stop);
-					}
-				},
-				{ site: opts.site, section: "sync" },
+					},
+					{ site: opts.site, section: "sync" },
+				),
 			),
 		);
 	sync
@@ -238,22 +233,25 @@ export function registerSyncCommand(
 			"send the missing and changed contacts again, then compare again (unexpected and duplicated people are only reported)",
 		)
 		.action((opts: { site: string; json?: boolean; fix?: boolean }) =>
-			withStore(
-				async (store) => {
-					const result = await reconcileSite({
-						store,
-						logger: createLogger({ level: io.env.LOG_LEVEL ?? "warn" }),
-						site: opts.site,
-						endpoints,
-						fix: opts.fix === true,
-						actor: context.actor(),
-						...dataAttributes(),
-					});
-					print(opts.json, result, () => reconcileText(result));
-					const final = result.fix?.after ?? result.report;
-					if (final.differences > 0) throw new ConflictError(differencesMessage(result));
-				},
-				{ site: opts.site, section: "sync" },
+			stopOnSignals((signal) =>
+				withStore(
+					async (store) => {
+						const result = await reconcileSite({
+							store,
+							logger: createLogger({ level: io.env.LOG_LEVEL ?? "warn" }),
+							site: opts.site,
+							endpoints,
+							signal,
+							fix: opts.fix === true,
+							actor: context.actor(),
+							...dataAttributes(),
+						});
+						print(opts.json, result, () => reconcileText(result));
+						const final = result.fix?.after ?? result.report;
+						if (final.differences > 0) throw new ConflictError(differencesMessage(result));
+					},
+					{ site: opts.site, section: "sync" },
+				),
 			),
 		);
 }

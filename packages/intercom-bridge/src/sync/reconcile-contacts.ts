@@ -64,6 +64,8 @@ export async function reconcileContacts(input: {
 	 * `external_id` stays, so a duplicate still shows.
 	 */
 	fresh?: IntercomContact[];
+	/** Stops the comparison between contacts (the client's calls take the same signal). */
+	signal?: AbortSignal;
 }): Promise<ReconcileReport> {
 	const { store, siteId, client } = input;
 	const sites = await store.listSites();
@@ -114,6 +116,7 @@ export async function reconcileContacts(input: {
 	const siteIds = sites.map((s) => s.id);
 	const seen = new Set<string>();
 	for await (const contact of store.exportContacts()) {
+		input.signal?.throwIfAborted();
 		seen.add(contact.guid);
 		const onNoSite = !(await store.isContactOnSites(contact.guid, siteIds));
 		const plan = await contactSyncPlan(

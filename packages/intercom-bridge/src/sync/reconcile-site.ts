@@ -8,6 +8,7 @@
  *
  * Every call goes out with priority `bulk` on the workspace's shared rate budget.
  */
+import { StoppedError } from "../errors.ts";
 import type { Contact as IntercomContact } from "../intercom/intercom-types.ts";
 import { bulkIntercomClient, type SiteSyncWorkOptions, syncingSite } from "./bulk-intercom-client.ts";
 import { type ReconcileReport, reconcileContacts } from "./reconcile-contacts.ts";
@@ -54,6 +55,8 @@ export interface ReconcileSiteResult {
  * can repair. Intercom's transient errors (after the client's retries) propagate: run it again,
  * the upsert makes a second send harmless.
  * @throws ValidationError when the site is unknown, does not sync contacts or has no access token.
+ * @throws StoppedError when `signal` aborts; its message says what was done (the fix's workers
+ *   have all ended by then).
  */
 export async function reconcileSite(options: ReconcileSiteOptions): Promise<ReconcileSiteResult> {
 	const { store, signal } = options;
@@ -75,8 +78,19 @@ export async function reconcileSite(options: ReconcileSiteOptions): Promise<Reco
 			...(options.customAttributes ? { customAttributes: options.customAttributes } : {}),
 			...(options.perPage ? { perPage: options.perPage } : {}),
 			...(fresh ? { fresh } : {}),
+			...(signal ? { signal } : {}),
 		});
-	const report = await compare();
+	let report: ReconcileReport;
+	try {
+		report = await compare();
+	} catch (err) {
+		if (signal?.aborted)
+			throw new StoppedError(
+				`Reconciliation of "${site.codeName}" stopped while comparing with Intercom; nothing was changed.`,
+				{ cause: err },
+			);
+		throw err;
+	}
 	logger.info({ eligible: report.eligible, differences: report.differences }, "reconcile: compared");
 	if (!options.fix) return { site: site.codeName, report };
 
@@ -127,10 +141,30 @@ export async function reconcileSite(options: ReconcileSiteOptions): Promise<Reco
 			if (now) fresh.push(now);
 		}
 	};
-	await Promise.all(
+	// Every worker ends before this returns or throws: nothing writes to the store after a stop.
+	const ended = await Promise.allSettled(
 		Array.from({ length: Math.min(Math.max(1, options.concurrency ?? 4), todo.length) }, worker),
 	);
-	const after = await compare(fresh);
+	const sentSoFar = () =>
+		`sent ${fix.sent.length} of ${todo.length} contact(s) again (${fix.skipped.length} no longer to be sent, ${fix.failed.length} refused by Intercom)`;
+	if (signal?.aborted)
+		throw new StoppedError(
+			`Reconciliation of "${site.codeName}" stopped during the fix: ${sentSoFar()}; the contacts in flight may have reached Intercom or not. Run it again to finish: sending a contact again only updates it.`,
+			{ cause: signal.reason },
+		);
+	const failed = ended.find((e) => e.status === "rejected");
+	if (failed) throw failed.reason;
+	let after: ReconcileReport;
+	try {
+		after = await compare(fresh);
+	} catch (err) {
+		if (signal?.aborted)
+			throw new StoppedError(
+				`Reconciliation of "${site.codeName}" stopped while comparing again after the fix, which ${sentSoFar()}.`,
+				{ cause: err },
+			);
+		throw err;
+	}
 	logger.info(
 		{ sent: fix.sent.length, failed: fix.failed.length, differences: after.differences },
 		"reconcile: fixed",

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdminApp } from "../../src/admin/create-admin-app.ts";
+import { rateBudgetKey } from "../../src/intercom/rate-budget.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { type AdminFixture, adminFixture, browser } from "./admin-harness.ts";
@@ -294,5 +295,46 @@ describe("the token's workspace fills in the App ID and region", () => {
 				oauthTokenHost: "eu" as "regional",
 			}),
 		).toThrow(/oauthTokenHost "eu" must be "global" or "regional"/);
+	});
+});
+
+describe("GET /me on the workspace's shared rate budget", () => {
+	const intercom = createIntercomEmulator({ tokens: ["budget-token"], apps: [{ appId: "budget1" }] });
+	const key = rateBudgetKey({ appId: "budget1", region: "us", token: "budget-token" });
+	let g: AdminFixture;
+	let w: ReturnType<typeof browser>;
+	const meCalls = () => intercom.requests.filter((r) => r.path === "/me").length;
+
+	beforeAll(async () => {
+		g = await adminFixture({ endpoints: (r) => intercom.endpoints(r), fetch: intercom.fetch });
+		w = browser(g.app);
+		await w.signIn();
+		await g.store.setSetting(1, "accessToken", "budget-token");
+		await g.store.setSetting(1, "appId", "budget1");
+	});
+	afterAll(async () => {
+		await g.close();
+	});
+
+	it("takes a slot of the budget the sync uses (the console's clock stands still: one window)", async () => {
+		const page = await (await w.get(PAGE)).text();
+		expect(page).toContain("budget1");
+		expect(meCalls()).toBe(1);
+		// The page's call took the window's first slot; this take is the second.
+		expect((await g.store.takeRateBudget(key, { priority: "live" })).used).toBe(2);
+	});
+
+	it("when the budget is used up, says so on the page and calls nothing (no 500, no wait)", async () => {
+		await g.store.blockRateBudget(key, g.clock.now + 60_000);
+		const before = meCalls();
+		const res = await w.get(PAGE);
+		expect(res.status).toBe(200);
+		const page = await res.text();
+		expect(page).toContain("rate limit for this workspace is used up for the moment");
+		const csrf = await w.csrf();
+		const used = await w.post("/admin/sites/default/oauth/use-workspace", { _csrf: csrf });
+		expect(used.headers.get("location")).toBe("/admin/sites/default/data-access?oauth_error=workspace_busy");
+		expect(meCalls()).toBe(before);
+		expect((await g.store.getSettings(1)).appId).toBe("budget1");
 	});
 });

@@ -3,6 +3,7 @@
  * schemas (and its errors against `error`); the validator itself accepts the spec's own examples.
  */
 import { describe, expect, it } from "vitest";
+import { scrubBody } from "../../src/jobs/contact-erasure-job.ts";
 import { createIntercomEmulator } from "../../src/testing/index.ts";
 import { at, caller } from "./call.ts";
 import { listOperations, validateRequest, validateResponse, validateSchema } from "./openapi-validator.ts";
@@ -149,6 +150,27 @@ describe("emulator responses validate against the 2.16 schemas", () => {
 		expect(badSort.status).toBe(400);
 		expectValid("SearchContacts", 400, badSort.body);
 		expect(at(badSort.body, "errors", 0, "code")).toBe("invalid_sort_order");
+	});
+
+	it("clears a contact the way a withdrawal's scrub does: email empty (not nullable), name and attributes null", async () => {
+		const made = await call("POST", "/contacts", {
+			role: "user",
+			external_id: "scrub-1",
+			email: "sam@example.com",
+			name: "Sam",
+			custom_attributes: { plan: "pro" },
+		});
+		const id = at(made.body, "id") as string;
+		// The 2.16 schema types update_contact_request.email a string without `nullable`.
+		expect(validateRequest("UpdateContact", { email: null }).valid).toBe(false);
+		const refused = await call("PUT", `/contacts/${id}`, { email: null });
+		expect(refused.status).toBe(400);
+		const body = scrubBody(["plan"]);
+		expect(validateRequest("UpdateContact", body).errors).toEqual([]);
+		const scrubbed = await call("PUT", `/contacts/${id}`, body);
+		expectValid("UpdateContact", scrubbed.status, scrubbed.body);
+		expect(scrubbed.body).toMatchObject({ external_id: "scrub-1", email: "", email_domain: "", name: null });
+		expect(at(scrubbed.body, "custom_attributes", "plan")).toBeNull();
 	});
 
 	it("answers undocumented errors (404, 409, 400) with the error schema", async () => {

@@ -1,6 +1,6 @@
 /**
- * `intercom-bridge sync backfill …` as a child process (the real CLI, see backfill-cli-process.ts)
- * for the backfill fault tests: its JSON lines, stderr and exit code. `env` is added to this
+ * `intercom-bridge sync backfill …` (or another command) as a child process (the real CLI, see
+ * backfill-cli-process.ts) for the backfill and stop fault tests: its JSON lines, stderr and exit code. `env` is added to this
  * process's environment; a key set to undefined is removed (e.g. DATABASE_URL for PGlite).
  */
 import { type ChildProcess, fork } from "node:child_process";
@@ -17,12 +17,17 @@ export interface BackfillCli {
 }
 
 export function startBackfillCli(args: string[], env: Record<string, string | undefined>): BackfillCli {
+	return startCli(["sync", "backfill", ...args], env);
+}
+
+/** Any `intercom-bridge` command line (`argv` without the program) as a child process. */
+export function startCli(argv: string[], env: Record<string, string | undefined>): BackfillCli {
 	const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "silent" };
 	for (const [k, v] of Object.entries(env)) {
 		if (v === undefined) delete childEnv[k];
 		else childEnv[k] = v;
 	}
-	const child = fork(new URL("./backfill-cli-process.ts", import.meta.url), ["sync", "backfill", ...args], {
+	const child = fork(new URL("./backfill-cli-process.ts", import.meta.url), argv, {
 		execArgv: ["--conditions=dev-source", "--no-warnings"],
 		env: childEnv,
 		stdio: ["ignore", "pipe", "pipe", "ipc"],
