@@ -2,7 +2,8 @@
  * Group commit for the webhook statements (docs/decisions/0006-group-commit-webhooks.md): at most
  * `maxInFlight` statements of one kind run at a time; requests that arrive meanwhile wait, and
  * when a statement finishes, the waiting ones (up to `maxBatch`) go together in the next. Under
- * light load every request runs alone at once, exactly as without the batcher; under load one
+ * light load every request runs alone at once, exactly as without the batcher (with
+ * `gatherInput`, on PGlite: after one turn of the event loop, docs/decisions/0039); under load one
  * statement (one round trip, one wake-up of a PostgreSQL backend, one commit) serves several.
  */
 
