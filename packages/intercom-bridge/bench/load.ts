@@ -81,6 +81,8 @@ export interface LoadResult {
 	serverCpuMicros?: number;
 	/** CPU (µs) PostgreSQL's processes spent per request, where measured (null: no /proc). */
 	postgresCpuMicros?: number | null;
+	/** Statements the server's store sent per request under this load (the batches' mean size is its inverse). */
+	statementsPerRequest?: number;
 }
 
 const summary = (r: AutocannonResult): LoadResult => ({

@@ -44,7 +44,8 @@ const fmt = (r: LoadResult) =>
 		: `, CPU/request: server ${r.serverCpuMicros} µs` +
 			(r.postgresCpuMicros === null || r.postgresCpuMicros === undefined
 				? ""
-				: `, PostgreSQL ${r.postgresCpuMicros} µs`));
+				: `, PostgreSQL ${r.postgresCpuMicros} µs`)) +
+	(r.statementsPerRequest ? `, ${r.statementsPerRequest.toFixed(3)} statements/request under load` : "");
 
 /** The rate-budget and backfill parts (issue #20 item 6), each when selected. */
 async function intercomRateParts(postgresUrl: string): Promise<BenchResults["intercomRate"]> {
@@ -98,14 +99,15 @@ async function measuredLoad(
 ): Promise<LoadResult> {
 	if (warmupSeconds > 0) await load({ url: target.url, request, seconds: warmupSeconds });
 	const pgCpu = async () => (onPostgres ? postgresCpuSnapshot() : null);
-	const [server0, pg0] = [(await target.stats()).cpuMicros, await pgCpu()];
+	const [stats0, pg0] = [await target.stats(), await pgCpu()];
 	const result = await load({ url: target.url, request, seconds: runSeconds });
-	const [server1, pg1] = [(await target.stats()).cpuMicros, await pgCpu()];
+	const [stats1, pg1] = [await target.stats(), await pgCpu()];
 	const perRequest = (micros: number) => Math.round(micros / Math.max(1, result.requests));
 	return {
 		...result,
-		serverCpuMicros: perRequest(server1 - server0),
+		serverCpuMicros: perRequest(stats1.cpuMicros - stats0.cpuMicros),
 		postgresCpuMicros: pg0 && pg1 ? perRequest(postgresCpuMicrosBetween(pg0, pg1)) : null,
+		statementsPerRequest: (stats1.queries - stats0.queries) / Math.max(1, result.requests),
 	};
 }
 
@@ -128,6 +130,8 @@ function combine(runs: LoadResult[]): LoadResult {
 		errors: runs.reduce((n, r) => n + r.errors, 0),
 		serverCpuMicros: perRequest((r) => r.serverCpuMicros) ?? undefined,
 		postgresCpuMicros: perRequest((r) => r.postgresCpuMicros),
+		statementsPerRequest:
+			runs.reduce((n, r) => n + (r.statementsPerRequest ?? 0) * r.requests, 0) / Math.max(1, requests),
 	};
 }
 

@@ -49,12 +49,17 @@ export function findContactQuery(q: Queryable, guid: string) {
 /**
  * A SELECT of the one `guid` that a GUID resolves to (itself, or the contact an old GUID was merged
  * into), for statements that do their work in CTEs; no row for an unknown GUID. `guid` is an SQL
- * expression of type uuid, e.g. `$1::uuid`.
+ * expression of type uuid, e.g. `$1::uuid`. Two equalities on primary keys, not `guid in (…)`: on
+ * PGlite (no autovacuum, so no statistics) the planner took the IN for a semi-join over a seq scan
+ * of contacts, half the table read for each webhook row (docs/decisions/0039). The merge's
+ * `into_guid` needs no lookup: its foreign key keeps it a contact.
  */
 export function resolveContactGuidText(guid: string): string {
-	return `select guid from contacts
-		where guid in (select ${guid} union all select into_guid from contact_merges where old_guid = ${guid})
-		limit 1`;
+	return `select guid from (
+			select guid from contacts where guid = ${guid}
+			union all
+			select into_guid from contact_merges where old_guid = ${guid}
+		) resolved limit 1`;
 }
 
 /**

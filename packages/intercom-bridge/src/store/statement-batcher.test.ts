@@ -98,6 +98,34 @@ describe("createStatementBatcher", () => {
 		expect(calls).toEqual([[1, 2, 3, 4]]);
 	});
 
+	it("with gatherInput, starts a statement after the event loop's turn, with all that came in meanwhile", async () => {
+		// A statement that finishes in the same turn, as PGlite's (synchronous in this thread) do.
+		const calls: number[][] = [];
+		const batcher = createStatementBatcher<number, string>({
+			runOne: async (i) => {
+				calls.push([i]);
+				return `one:${i}`;
+			},
+			runBatch: async (items) => {
+				calls.push([...items]);
+				return items.map((i) => `batch:${i}`);
+			},
+			failsAll: () => false,
+			maxBatch: 3,
+			maxInFlight: 1,
+			gatherInput: true,
+		});
+		const first = batcher.run(1);
+		// Input that arrives in the same turn (other sockets' requests) waits for the same statement.
+		await Promise.resolve();
+		const rest = [2, 3, 4].map((i) => batcher.run(i));
+		expect(calls).toEqual([]);
+		expect(await Promise.all([first, ...rest])).toEqual(["batch:1", "batch:2", "batch:3", "one:4"]);
+		expect(calls).toEqual([[1, 2, 3], [4]]);
+		// Alone, an item still runs on the next turn, as a statement of one.
+		expect(await batcher.run(5)).toBe("one:5");
+	});
+
 	it("runs each item alone when a batch fails for one item's sake, so only that item fails", async () => {
 		const alone: number[] = [];
 		const batcher = createStatementBatcher<number, string>({

@@ -2,7 +2,10 @@
  * One {@link StatementBatcher} per store and statement kind; all of a store's batchers share its
  * statement slots: {@link WEBHOOK_STATEMENT_SLOTS} on PostgreSQL (never more than half the pool, so
  * the rest stays free for page views, the admin and the job runner), one on PGlite (a single
- * connection that runs one statement at a time anyway).
+ * connection that runs one statement at a time anyway). On PGlite a statement starts only after
+ * the event loop's turn (`gatherInput`): its statements run synchronously in this thread, so
+ * otherwise no request could ever wait for one and every batch would be of one
+ * (docs/decisions/0039-pglite-batches-gather-a-turn.md).
  */
 import type { Database } from "./database.ts";
 import {
@@ -57,6 +60,7 @@ export function storeBatcher<I, R>(
 			...options(),
 			maxBatch: MAX_BATCH,
 			maxInFlight: forStore.slots,
+			gatherInput: store.kind !== "postgres",
 		});
 		forStore.byKey.set(key, batcher as StatementBatcher<unknown, unknown>);
 	}
