@@ -20,11 +20,6 @@ export interface VisitorCookie {
 	clear(secure: boolean): string;
 }
 
-/** A signed value: a GUID (36 characters), a dot, and the MAC (22 base64url characters). */
-const GUID_LENGTH = 36;
-const VALUE_LENGTH = GUID_LENGTH + 1 + 22;
-const DOT = 46;
-
 /** How many verified cookie values are remembered by default (about 200 bytes each). */
 export const VERIFIED_COOKIES_DEFAULT = 10_000;
 
@@ -40,36 +35,23 @@ export function createVisitorCookie(options: {
 	const sign = (guid: string) =>
 		createHmac("sha256", options.key).update(guid).digest("base64url").slice(0, 22);
 	const attributes = (secure: boolean) => `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
-	// MAC → the cookie value ("<guid>.<mac>") that verified with it and its lower-case GUID, only
-	// for values whose HMAC matched. Keyed by the MAC: a repeat view then hashes its 22 characters
-	// rather than the whole value, and compares the rest in place in the Cookie header.
-	const verified = new Map<string, { value: string; id: string }>();
-
-	/** The GUID of the value at `start`–`end` of `header` when exactly that value verified before. */
-	function remembered(header: string, start: number, end: number): string | undefined {
-		if (end - start !== VALUE_LENGTH || header.charCodeAt(start + GUID_LENGTH) !== DOT) return undefined;
-		const hit = verified.get(header.slice(start + GUID_LENGTH + 1, end));
-		// Same length, so a match at `start` is the whole value, character for character.
-		return hit && header.startsWith(hit.value, start) ? hit.id : undefined;
-	}
+	// Cookie value ("<guid>.<mac>") → lower-case GUID, only for values whose HMAC matched.
+	const verified = new Map<string, string>();
 
 	function verify(value: string): string | null {
+		const known = verified.get(value);
+		if (known !== undefined) return known;
 		const dot = value.indexOf(".");
-		const known = dot > 0 ? verified.get(value.slice(dot + 1)) : undefined;
-		if (known !== undefined && known.value === value) return known.id;
 		const guid = value.slice(0, dot);
 		if (dot <= 0 || !isGuid(guid)) return null;
 		const mac = Buffer.from(value.slice(dot + 1));
 		const expected = Buffer.from(sign(guid));
 		if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return null;
 		if (remember === 0) return guid.toLowerCase();
-		// Copies: `value` is a slice of the whole Cookie header, which the map would otherwise keep.
-		const copy = Buffer.from(value, "latin1").toString("latin1");
-		const id = copy.slice(0, dot).toLowerCase();
-		setBounded(verified, remember, Buffer.from(value.slice(dot + 1), "latin1").toString("latin1"), {
-			value: copy,
-			id,
-		});
+		// A copy: `value` is a slice of the whole Cookie header, which the map would otherwise keep.
+		const key = Buffer.from(value, "latin1").toString("latin1");
+		const id = key.slice(0, dot).toLowerCase();
+		setBounded(verified, remember, key, id);
 		return id;
 	}
 
@@ -89,7 +71,7 @@ export function createVisitorCookie(options: {
 					if (eq >= 0 && eq < end && header.slice(start, eq).trim() === name) value = eq + 1;
 				}
 				if (value >= 0 && value <= end) {
-					const guid = remembered(header, value, end) ?? verify(header.slice(value, end).trim());
+					const guid = verify(header.slice(value, end).trim());
 					if (guid) return guid;
 				}
 				start = end + 1;
