@@ -30,7 +30,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8);
  * 10,000 calls a minute by one instance, then by two processes; BENCH_BACKFILL_CONTACTS,
  * BENCH_BACKFILL_PER_MINUTE, BENCH_BACKFILL_INSTANCES, BENCH_BACKFILL_CONCURRENCY) are part of
  * the full run too.
- * BENCH_CMP=helper,appHelper,... (with BENCH_ONLY=page) runs only those page comparisons.
+ * BENCH_CMP=helper,appHelper,... (with BENCH_ONLY=page) runs only those page comparisons;
+ * BENCH_CMP=own (only when named) serves the floor against the helper's page under one load: the
+ * helper's own work in one A/B rather than the difference of two.
  */
 const only = new Set((process.env.BENCH_ONLY ?? "").split(",").filter(Boolean));
 const part = (name: string) => only.size === 0 || only.has(name);
@@ -206,6 +208,8 @@ const PAGE_COMPARISONS = [
 	{ name: "medianHelper", path: "/median/ab", variants: (_: number) => ["/bare", "/page"] },
 	// A page a framework renders (Hono, hono/html, a 30-item product list): at most 3% (report.ts).
 	{ name: "appHelper", path: "/app/ab", variants: (_: number) => ["/bare", "/page"] },
+	// The helper's own work directly: the floor (A) against the helper's page (B), same bytes.
+	{ name: "own", path: "/ab", variants: (bytes: number) => [`/floor?bytes=${bytes}`, "/page"] },
 ] as const;
 
 /** Seconds each page comparison is measured (BENCH_PAGE_SECONDS), after 2 s of warm-up. */
@@ -237,9 +241,8 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	const comparisons = {} as BenchResults["page"]["comparisons"];
 	const warmupSeconds = 2;
 	try {
-		for (const c of PAGE_COMPARISONS.filter(
-			(x) => !process.env.BENCH_CMP || process.env.BENCH_CMP.split(",").includes(x.name),
-		)) {
+		const named = process.env.BENCH_CMP?.split(",");
+		for (const c of PAGE_COMPARISONS.filter((x) => (named ? named.includes(x.name) : x.name !== "own"))) {
 			await bridge.command({ type: "slice", variants: c.variants(bytesAdded), sliceMs: SLICE_MS });
 			const run = await load({
 				url: bridge.url,
@@ -248,7 +251,8 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 			});
 			const { slices } = await bridge.command<{ slices: Slice[] }>({ type: "sliceStop" });
 			const compared = compareSlices(slices, Math.ceil((warmupSeconds * 1000) / SLICE_MS));
-			comparisons[c.name] = { ...compared, p99: run.p99, errors: run.non2xx + run.errors };
+			if (c.name !== "own")
+				comparisons[c.name] = { ...compared, p99: run.p99, errors: run.non2xx + run.errors };
 			log(
 				`  ${c.name}: A ${compared.a.rps.toFixed(0)} req/s ${compared.a.cpuMicros.toFixed(1)} µs, B ${compared.b.rps.toFixed(0)} req/s ${compared.b.cpuMicros.toFixed(1)} µs; ` +
 					`cost ${(compared.throughput * 100).toFixed(1)}% throughput, ${(compared.cpu * 100).toFixed(1)}% CPU (${compared.pairs} pairs)`,

@@ -101,7 +101,7 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			 * consent gate is closed. Remember {@link applyCookies} for a visitor seen for the first time.
 			 * For a known visitor seen moments ago the script comes from memory, without a query.
 			 */
-			async script(request: VisitorRequest, opts: ScriptOptions = {}): Promise<string> {
+			async script(request: VisitorRequest, opts?: ScriptOptions): Promise<string> {
 				return (await pages.page(request, opts)).html;
 			},
 			/**
@@ -110,7 +110,7 @@ export function createIntercomBridge(input: IntercomBridgeOptions) {
 			 * look-ups only), else a promise. A cache-safe page never needs a cookie.
 			 * @internal
 			 */
-			page: (request: VisitorRequest, opts: ScriptOptions = {}): MessengerPage | Promise<MessengerPage> =>
+			page: (request: VisitorRequest, opts?: ScriptOptions): MessengerPage | Promise<MessengerPage> =>
 				pages.page(request, opts),
 			/**
 			 * The Cache-Control a page carrying `html` (from {@link script}) needs: `private, no-store`

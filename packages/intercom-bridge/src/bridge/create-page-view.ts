@@ -58,11 +58,14 @@ interface PageExtras {
 }
 
 const NO_EXTRAS: PageExtras = { extras: null, variant: "" };
+/** The options of a page that gives none: one object, not one per call. */
+const NO_OPTIONS: ScriptOptions = Object.freeze({});
 
 /** Creates the page-view logic of one bridge over its visitor tracker. */
 export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorTracker) {
 	const { messenger, store } = options;
-	const cache = createRenderCache({
+	// Beside each kept script, the page answered with it from memory (frozen, shared by its views).
+	const cache = createRenderCache<MessengerPage>({
 		settingsUrl: `${options.basePath}/messenger/settings`,
 		lazy: messenger.lazy,
 	});
@@ -153,11 +156,13 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 	function fromMemory(request: VisitorRequest, opts: ScriptOptions): MessengerPage | undefined {
 		// A request already resolved may have been identified or merged since: its cookie is outdated.
 		if (opts.nonce || tracker.visited(request)) return undefined;
-		const known = tracker.cachedSite(request);
+		// One reading of the clock for both ages: it is a system call on some machines.
+		const now = store.now();
+		const known = tracker.cachedSite(request, now);
 		const guid = known && tracker.cookie.read(request.headers.get("cookie"));
 		if (!known || !guid) return undefined;
 		const { settings } = known;
-		const visitor = tracker.cachedVisitor(guid, settings);
+		const visitor = tracker.cachedVisitor(guid, settings, now);
 		if (!visitor || visitor.contact.guid !== guid) return undefined;
 		if (cacheSafeFor(opts)) {
 			const html =
@@ -167,10 +172,15 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 			return { html, setCookie: null, cacheControl: null };
 		}
 		const { variant } = extrasOf(request, visitor.contact, opts);
-		const html = cache.get({ guid, contact: visitor.contact, settings, agreed: visitor.agreed, variant });
-		return html === undefined
-			? undefined
-			: { html, setCookie: null, cacheControl: cacheControlOf(html, opts) };
+		const hit = cache.entry(guid, visitor.contact, settings, visitor.agreed, variant);
+		if (!hit) return undefined;
+		// Not cache-safe here (answered above), so its Cache-Control depends on the script alone.
+		hit.view ??= Object.freeze({
+			html: hit.html,
+			setCookie: null,
+			cacheControl: cacheControlOf(hit.html, opts),
+		});
+		return hit.view;
 	}
 
 	async function resolved(request: VisitorRequest, opts: ScriptOptions): Promise<MessengerPage> {
@@ -216,7 +226,7 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 		 * The Messenger script, Set-Cookie and Cache-Control of one page: synchronously when the
 		 * visitor was seen moments ago, else a promise. Resolves the visit at most once.
 		 */
-		page(request: VisitorRequest, opts: ScriptOptions = {}): MessengerPage | Promise<MessengerPage> {
+		page(request: VisitorRequest, opts: ScriptOptions = NO_OPTIONS): MessengerPage | Promise<MessengerPage> {
 			return fromMemory(request, opts) ?? resolved(request, opts);
 		},
 		/** The visit and Messenger decision for the settings endpoint (disclosure recorded). */

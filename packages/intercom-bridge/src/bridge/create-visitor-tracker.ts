@@ -242,11 +242,11 @@ export function createVisitorTracker(
 		 * SITE_RECHECK_MS), or undefined (resolve the visit then). Synchronous, for the cached page
 		 * view; an entry past its recheck time is refreshed in the background.
 		 */
-		cachedSite(request: VisitorRequest): KnownSite | undefined {
+		cachedSite(request: VisitorRequest, now = store.now()): KnownSite | undefined {
 			const { map, key } = siteKey(request);
 			const hit = map.get(key);
 			if (!hit) return undefined;
-			const age = store.now() - hit.at;
+			const age = now - hit.at;
 			if (age > siteRecheckMs) {
 				if (age > siteMaxAgeMs) return undefined;
 				if (!hit.refreshing) refreshSite(map, key, hit);
@@ -256,10 +256,13 @@ export function createVisitorTracker(
 		/**
 		 * The contact of `guid` with the consent states `settings` need, when it was read within the
 		 * cache age; else undefined (then only {@link visit} knows). Synchronous, never reads.
+		 * `now` (the store's clock) lets a page view read the clock once for both look-ups.
 		 */
-		cachedVisitor(guid: string, settings: SiteSettings): KnownVisitor | undefined {
+		cachedVisitor(guid: string, settings: SiteSettings, now = store.now()): KnownVisitor | undefined {
 			const hit = known.get(guid);
-			return hit && hit.codes === consents(settings).key && fresh(hit.at) ? hit.value : undefined;
+			return hit && hit.codes === consents(settings).key && now - hit.at <= store.cacheMaxAgeMs
+				? hit.value
+				: undefined;
 		},
 	};
 }

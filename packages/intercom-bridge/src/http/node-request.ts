@@ -175,22 +175,6 @@ export function createNodeHandler(handler: FetchHandler, limit: number) {
 }
 
 /**
- * A Node request's headers as `Headers.get` reads them, for the lower-case names the bridge asks
- * for (Node keeps names in lower case).
- */
-class NodeHeadersView {
-	// Plain fields rather than #private ones, which cost a keyed define each on every page view.
-	private readonly headers: IncomingMessage["headers"];
-	constructor(headers: IncomingMessage["headers"]) {
-		this.headers = headers;
-	}
-	get(name: string): string | null {
-		const value = this.headers[name];
-		return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-	}
-}
-
-/**
  * A Node request as the bridge's visitor logic reads it (a `VisitorRequest`): what a page view
  * needs without building a URL, Headers and Request, which cost more than a cached page view.
  * The URL is made only when asked for: the bridge reads it for the scheme, or for the host when
@@ -198,13 +182,25 @@ class NodeHeadersView {
  */
 class NodeVisitorRequest {
 	readonly method: string;
-	readonly headers: NodeHeadersView;
+	/**
+	 * Headers as `Headers.get` reads them, for the lower-case names the bridge asks for (Node keeps
+	 * names in lower case): this object itself, so a page view allocates one view, not two.
+	 */
+	readonly headers: { get(name: string): string | null };
+	// Plain fields rather than #private ones, which cost a keyed define each on every page view.
 	private readonly req: NodeRequest;
+	private readonly raw: IncomingMessage["headers"];
 	private href: string | undefined;
 	constructor(req: NodeRequest) {
 		this.req = req;
 		this.method = req.method ?? "GET";
-		this.headers = new NodeHeadersView(req.headers);
+		this.raw = req.headers;
+		this.headers = this;
+		this.href = undefined;
+	}
+	get(name: string): string | null {
+		const value = this.raw[name];
+		return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 	}
 	/** The peer's address: new contacts are limited per address (the bridge's newContactsPerMinute). */
 	get clientAddress(): string | null {

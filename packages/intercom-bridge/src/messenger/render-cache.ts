@@ -29,9 +29,21 @@ export interface RenderKey {
 /** How many visitors' scripts are kept at most (the oldest goes first). */
 const MAX_RENDERED = 10_000;
 
-/** Creates a render cache for one bridge. */
-export function createRenderCache(options: { settingsUrl: string; lazy?: RenderOptions["lazy"] }) {
-	const rendered = new Map<string, RenderKey & { html: string }>();
+/**
+ * A kept script and what its caller made of it: `view` is the caller's to fill once (the page
+ * view keeps its answer there, so a repeat view allocates nothing); dropped with the entry.
+ */
+export interface RenderEntry<View> extends RenderKey {
+	html: string;
+	view?: View;
+}
+
+/** Creates a render cache for one bridge; `View` is what the caller keeps beside each script. */
+export function createRenderCache<View = never>(options: {
+	settingsUrl: string;
+	lazy?: RenderOptions["lazy"];
+}) {
+	const rendered = new Map<string, RenderEntry<View>>();
 	let cacheSafeHtml: string | undefined;
 	const renderOptions = (nonce: string | undefined): RenderOptions => ({ nonce, lazy: options.lazy });
 
@@ -48,13 +60,27 @@ export function createRenderCache(options: { settingsUrl: string; lazy?: RenderO
 
 		/** The HTML rendered for exactly `key`'s objects and variant, or undefined. */
 		get(key: RenderKey): string | undefined {
-			const hit = rendered.get(key.guid);
+			return this.entry(key.guid, key.contact, key.settings, key.agreed, key.variant)?.html;
+		},
+
+		/**
+		 * The entry rendered for exactly these objects and variant, or undefined. Positional, so the
+		 * cached page view builds no key object.
+		 */
+		entry(
+			guid: string,
+			contact: object,
+			settings: object,
+			agreed: object,
+			variant: string,
+		): RenderEntry<View> | undefined {
+			const hit = rendered.get(guid);
 			return hit &&
-				hit.contact === key.contact &&
-				hit.settings === key.settings &&
-				hit.agreed === key.agreed &&
-				hit.variant === key.variant
-				? hit.html
+				hit.contact === contact &&
+				hit.settings === settings &&
+				hit.agreed === agreed &&
+				hit.variant === variant
+				? hit
 				: undefined;
 		},
 
@@ -72,7 +98,14 @@ export function createRenderCache(options: { settingsUrl: string; lazy?: RenderO
 			const flat = Buffer.from(html).toString();
 			if (rendered.size >= MAX_RENDERED && !rendered.has(key.guid))
 				rendered.delete(rendered.keys().next().value as string);
-			rendered.set(key.guid, { ...key, html: flat });
+			rendered.set(key.guid, {
+				guid: key.guid,
+				contact: key.contact,
+				settings: key.settings,
+				agreed: key.agreed,
+				variant: key.variant,
+				html: flat,
+			});
 			return flat;
 		},
 	};
