@@ -67,6 +67,21 @@ describe("releaseMemoryWhenQuiet", () => {
 		watcher.stop();
 	});
 
+	it("stops watching, with one warning, when the collection cannot run", () => {
+		vi.useFakeTimers();
+		const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+		const collect = vi.fn(() => {
+			throw new Error("no gc");
+		});
+		const watcher = releaseMemoryWhenQuiet({ utilization: () => 0, rss: () => 500 * MB, collect });
+		vi.advanceTimersByTime(5000);
+		expect(collect).toHaveBeenCalledTimes(1);
+		expect(watcher.releases).toBe(0);
+		expect(warn).toHaveBeenCalledTimes(1);
+		expect(String(warn.mock.calls[0]?.[0])).toContain("no longer gives memory back");
+		warn.mockRestore();
+	});
+
 	it("runs V8's memory-reducing collection by default without exposing gc to the process", () => {
 		vi.useFakeTimers();
 		const hadGc = typeof (globalThis as { gc?: unknown }).gc === "function";

@@ -85,8 +85,17 @@ export function releaseMemoryWhenQuiet(options: ReleaseMemoryOptions = {}): Quie
 			low = Math.min(low, now);
 			return;
 		}
-		collect ??= lastResortCollection();
-		collect();
+		try {
+			collect ??= lastResortCollection();
+			collect();
+		} catch (err) {
+			// Only the memory is at stake: say so once and stop watching.
+			clearInterval(timer);
+			process.emitWarning(
+				`intercom-bridge: could not run a memory-reducing collection (${(err as Error).message}); the service keeps working but no longer gives memory back when quiet`,
+			);
+			return;
+		}
 		releases++;
 		low = rss();
 	}, options.intervalMs ?? RELEASE_CHECK_MS);
