@@ -4,14 +4,20 @@
  * command, spawned on its own: RSS is read from /proc (VmRSS, the same way for all, after two forced
  * collections: bench/gc-on-signal.ts),
  * start-up is the time from spawning to the first 200 of `GET /healthz`.
+ *
+ * `serve` runs as the npm package runs it: the bin with the bundled CLI (scripts/bundle-cli.ts),
+ * built into a temporary copy of the package for the run, never into the checkout (a dist/ there
+ * would shadow the sources for every later run). BENCH_SERVE_FROM=source runs the checkout's
+ * TypeScript sources instead.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bundleCli } from "../scripts/bundle-cli.ts";
 import { pgliteStore } from "../src/db/pglite.ts";
 import { postgresStore } from "../src/db/postgres.ts";
 import type { Store } from "../src/store/create-store.ts";
@@ -42,8 +48,28 @@ export interface StartupRow {
 	service: number[];
 }
 
-const binPath = new URL("../bin/intercom-bridge.js", import.meta.url).pathname;
+const packageRoot = new URL("..", import.meta.url).pathname;
 const barePath = new URL("./bare-server.ts", import.meta.url).pathname;
+/** Which `serve` runs (BENCH_SERVE_FROM): `bundle` (default, what npm users run) or `source`. */
+export const serveFrom = process.env.BENCH_SERVE_FROM === "source" ? "source" : "bundle";
+
+/**
+ * A temporary copy of the package with the bundled CLI: bin/, package.json, migrations/ and
+ * dist/bin/, and node_modules linked to the repository's (PGlite stays outside the bundle).
+ * Returns the bin's path and the cleanup.
+ */
+async function builtPackage(): Promise<{ bin: string; cleanup: () => Promise<void> }> {
+	const root = await mkdtemp(join(tmpdir(), "bench-cli-"));
+	for (const entry of ["bin", "migrations", "package.json"])
+		await cp(join(packageRoot, entry), join(root, entry), { recursive: true });
+	await symlink(join(packageRoot, "../../node_modules"), join(root, "node_modules"), "dir");
+	await mkdir(join(root, "dist"));
+	await bundleCli(root);
+	return {
+		bin: join(root, "bin/intercom-bridge.js"),
+		cleanup: () => rm(root, { recursive: true, force: true }),
+	};
+}
 const gcPath = new URL("./gc-on-signal.ts", import.meta.url).pathname;
 /** Seconds each process may spend on its load after the first 10k requests (BENCH_MEMORY_SECONDS). */
 const memorySeconds = Number(process.env.BENCH_MEMORY_SECONDS ?? 150);
@@ -130,7 +156,7 @@ async function seed(store: Store): Promise<Seeded> {
 	}
 }
 
-async function pgliteTarget(secretKey: string): Promise<Target> {
+async function pgliteTarget(binPath: string, secretKey: string): Promise<Target> {
 	const dataDir = await mkdtemp(join(tmpdir(), "bench-footprint-"));
 	const seeded = await seed(await pgliteStore({ dataDir, secretKey }));
 	const serviceEnv = { INTERCOM_BRIDGE_DATA_DIR: dataDir, INTERCOM_BRIDGE_SECRET_KEY: secretKey };
@@ -144,7 +170,7 @@ async function pgliteTarget(secretKey: string): Promise<Target> {
 	};
 }
 
-async function postgresTarget(url: string, secretKey: string): Promise<Target> {
+async function postgresTarget(binPath: string, url: string, secretKey: string): Promise<Target> {
 	const seeded = await seed(postgresStore({ connectionString: url, secretKey }));
 	return {
 		database: "postgres",
@@ -247,7 +273,14 @@ export async function footprintBench(input: {
 	log: (line: string) => void;
 }): Promise<{ memory: FootprintRow[] | null; startup: StartupRow[] | null }> {
 	const key = Buffer.from(input.secretKey).toString("base64");
-	const targets = [await pgliteTarget(key), await postgresTarget(input.postgresUrl, key)];
+	const built =
+		serveFrom === "bundle"
+			? await builtPackage()
+			: { bin: join(packageRoot, "bin/intercom-bridge.js"), cleanup: async () => {} };
+	const targets = [
+		await pgliteTarget(built.bin, key),
+		await postgresTarget(built.bin, input.postgresUrl, key),
+	];
 	const result = {
 		memory: input.memory ? ([] as FootprintRow[]) : null,
 		startup: input.startup ? ([] as StartupRow[]) : null,
@@ -259,11 +292,16 @@ export async function footprintBench(input: {
 		}
 	} finally {
 		for (const t of targets) await t.cleanup();
+		await built.cleanup();
 	}
 	return result;
 }
 
 const mb = (v: number) => `${(v / 1048576).toFixed(0)} MB`;
+const serveFromText = () =>
+	serveFrom === "bundle"
+		? "the bin running the bundled CLI, as the npm package does"
+		: "the bin running the checkout's TypeScript sources, BENCH_SERVE_FROM=source";
 const signedMb = (v: number) => `${v < 0 ? "−" : "+"}${mb(Math.abs(v))}`;
 const verdict = (ok: boolean) => (ok ? "**pass**" : "**FAIL**");
 const count = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
@@ -275,7 +313,7 @@ export function renderFootprint(memory: FootprintRow[] | null, startup: StartupR
 		lines.push(
 			"## Memory (`intercom-bridge serve` beside the bare database process, update-contact webhooks)",
 			"",
-			"RSS (VmRSS from /proc, 2 s after the load stopped, after two forced GCs) of the real `serve` command and of a bare process of the same database:",
+			`RSS (VmRSS from /proc, 2 s after the load stopped, after two forced GCs) of the real \`serve\` command (${serveFromText()}) and of a bare process of the same database:`,
 			"node:http + PGlite on the same data directory, or node:http + a node-postgres pool, running the one UPDATE per webhook (bench/bare-server.ts).",
 			"",
 			"| database | bare idle | bare after load | service idle | service after 10k | service after load | service − bare (≤ 80 MB) | 10k → load (within 10%) |",
@@ -304,7 +342,8 @@ export function renderFootprint(memory: FootprintRow[] | null, startup: StartupR
 		lines.push(
 			"## Start-up (spawn to the first 200 of `GET /healthz`)",
 			"",
-			"`intercom-bridge serve` on a database already migrated (nothing to do), beside the bare database process's own start (open, `select 1`, 200),",
+			`\`intercom-bridge serve\` (${serveFromText()}) on a database already migrated (nothing to do),`,
+			"beside the bare database process's own start (open, `select 1`, 200),",
 			`started in turn ${startup[0]?.bare.length ?? 0} times each after one unmeasured start of each; medians.`,
 			"",
 			"| database | bare | service | service / bare (≤ 1.5×) |",

@@ -8,8 +8,6 @@
  * `_FILE` suffix (Docker and Kubernetes secrets), so the secret is not in the process environment.
  */
 import { readFileSync } from "node:fs";
-import { pgliteStore } from "../db/pglite.ts";
-import { postgresStore } from "../db/postgres.ts";
 import { ConfigError } from "../errors.ts";
 import type { Store } from "../store/create-store.ts";
 
@@ -49,7 +47,10 @@ export function secretFromEnv(
 /** Default embedded data directory, relative to the working directory. */
 export const DEFAULT_DATA_DIR = "./.data";
 
-/** Opens the store that the environment names. */
+/**
+ * Opens the store that the environment names. Only that database's driver is loaded: the other
+ * one's modules need not be read at start-up (docs/decisions/0038-bundled-cli.md).
+ */
 export async function openStoreFromEnv(
 	env: StoreEnv = process.env,
 	options: { onPoolError?: (err: Error) => void } = {},
@@ -57,8 +58,10 @@ export async function openStoreFromEnv(
 	const url = secretFromEnv(env, "DATABASE_URL");
 	const secretKey = secretFromEnv(env, "INTERCOM_BRIDGE_SECRET_KEY");
 	if (url) {
+		const { postgresStore } = await import("../db/postgres.ts");
 		return postgresStore({ connectionString: url, secretKey, onPoolError: options.onPoolError });
 	}
+	const { pgliteStore } = await import("../db/pglite.ts");
 	return pgliteStore({
 		dataDir: env.INTERCOM_BRIDGE_DATA_DIR?.trim() || DEFAULT_DATA_DIR,
 		secretKey,

@@ -4,7 +4,8 @@
  * keeps its mode: a Docker volume is often 0777. The data directory holds the database (contacts,
  * sessions, encrypted secrets) and the key that decrypts those secrets, so it must be 0700.
  */
-import { chmod, lstat, readdir } from "node:fs/promises";
+import { chmodSync, lstatSync, readdirSync } from "node:fs";
+import { chmod, lstat } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 
@@ -36,21 +37,34 @@ export async function restrictDataDir(dataDir: string): Promise<void> {
 /**
  * Takes the group's and others' permissions off everything under `dir` (which {@link restrictDataDir}
  * already closed). Symbolic links are left alone: nothing outside the directory is changed.
+ *
+ * Synchronous calls on purpose: it runs once, while the store opens, over about 1,200 entries of
+ * a PGlite database, which took 35–55 ms one awaited call at a time and 6–12 ms so
+ * (docs/decisions/0038-bundled-cli.md).
  */
 export async function restrictTree(dir: string): Promise<void> {
 	if (process.platform === "win32") return;
-	const entries = await readdir(dir, { withFileTypes: true });
-	for (const entry of entries) {
+	restrictTreeSync(dir);
+}
+
+function restrictTreeSync(dir: string): void {
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
 		if (entry.isSymbolicLink()) continue;
 		const path = join(dir, entry.name);
 		// A file PGlite removes meanwhile (a temporary one) is no longer anyone's concern.
-		const stats = await lstat(path).catch(() => null);
-		if (!stats) continue;
-		if ((stats.mode & GROUP_AND_OTHER) !== 0) {
-			await chmod(path, stats.mode & 0o700).catch((err: NodeJS.ErrnoException) => {
-				if (err.code !== "ENOENT") throw err;
-			});
+		let stats: ReturnType<typeof lstatSync>;
+		try {
+			stats = lstatSync(path);
+		} catch {
+			continue;
 		}
-		if (entry.isDirectory()) await restrictTree(path);
+		if ((stats.mode & GROUP_AND_OTHER) !== 0) {
+			try {
+				chmodSync(path, stats.mode & 0o700);
+			} catch (err) {
+				if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+			}
+		}
+		if (entry.isDirectory()) restrictTreeSync(path);
 	}
 }

@@ -72,7 +72,15 @@ export interface RunServiceOptions {
 	 * `process.stdout.isTTY`.
 	 */
 	isTerminal?: boolean;
+	/**
+	 * The longest the job runner waits after the server listens for the first request to be
+	 * answered (ms). Default {@link JOB_START_DELAY_MS}.
+	 */
+	jobStartDelayMs?: number;
 }
+
+/** The default of {@link RunServiceOptions.jobStartDelayMs}: 1 s. */
+export const JOB_START_DELAY_MS = 1000;
 
 /**
  * Starts the service and resolves once it listens. `print` shows the human-facing lines. On
@@ -140,10 +148,20 @@ export async function runService(
 			},
 			health: serviceHealth(bridge, jobs),
 		});
-		// The job runner starts once the service answers: requests need none of it (webhooks queue
-		// through the store), and its start (pg-boss with about 100 modules of its own, and its
-		// queries) need not come before the first answer (docs/decisions/0036-lean-start-and-memory.md).
-		// runService still resolves only once it runs; a runner that cannot start stops the service.
+		// The job runner starts once the service has answered its first request (a health check,
+		// usually), or a second after it listens, whichever comes first: requests need none of it
+		// (webhooks queue through the store), and its start (pg-boss's modules, about 1.4 MB of
+		// code, and its queries) would otherwise hold up the first answers on the one thread
+		// (docs/decisions/0036-lean-start-and-memory.md, 0038-bundled-cli.md). runService still
+		// resolves only once it runs; a runner that cannot start stops the service.
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		await Promise.race([
+			server.firstResponse,
+			new Promise<void>((resolve) => {
+				timer = setTimeout(resolve, options.jobStartDelayMs ?? JOB_START_DELAY_MS);
+			}),
+		]);
+		clearTimeout(timer);
 		try {
 			await jobs.start();
 		} catch (err) {

@@ -45,6 +45,11 @@ export interface RunningServer {
 	url: string;
 	port: number;
 	/**
+	 * Resolves once the first response has been sent in full (or its connection closed): what
+	 * `runService` waits for before it starts the job runner.
+	 */
+	firstResponse: Promise<void>;
+	/**
 	 * Stops accepting connections, answers open and further requests on open connections with
 	 * `Connection: close`, waits for them (at most 10 s, then drops the connections left), runs
 	 * `beforeStoreClose` meanwhile, then closes the store.
@@ -155,6 +160,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 	// began, and any later request on a connection still open.
 	let draining = false;
 	const inFlight = new Set<ServerResponse>();
+	const firstResponse = new Promise<void>((resolve) => {
+		server.once("request", (_req: IncomingMessage, res: ServerResponse) =>
+			res.once("close", () => resolve()),
+		);
+	});
 	if ("closeIdleConnections" in server) {
 		server.prependListener("request", (_req, res) => {
 			if (draining) {
@@ -169,6 +179,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 	return {
 		url: `http://${shownHost}:${port}`,
 		port,
+		firstResponse,
 		close() {
 			closing ??= (async () => {
 				draining = true;

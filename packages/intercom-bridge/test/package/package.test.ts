@@ -244,7 +244,7 @@ describe("the npm package, installed into an empty app", () => {
 		const stage = join(work, "stage");
 		const stagedPackage = join(stage, "packages/intercom-bridge");
 		await mkdir(stagedPackage, { recursive: true });
-		for (const f of ["package.json", "tsconfig.build.json", "bin", "src", "migrations"]) {
+		for (const f of ["package.json", "tsconfig.build.json", "bin", "src", "migrations", "scripts"]) {
 			await cp(join(PACKAGE, f), join(stagedPackage, f), { recursive: true });
 		}
 		for (const f of ["tsconfig.base.json", "README.md", "LICENSE"]) await cp(join(REPO, f), join(stage, f));
