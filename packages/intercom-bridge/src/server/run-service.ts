@@ -101,6 +101,11 @@ export async function runService(
 		onPoolError: (err) => logger.warn({ err: err.message }, "database pool error"),
 	});
 	let server: RunningServer;
+	let stopping = false;
+	let onStop = () => {};
+	const stopRequested = new Promise<void>((resolve) => {
+		onStop = resolve;
+	});
 	try {
 		const { migrations, webhookKeysGenerated } = await store.prepare();
 		if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, "database migrated");
@@ -148,6 +153,25 @@ export async function runService(
 			},
 			health: serviceHealth(bridge, jobs),
 		});
+		// From here a SIGINT/SIGTERM drains and exits 0, also while the job runner waits to start or
+		// starts (its stop waits for the start); before, the runner's wait was a window where a
+		// signal killed the process without the drain.
+		const running = server;
+		const stop = (signal: string) => {
+			if (stopping) return;
+			stopping = true;
+			onStop();
+			logger.info({ signal }, "shutting down");
+			running.close().then(
+				() => process.exit(0),
+				(err: unknown) => {
+					logger.error({ err: (err as Error).message }, "shutdown failed");
+					process.exit(1);
+				},
+			);
+		};
+		process.once("SIGINT", () => stop("SIGINT"));
+		process.once("SIGTERM", () => stop("SIGTERM"));
 		// The job runner starts once the service has answered its first request (a health check,
 		// usually), or a second after it listens, whichever comes first: requests need none of it
 		// (webhooks queue through the store), and its start (pg-boss's modules, about 1.4 MB of
@@ -160,8 +184,11 @@ export async function runService(
 			new Promise<void>((resolve) => {
 				timer = setTimeout(resolve, options.jobStartDelayMs ?? JOB_START_DELAY_MS);
 			}),
+			stopRequested,
 		]);
 		clearTimeout(timer);
+		// A signal while waiting: the shutdown under way stops the runner, which must not start now.
+		if (stopping) return server;
 		try {
 			await jobs.start();
 		} catch (err) {
@@ -184,17 +211,5 @@ export async function runService(
 		`  webhooks: ${server.url}${env.INTERCOM_BRIDGE_BASE_PATH?.trim() || "/intercom"}/updatecontact, …/logactivity, …/webhooks`,
 	);
 	print("Press Ctrl-C to stop.");
-	const stop = (signal: string) => {
-		logger.info({ signal }, "shutting down");
-		server.close().then(
-			() => process.exit(0),
-			(err: unknown) => {
-				logger.error({ err: (err as Error).message }, "shutdown failed");
-				process.exit(1);
-			},
-		);
-	};
-	process.once("SIGINT", () => stop("SIGINT"));
-	process.once("SIGTERM", () => stop("SIGTERM"));
 	return server;
 }
