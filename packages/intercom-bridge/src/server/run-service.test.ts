@@ -48,6 +48,15 @@ describe("runService's job runner", () => {
 			// That answer starts the runner (an hour's delay would time the test out), then runService resolves.
 			server = await running;
 			expect(lines.some((l) => l.startsWith("intercom-bridge listening on"))).toBe(true);
+			// The console, built on its first request, answers as it did when built at the start:
+			// its sign-in page, and its own redirect to it for a page that needs a session.
+			const login = await fetch(`http://127.0.0.1:${port}/admin/login`);
+			expect(login.status).toBe(200);
+			expect(login.headers.get("content-type")).toMatch(/text\/html/);
+			expect(await login.text()).toContain("<form");
+			const root = await fetch(`http://127.0.0.1:${port}/admin`, { redirect: "manual" });
+			expect(root.status).toBe(302);
+			expect(root.headers.get("location")).toMatch(/\/admin\/login/);
 		} finally {
 			await (server ?? (await running.catch(() => undefined)))?.close();
 			await rm(dir, { recursive: true, force: true });

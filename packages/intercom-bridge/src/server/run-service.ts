@@ -4,9 +4,8 @@
  * `intercom-bridge serve`.
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { announceConsoleUrl } from "../admin/announce-console.ts";
-import { createAdminApp } from "../admin/create-admin-app.ts";
 import { ensureFirstAdmin } from "../admin/first-admin.ts";
 import { createIntercomBridge } from "../bridge/create-intercom-bridge.ts";
 import { openStoreFromEnv } from "../config/open-store-from-env.ts";
@@ -127,19 +126,33 @@ export async function runService(
 		const bridge = createIntercomBridge({ store, logger, trustProxy, basePath, endpoints });
 		const jobs = createJobRunner({ store, logger, endpoints, ...(dataAttributes && { dataAttributes }) });
 		const app = new Hono();
-		app.route(
-			"/",
-			createAdminApp({
-				store,
-				logger,
-				trustProxy,
-				publicUrl,
-				webhookBasePath: basePath,
-				endpoints,
-				oauthTokenHost,
-				...(dataAttributes && { dataAttributes }),
-			}),
-		);
+		// The console is built on its first request (the import of its pages and the router):
+		// `serve` answers health checks and webhooks without it, and starts that much sooner
+		// (docs/decisions/0038-bundled-cli.md). A console that cannot load answers 500, logged.
+		let adminApp: Promise<Hono> | undefined;
+		const consoleApp = () =>
+			(adminApp ??= import("../admin/create-admin-app.ts")
+				.then(({ createAdminApp }) =>
+					createAdminApp({
+						store,
+						logger,
+						trustProxy,
+						publicUrl,
+						webhookBasePath: basePath,
+						endpoints,
+						oauthTokenHost,
+						...(dataAttributes && { dataAttributes }),
+					}),
+				)
+				.catch((err: unknown) => {
+					// The next request tries again.
+					adminApp = undefined;
+					logger.error({ err: (err as Error).message }, "the admin console could not be loaded");
+					throw err;
+				}));
+		const toConsole = async (c: Context) => (await consoleApp()).fetch(c.req.raw, c.env);
+		app.all("/admin", toConsole);
+		app.all("/admin/*", toConsole);
 		app.all(`${basePath}/*`, (c) => bridge.handler(c.req.raw, connectionOf(c.env)));
 		server = await startServer({
 			store,
