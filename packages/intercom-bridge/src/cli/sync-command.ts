@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError, StoppedError } from "../errors.ts";
 import { type EndpointsResolver, realIntercom } from "../intercom/endpoints.ts";
 import { createLogger } from "../logger.ts";
 import type { BackfillRun } from "../store/backfill-store.ts";
+import type { Store } from "../store/create-store.ts";
 import { parseDataAttributeMapping } from "../sync/parse-data-attribute-mapping.ts";
 import type { ReconcileReport } from "../sync/reconcile-contacts.ts";
 import { type ReconcileSiteResult, reconcileSite } from "../sync/reconcile-site.ts";
@@ -136,10 +137,21 @@ export function registerSyncCommand(
 	endpoints: EndpointsResolver = realIntercom,
 ): void {
 	const { withStore, print, io } = context;
-	// The mapping live sync sends, so a backfill or a fix from here sends the same attributes.
-	const dataAttributes = () => {
+	/**
+	 * What a backfill and a reconciliation of `site` share (SiteSyncWorkOptions): the logger, the
+	 * endpoints, the stop signal, and the mapping live sync sends, so work from here sends the same
+	 * attributes.
+	 */
+	const siteWork = (store: Store, site: string, signal: AbortSignal) => {
 		const mapping = parseDataAttributeMapping(io.env.INTERCOM_BRIDGE_DATA_ATTRIBUTES);
-		return mapping ? { dataAttributes: mapping } : {};
+		return {
+			store,
+			logger: createLogger({ level: io.env.LOG_LEVEL ?? "warn" }),
+			site,
+			endpoints,
+			signal,
+			...(mapping && { dataAttributes: mapping }),
+		};
 	};
 	const sync = program.command("sync").description("send the site's contacts to Intercom");
 	sync
@@ -171,16 +183,11 @@ export function registerSyncCommand(
 							} else io.stdout(JSON.stringify({ event: "progress", ...runJson(run) }));
 						};
 						const result = await runBackfill({
-							store,
-							logger: createLogger({ level: io.env.LOG_LEVEL ?? "warn" }),
-							site: opts.site,
-							endpoints,
-							signal,
+							...siteWork(store, opts.site, signal),
 							concurrency: opts.concurrency,
 							leaseMs: opts.leaseSeconds * 1000,
 							startedBy: context.actor(),
 							onProgress,
-							...dataAttributes(),
 						});
 						if (tty) process.stderr.write("\n");
 						if (result.outcome === "busy")
@@ -237,14 +244,9 @@ export function registerSyncCommand(
 				withStore(
 					async (store) => {
 						const result = await reconcileSite({
-							store,
-							logger: createLogger({ level: io.env.LOG_LEVEL ?? "warn" }),
-							site: opts.site,
-							endpoints,
-							signal,
+							...siteWork(store, opts.site, signal),
 							fix: opts.fix === true,
 							actor: context.actor(),
-							...dataAttributes(),
 						});
 						print(opts.json, result, () => reconcileText(result));
 						const final = result.fix?.after ?? result.report;
