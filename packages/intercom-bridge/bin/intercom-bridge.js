@@ -22,20 +22,26 @@ if (major < 22 || (fromSource && !stripsTypes)) {
 	);
 	process.exit(1);
 }
-// Before the CLI loads (docs/decisions/0036-lean-start-and-memory.md):
-// - Node's compile cache (in the OS temporary directory) keeps the compiled modules for the next
-//   start: loading the CLI then takes about a third less CPU.
-// - The young generation stays at its first size instead of doubling up to 128 MB on a large
-//   machine: loading the modules alone grew it to the maximum, which V8 keeps for good. That was
-//   160 MB of the service's RSS, at idle and under load. Since `serve` gives memory back when quiet
-//   (decision 0041) the young generation's size shows only under load: about 100 MB, for about a
-//   fifth more CPU a webhook (decisions 0036, 0041). An explicit
-//   semi-space flag is left alone: `NODE_OPTIONS=--max-semi-space-size=<MB>` (Node refuses the
-//   growth factor in NODE_OPTIONS) or `node --semi-space-growth-factor=2 <this file>`.
+// Node's compile cache (in the OS temporary directory) keeps the compiled modules for the next
+// start: loading the CLI then takes about a third less CPU (docs/decisions/0036-lean-start-and-memory.md).
 module.enableCompileCache?.();
-if (![...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((arg) => arg.includes("semi-space"))) {
-	v8.setFlagsFromString("--semi-space-growth-factor=1");
-}
+// The young generation stays at the size it has instead of doubling up to 128 MB on a large
+// machine: loading ~580 separate modules alone grew it to the maximum, which V8 keeps for good.
+// That was 160 MB of the service's RSS, at idle and under load. Since `serve` gives memory back
+// when quiet (decision 0041) the young generation's size shows only under load: about 100 MB, for
+// about a fifth more CPU a webhook (decisions 0036, 0041). The bundle (about 1.2 MB of code to the
+// first answer) may grow it while it loads: from 1 MB to 4 MB a semi-space, 4 scavenges instead of
+// 9–10 (docs/decisions/0044-serve-start-on-postgres.md); `serve`'s first quiet collection gives
+// that back. An explicit semi-space flag is left alone: `NODE_OPTIONS=--max-semi-space-size=<MB>`
+// (Node refuses the growth factor in NODE_OPTIONS) or `node --semi-space-growth-factor=2 <this file>`.
+const fixYoungGeneration = () => {
+	if (![...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((arg) => arg.includes("semi-space"))) {
+		v8.setFlagsFromString("--semi-space-growth-factor=1");
+	}
+};
+const bundled = built?.pathname.endsWith("/dist/bin/intercom-bridge.js") ?? false;
+if (!bundled) fixYoungGeneration();
 const entry = built ?? new URL("../src/cli/main.ts", import.meta.url);
 const { runCli } = await import(entry.href);
+if (bundled) fixYoungGeneration();
 process.exitCode = await runCli(process.argv.slice(2));
