@@ -10,7 +10,7 @@
  */
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
-import type { JobBacklog } from "../store/job-store.ts";
+import type { HealthBacklogs, JobBacklog } from "../store/job-store.ts";
 import {
 	CONTACT_ERASURE_QUEUE,
 	CONTACT_SYNC_QUEUE,
@@ -20,7 +20,7 @@ import {
 	type JobQueue,
 } from "./job-queue.ts";
 
-export type { JobBacklog };
+export type { HealthBacklogs, JobBacklog };
 
 /** A dead job and why it died. */
 export interface DeadJob {
@@ -100,6 +100,14 @@ export interface ErasureBacklog {
 	dead: number;
 	/** The latest dead job's error, for the notice. */
 	lastError: string | null;
+}
+
+/**
+ * What `/healthz` reports of the queues, all sites, read in one statement: the links backlog (as
+ * {@link getJobBacklog}) and the other queues' `{ pending, dead }`.
+ */
+export function getHealthBacklogs(store: Store): Promise<HealthBacklogs> {
+	return store.healthBacklogs();
 }
 
 /** The backlog of the erasure queue. */

@@ -7,12 +7,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { answerClientError, BODY_INCOMPLETE_MESSAGE } from "../http/answer-client-error.ts";
-import {
-	getContactSyncBacklog,
-	getErasureBacklog,
-	getIntercomEventsBacklog,
-	getJobBacklog,
-} from "../jobs/job-backlog.ts";
+import { getHealthBacklogs } from "../jobs/job-backlog.ts";
 import type { Logger } from "../logger.ts";
 import type { Store } from "../store/create-store.ts";
 import type { SecretKeyCheck } from "../store/settings-store.ts";
@@ -71,17 +66,20 @@ export function createServiceApp(store: Store, health?: () => Record<string, unk
 	const app = new Hono();
 	app.get("/healthz", async (c) => {
 		try {
-			await store.ping();
 			c.header("Cache-Control", "no-store");
+			// The key check reads the stored secrets: it is also the check that the database answers
+			// (a failure is 503 "unavailable"), so no `select 1` before it: each statement is a round
+			// trip on the first answer's path (docs/decisions/0044-serve-start-on-postgres.md).
 			const key = await store.checkSecretKey();
-			// The links backlog (counts only), for monitoring; a failure to read it is not ill health.
-			const jobs = await getJobBacklog(store).catch(() => null);
-			const counts = ({ pending, dead }: { pending: number; dead: number }) => ({ pending, dead });
-			const erasures = await getErasureBacklog(store).then(counts, () => null);
-			// The other queues' counts, all sites (docs/decisions/0025 and 0023).
-			const contactSync = await getContactSyncBacklog(store).then(counts, () => null);
-			const intercomEvents = await getIntercomEventsBacklog(store).then(counts, () => null);
-			const queues = { erasures, contactSync, intercomEvents };
+			// The links backlog and the other queues' counts (all sites; docs/decisions/0025 and 0023),
+			// in one statement, for monitoring; a failure to read them is not ill health.
+			const backlogs = await getHealthBacklogs(store).catch(() => null);
+			const jobs = backlogs?.links ?? null;
+			const queues = {
+				erasures: backlogs?.erasures ?? null,
+				contactSync: backlogs?.contactSync ?? null,
+				intercomEvents: backlogs?.intercomEvents ?? null,
+			};
 			if (key.otherKey > 0) {
 				const secretKey = {
 					keyId: key.keyId,

@@ -10,7 +10,7 @@
  * Behind PgBouncer in transaction mode, named statements need PgBouncer 1.21 or later with
  * `max_prepared_statements` set (docs/decisions/0005-one-statement-webhooks.md).
  */
-import { type PGlite, parse, protocol } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, type Queryable, rowsOf } from "./database.ts";
 
@@ -42,6 +42,13 @@ export async function runPrepared<T>(
 	}
 	return runNamedOnPglite<T>(database.client as PGlite, statement, values);
 }
+
+/**
+ * PGlite's module (its protocol's serializer and parser), imported on the first statement run on
+ * PGlite, where db/pglite.ts has loaded it already: a static import here loaded PGlite's ~500 KB of
+ * JavaScript into `serve` on PostgreSQL too (docs/decisions/0044-serve-start-on-postgres.md).
+ */
+let pgliteModule: typeof import("@electric-sql/pglite") | undefined;
 
 /**
  * The statements parsed on each PGlite instance (its one session keeps them until it closes), with
@@ -85,6 +92,8 @@ async function runNamedOnPglite<T>(
 	statement: PreparedStatement,
 	values: unknown[],
 ): Promise<T[]> {
+	pgliteModule ??= await import("@electric-sql/pglite");
+	const { parse, protocol } = pgliteModule;
 	await pglite._checkReady();
 	return pglite._runExclusiveTransaction(() =>
 		pglite._runExclusiveQuery(async () => {

@@ -110,6 +110,10 @@ describe("background jobs", () => {
 		expect(page).toContain('id="jobs-pending">4<');
 		expect(page).toContain("Intercom refused this site's access token, so 1 job waits");
 		expect(page).toContain('href="/admin/sites/default/data-access">Connect the site again</a>');
+		// /healthz reads every queue in one statement: the links backlog it reports is the page's.
+		const health = await createServiceApp(f.store).request("/healthz");
+		expect((await health.json()).jobs).toEqual(await getJobBacklog(f.store));
+		expect(await getJobBacklog(f.store)).toMatchObject({ pending: 4, waitingForToken: 1 });
 	});
 
 	it("runs one dead job again, then all, and a worker takes them", async () => {
