@@ -71,17 +71,18 @@ const shop = new Hono<{ Variables: IntercomHonoVariables }>();
 shop.use(intercomHono(bridge));
 shop.get("/app/:variant", async (c) => {
 	const variant = c.req.param("variant");
+	// The page as the README recommends: the script as it is, no await, no raw().
 	const scripts =
 		variant === "page"
-			? await c.get("intercomScripts")()
+			? c.get("intercomScripts")()
 			: variant === "padded"
-				? await Promise.resolve(padding)
+				? raw(await Promise.resolve(padding))
 				: "";
 	return c.html(
 		html`<!doctype html><html><head><meta charset="utf-8"><title>Coffee shop</title></head><body><h1>Our coffees</h1><ul>${PRODUCTS.map(
 			(p) =>
 				html`<li id="p${p.id}"><a href="/products/${p.id}">${p.name}</a> <span class="price">${p.price} €</span>${p.tags.map((t) => html` <em>${t}</em>`)}</li>`,
-		)}</ul>${raw(scripts)}</body></html>`,
+		)}</ul>${scripts}</body></html>`,
 	);
 });
 // A bare app without the middleware: what the app costs by itself.
