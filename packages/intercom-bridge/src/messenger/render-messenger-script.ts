@@ -30,8 +30,7 @@ function addScript(src: string, nonce: string | undefined): string {
 }
 
 /**
- * The loader: `before` runs first (the inline settings), then `start` (statements that add the
- * widget) runs when the Messenger is to load. Queues `Intercom(...)` calls until the widget
+ * The loader, given `start`: statements that add the widget when the Messenger is to load. Queues `Intercom(...)` calls until the widget
  * arrives, like Intercom's own snippet, and behaves as it does: a page that already has the
  * Messenger only reattaches and updates it; otherwise the widget loads at `load` (or at once when
  * the page has loaded already). Written out minified by hand, because every page view carries
@@ -39,7 +38,7 @@ function addScript(src: string, nonce: string | undefined): string {
  * (it is the default), no `attachEvent` (old IE only), and the once-guard only where two events
  * can start it (lazy).
  */
-function loader(options: RenderOptions, before: string, start: string): string {
+function loader(options: RenderOptions, start: string): string {
 	let boot: string;
 	let guard = "";
 	if (options.lazy) {
@@ -57,7 +56,7 @@ function loader(options: RenderOptions, before: string, start: string): string {
 		boot = `d.readyState=="complete"?l():w.addEventListener("load",l)`;
 	}
 	return (
-		`(function(w,d){${before}var c=w.Intercom;if(typeof c=="function"){c("reattach_activator");c("update",w.intercomSettings);return}` +
+		`(function(w,d){var c=w.Intercom;if(typeof c=="function"){c("reattach_activator");c("update",w.intercomSettings);return}` +
 		`var i=function(){i.c(arguments)};i.q=[];i.c=function(a){i.q.push(a)};w.Intercom=i;` +
 		`var l=function(){${guard}${start}};${boot}})(window,document)`
 	);
@@ -69,11 +68,7 @@ export function renderInlineScript(
 	widgetUrl: string,
 	options: RenderOptions = {},
 ): string {
-	const body = loader(
-		options,
-		`w.intercomSettings=${serializeForScript(settings)};`,
-		addScript(serializeForScript(widgetUrl), options.nonce),
-	);
+	const body = `window.intercomSettings=${serializeForScript(settings)};${loader(options, addScript(serializeForScript(widgetUrl), options.nonce))}`;
 	return scriptTag(body, options.nonce);
 }
 
@@ -92,7 +87,7 @@ export function renderCacheSafeScript(
 		`fetch(${serializeForScript(settingsUrl)},{credentials:"same-origin",cache:"no-store",headers:{accept:"application/json"}})` +
 		`.then(function(r){return r.ok?r.json():null}).then(function(m){if(m&&m.enabled){w.intercomSettings=${settings};${addScript("m.widgetUrl", options.nonce)}}})` +
 		`.catch(function(){})`;
-	return scriptTag(loader(options, "", start), options.nonce);
+	return scriptTag(loader(options, start), options.nonce);
 }
 
 /** A script that ends the Messenger session (sign-out, consent revoked): clears Intercom's cookies. */
