@@ -89,7 +89,8 @@ export function createDemoPages(bridge: IntercomBridge, options: DemoPagesOption
 		const agreed = await bridge.consents.isAgreed(c.req.raw, DEMO_CONSENT);
 		const declined = new RegExp(`(?:^|;\\s*)${DECLINED_COOKIE}=1(?:;|$)`).test(c.req.header("cookie") ?? "");
 		const revoked = c.req.query("revoked") === "1";
-		const messenger = await c.get("intercomScripts")({ nonce });
+		// Escaped HTML, or a promise of it: hono/html takes either as it is.
+		const messenger = c.get("intercomScripts")({ nonce });
 		return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · Brew &amp; Byte</title><style>${raw(CSS)}</style></head><body>
 <header><nav aria-label="Main"><a class="brand" href="/">Brew &amp; Byte</a><a href="/products">Products</a><a href="/contact">Contact</a><a href="/privacy">Privacy</a></nav></header>
@@ -101,7 +102,7 @@ ${
 <form method="post" action="/consent/revoke"><button type="submit" class="secondary" id="consent-decline">No thanks</button></form></aside>`
 }
 <main id="main">${body}</main>
-${revoked ? raw(bridge.messenger.shutdownScript({ nonce })) : ""}${raw(messenger)}
+${revoked ? raw(bridge.messenger.shutdownScript({ nonce })) : ""}${messenger}
 </body></html>`;
 	};
 

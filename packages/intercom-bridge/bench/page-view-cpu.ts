@@ -5,6 +5,10 @@
  * For profiling (`--cpu-prof`) and for µs/view that the shared machine's noise barely moves.
  *
  *   node --conditions=dev-source packages/intercom-bridge/bench/page-view-cpu.ts [iterations]
+ *
+ * ONLY=appBare,appPadded,appPage,appAwaited (comma-separated case names) runs only those cases;
+ * ROUNDS sets the rounds (30). appPage uses the Hono helper as the README shows (no await, no
+ * raw()); appAwaited as it was used before (await, then raw()).
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -71,17 +75,21 @@ const shop = new Hono<{ Variables: IntercomHonoVariables }>();
 shop.use(intercomHono(bridge));
 shop.get("/app/:variant", async (c) => {
 	const variant = c.req.param("variant");
+	// The page as the README recommends: the script as it is, no await, no raw(). `awaited`: as it
+	// was written before (an await, then raw()), for comparison (docs/decisions/0045).
 	const scripts =
 		variant === "page"
-			? await c.get("intercomScripts")()
-			: variant === "padded"
-				? await Promise.resolve(padding)
-				: "";
+			? c.get("intercomScripts")()
+			: variant === "awaited"
+				? raw(await c.get("intercomScripts")())
+				: variant === "padded"
+					? raw(await Promise.resolve(padding))
+					: "";
 	return c.html(
 		html`<!doctype html><html><head><meta charset="utf-8"><title>Coffee shop</title></head><body><h1>Our coffees</h1><ul>${PRODUCTS.map(
 			(p) =>
 				html`<li id="p${p.id}"><a href="/products/${p.id}">${p.name}</a> <span class="price">${p.price} €</span>${p.tags.map((t) => html` <em>${t}</em>`)}</li>`,
-		)}</ul>${raw(scripts)}</body></html>`,
+		)}</ul>${scripts}</body></html>`,
 	);
 });
 // A bare app without the middleware: what the app costs by itself.
@@ -159,6 +167,7 @@ const cases: Record<string, () => Promise<unknown>> = {
 	appBare: () => appCall(shop, "/app/bare"),
 	appPadded: () => appCall(shop, "/app/padded"),
 	appPage: () => appCall(shop, "/app/page"),
+	appAwaited: () => appCall(shop, "/app/awaited"),
 };
 
 async function time(name: string, fn: () => Promise<unknown>, n: number) {
@@ -202,5 +211,6 @@ difference("helper's own work on node:http", "page", "floor");
 difference("the helper's bytes on the Hono page", "appPadded", "appBare");
 difference("helper's own work on the Hono page", "appPage", "appPadded");
 difference("the helper on the Hono page", "appPage", "appBare");
+difference("the helper used with an await and raw()", "appAwaited", "appBare");
 // The bridge keeps timers (background re-checks): end here, which also writes a --cpu-prof profile.
 process.exit(0);

@@ -15,7 +15,7 @@
 import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
 import { type IntercomHonoVariables, intercomHono } from "../src/adapters/hono.ts";
 import { nodeMessengerScript, toNodeHandler } from "../src/adapters/node.ts";
 import { createIntercomBridge, PERSONAL_PAGE_CACHE_CONTROL } from "../src/bridge/create-intercom-bridge.ts";
@@ -103,12 +103,13 @@ async function main() {
 	shop.get("/app/:variant", async (c) => {
 		const slice = c.req.param("variant") === "ab" ? slicer : null;
 		const variant = slice ? sliceVariants[slice.variant] : `/${c.req.param("variant")}`;
-		const scripts = variant === "/page" ? await c.get("intercomScripts")() : "";
+		// As the README recommends: the script as it is, no await, no raw().
+		const scripts = variant === "/page" ? c.get("intercomScripts")() : "";
 		const res = c.html(
 			html`<!doctype html><html><head><meta charset="utf-8"><title>Coffee shop</title></head><body><h1>Our coffees</h1><ul>${PRODUCTS.map(
 				(p) =>
 					html`<li id="p${p.id}"><a href="/products/${p.id}">${p.name}</a> <span class="price">${p.price} €</span>${p.tags.map((t) => html` <em>${t}</em>`)}</li>`,
-			)}</ul>${raw(scripts)}</body></html>`,
+			)}</ul>${scripts}</body></html>`,
 		);
 		slice?.served();
 		return res;

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
+import { jsx } from "hono/jsx";
 import { describe, expect, it } from "vitest";
 import type { IntercomBridge, MessengerPage } from "../bridge/create-intercom-bridge.ts";
 import { type IntercomHonoVariables, intercomHono } from "./hono.ts";
@@ -84,6 +85,61 @@ describe("intercomHono", () => {
 		});
 	});
 
+	it("gives a visitor served from memory the script at once, as escaped HTML, the same object each view", async () => {
+		const { bridge } = stubBridge(() => KNOWN);
+		const seen: unknown[] = [];
+		const app = appWith(bridge, (c) => {
+			const scripts = c.get("intercomScripts")();
+			seen.push(scripts);
+			return c.html(html`<body>${scripts}</body>`);
+		});
+		for (let i = 0; i < 2; i++) expect(await (await app.request("/")).text()).toBe(`<body>${SCRIPT}</body>`);
+		expect(seen[0]).not.toBeInstanceOf(Promise);
+		expect(String(seen[0])).toBe(SCRIPT);
+		expect((seen[0] as { isEscaped?: boolean }).isEscaped).toBe(true);
+		expect(seen[1]).toBe(seen[0]);
+	});
+
+	it("gives a promise when the bridge must wait", async () => {
+		const { bridge } = stubBridge(() => Promise.resolve(NEW));
+		let scripts: unknown;
+		const app = appWith(bridge, (c) => {
+			scripts = c.get("intercomScripts")();
+			return c.html(html`<body>${scripts}</body>`);
+		});
+		const res = await app.request("/");
+		expect(scripts).toBeInstanceOf(Promise);
+		expect(await res.text()).toBe(`<body>${SCRIPT}</body>`);
+		expect(res.headers.get("set-cookie")).toBe("ib_contact=abc; Path=/");
+	});
+
+	describe.each(cases)("without raw() or await, a page %s", (_, answer) => {
+		it("renders the script unescaped in a hono/html template", async () => {
+			const app = appWith(stubBridge(answer).bridge, (c) =>
+				c.html(html`<body><p>${"<b>"}</p>${c.get("intercomScripts")()}</body>`),
+			);
+			const res = await app.request("/");
+			expect(await res.text()).toBe(`<body><p>&lt;b&gt;</p>${SCRIPT}</body>`);
+			expect(res.headers.get("cache-control")).toBe("private, no-store");
+		});
+
+		it("renders the script unescaped as a JSX child", async () => {
+			const app = appWith(stubBridge(answer).bridge, (c) =>
+				c.html(jsx("body", {}, jsx("p", {}, "<b>"), c.get("intercomScripts")()).toString()),
+			);
+			const res = await app.request("/");
+			expect(await res.text()).toBe(`<body><p>&lt;b&gt;</p>${SCRIPT}</body>`);
+			expect(res.headers.get("cache-control")).toBe("private, no-store");
+		});
+
+		it("still works with await, in a plain template string", async () => {
+			const app = appWith(stubBridge(answer).bridge, async (c) =>
+				c.html(`<body>${await c.get("intercomScripts")()}</body>`),
+			);
+			expect(await (await app.request("/")).text()).toBe(`<body>${SCRIPT}</body>`);
+		});
+	});
+
 	it("sets the new visitor's cookie beside the route's own cookies", async () => {
 		for (const answer of [() => NEW, () => Promise.resolve(NEW)]) {
 			const app = appWith(stubBridge(answer).bridge, async (c) => {
@@ -127,9 +183,10 @@ describe("intercomHono", () => {
 			return Promise.reject(new Error("database down"));
 		});
 		const app = appWith(bridge, async (c) => {
-			const scripts = await c
-				.get("intercomScripts")()
-				.catch(() => "");
+			let scripts = "";
+			try {
+				scripts = await c.get("intercomScripts")();
+			} catch {}
 			return c.html(`<body>${scripts}</body>`);
 		});
 		const res = await app.request("/");

@@ -1,21 +1,33 @@
 /**
  * Hono adapter: a middleware that answers the bridge's routes and gives pages
  * `c.get("intercomScripts")()`, which returns the Messenger script and sets the visitor cookie.
+ * The script is already-escaped HTML (hono's HtmlEscapedString): it goes into a hono/html template
+ * or JSX as it is, with no `raw()`, and with no `await` (a promise when the bridge must wait,
+ * which hono renders asynchronously; the script itself for a visitor served from memory).
  *
  * @example
  * import { Hono } from "hono";
+ * import { html } from "hono/html";
  * import { intercomHono } from "intercom-bridge/hono";
  * const app = new Hono();
  * app.use(intercomHono(bridge));
- * app.get("/", async (c) => c.html(`<html><body>Shop${await c.get("intercomScripts")()}</body></html>`));
+ * app.get("/", (c) => c.html(html`<html><body>Shop${c.get("intercomScripts")()}</body></html>`));
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
 import type { IntercomBridge, MessengerPage, ScriptOptions } from "../bridge/create-intercom-bridge.ts";
 import { connectionOf } from "../http/client-address.ts";
 import { type NodeRequest, nodeVisitorRequest } from "../http/node-request.ts";
 import { setClientAddress, type VisitorRequest } from "../http/request-info.ts";
 
-export type IntercomHonoVariables = { intercomScripts: (options?: ScriptOptions) => Promise<string> };
+/**
+ * `intercomScripts`: the page's Messenger script as escaped HTML; synchronously when the bridge
+ * serves the visitor from memory, else a promise. `await` on it works either way.
+ */
+export type IntercomHonoVariables = {
+	intercomScripts: (options?: ScriptOptions) => HtmlEscapedString | Promise<HtmlEscapedString>;
+};
 
 /**
  * The visitor view of a Hono request. Under @hono/node-server, a view of the Node request: reading
@@ -30,7 +42,19 @@ function visitorRequestOf(c: Context): VisitorRequest {
 	return c.req.raw;
 }
 
-const htmlOf = (page: MessengerPage) => page.html;
+/**
+ * The page's script as hono's escaped HTML. Kept beside the page: a visitor served from memory
+ * gets the same page object each view (create-page-view.ts), so a repeat view allocates nothing.
+ */
+const escaped = new WeakMap<MessengerPage, HtmlEscapedString>();
+function htmlOf(page: MessengerPage): HtmlEscapedString {
+	let html = escaped.get(page);
+	if (html === undefined) {
+		html = raw(page.html);
+		escaped.set(page, html);
+	}
+	return html;
+}
 
 export function intercomHono(
 	bridge: IntercomBridge,
@@ -50,10 +74,11 @@ export function intercomHono(
 			const page = bridge.messenger.page(visitor, options);
 			if (page instanceof Promise) {
 				pending = page;
-				return page.then(htmlOf);
+				// A page resolved for this view only: nothing to keep.
+				return page.then((resolved) => raw(resolved.html));
 			}
 			served = page;
-			return Promise.resolve(page.html);
+			return htmlOf(page);
 		});
 		await next();
 		let page = served;

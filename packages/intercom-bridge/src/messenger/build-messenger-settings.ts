@@ -9,14 +9,20 @@
  * - identity: `user_hash` (lowercase hex) or, in jwt mode, `intercom_user_jwt` holding `user_id` and
  *   the allowed fields, which are then left out of the plain settings (docs/intercom.md §6.2).
  */
-import type { IntercomEndpoints } from "../intercom/endpoints.ts";
+import { type IntercomEndpoints, intercomEndpoints } from "../intercom/endpoints.ts";
 import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Contact } from "../store/contact-store.ts";
 import { userHash, userJwt } from "./identity.ts";
 import type { MessengerOptions } from "./messenger-options.ts";
 
 /** `window.intercomSettings` as we send it. */
-export type IntercomSettings = { app_id: string; api_base: string } & Record<string, unknown>;
+export type IntercomSettings = { app_id: string; api_base?: string } & Record<string, unknown>;
+
+/**
+ * The Messenger's own default `api_base` (US): left out of the settings, since every page view
+ * carries them and the Messenger uses it when none is given (docs/decisions/0045).
+ */
+const DEFAULT_API_BASE = intercomEndpoints("us").messenger;
 
 export type MessengerDecision =
 	| { enabled: false; reason: "disabled" | "no-app-id" | "consent-required" }
@@ -134,11 +140,9 @@ export function buildMessengerSettings(input: {
 	if (options.loadAfterConsent && !visitor.agreed[options.loadAfterConsent]) {
 		return { enabled: false, reason: "consent-required" };
 	}
-	const result: IntercomSettings = {
-		app_id: settings.appId,
-		api_base: endpoints.messenger,
-		...options.appearance,
-	};
+	const result: IntercomSettings = { app_id: settings.appId };
+	if (endpoints.messenger !== DEFAULT_API_BASE) result.api_base = endpoints.messenger;
+	Object.assign(result, options.appearance);
 	const contact = visitor.contact;
 	let dataAllowed = false;
 	let disclosure: MessengerDisclosure | null = null;

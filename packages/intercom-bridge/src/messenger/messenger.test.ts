@@ -102,7 +102,8 @@ describe("Messenger settings (reference rules)", () => {
 		});
 		expect(d.settings.user_hash).toBe(nodeHmac("sha256", SECRET).update(GUID).digest("hex"));
 		expect(d.settings.user_hash).toMatch(/^[0-9a-f]{64}$/);
-		expect(d.settings.api_base).toBe("https://api-iam.intercom.io");
+		// The Messenger's default (US) is left out: the Messenger uses it when none is given.
+		expect("api_base" in d.settings).toBe(false);
 		expect(d.widgetUrl).toBe("https://widget.intercom.io/widget/abc123");
 		expect(JSON.stringify(d)).not.toContain(SECRET);
 	});
@@ -150,7 +151,7 @@ describe("Messenger settings (reference rules)", () => {
 		const noSecret = decide(settings({ identityVerificationSecret: null }), contact());
 		expect(noSecret.enabled && "user_hash" in noSecret.settings).toBe(false);
 		const visitor = decide(settings(), null);
-		expect(visitor.enabled && Object.keys(visitor.settings).sort()).toEqual(["api_base", "app_id"]);
+		expect(visitor.enabled && Object.keys(visitor.settings).sort()).toEqual(["app_id"]);
 	});
 
 	it("uses the region's Messenger host", () => {
@@ -165,7 +166,7 @@ describe("Messenger settings (reference rules)", () => {
 			{ data: true },
 		);
 		if (!d.enabled) throw new Error("expected enabled");
-		expect(Object.keys(d.settings).sort()).toEqual(["api_base", "app_id", "intercom_user_jwt"]);
+		expect(Object.keys(d.settings).sort()).toEqual(["app_id", "intercom_user_jwt"]);
 		const { payload, protectedHeader } = await jwtVerify(
 			String(d.settings.intercom_user_jwt),
 			new TextEncoder().encode(SECRET),

@@ -20,36 +20,45 @@ function scriptTag(body: string, nonce: string | undefined): string {
 }
 
 /**
- * The loader, given statements that start the widget (`a(url)` adds its script). Queues
- * `Intercom(...)` calls until the widget arrives, like Intercom's own snippet, and behaves as it
- * does: a page that already has the Messenger only reattaches and updates it; otherwise the widget
- * loads at `load` (or at once when the page has loaded already). Written out minified by hand,
- * because every page view carries these bytes (see BENCHMARKS.md): no `type` on the added script
- * (it is the default), no `attachEvent` (old IE only). The nonce goes on the widget script as the
- * IDL property, which is what CSP checks.
+ * The statements that add the widget script from `src` (a JS expression). No `async`: a script
+ * added this way is async already. The nonce goes on it as the IDL property, which is what CSP
+ * checks; only when there is one.
+ */
+function addScript(src: string, nonce: string | undefined): string {
+	const n = nonce ? `s.nonce=${serializeForScript(nonce)};` : "";
+	return `var s=d.createElement("script");s.src=${src};${n}(d.head||d.documentElement).appendChild(s)`;
+}
+
+/**
+ * The loader, given `start`: statements that add the widget when the Messenger is to load. Queues `Intercom(...)` calls until the widget
+ * arrives, like Intercom's own snippet, and behaves as it does: a page that already has the
+ * Messenger only reattaches and updates it; otherwise the widget loads at `load` (or at once when
+ * the page has loaded already). Written out minified by hand, because every page view carries
+ * these bytes (docs/decisions/0045): only the branch in use is sent, no `type` on the added script
+ * (it is the default), no `attachEvent` (old IE only), and the once-guard only where two events
+ * can start it (lazy).
  */
 function loader(options: RenderOptions, start: string): string {
-	const nonce = options.nonce ? `,${serializeForScript(options.nonce)}` : "";
-	// Only the branch in use is sent.
 	let boot: string;
+	let guard = "";
 	if (options.lazy) {
 		const idle =
 			typeof options.lazy === "object" && options.lazy.idleTimeoutMs
 				? Math.max(0, Math.floor(options.lazy.idleTimeoutMs))
 				: 4000;
+		guard = "if(t)return;t=1;";
 		// The first interaction, or the browser's next idle time after `idle` ms, whichever comes first.
 		boot =
-			`var e=["pointerdown","keydown","touchstart","scroll"],g=function(){e.forEach(function(v){w.removeEventListener(v,g,!0)});l()};` +
+			`var t,e=["pointerdown","keydown","touchstart","scroll"],g=function(){e.forEach(function(v){w.removeEventListener(v,g,!0)});l()};` +
 			`e.forEach(function(v){w.addEventListener(v,g,{capture:!0,passive:!0})});` +
 			`setTimeout(function(){w.requestIdleCallback?w.requestIdleCallback(g,{timeout:2e3}):g()},${idle})`;
 	} else {
 		boot = `d.readyState=="complete"?l():w.addEventListener("load",l)`;
 	}
 	return (
-		`(function(w,d,n){var c=w.Intercom;if(typeof c=="function"){c("reattach_activator");c("update",w.intercomSettings);return}` +
+		`(function(w,d){var c=w.Intercom;if(typeof c=="function"){c("reattach_activator");c("update",w.intercomSettings);return}` +
 		`var i=function(){i.c(arguments)};i.q=[];i.c=function(a){i.q.push(a)};w.Intercom=i;` +
-		`var a=function(u){var s=d.createElement("script");s.async=!0;s.src=u;if(n)s.nonce=n;(d.head||d.documentElement).appendChild(s)},t,` +
-		`l=function(){if(t)return;t=1;${start}};${boot}})(window,document${nonce});`
+		`var l=function(){${guard}${start}};${boot}})(window,document)`
 	);
 }
 
@@ -59,7 +68,7 @@ export function renderInlineScript(
 	widgetUrl: string,
 	options: RenderOptions = {},
 ): string {
-	const body = `window.intercomSettings=${serializeForScript(settings)};${loader(options, `a(${serializeForScript(widgetUrl)})`)}`;
+	const body = `window.intercomSettings=${serializeForScript(settings)};${loader(options, addScript(serializeForScript(widgetUrl), options.nonce))}`;
 	return scriptTag(body, options.nonce);
 }
 
@@ -76,7 +85,7 @@ export function renderCacheSafeScript(
 	const settings = extras ? `Object.assign(m.settings,${serializeForScript(extras)})` : "m.settings";
 	const start =
 		`fetch(${serializeForScript(settingsUrl)},{credentials:"same-origin",cache:"no-store",headers:{accept:"application/json"}})` +
-		`.then(function(r){return r.ok?r.json():null}).then(function(m){if(m&&m.enabled){w.intercomSettings=${settings};a(m.widgetUrl)}})` +
+		`.then(function(r){return r.ok?r.json():null}).then(function(m){if(m&&m.enabled){w.intercomSettings=${settings};${addScript("m.widgetUrl", options.nonce)}}})` +
 		`.catch(function(){})`;
 	return scriptTag(loader(options, start), options.nonce);
 }
