@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures the bridge against a bare baseline in the same run and writes
  * BENCHMARKS.md at the repository root. Loopback only; about 21 minutes on 2 cores (1,246 s on
- * 2026-12-03): about 10 for webhooks, page, PGlite, memory and start-up (BENCH_SECONDS sets the
+ * 2026-12-03, before the page part's "own" comparison added about 22 s; the page part alone takes
+ * about 3 minutes): about 10 for webhooks, page, PGlite, memory and start-up (BENCH_SECONDS sets the
  * seconds per measurement, default 8), about 11 for the Intercom rate-limit parts.
  */
 import { randomBytes } from "node:crypto";
