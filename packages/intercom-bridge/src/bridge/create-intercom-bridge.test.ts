@@ -264,7 +264,7 @@ describe("createIntercomBridge: one visit per request", () => {
 
 describe("createIntercomBridge: cached page views", () => {
 	/** A request as the node adapter passes it: no Fetch objects, only what the bridge reads. */
-	const view = (cookie: string, headers: Record<string, string> = {}) => {
+	const view = (cookie: string, headers: Record<string, string> = {}, connection?: object) => {
 		const all: Record<string, string> = {
 			host: "shop.example.com",
 			"user-agent": UA,
@@ -276,6 +276,7 @@ describe("createIntercomBridge: cached page views", () => {
 			url: "https://shop.example.com/products",
 			method: "GET",
 			headers: { get: (name: string) => all[name] ?? null },
+			connection,
 		};
 	};
 
@@ -445,6 +446,50 @@ describe("createIntercomBridge: cached page views", () => {
 		const after = (await bridge.messenger.page(view(cookie))).html;
 		expect(after).toContain(guid);
 		expect(after).not.toContain("ada@example.com");
+	});
+
+	it("answers page views from the cookie's memo only while the caches it came from would", async () => {
+		const { bridge, store, site, clock, cookie, guid } = await known();
+		const other = await bridge.visit(page());
+		const otherCookie = cookieOf(other.setCookie);
+		const connection = {}; // one kept-alive connection (or a proxy's) carrying both visitors
+		await bridge.messenger.page(view(otherCookie, {}, connection));
+		const mine = await bridge.messenger.page(view(cookie, {}, connection));
+		const theirs = await bridge.messenger.page(view(otherCookie, {}, connection));
+		expect(mine.html).toContain(guid);
+		expect(theirs.html).toContain(other.contact?.guid ?? "?");
+		expect(theirs.html).not.toContain(guid);
+		for (let i = 0; i < 3; i++) {
+			expect(await bridge.messenger.page(view(cookie, {}, connection))).toBe(mine);
+			expect(await bridge.messenger.page(view(otherCookie, {}, connection))).toBe(theirs);
+		}
+		// A consent given through this bridge: the next view shows it.
+		await store.updateContact(guid, { email: "ada@example.com" });
+		await bridge.consents.agree(view(cookie, {}, connection), "data");
+		expect((await bridge.messenger.page(view(cookie, {}, connection))).html).toContain("ada@example.com");
+		await bridge.consents.revoke(view(cookie, {}, connection), "data");
+		expect((await bridge.messenger.page(view(cookie, {}, connection))).html).not.toContain("ada@example.com");
+		// A settings change: shown once the site is checked again, as without the memo.
+		await store.setSetting(site.id, "appId", "xyz789");
+		clock.now += 101;
+		await vi.waitFor(async () =>
+			expect((await bridge.messenger.page(view(cookie, {}, connection))).html).toContain('"app_id":"xyz789"'),
+		);
+		// A contact changed elsewhere: shown after the cache age, as without the memo.
+		await store.updateContact(guid, { email: "grace@example.com" });
+		await bridge.consents.agree(view(cookie), "data");
+		await store.updateContact(guid, { email: "ada2@example.com" });
+		clock.now += 2001;
+		await vi.waitFor(async () =>
+			expect((await bridge.messenger.page(view(cookie, {}, connection))).html).toContain("ada2@example.com"),
+		);
+		// A view with a hook's or page's own settings, or cache-safe, never gets the memo's page.
+		const own = await bridge.messenger.page(view(cookie, {}, connection), {
+			settings: { hide_default_launcher: true },
+		});
+		expect(own.html).toContain('"hide_default_launcher":true');
+		const safe = await bridge.messenger.page(view(cookie, {}, connection), { cacheSafe: true });
+		expect(safe.html).not.toContain(guid);
 	});
 
 	it("gives cache-safe pages the same loader, and no cookie to anyone (decision 0003)", async () => {

@@ -20,9 +20,10 @@ import {
 } from "../messenger/page-settings.ts";
 import { createRenderCache } from "../messenger/render-cache.ts";
 import { serializeForScript } from "../messenger/serialize-for-script.ts";
+import type { SiteSettings } from "../settings/setting-keys.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
-import type { Visit, VisitorTracker } from "./create-visitor-tracker.ts";
+import type { KnownSite, Visit, VisitorTracker } from "./create-visitor-tracker.ts";
 
 /** What a page's response needs from the bridge. */
 export interface MessengerPage {
@@ -55,6 +56,24 @@ export interface ScriptOptions {
 interface PageExtras {
 	extras: Record<string, MessengerSettingValue> | null;
 	variant: string;
+}
+
+/**
+ * A page answered from memory, kept in the slot of the verified cookie value it was answered for
+ * (visitor-cookie.ts), so a repeat view of that value costs one look-up, not one per cache. It
+ * holds while the Host's site entry has the same settings object, the contact was read within the
+ * cache age (`at`, as the tracker's own check), and no contact was forgotten since (`generation`):
+ * the same conditions under which the caches it was derived from would answer the same page.
+ */
+export interface PageMemo {
+	/** The Host's site entry it was answered for: checked without a look-up while current. */
+	site: KnownSite;
+	settings: SiteSettings;
+	/** When the contact was read (the store's clock). */
+	at: number;
+	/** The tracker's generation when it was made. */
+	generation: number;
+	page: MessengerPage;
 }
 
 const NO_EXTRAS: PageExtras = { extras: null, variant: "" };
@@ -156,14 +175,31 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 	function fromMemory(request: VisitorRequest, opts: ScriptOptions): MessengerPage | undefined {
 		// A request already resolved may have been identified or merged since: its cookie is outdated.
 		if (opts.nonce || tracker.visited(request)) return undefined;
+		const cookie = tracker.cookie.verified(request.headers.get("cookie"), request.connection);
+		if (!cookie) return undefined;
 		// One reading of the clock for both ages: it is a system call on some machines.
 		const now = store.now();
-		const known = tracker.cachedSite(request, now);
-		const guid = known && tracker.cookie.read(request.headers.get("cookie"));
-		if (!known || !guid) return undefined;
+		const memo = cookie.memo;
+		const known = tracker.cachedSite(request, now, memo?.site);
+		if (!known) return undefined;
 		const { settings } = known;
-		const visitor = tracker.cachedVisitor(guid, settings, now);
-		if (!visitor || visitor.contact.guid !== guid) return undefined;
+		// The memo serves only pages with no extras of their own (their variant is ""), not cache-safe.
+		const plain = !messenger.settings && !opts.settings && !cacheSafeFor(opts);
+		if (
+			plain &&
+			memo !== undefined &&
+			memo.settings === settings &&
+			memo.generation === tracker.generation() &&
+			now - memo.at <= store.cacheMaxAgeMs
+		) {
+			memo.site = known;
+			return memo.page;
+		}
+		const { guid } = cookie;
+		const generation = tracker.generation();
+		const entry = tracker.cachedVisitor(guid, settings, now);
+		const visitor = entry?.value;
+		if (!entry || !visitor || visitor.contact.guid !== guid) return undefined;
 		if (cacheSafeFor(opts)) {
 			const html =
 				settings.enabled && settings.appId
@@ -180,6 +216,7 @@ export function createPageView(options: ResolvedBridgeOptions, tracker: VisitorT
 			setCookie: null,
 			cacheControl: cacheControlOf(hit.html, opts),
 		});
+		if (plain) cookie.memo = { site: known, settings, at: entry.at, generation, page: hit.view };
 		return hit.view;
 	}
 

@@ -23,6 +23,7 @@ import { setBounded, singleFlight } from "../store/cache-helpers.ts";
 import type { Contact } from "../store/contact-store.ts";
 import type { Site } from "../store/site-store.ts";
 import type { ResolvedBridgeOptions } from "./bridge-options.ts";
+import type { PageMemo } from "./create-page-view.ts";
 import { createVisitorCookie } from "./visitor-cookie.ts";
 
 export interface Visit {
@@ -47,6 +48,12 @@ export interface KnownVisitor {
 export interface KnownSite {
 	site: Site;
 	settings: SiteSettings;
+}
+
+/** A known visitor and when it was read (the store's clock), for a caller that keeps it. */
+export interface KnownVisitorEntry {
+	at: number;
+	value: KnownVisitor;
 }
 
 /** How many known contacts, and how many Host names, are remembered at most. */
@@ -77,7 +84,11 @@ export function createVisitorTracker(
 	extraConsents: (settings: SiteSettings) => string[],
 ) {
 	const { store } = options;
-	const cookie = createVisitorCookie({ ...options.cookie, key: store.deriveKey("visitor-cookie") });
+	// Each verified cookie value keeps the page view's answer for it (create-page-view.ts).
+	const cookie = createVisitorCookie<PageMemo>({
+		...options.cookie,
+		key: store.deriveKey("visitor-cookie"),
+	});
 	const visits = new WeakMap<VisitorRequest, { create: boolean; promise: Promise<Visit> }>();
 	// New contacts per client address: a flood of cookie-less "visitors" from one address would
 	// otherwise add a contact per request.
@@ -124,20 +135,36 @@ export function createVisitorTracker(
 	// keeps its host in its URL) of each URL origin: the store caches both too, but asking it
 	// (async, normalising the host) costs more than the rest of a cached page view. Two maps, so a
 	// forged Host header can never stand for a URL.
-	type SiteEntry = KnownSite & { at: number; host: string; refreshing: boolean };
+	// An entry knows its map and key, and whether it is still the map's entry for that key
+	// (`current`): a caller holding one (the page view's memo) can check it without a look-up.
+	type SiteEntry = KnownSite & {
+		at: number;
+		host: string;
+		refreshing: boolean;
+		map: Map<string, SiteEntry>;
+		key: string;
+		current: boolean;
+	};
 	const byHost = new Map<string, SiteEntry>();
 	const byOrigin = new Map<string, SiteEntry>();
 	const siteRecheckMs = Math.min(SITE_RECHECK_MS, store.cacheMaxAgeMs);
 	const siteMaxAgeMs = Math.min(SITE_MAX_AGE_MS, store.cacheMaxAgeMs);
+	const dropSite = (map: Map<string, SiteEntry>, key: string) => {
+		const old = map.get(key);
+		if (old) old.current = false;
+		map.delete(key);
+	};
 	const rememberSite = (map: Map<string, SiteEntry>, key: string, host: string, value: KnownSite) => {
 		if (key.length > MAX_HOST_LENGTH) return;
-		setBounded(map, MAX_HOSTS, key, { ...value, at: store.now(), host, refreshing: false });
+		dropSite(map, key);
+		if (map.size >= MAX_HOSTS) dropSite(map, map.keys().next().value as string);
+		map.set(key, { ...value, at: store.now(), host, refreshing: false, map, key, current: true });
 	};
 	const refreshSite = (map: Map<string, SiteEntry>, key: string, entry: SiteEntry) => {
 		entry.refreshing = true;
 		const refresh = async () => {
 			const site = await siteOf(entry.host);
-			if (!site) return void map.delete(key);
+			if (!site) return dropSite(map, key);
 			rememberSite(map, key, entry.host, { site, settings: await settingsOf(site.id) });
 		};
 		refresh().catch(() => {
@@ -225,6 +252,11 @@ export function createVisitorTracker(
 			promise.catch(() => visits.delete(request));
 			return promise;
 		},
+		/**
+		 * Bumped each time contacts are forgotten: what a caller derived from a known visitor holds
+		 * only while this is unchanged.
+		 */
+		generation: () => generation,
 		/** Forgets what is cached about these contact GUIDs (after a change to them). */
 		forget(...guids: (string | null | undefined)[]) {
 			generation++;
@@ -240,11 +272,15 @@ export function createVisitorTracker(
 		/**
 		 * The site and settings of the request's Host as the store gave them moments ago (see
 		 * SITE_RECHECK_MS), or undefined (resolve the visit then). Synchronous, for the cached page
-		 * view; an entry past its recheck time is refreshed in the background.
+		 * view; an entry past its recheck time is refreshed in the background. `hint`, an entry this
+		 * returned before, is used without a look-up when it is still the entry for this request.
 		 */
-		cachedSite(request: VisitorRequest, now = store.now()): KnownSite | undefined {
-			const { map, key } = siteKey(request);
-			const hit = map.get(key);
+		cachedSite(request: VisitorRequest, now = store.now(), hint?: KnownSite): KnownSite | undefined {
+			const host = requestHost(request, options.trustProxy);
+			const map = host === null ? byOrigin : byHost;
+			const key = host ?? urlOrigin(request.url);
+			const held = hint as SiteEntry | undefined;
+			const hit = held?.current && held.map === map && held.key === key ? held : map.get(key);
 			if (!hit) return undefined;
 			const age = now - hit.at;
 			if (age > siteRecheckMs) {
@@ -254,14 +290,14 @@ export function createVisitorTracker(
 			return hit;
 		},
 		/**
-		 * The contact of `guid` with the consent states `settings` need, when it was read within the
-		 * cache age; else undefined (then only {@link visit} knows). Synchronous, never reads.
+		 * The contact of `guid` with the consent states `settings` need, and when it was read, when that
+		 * was within the cache age; else undefined (then only {@link visit} knows). Synchronous, never reads.
 		 * `now` (the store's clock) lets a page view read the clock once for both look-ups.
 		 */
-		cachedVisitor(guid: string, settings: SiteSettings, now = store.now()): KnownVisitor | undefined {
+		cachedVisitor(guid: string, settings: SiteSettings, now = store.now()): KnownVisitorEntry | undefined {
 			const hit = known.get(guid);
 			return hit && hit.codes === consents(settings).key && now - hit.at <= store.cacheMaxAgeMs
-				? hit.value
+				? hit
 				: undefined;
 		},
 	};

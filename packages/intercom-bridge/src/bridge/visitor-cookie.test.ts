@@ -91,4 +91,30 @@ describe("visitor cookie", () => {
 		expect([none.read(value), none.read(value)]).toEqual([GUID, GUID]);
 		expect(hmacs() - before).toBe(2);
 	});
+
+	it("answers the same header on the same connection from its last check, and anything else afresh", () => {
+		const cookie = createVisitorCookie<string>({ name: "ib_contact", maxAgeDays: 1, key: KEY, remember: 1 });
+		const [value, other] = [GUID, OTHER].map((guid) => cookieOf(cookie.write(guid, false)));
+		const connection = {};
+		const first = cookie.verified(`a=1; ${value}`, connection);
+		expect(first?.guid).toBe(GUID);
+		if (first) first.memo = "kept";
+		// The remembered value is dropped (remember: 1), yet the same header on the same connection
+		// still reads as before: the header was verified as a whole.
+		expect(cookie.verified(other ?? "", {})?.guid).toBe(OTHER);
+		const before = hmacs();
+		expect(cookie.verified(`a=1; ${value}`, connection)).toBe(first);
+		expect(hmacs()).toBe(before);
+		// Another header on that connection is read and checked: a tampered one is refused.
+		const mac = macOf(value ?? "");
+		const tampered = `ib_contact=${OTHER}.${mac}`;
+		expect(cookie.verified(tampered, connection)).toBeNull();
+		expect(cookie.verified(tampered, connection)).toBeNull();
+		expect(hmacs() - before).toBe(2);
+		// Another visitor on the same connection gets its own entry, never the first one's slot.
+		expect(cookie.verified(other ?? "", connection)?.memo).toBeUndefined();
+		expect(cookie.verified(other ?? "", connection)?.guid).toBe(OTHER);
+		// A new entry after the value was dropped: its slot starts empty.
+		expect(cookie.verified(value ?? "", {})?.memo).toBeUndefined();
+	});
 });

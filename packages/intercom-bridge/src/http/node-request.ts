@@ -202,6 +202,10 @@ class NodeVisitorRequest {
 		const value = this.raw[name];
 		return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 	}
+	/** The socket: the visitor cookie's per-connection hint (see VisitorRequest). */
+	get connection(): object | undefined {
+		return this.req.socket ?? undefined;
+	}
 	/** The peer's address: new contacts are limited per address (the bridge's newContactsPerMinute). */
 	get clientAddress(): string | null {
 		return this.req.socket?.remoteAddress ?? null;

@@ -19,6 +19,12 @@ export interface VisitorRequest {
 	 * Fetch `Request` see {@link setClientAddress}). Limits new contacts per address.
 	 */
 	readonly clientAddress?: string | null;
+	/**
+	 * An object that lives as long as the client's connection (the node adapters give the socket),
+	 * where there is one: the visitor cookie remembers the last header verified on it, so a visitor's
+	 * next page view over a kept-alive connection finds its cookie by comparing, not by hashing.
+	 */
+	readonly connection?: object;
 }
 
 // A Fetch Request carries no peer address; the adapters note it here beside the request.
