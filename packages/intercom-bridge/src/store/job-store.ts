@@ -289,6 +289,41 @@ export interface HealthBacklogs {
 const forSite = (siteId: number | undefined) =>
 	siteId === undefined ? sql`true` : sql`j.data->>'siteId' = ${String(siteId)}`;
 
+/** A queue's counts as one statement reads them (see queueCounts in createJobStore). */
+interface QueueCountsRow {
+	name: string;
+	/** Created or retrying. */
+	waiting: number;
+	retrying: number;
+	/** Waiting jobs put off for a refused token. */
+	token: number;
+	active: number;
+	dead: number;
+	/** Seconds since the oldest waiting job was created. */
+	oldest: number | null;
+}
+
+const EMPTY_BACKLOG: JobBacklog = {
+	pending: 0,
+	retrying: 0,
+	waitingForToken: 0,
+	active: 0,
+	dead: 0,
+	oldestPendingSeconds: null,
+};
+
+/** A queue's {@link JobBacklog} from its counts. */
+function backlogOfRow(row: QueueCountsRow): JobBacklog {
+	return {
+		pending: row.waiting,
+		retrying: row.retrying,
+		waitingForToken: row.token,
+		active: row.active,
+		dead: row.dead,
+		oldestPendingSeconds: row.oldest === null ? null : Math.max(0, Math.floor(row.oldest)),
+	};
+}
+
 export function createJobStore(ctx: StoreContext) {
 	const { db } = ctx;
 	// Found once: pg-boss never drops its job table.
@@ -300,6 +335,31 @@ export function createJobStore(ctx: StoreContext) {
 		);
 		tableFound = Boolean(rows[0]?.t);
 		return tableFound;
+	}
+
+	/**
+	 * Each of these queues' counts, of the jobs matching `where` (on `j`), in one statement; a queue
+	 * without a job has no row. No rows before pg-boss has made its table.
+	 */
+	async function queueCounts(queues: readonly string[], where: SQL): Promise<QueueCountsRow[]> {
+		if (!(await hasJobTable())) return [];
+		return rowsOf<QueueCountsRow>(
+			await db.execute(sql`
+				select name,
+					count(*) filter (where state in ('created', 'retry'))::int as waiting,
+					count(*) filter (where state = 'retry')::int as retrying,
+					count(*) filter (where state in ('created', 'retry') and data ? 'authWaits')::int as token,
+					count(*) filter (where state = 'active')::int as active,
+					count(*) filter (where state = 'failed')::int as dead,
+					extract(epoch from now() - min(created_on) filter (where state in ('created', 'retry')))::float8 as oldest
+				from ${job} j
+				where name in (${sql.join(
+					queues.map((q) => sql`${q}`),
+					sql`, `,
+				)})
+					and state in ('created', 'retry', 'active', 'failed') and ${where}
+				group by name`),
+		);
 	}
 
 	return {
@@ -453,45 +513,9 @@ export function createJobStore(ctx: StoreContext) {
 		 * schema exists. Finished jobs, the bulk of the table, are skipped by the state filter.
 		 */
 		async jobBacklog(options: { siteId?: number } = {}): Promise<JobBacklog> {
-			const empty: JobBacklog = {
-				pending: 0,
-				retrying: 0,
-				waitingForToken: 0,
-				active: 0,
-				dead: 0,
-				oldestPendingSeconds: null,
-			};
 			return guard(async () => {
-				if (!(await hasJobTable())) return empty;
-				const [row] = rowsOf<{
-					pending: number;
-					retrying: number;
-					token: number;
-					active: number;
-					dead: number;
-					oldest: number | null;
-				}>(
-					await db.execute(sql`
-						select
-							count(*) filter (where state in ('created', 'retry'))::int as pending,
-							count(*) filter (where state = 'retry')::int as retrying,
-							count(*) filter (where state in ('created', 'retry') and data ? 'authWaits')::int as token,
-							count(*) filter (where state = 'active')::int as active,
-							count(*) filter (where state = 'failed')::int as dead,
-							extract(epoch from now() - min(created_on) filter (where state in ('created', 'retry')))::float8 as oldest
-						from ${job} j
-						where name = ${CONVERSATION_LINKS_QUEUE} and state in ('created', 'retry', 'active', 'failed')
-							and ${forSite(options.siteId)}`),
-				);
-				if (!row) return empty;
-				return {
-					pending: row.pending,
-					retrying: row.retrying,
-					waitingForToken: row.token,
-					active: row.active,
-					dead: row.dead,
-					oldestPendingSeconds: row.oldest === null ? null : Math.max(0, Math.floor(row.oldest)),
-				};
+				const [row] = await queueCounts([CONVERSATION_LINKS_QUEUE], forSite(options.siteId));
+				return row ? backlogOfRow(row) : { ...EMPTY_BACKLOG };
 			});
 		},
 
@@ -502,61 +526,19 @@ export function createJobStore(ctx: StoreContext) {
 		 * (docs/decisions/0044-serve-start-on-postgres.md).
 		 */
 		async healthBacklogs(): Promise<HealthBacklogs> {
-			const none = { pending: 0, dead: 0 };
-			const empty: HealthBacklogs = {
-				links: {
-					pending: 0,
-					retrying: 0,
-					waitingForToken: 0,
-					active: 0,
-					dead: 0,
-					oldestPendingSeconds: null,
-				},
-				erasures: none,
-				contactSync: none,
-				intercomEvents: none,
-			};
 			return guard(async () => {
-				if (!(await hasJobTable())) return empty;
-				const rows = rowsOf<{
-					name: string;
-					waiting: number;
-					retrying: number;
-					token: number;
-					active: number;
-					dead: number;
-					oldest: number | null;
-				}>(
-					await db.execute(sql`
-						select name,
-							count(*) filter (where state in ('created', 'retry'))::int as waiting,
-							count(*) filter (where state = 'retry')::int as retrying,
-							count(*) filter (where state in ('created', 'retry') and data ? 'authWaits')::int as token,
-							count(*) filter (where state = 'active')::int as active,
-							count(*) filter (where state = 'failed')::int as dead,
-							extract(epoch from now() - min(created_on) filter (where state in ('created', 'retry')))::float8 as oldest
-						from ${job} j
-						where name in (${CONVERSATION_LINKS_QUEUE}, ${CONTACT_ERASURE_QUEUE}, ${CONTACT_SYNC_QUEUE}, ${INTERCOM_EVENTS_QUEUE})
-							and state in ('created', 'retry', 'active', 'failed')
-						group by name`),
+				const rows = await queueCounts(
+					[CONVERSATION_LINKS_QUEUE, CONTACT_ERASURE_QUEUE, CONTACT_SYNC_QUEUE, INTERCOM_EVENTS_QUEUE],
+					sql`true`,
 				);
 				const of = (name: string) => rows.find((r) => r.name === name);
 				const counts = (name: string) => {
 					const r = of(name);
-					return r ? { pending: r.waiting + r.active, dead: r.dead } : none;
+					return r ? { pending: r.waiting + r.active, dead: r.dead } : { pending: 0, dead: 0 };
 				};
 				const links = of(CONVERSATION_LINKS_QUEUE);
 				return {
-					links: links
-						? {
-								pending: links.waiting,
-								retrying: links.retrying,
-								waitingForToken: links.token,
-								active: links.active,
-								dead: links.dead,
-								oldestPendingSeconds: links.oldest === null ? null : Math.max(0, Math.floor(links.oldest)),
-							}
-						: empty.links,
+					links: links ? backlogOfRow(links) : { ...EMPTY_BACKLOG },
 					erasures: counts(CONTACT_ERASURE_QUEUE),
 					contactSync: counts(CONTACT_SYNC_QUEUE),
 					intercomEvents: counts(INTERCOM_EVENTS_QUEUE),
