@@ -47,10 +47,21 @@ export interface BenchResults {
 		 * any helper must add (those bytes, the Cache-Control header, one await); appHelper: a
 		 * product list a Hono app renders, without and with the helper; medianHelper: the page of the median web page's
 		 * size without and with the helper; own: the floor (A) against the helper's page (B), the
-		 * helper's own work in one paired comparison.
+		 * helper's own work in one paired comparison; appFloor, appOwn: the floor and the own work on
+		 * the Hono page (its floor has no await: decision 0047); appSettings: the Hono page against
+		 * itself padded with the visitor's settings alone.
 		 */
 		comparisons: Record<
-			"helper" | "control" | "padded" | "floor" | "medianHelper" | "appHelper" | "own",
+			| "helper"
+			| "control"
+			| "padded"
+			| "floor"
+			| "medianHelper"
+			| "appHelper"
+			| "own"
+			| "appFloor"
+			| "appOwn"
+			| "appSettings",
 			SliceComparison & { p99: number; errors: number }
 		>;
 		/** Length of the median-sized bare page. */
@@ -60,6 +71,10 @@ export interface BenchResults {
 		queriesPerView: number;
 		statements: string[];
 		bytesAdded: number;
+		/** Bytes the helper adds to the Hono page (body and headers). */
+		appBytesAdded: number;
+		/** Bytes of `<script>window.intercomSettings={…}</script>` on that page: the settings without a loader. */
+		settingsBytes: number;
 		anonymous: LoadResult;
 	};
 	/** `intercom-bridge serve` beside the bare database process, each database (bench/footprint.ts). */
@@ -188,6 +203,9 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`| cost of the helper on that page (information) | ${costCell(c.medianHelper)} | |`,
 		`| page a Hono app renders (30-item product list with hono/html, the bridge's middleware; ${(p.appBytes / 1024).toFixed(1)} KB) without / with helper | ${pair(c.appHelper)} | |`,
 		`| **cost of the helper on the page a Hono app renders** | ${costCell(c.appHelper)} | ≤ 3% of throughput ${verdict(c.appHelper.throughput <= HELPER_TARGETS.appPage)} |`,
+		`| the Hono page with only what any helper must add: the helper's ${p.appBytesAdded} bytes and \`Cache-Control: private, no-store\` (its floor; no await) | ${costCell(c.appFloor)} | information (decision 0047) |`,
+		`| the helper's own work on the Hono page (that floor as A against the helper's page as B, under one load) | ${points(c.appOwn.throughput)} of throughput, ${points(c.appOwn.cpu)} of server CPU (${c.appOwn.pairs} slices) | information |`,
+		`| the Hono page with the visitor's settings alone (${p.settingsBytes} bytes: \`<script>window.intercomSettings={…}</script>\`, what an install with identity verification adds whatever its loader) | ${costCell(c.appSettings)} | information |`,
 		`| database statements per page view | ${p.queriesPerView.toFixed(2)} | ≤ 1 indexed read (+ the background re-check of the site and its settings, at most every 0.1 s) ${verdict(p.queriesPerView <= 1.05)} |`,
 		`| bytes the helper adds to the response (body and headers) | ${p.bytesAdded} | |`,
 		`| new anonymous visitors (contact created, cookie set) | ${rps(p.anonymous.rps)} /s, p99 ${ms(p.anonymous.p99)} | |`,

@@ -200,18 +200,39 @@ async function webhooks(bridge: BenchServer, seeded: Seeded, database: string, b
  * The page comparisons: each serves variant A and B of one page in alternating slices of time
  * under one load (time-slices.ts); the cost is B's against A's.
  */
+/** What a comparison's variants are built from: bytes the helper adds to each page, and its settings alone. */
+interface PageBytes {
+	/** Body and header bytes the helper adds to the 2 KB page. */
+	page: number;
+	/** The same on the page the Hono app renders. */
+	app: number;
+	/** `<script>window.intercomSettings={…}</script>`: the visitor's settings, without the loader. */
+	settings: number;
+}
+
 const PAGE_COMPARISONS = [
-	{ name: "helper", path: "/ab", variants: (_: number) => ["/bare", "/page"] },
+	{ name: "helper", path: "/ab", variants: (_: PageBytes) => ["/bare", "/page"] },
 	// The bare page against itself: the noise floor.
-	{ name: "control", path: "/ab", variants: (_: number) => ["/bare", "/bare"] },
-	{ name: "padded", path: "/ab", variants: (bytes: number) => ["/bare", `/padded?bytes=${bytes}`] },
+	{ name: "control", path: "/ab", variants: (_: PageBytes) => ["/bare", "/bare"] },
+	{ name: "padded", path: "/ab", variants: (b: PageBytes) => ["/bare", `/padded?bytes=${b.page}`] },
 	// What any helper must add, without its work: the bytes, the Cache-Control header, one await.
-	{ name: "floor", path: "/ab", variants: (bytes: number) => ["/bare", `/floor?bytes=${bytes}`] },
-	{ name: "medianHelper", path: "/median/ab", variants: (_: number) => ["/bare", "/page"] },
+	{ name: "floor", path: "/ab", variants: (b: PageBytes) => ["/bare", `/floor?bytes=${b.page}`] },
+	{ name: "medianHelper", path: "/median/ab", variants: (_: PageBytes) => ["/bare", "/page"] },
 	// A page a framework renders (Hono, hono/html, a 30-item product list): at most 3% (report.ts).
-	{ name: "appHelper", path: "/app/ab", variants: (_: number) => ["/bare", "/page"] },
+	{ name: "appHelper", path: "/app/ab", variants: (_: PageBytes) => ["/bare", "/page"] },
 	// The helper's own work directly: the floor (A) against the helper's page (B), same bytes.
-	{ name: "own", path: "/ab", variants: (bytes: number) => [`/floor?bytes=${bytes}`, "/page"] },
+	{ name: "own", path: "/ab", variants: (b: PageBytes) => [`/floor?bytes=${b.page}`, "/page"] },
+	// The same three on the Hono page (decision 0047): what any helper must add there (its bytes and
+	// the header; no await, since the helper's Hono script needs none for a known visitor), the
+	// helper's own work beyond it, and the visitor's settings alone (what an install with identity
+	// verification puts on the page whatever its loader).
+	{ name: "appFloor", path: "/app/ab", variants: (b: PageBytes) => ["/bare", `/floor?bytes=${b.app}`] },
+	{ name: "appOwn", path: "/app/ab", variants: (b: PageBytes) => [`/floor?bytes=${b.app}`, "/page"] },
+	{
+		name: "appSettings",
+		path: "/app/ab",
+		variants: (b: PageBytes) => ["/bare", `/padded?bytes=${b.settings}`],
+	},
 ] as const;
 
 /** Seconds each page comparison is measured (BENCH_PAGE_SECONDS), after 2 s of warm-up. */
@@ -235,6 +256,12 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		return bytes;
 	};
 	const bytesAdded = (await responseBytes("/page")) - (await responseBytes("/bare"));
+	const appBytesAdded = (await responseBytes("/app/page")) - (await responseBytes("/app/bare"));
+	const settingsScript = /window\.intercomSettings=\{.*?\};\(function/.exec(await body("/app/page"))?.[0];
+	if (!settingsScript) throw new Error("the Hono page has no window.intercomSettings before the loader");
+	// "<script>" + "window.intercomSettings={…}" + "</script>" (the ";(function" is the loader's).
+	const settingsBytes = 8 + Buffer.byteLength(settingsScript) - ";(function".length + 9;
+	const bytes: PageBytes = { page: bytesAdded, app: appBytesAdded, settings: settingsBytes };
 	// The server on one core, autocannon (this process) on the other: see pin-cpus.ts.
 	const unpin = pinProcesses([
 		{ pid: bridge.child.pid ?? 0, cpus: "0" },
@@ -245,7 +272,7 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	try {
 		const named = process.env.BENCH_CMP?.split(",");
 		for (const c of PAGE_COMPARISONS.filter((x) => !named || named.includes(x.name))) {
-			await bridge.command({ type: "slice", variants: c.variants(bytesAdded), sliceMs: SLICE_MS });
+			await bridge.command({ type: "slice", variants: c.variants(bytes), sliceMs: SLICE_MS });
 			const run = await load({
 				url: bridge.url,
 				request: get(c.path, known),
@@ -269,6 +296,13 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 			`  helper's own work (own: floor A vs page B): ${(own.throughput * 100).toFixed(1)} points of throughput, ` +
 				`${(own.b.cpuMicros - own.a.cpuMicros).toFixed(1)} µs of server CPU a view` +
 				(control ? `; noise floor (control): ${(control.throughput * 100).toFixed(1)} points` : ""),
+		);
+	}
+	const { appOwn } = comparisons;
+	if (appOwn) {
+		log(
+			`  helper's own work on the Hono page (appOwn: floor A vs page B): ${(appOwn.throughput * 100).toFixed(1)} points of throughput, ` +
+				`${(appOwn.b.cpuMicros - appOwn.a.cpuMicros).toFixed(1)} µs of server CPU a view`,
 		);
 	}
 	if (helper && floor) {
@@ -298,6 +332,8 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 		queriesPerView: (after.queries - before.queries) / views,
 		statements: [...new Set(after.recent.map((q) => q.replace(/\s+/g, " ").slice(0, 160)))],
 		bytesAdded,
+		appBytesAdded,
+		settingsBytes,
 		anonymous,
 	};
 	log(`  queries/view ${result.queriesPerView}, +${bytesAdded} bytes, anonymous: ${fmt(anonymous)}`);

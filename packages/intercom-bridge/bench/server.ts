@@ -15,7 +15,7 @@
 import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import { type IntercomHonoVariables, intercomHono } from "../src/adapters/hono.ts";
 import { nodeMessengerScript, toNodeHandler } from "../src/adapters/node.ts";
 import { createIntercomBridge, PERSONAL_PAGE_CACHE_CONTROL } from "../src/bridge/create-intercom-bridge.ts";
@@ -98,13 +98,31 @@ async function main() {
 	let sliceVariants: [string, string] = ["/bare", "/bare"];
 	// A page a framework renders: a Hono app with the bridge's middleware, building a product list
 	// with hono/html (escaping every value) per request. `/app/bare`, `/app/page`, `/app/ab`.
+	// The padding as hono/html takes a script: an escaped String, built once per length like the helper's.
+	const rawPaddings = new Map<number, ReturnType<typeof raw>>();
+	const rawPadding = (n: number) => {
+		let p = rawPaddings.get(n);
+		if (p === undefined) {
+			p = raw(padding(n));
+			rawPaddings.set(n, p);
+		}
+		return p;
+	};
 	const shop = new Hono<{ Variables: IntercomHonoVariables }>();
 	shop.use(intercomHono(bridge));
 	shop.get("/app/:variant", async (c) => {
 		const slice = c.req.param("variant") === "ab" ? slicer : null;
 		const variant = slice ? sliceVariants[slice.variant] : `/${c.req.param("variant")}`;
 		// As the README recommends: the script as it is, no await, no raw().
-		const scripts = variant === "/page" ? c.get("intercomScripts")() : "";
+		// `/floor?bytes=N` and `/padded?bytes=N` as on the 2 KB page (below), without an await: the
+		// helper serves a known visitor's script here synchronously (decision 0045).
+		let scripts: ReturnType<IntercomHonoVariables["intercomScripts"]> | "" = "";
+		if (variant === "/page") scripts = c.get("intercomScripts")();
+		else if (variant.startsWith("/padded")) scripts = rawPadding(Number(variant.split("=")[1] ?? 0));
+		else if (variant.startsWith("/floor")) {
+			scripts = rawPadding(Number(variant.split("=")[1] ?? 0) - CACHE_CONTROL_LINE);
+			c.header("cache-control", PERSONAL_PAGE_CACHE_CONTROL);
+		}
 		const res = c.html(
 			html`<!doctype html><html><head><meta charset="utf-8"><title>Coffee shop</title></head><body><h1>Our coffees</h1><ul>${PRODUCTS.map(
 				(p) =>
