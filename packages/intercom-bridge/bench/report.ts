@@ -210,7 +210,10 @@ export function renderReport(r: BenchResults, now = new Date()): string {
 		`| bytes the helper adds to the response (body and headers) | ${p.bytesAdded} | |`,
 		`| new anonymous visitors (contact created, cookie set) | ${rps(p.anonymous.rps)} /s, p99 ${ms(p.anonymous.p99)} | |`,
 		"",
-		`Statement of a page view: \`${p.statements.join("` / `") || "none"}\``,
+		// The last statements the store sent by the end of the 200 counted views: the page view's own
+		// read, if any, and whatever ran in the background meanwhile (the site re-check, the job
+		// queue's upkeep), all of which the count above includes.
+		`Statements sent during the 200 counted page views (the view's read and background work: the site re-check, the job queue's upkeep): \`${p.statements.join("` / `") || "none"}\``,
 		"",
 		...renderFootprint(r.memory, r.startup),
 	);

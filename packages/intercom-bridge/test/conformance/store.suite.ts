@@ -529,6 +529,49 @@ export function storeSuite(factory: StoreFactory) {
 			expect((await store.getContact(known.guid))?.guid).toBe(third.guid);
 			await expect(store.mergeContacts(visitor.guid, third.guid)).rejects.toThrow(/already the same contact/);
 		});
+
+		it("says which of the given sites a contact belongs to: by an activity or a disclosure there", async () => {
+			const store = await ready();
+			const { id: home } = await store.requireSite("default");
+			const shop = (
+				await store.createSite({ codeName: "shop", displayName: "Shop", hostNames: ["shop.example.com"] })
+			).id;
+			const blog = (
+				await store.createSite({ codeName: "blog", displayName: "Blog", hostNames: ["blog.example.com"] })
+			).id;
+			const all = [home, shop, blog];
+			const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+			await store.addActivityType({ codeName: "chat", displayName: "Chat" });
+			const ada = await store.createContact({ firstName: "Ada" });
+			const bob = await store.createContact({ firstName: "Bob" });
+			// A new contact belongs to no site yet (contact sync then offers it to every syncing site).
+			expect(await store.contactSiteIds(ada.guid, all)).toEqual([]);
+
+			await seedActivity(store, { contactGuid: ada.guid, siteId: home, typeCodeName: "chat" });
+			// The disclosure log names the contact by the hash of its lowercase GUID: any case matches.
+			await store.recordDisclosure({
+				siteId: shop,
+				guid: ada.guid.toUpperCase(),
+				recipient: "intercom",
+				channel: "api",
+				fields: ["email"],
+				policy: "always",
+			});
+			expect(sorted(await store.contactSiteIds(ada.guid, all))).toEqual(sorted([home, shop]));
+			expect(sorted(await store.contactSiteIds(ada.guid.toUpperCase(), all))).toEqual(sorted([home, shop]));
+			// Only among the sites asked about; unknown ids and other contacts' rows count for nothing.
+			expect(await store.contactSiteIds(ada.guid, [blog, shop])).toEqual([shop]);
+			expect(await store.contactSiteIds(ada.guid, [blog, 2_000_000_000])).toEqual([]);
+			expect(await store.contactSiteIds(bob.guid, all)).toEqual([]);
+			// Bad input answers nothing rather than failing the sync job that asks.
+			expect(await store.contactSiteIds(ada.guid, [])).toEqual([]);
+			expect(await store.contactSiteIds("not-a-guid", all)).toEqual([]);
+			expect(await store.contactSiteIds("00000000-0000-4000-8000-000000000000", all)).toEqual([]);
+
+			// Merged into Bob, Ada's activities move with her, and their site with them.
+			const survivor = await store.mergeContacts(ada.guid, bob.guid);
+			expect(await store.contactSiteIds(survivor.guid, all)).toContain(home);
+		});
 	});
 
 	describe(`store on ${factory.kind}: consents, activities, admin users, deliveries`, () => {
