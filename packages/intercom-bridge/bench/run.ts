@@ -257,10 +257,10 @@ async function page(bridge: BenchServer): Promise<BenchResults["page"]> {
 	};
 	const bytesAdded = (await responseBytes("/page")) - (await responseBytes("/bare"));
 	const appBytesAdded = (await responseBytes("/app/page")) - (await responseBytes("/app/bare"));
-	const settingsScript = /window\.intercomSettings=\{.*?\};\(function/.exec(await body("/app/page"))?.[0];
-	if (!settingsScript) throw new Error("the Hono page has no window.intercomSettings before the loader");
-	// "<script>" + "window.intercomSettings={…}" + "</script>" (the ";(function" is the loader's).
-	const settingsBytes = 8 + Buffer.byteLength(settingsScript) - ";(function".length + 9;
+	// The settings statement up to the loader's IIFE, as a script of its own.
+	const settings = /window\.intercomSettings=\{.*?\}(?=;\(function)/.exec(await body("/app/page"))?.[0];
+	if (!settings) throw new Error("the Hono page has no window.intercomSettings before the loader");
+	const settingsBytes = Buffer.byteLength(`<script>${settings}</script>`);
 	const bytes: PageBytes = { page: bytesAdded, app: appBytesAdded, settings: settingsBytes };
 	// The server on one core, autocannon (this process) on the other: see pin-cpus.ts.
 	const unpin = pinProcesses([

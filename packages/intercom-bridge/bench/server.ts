@@ -43,6 +43,20 @@ type Command =
 
 /** The bytes the helper's header takes in a response: "cache-control: private, no-store\r\n". */
 const CACHE_CONTROL_LINE = "cache-control".length + PERSONAL_PAGE_CACHE_CONTROL.length + 4;
+/** N of a `/padded?bytes=N` or `/floor?bytes=N` variant. */
+const bytesOf = (variant: string) => Number(variant.split("=")[1] ?? 0);
+/** `build(n)` memoised per `n`. */
+function builtOncePerLength<T>(build: (n: number) => T): (n: number) => T {
+	const built = new Map<number, T>();
+	return (n) => {
+		let value = built.get(n);
+		if (value === undefined) {
+			value = build(n);
+			built.set(n, value);
+		}
+		return value;
+	};
+}
 const send = (message: unknown) => process.send?.(message);
 const cpuMicros = () => {
 	const { user, system } = process.cpuUsage();
@@ -86,28 +100,12 @@ async function main() {
 	let slicer: ReturnType<typeof createSlicer> | null = null;
 	// Built once per length: building it per request cost about 1.6% by itself, which the padded
 	// page then wrongly put on the bytes.
-	const paddings = new Map<number, string>();
-	const padding = (n: number) => {
-		let p = paddings.get(n);
-		if (p === undefined) {
-			p = `<!--${"-".repeat(Math.max(0, n - 7))}-->`;
-			paddings.set(n, p);
-		}
-		return p;
-	};
+	const padding = builtOncePerLength((n) => `<!--${"-".repeat(Math.max(0, n - 7))}-->`);
+	// The same padding as hono/html takes a script: an escaped String, like the helper's.
+	const rawPadding = builtOncePerLength((n) => raw(padding(n)));
 	let sliceVariants: [string, string] = ["/bare", "/bare"];
 	// A page a framework renders: a Hono app with the bridge's middleware, building a product list
 	// with hono/html (escaping every value) per request. `/app/bare`, `/app/page`, `/app/ab`.
-	// The padding as hono/html takes a script: an escaped String, built once per length like the helper's.
-	const rawPaddings = new Map<number, ReturnType<typeof raw>>();
-	const rawPadding = (n: number) => {
-		let p = rawPaddings.get(n);
-		if (p === undefined) {
-			p = raw(padding(n));
-			rawPaddings.set(n, p);
-		}
-		return p;
-	};
 	const shop = new Hono<{ Variables: IntercomHonoVariables }>();
 	shop.use(intercomHono(bridge));
 	shop.get("/app/:variant", async (c) => {
@@ -118,9 +116,9 @@ async function main() {
 		// helper serves a known visitor's script here synchronously (decision 0045).
 		let scripts: ReturnType<IntercomHonoVariables["intercomScripts"]> | "" = "";
 		if (variant === "/page") scripts = c.get("intercomScripts")();
-		else if (variant.startsWith("/padded")) scripts = rawPadding(Number(variant.split("=")[1] ?? 0));
+		else if (variant.startsWith("/padded")) scripts = rawPadding(bytesOf(variant));
 		else if (variant.startsWith("/floor")) {
-			scripts = rawPadding(Number(variant.split("=")[1] ?? 0) - CACHE_CONTROL_LINE);
+			scripts = rawPadding(bytesOf(variant) - CACHE_CONTROL_LINE);
 			c.header("cache-control", PERSONAL_PAGE_CACHE_CONTROL);
 		}
 		const res = c.html(
@@ -147,9 +145,9 @@ async function main() {
 			// Cache-Control line counted in them), that header, and one await.
 			let scripts = "";
 			if (variant.startsWith("/page")) scripts = await nodeMessengerScript(bridge, req, res);
-			else if (variant.startsWith("/padded")) scripts = padding(Number(variant.split("=")[1] ?? 0));
+			else if (variant.startsWith("/padded")) scripts = padding(bytesOf(variant));
 			else if (variant.startsWith("/floor")) {
-				scripts = await Promise.resolve(padding(Number(variant.split("=")[1] ?? 0) - CACHE_CONTROL_LINE));
+				scripts = await Promise.resolve(padding(bytesOf(variant) - CACHE_CONTROL_LINE));
 				res.setHeader("cache-control", PERSONAL_PAGE_CACHE_CONTROL);
 			}
 			res.setHeader("content-type", "text/html; charset=utf-8");
